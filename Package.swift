@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "factop",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "factop", targets: ["factop"]),
+    .library(name: "FleetModel", targets: ["FleetModel"]),
+    .library(name: "FleetSim", targets: ["FleetSim"]),
+    .library(name: "StateCache", targets: ["StateCache"]),
+    .library(name: "Feeds", targets: ["Feeds"]),
+    .library(name: "Exports", targets: ["Exports"]),
+    .library(name: "TerminalKit", targets: ["TerminalKit"]),
+    .library(name: "Cockpit", targets: ["Cockpit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+    .target(name: "FleetModel"),
+    .target(name: "FleetSim", dependencies: ["FleetModel"]),
+    .target(
+      name: "StateCache",
+      dependencies: ["FleetModel", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(
+      name: "Feeds",
+      dependencies: [
+        "FleetModel", "FleetSim", "StateCache", .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(name: "Exports", dependencies: ["FleetModel"]),
+    .target(name: "TerminalKit", dependencies: ["CNCurses"]),
+    .target(name: "Themes", path: "themes", resources: [.copy("default.theme"), .copy("light.theme")]),
+    .target(
+      name: "Cockpit",
+      dependencies: ["FleetModel", "StateCache", "Feeds", "TerminalKit", "Themes"]),
+    .executableTarget(
+      name: "factop",
+      dependencies: [
+        "FleetModel", "FleetSim", "StateCache", "Feeds", "Exports", "Cockpit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
+    .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
+    .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
+    .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+    .testTarget(
+      name: "CockpitTests",
+      dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit"],
+      resources: [.copy("Golden")]),
+    .testTarget(
+      name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,14 @@
+// Wide-character ncurses, plus wrappers for what Swift cannot import (macros, global state).
+#ifndef FACTOP_CNCURSES_SHIM_H
+#define FACTOP_CNCURSES_SHIM_H
+#define _XOPEN_SOURCE_EXTENDED 1
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <ncursesw/curses.h>
+
+static inline int factop_lines(void) { return LINES; }
+static inline int factop_cols(void) { return COLS; }
+static inline int factop_colors(void) { return COLORS; }
+static inline int factop_color_pairs(void) { return COLOR_PAIRS; }
+static inline WINDOW *factop_stdscr(void) { return stdscr; }
+#endif

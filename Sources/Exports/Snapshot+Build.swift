@@ -1,0 +1,75 @@
+import Foundation
+import FleetModel
+
+extension Snapshot {
+  /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
+  public init(state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date) {
+    let summary = FleetSummary(state, prices: prices)
+    var gpusOnNode: [String: (total: Int, allocated: Int)] = [:]
+    for gpu in state.gpus {
+      gpusOnNode[gpu.node, default: (0, 0)].total += 1
+      if state.allocations[gpu.uuid] != nil { gpusOnNode[gpu.node, default: (0, 0)].allocated += 1 }
+    }
+
+    self.schemaVersion = Self.schemaVersion
+    self.generatedAt = now
+    self.sources = sources.map {
+      Source(
+        name: $0.name, kind: $0.kind, status: $0.status(at: now),
+        ageS: $0.ageS(at: now).map { $0.rounded(toPlaces: 1) }, error: $0.lastError)
+    }
+    let totals = summary.fleet
+    self.fleet = Fleet(
+      clusters: state.clusters.count, nodesTotal: totals.nodesTotal,
+      nodesByState: Dictionary(
+        uniqueKeysWithValues: NodeState.allCases.map { ($0.rawValue, totals.nodesByState[$0] ?? 0) }),
+      gpusTotal: totals.gpusTotal, gpusAllocated: totals.gpusAllocated, gpusBusy: totals.gpusBusy,
+      gpusIdleAllocated: totals.gpusIdleAllocated, utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
+      utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
+      costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2))
+    self.clusters = summary.clusters.map { entry in
+      let t = entry.totals
+      return ClusterEntry(
+        name: entry.cluster.name, scheduler: entry.cluster.scheduler.rawValue,
+        site: entry.cluster.site, pricing: entry.cluster.pricing.rawValue,
+        nodesTotal: t.nodesTotal, gpusTotal: t.gpusTotal, gpusAllocated: t.gpusAllocated,
+        gpusBusy: t.gpusBusy, gpusIdleAllocated: t.gpusIdleAllocated,
+        utilMeanPct: t.utilMeanPct?.rounded(toPlaces: 2), powerW: t.powerW?.rounded(toPlaces: 1),
+        costUSDPerHour: t.costUSDPerHour?.rounded(toPlaces: 2))
+    }
+    self.nodes = state.nodes.map { node in
+      let count = gpusOnNode[node.name] ?? (0, 0)
+      return NodeEntry(
+        name: node.name, cluster: node.cluster, rack: node.rack, state: node.state,
+        reason: node.reason, gpusTotal: count.total, gpusAllocated: count.allocated,
+        powerW: state.nodeSamples[node.name]?.powerW)
+    }
+    self.gpus = state.gpus.map { gpu in
+      let s = state.gpuSamples[gpu.uuid]
+      return GPUEntry(
+        uuid: gpu.uuid, node: gpu.node, index: gpu.index, model: gpu.model.name,
+        job: state.allocations[gpu.uuid], utilPct: s?.utilPct, smActivePct: s?.smActivePct,
+        memUsedMiB: s?.memUsedMiB, memTotalMiB: gpu.model.memoryMiB, powerW: s?.powerW,
+        tempC: s?.tempC)
+    }
+    self.jobs = state.jobs.map {
+      JobEntry(
+        id: $0.id, cluster: $0.cluster, name: $0.name, user: $0.user, team: $0.team,
+        kind: $0.kind, state: $0.state, gpus: $0.gpus, nodes: $0.nodes, start: $0.start)
+    }
+  }
+
+  /// True when a script should be alerted: no source, or a source that is not healthy.
+  public var needsAttention: Bool {
+    sources.isEmpty || sources.contains { $0.status != .ok }
+  }
+
+  /// The snapshot as JSON: sorted keys, ISO-8601 UTC times, pretty only for people.
+  public func json(pretty: Bool) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return try encoder.encode(self)
+  }
+}
+

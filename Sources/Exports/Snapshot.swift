@@ -1,0 +1,147 @@
+import Foundation
+import FleetModel
+
+/// The snapshot contract (schema version 1): what `factop snapshot --format json` prints and
+/// scripts rely on. Documented in docs/snapshot-schema.md and pinned by docs/snapshot-schema.json.
+/// Keys carry units, unknown values are `null`, arrays keep the cache's stable order.
+public struct Snapshot: Encodable, Sendable, Equatable {
+  public static let schemaVersion = 1
+
+  public let schemaVersion: Int
+  public let generatedAt: Date
+  public let sources: [Source]
+  public let fleet: Fleet
+  public let clusters: [ClusterEntry]
+  public let nodes: [NodeEntry]
+  public let gpus: [GPUEntry]
+  public let jobs: [JobEntry]
+
+  enum CodingKeys: String, CodingKey {
+    case schemaVersion = "schema_version"
+    case generatedAt = "generated_at"
+    case sources, fleet, clusters, nodes, gpus, jobs
+  }
+
+  public struct Source: Encodable, Sendable, Equatable {
+    public let name: String
+    public let kind: String
+    public let status: SourceStatus
+    @Null public var ageS: Double?
+    @Null public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+      case name, kind, status, error
+      case ageS = "age_s"
+    }
+  }
+
+  public struct Fleet: Encodable, Sendable, Equatable {
+    public let clusters: Int
+    public let nodesTotal: Int
+    public let nodesByState: [String: Int]
+    public let gpusTotal: Int
+    public let gpusAllocated: Int
+    public let gpusBusy: Int
+    public let gpusIdleAllocated: Int
+    @Null public var utilMeanPct: Double?
+    @Null public var utilSignal: String?
+    @Null public var powerW: Double?
+    @Null public var costUSDPerHour: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case clusters
+      case nodesTotal = "nodes_total"
+      case nodesByState = "nodes_by_state"
+      case gpusTotal = "gpus_total"
+      case gpusAllocated = "gpus_allocated"
+      case gpusBusy = "gpus_busy"
+      case gpusIdleAllocated = "gpus_idle_allocated"
+      case utilMeanPct = "util_mean_pct"
+      case utilSignal = "util_signal"
+      case powerW = "power_w"
+      case costUSDPerHour = "cost_usd_per_h"
+    }
+  }
+
+  public struct ClusterEntry: Encodable, Sendable, Equatable {
+    public let name: String
+    public let scheduler: String
+    public let site: String
+    public let pricing: String
+    public let nodesTotal: Int
+    public let gpusTotal: Int
+    public let gpusAllocated: Int
+    public let gpusBusy: Int
+    public let gpusIdleAllocated: Int
+    @Null public var utilMeanPct: Double?
+    @Null public var powerW: Double?
+    @Null public var costUSDPerHour: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case name, scheduler, site, pricing
+      case nodesTotal = "nodes_total"
+      case gpusTotal = "gpus_total"
+      case gpusAllocated = "gpus_allocated"
+      case gpusBusy = "gpus_busy"
+      case gpusIdleAllocated = "gpus_idle_allocated"
+      case utilMeanPct = "util_mean_pct"
+      case powerW = "power_w"
+      case costUSDPerHour = "cost_usd_per_h"
+    }
+  }
+
+  public struct NodeEntry: Encodable, Sendable, Equatable {
+    public let name: String
+    public let cluster: String
+    public let rack: String
+    public let state: NodeState
+    @Null public var reason: String?
+    public let gpusTotal: Int
+    public let gpusAllocated: Int
+    @Null public var powerW: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case name, cluster, rack, state, reason
+      case gpusTotal = "gpus_total"
+      case gpusAllocated = "gpus_allocated"
+      case powerW = "power_w"
+    }
+  }
+
+  public struct GPUEntry: Encodable, Sendable, Equatable {
+    public let uuid: String
+    public let node: String
+    public let index: Int
+    public let model: String
+    @Null public var job: String?
+    @Null public var utilPct: Double?
+    @Null public var smActivePct: Double?
+    @Null public var memUsedMiB: Double?
+    public let memTotalMiB: Int
+    @Null public var powerW: Double?
+    @Null public var tempC: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case uuid, node, index, model, job
+      case utilPct = "util_pct"
+      case smActivePct = "sm_active_pct"
+      case memUsedMiB = "mem_used_mib"
+      case memTotalMiB = "mem_total_mib"
+      case powerW = "power_w"
+      case tempC = "temp_c"
+    }
+  }
+
+  public struct JobEntry: Encodable, Sendable, Equatable {
+    public let id: String
+    public let cluster: String
+    public let name: String
+    public let user: String
+    public let team: String
+    public let kind: JobKind
+    public let state: JobState
+    public let gpus: Int
+    public let nodes: [String]
+    @Null public var start: Date?
+  }
+}

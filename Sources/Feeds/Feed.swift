@@ -1,0 +1,34 @@
+import Foundation
+import FleetModel
+import FleetSim
+
+/// A source of fleet state: the simulator, a scheduler, a telemetry server, a BMC.
+///
+/// Every adapter answers one question, "what do you see now?", as a `FleetState` covering the
+/// part of the fleet it owns. The poller decides when to ask, how long to wait and what to do
+/// with the answer; adapters never touch the cache or the screen.
+public protocol Feed: Sendable {
+  /// Unique among the configured sources; the cache keys the source's rows by it.
+  var name: String { get }
+  /// What kind of source this is (`sim`, `slurm`, `prometheus`, …).
+  var kind: String { get }
+  var intervalS: Double { get }
+  func poll(at time: Date) async throws -> FleetState
+}
+
+/// The built-in demo fleet as a source: what `swift run factop` shows out of the box.
+public struct SimulatorFeed: Feed {
+  public let name = "demo"
+  public let kind = "sim"
+  public let intervalS: Double
+  public let fleet: DemoFleet
+
+  public init(fleet: DemoFleet, intervalS: Double) {
+    self.fleet = fleet
+    self.intervalS = intervalS
+  }
+
+  public func poll(at time: Date) async throws -> FleetState {
+    fleet.state(at: time)
+  }
+}

@@ -1,0 +1,130 @@
+/// Totals for a set of GPUs and nodes: the numbers on the Overview and in the snapshot's `fleet`.
+public struct FleetTotals: Sendable, Hashable {
+  public var nodesTotal = 0
+  public var nodesByState: [NodeState: Int] = [:]
+  public var gpusTotal = 0
+  /// GPUs a job holds.
+  public var gpusAllocated = 0
+  /// GPUs whose activity is at or above the busy threshold.
+  public var gpusBusy = 0
+  /// GPUs a job holds that are not busy: paid for, doing nothing.
+  public var gpusIdleAllocated = 0
+  /// Mean activity over the GPUs that report one; nil when none does.
+  public var utilMeanPct: Double?
+  /// The signal most of `utilMeanPct` came from.
+  public var utilSignal: ActivitySignal?
+  /// Node power where the node reports it, else the sum of its GPUs'; nil when nothing is known.
+  public var powerW: Double?
+  /// What the GPUs cost per hour at the cluster's pricing; nil when no GPU has a price.
+  public var costUSDPerHour: Double?
+
+  public init() {}
+}
+
+/// One cluster's totals.
+public struct ClusterSummary: Sendable, Hashable {
+  public let cluster: Cluster
+  public let totals: FleetTotals
+}
+
+/// The fleet summarized, as a pure function of a `FleetState` and a price book.
+public struct FleetSummary: Sendable, Hashable {
+  public let fleet: FleetTotals
+  public let clusters: [ClusterSummary]
+
+  /// GPUs at or above this activity count as busy. SM activity under 5 % is a GPU waiting.
+  public static let defaultBusyThresholdPct = 5.0
+
+  public init(
+    _ state: FleetState, prices: PriceBook, busyThresholdPct: Double = defaultBusyThresholdPct
+  ) {
+    var accumulators: [String: Accumulator] = [:]
+    var fleet = Accumulator()
+    let clusterByName = Dictionary(state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let nodeByName = Dictionary(state.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+    for node in state.nodes {
+      fleet.add(node: node)
+      accumulators[node.cluster, default: Accumulator()].add(node: node)
+    }
+    var gpuPowerByNode: [String: Double] = [:]
+    for gpu in state.gpus {
+      guard let node = nodeByName[gpu.node] else { continue }
+      let sample = state.gpuSamples[gpu.uuid]
+      let price = clusterByName[node.cluster].flatMap {
+        prices.price(model: gpu.model.name, pricing: $0.pricing)
+      }
+      let reading = GPUReading(
+        allocated: state.allocations[gpu.uuid] != nil, activity: sample?.activity,
+        costUSDPerHour: price?.usdPerGPUHour, busyThresholdPct: busyThresholdPct)
+      fleet.add(gpu: reading)
+      accumulators[node.cluster, default: Accumulator()].add(gpu: reading)
+      if let power = sample?.powerW { gpuPowerByNode[gpu.node, default: 0] += power }
+    }
+    for node in state.nodes {
+      guard let power = state.nodeSamples[node.name]?.powerW ?? gpuPowerByNode[node.name] else {
+        continue
+      }
+      fleet.add(powerW: power)
+      accumulators[node.cluster, default: Accumulator()].add(powerW: power)
+    }
+
+    self.fleet = fleet.finished
+    self.clusters = state.clusters.map {
+      ClusterSummary(cluster: $0, totals: (accumulators[$0.name] ?? Accumulator()).finished)
+    }
+  }
+}
+
+/// What the summary needs to know of one GPU.
+private struct GPUReading {
+  let allocated: Bool
+  let activity: (pct: Double, signal: ActivitySignal)?
+  let costUSDPerHour: Double?
+  let busyThresholdPct: Double
+
+  var isBusy: Bool { (activity?.pct ?? 0) >= busyThresholdPct }
+}
+
+/// Running sums behind `FleetTotals`.
+private struct Accumulator {
+  var totals = FleetTotals()
+  var activitySum = 0.0
+  var activityCount = 0
+  var smActiveCount = 0
+
+  mutating func add(node: Node) {
+    totals.nodesTotal += 1
+    totals.nodesByState[node.state, default: 0] += 1
+  }
+
+  mutating func add(gpu: GPUReading) {
+    totals.gpusTotal += 1
+    if gpu.allocated { totals.gpusAllocated += 1 }
+    // Busy is only known from an activity reading: a GPU without one is neither busy nor idle.
+    if let activity = gpu.activity {
+      activitySum += activity.pct
+      activityCount += 1
+      if activity.signal == .smActive { smActiveCount += 1 }
+      if gpu.isBusy {
+        totals.gpusBusy += 1
+      } else if gpu.allocated {
+        totals.gpusIdleAllocated += 1
+      }
+    }
+    if let cost = gpu.costUSDPerHour { totals.costUSDPerHour = (totals.costUSDPerHour ?? 0) + cost }
+  }
+
+  mutating func add(powerW: Double) {
+    totals.powerW = (totals.powerW ?? 0) + powerW
+  }
+
+  var finished: FleetTotals {
+    var result = totals
+    if activityCount > 0 {
+      result.utilMeanPct = activitySum / Double(activityCount)
+      result.utilSignal = smActiveCount * 2 >= activityCount ? .smActive : .gpuUtil
+    }
+    return result
+  }
+}

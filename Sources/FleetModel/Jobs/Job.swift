@@ -1,0 +1,45 @@
+import Foundation
+
+/// What a job is for; detectors judge idleness differently for each.
+public enum JobKind: String, Sendable, Hashable, Codable, CaseIterable {
+  case training, inference, interactive
+}
+
+/// One vocabulary for job state across Slurm and Kubernetes.
+public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
+  case running, pending, completed, failed, cancelled, timeout, preempted
+  case nodeFail = "node_fail"
+  case unknown
+}
+
+/// A unit of work holding GPUs: a Slurm job or a Kubernetes workload.
+public struct Job: Sendable, Hashable, Codable {
+  public let id: String
+  public let cluster: String
+  public let name: String
+  public let user: String
+  public let team: String
+  public let kind: JobKind
+  public var state: JobState
+  /// GPUs the job holds (running) or asks for (pending).
+  public let gpus: Int
+  /// Nodes the job runs on, in scheduler order; empty while pending.
+  public let nodes: [String]
+  public let start: Date?
+
+  public init(
+    id: String, cluster: String, name: String, user: String, team: String, kind: JobKind,
+    state: JobState, gpus: Int, nodes: [String], start: Date?
+  ) {
+    self.id = id
+    self.cluster = cluster
+    self.name = name
+    self.user = user
+    self.team = team
+    self.kind = kind
+    self.state = state
+    self.gpus = gpus
+    self.nodes = nodes
+    self.start = start
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// How GPU capacity is paid for.
+public enum PricingKind: String, Sendable, Hashable, Codable, CaseIterable {
+  case onDemand = "on_demand"
+  case reserved1y = "reserved_1y"
+  case reserved3y = "reserved_3y"
+  case spot
+  case owned
+}
+
+/// A price with its provenance: every figure factop shows can be traced to a source and a date.
+public struct GPUHourPrice: Sendable, Hashable, Codable {
+  public let usdPerGPUHour: Double
+  public let asOf: String
+  public let source: String
+
+  public init(usdPerGPUHour: Double, asOf: String, source: String) {
+    self.usdPerGPUHour = usdPerGPUHour
+    self.asOf = asOf
+    self.source = source
+  }
+}
+
+/// GPU-hour prices by GPU model and pricing kind.
+public struct PriceBook: Sendable, Hashable {
+  public struct Key: Sendable, Hashable {
+    public let model: String
+    public let pricing: PricingKind
+    public init(model: String, pricing: PricingKind) {
+      self.model = model
+      self.pricing = pricing
+    }
+  }
+
+  public var prices: [Key: GPUHourPrice]
+
+  public init(prices: [Key: GPUHourPrice]) {
+    self.prices = prices
+  }
+
+  /// The price of one GPU-hour of `model` bought as `pricing`, or nil when the book has none.
+  public func price(model: String, pricing: PricingKind) -> GPUHourPrice? {
+    prices[Key(model: model, pricing: pricing)]
+  }
+}
+
+extension PriceBook {
+  /// The demo price book: illustrative round figures in the range clouds and neoclouds quoted in
+  /// 2025–2026, so the demo's dollars have a realistic scale. Real sites set their own.
+  public static let demo: PriceBook = {
+    let asOf = "2026-11-01"
+    let source = "factop demo price book (illustrative)"
+    let table: [(GPUModel, [PricingKind: Double])] = [
+      (.h100SXM, [.onDemand: 4.00, .reserved1y: 2.80, .reserved3y: 2.10, .spot: 1.90, .owned: 1.55]),
+      (.h200, [.onDemand: 4.60, .reserved1y: 3.30, .reserved3y: 2.50, .spot: 2.30, .owned: 1.85]),
+      (.a100SXM, [.onDemand: 2.20, .reserved1y: 1.50, .reserved3y: 1.10, .spot: 0.95, .owned: 0.80]),
+      (.l40s, [.onDemand: 1.40, .reserved1y: 0.95, .reserved3y: 0.75, .spot: 0.60, .owned: 0.45]),
+      (.b200, [.onDemand: 6.50, .reserved1y: 4.90, .reserved3y: 3.80, .spot: 3.40, .owned: 2.90]),
+      (.mi300x, [.onDemand: 3.40, .reserved1y: 2.40, .reserved3y: 1.90, .spot: 1.60, .owned: 1.40]),
+    ]
+    var prices: [Key: GPUHourPrice] = [:]
+    for (model, byKind) in table {
+      for (kind, usd) in byKind {
+        prices[Key(model: model.name, pricing: kind)] = GPUHourPrice(
+          usdPerGPUHour: usd, asOf: asOf, source: source)
+      }
+    }
+    return PriceBook(prices: prices)
+  }()
+}

@@ -1,0 +1,180 @@
+import Foundation
+import FleetModel
+
+extension DemoFleet {
+  /// The fleet as it is at `time`: jobs running, node states, and one reading per GPU and node.
+  public func state(at time: Date) -> FleetState {
+    let t = time.timeIntervalSince1970
+    var jobs: [Job] = []
+    var allocations: [String: String] = [:]
+    var activity = [Double](repeating: 0, count: gpus.count)
+    var memoryShare = [Double](repeating: 0.005, count: gpus.count)
+    var allocatedOnNode = [Int](repeating: 0, count: nodes.count)
+
+    for slot in slots {
+      let instance = slot.lifecycle.instance(at: t)
+      guard instance.running else { continue }
+      let id = slot.jobID(instance: instance.number)
+      jobs.append(
+        Job(
+          id: id, cluster: slot.cluster, name: slot.name, user: slot.user, team: slot.team,
+          kind: slot.kind, state: .running, gpus: slot.gpuCount,
+          nodes: slot.placement.map { nodes[$0.node].name },
+          start: Date(timeIntervalSince1970: instance.startS)))
+      let jobLevel = noise.unit(40, UInt64(slot.number))
+      for (node, indices) in slot.placement {
+        allocatedOnNode[node] += indices.count
+        for index in indices {
+          let g = node * DemoFleet.gpusPerNode + index
+          allocations[gpus[g].uuid] = id
+          activity[g] = slot.profile.activity(at: t, gpu: g, slot: slot.number, noise: noise)
+          memoryShare[g] = slot.profile.memoryShare(jobLevel: jobLevel)
+        }
+      }
+    }
+    activity[stragglerGPU] = min(activity[stragglerGPU], 0.55)
+    for slot in pending {
+      jobs.append(
+        Job(
+          id: String(9_000_000 + slot.number), cluster: slot.cluster, name: slot.name,
+          user: slot.user, team: slot.team, kind: .training, state: .pending, gpus: slot.gpus,
+          nodes: [], start: nil))
+    }
+
+    let nodeStates = nodes.indices.map { nodeState($0, allocated: allocatedOnNode[$0], t: t) }
+    var gpuSamples: [String: GPUSample] = [:]
+    gpuSamples.reserveCapacity(gpus.count)
+    var nodeSamples: [String: NodeSample] = [:]
+    for (n, node) in nodeStates.enumerated() {
+      // A node that stopped answering reports nothing: its readings are unknown, not zero.
+      guard node.state != .down else {
+        nodeSamples[node.name] = NodeSample(time: time, powerW: nil)
+        continue
+      }
+      var gpuPower = 0.0
+      var activitySum = 0.0
+      for g in n * DemoFleet.gpusPerNode..<(n + 1) * DemoFleet.gpusPerNode {
+        let sample = gpuSample(g, activity: activity[g], memoryShare: memoryShare[g], time: time)
+        gpuSamples[gpus[g].uuid] = sample
+        gpuPower += sample.powerW ?? 0
+        activitySum += activity[g]
+      }
+      let host = HostProfile.of(gpus[n * DemoFleet.gpusPerNode].model)
+      let meanActivity = activitySum / Double(DemoFleet.gpusPerNode)
+      nodeSamples[node.name] = NodeSample(
+        time: time, powerW: (gpuPower + host.baseW + host.activeW * meanActivity).rounded())
+    }
+
+    return FleetState(
+      clusters: clusters, nodes: nodeStates, gpus: gpus,
+      jobs: jobs.sorted { ($0.cluster, $0.id) < ($1.cluster, $1.id) },
+      gpuSamples: gpuSamples, nodeSamples: nodeSamples, allocations: allocations)
+  }
+
+  private func nodeState(_ n: Int, allocated: Int, t: Double) -> Node {
+    var node = nodes[n]
+    let day = LayoutPlan.day
+    switch n {
+    case drainedNode:
+      node.state = .drained
+      node.reason = "XID 79 on GPU 3: GPU has fallen off the bus"
+      // Drained between 3 and 10 days ago, stable within a week.
+      node.stateSince = Date(timeIntervalSince1970: (t / (7 * day)).rounded(.down) * 7 * day - 3 * day)
+    case downNode:
+      node.state = .down
+      node.reason = "Not responding"
+      node.stateSince = Date(timeIntervalSince1970: (t / day).rounded(.down) * day - 5 * 3_600)
+    case drainingNode:
+      node.state = .draining
+      node.reason = "XID 48 on GPU 5: double-bit ECC error"
+      node.stateSince = Date(timeIntervalSince1970: (t / day).rounded(.down) * day - 2 * 3_600)
+    default:
+      node.state =
+        allocated == 0 ? .idle : allocated >= DemoFleet.gpusPerNode ? .allocated : .mixed
+    }
+    return node
+  }
+
+  private func gpuSample(_ g: Int, activity: Double, memoryShare: Double, time: Date) -> GPUSample {
+    let gpu = gpus[g]
+    let model = gpu.model
+    let host = HostProfile.of(model)
+    let bucket = UInt64(max(0, time.timeIntervalSince1970 / 10))
+    let jitter = noise.unit(50, UInt64(g), bucket)
+    let isStraggler = g == stragglerGPU
+    let power = model.powerW(atActivity: activity)
+    // Temperature follows power; a straggler runs hot, which is why it throttles.
+    let temp = 27 + 45 * power / model.tdpW + 3 * jitter + (isStraggler ? 14 : 0)
+    let smClock =
+      activity < 0.02 ? host.idleClockMHz : isStraggler ? host.boostClockMHz * 0.71 : host.boostClockMHz
+    let util = activity < 0.005 ? 0 : min(100, activity * 115 + 2)
+    let n = g / DemoFleet.gpusPerNode
+    let xid: (last: Int?, count: Int) =
+      n == drainedNode && gpu.index == 3
+      ? (79, 1) : n == drainingNode && gpu.index == 5 ? (48, 1) : noise.unit(51, UInt64(g)) < 0.004 ? (13, 2) : (nil, 0)
+    return GPUSample(
+      time: time, utilPct: util.rounded(toPlaces: 1), smActivePct: (activity * 100).rounded(toPlaces: 1),
+      memUsedMiB: (Double(model.memoryMiB) * memoryShare).rounded(),
+      powerW: power.rounded(toPlaces: 1), tempC: temp.rounded(), smClockMHz: smClock.rounded(),
+      memClockMHz: host.memClockMHz, xidLast: xid.last, xidCount: xid.count,
+      eccSingleBit: noise.unit(52, UInt64(g)) < 0.02 ? noise.int(in: 1...40, 53, UInt64(g)) : 0,
+      eccDoubleBit: xid.last == 48 ? 1 : 0)
+  }
+}
+
+extension ActivityProfile {
+  /// SM activity (0…1) of one GPU of this workload at time `t`.
+  func activity(at t: Double, gpu: Int, slot: Int, noise: Noise) -> Double {
+    let bucket = UInt64(max(0, t / 10))
+    let jitter = noise.unit(60, UInt64(gpu), bucket)
+    switch self {
+    case .training(let level):
+      // Every GPU of a job pauses together for three minutes an hour to write its checkpoint.
+      let phase = (t + Double(slot) * 397).truncatingRemainder(dividingBy: 3_600)
+      if phase < 180 { return 0.04 + 0.03 * jitter }
+      return min(1, level * (0.96 + 0.08 * jitter))
+    case .idle:
+      return 0.002 + 0.006 * jitter
+    case .inference(let peak):
+      return min(1, peak * Self.diurnal(at: t) * (0.9 + 0.2 * jitter))
+    case .notebook:
+      let burst = noise.unit(61, UInt64(gpu), UInt64(max(0, t / 300)))
+      return burst > 0.75 ? 0.5 + 0.4 * jitter : 0.01 + 0.02 * jitter
+    }
+  }
+
+  /// Share of GPU memory in use while this workload holds the GPU.
+  func memoryShare(jobLevel: Double) -> Double {
+    switch self {
+    case .training: 0.72 + 0.2 * jobLevel
+    case .idle: 0.03
+    case .inference: 0.9  // serving engines reserve most memory for the KV cache up front
+    case .notebook: 0.15 + 0.45 * jobLevel
+    }
+  }
+
+  /// Traffic over the day: 10 % of peak at 03:00 UTC, all of it at 15:00 UTC.
+  static func diurnal(at t: Double) -> Double {
+    let hour = t.truncatingRemainder(dividingBy: 86_400) / 3_600
+    return 0.55 + 0.45 * sin(2 * Double.pi * (hour - 9) / 24)
+  }
+}
+
+/// What a node of a given GPU model draws besides its GPUs, and its clocks.
+struct HostProfile {
+  let baseW: Double
+  let activeW: Double
+  let idleClockMHz: Double
+  let boostClockMHz: Double
+  let memClockMHz: Double
+
+  static func of(_ model: GPUModel) -> HostProfile {
+    switch model {
+    case .a100SXM: HostProfile(baseW: 1_300, activeW: 900, idleClockMHz: 210, boostClockMHz: 1_410, memClockMHz: 1_593)
+    case .l40s: HostProfile(baseW: 650, activeW: 350, idleClockMHz: 210, boostClockMHz: 2_520, memClockMHz: 9_001)
+    case .h200: HostProfile(baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 3_201)
+    default: HostProfile(baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 2_619)
+    }
+  }
+}
+

@@ -1,0 +1,20 @@
+/// The waste the simulator plants on purpose, so tests can check that the model finds it.
+/// It is reachable from `DemoFleet` only: nothing in the cache or the UI carries it.
+public struct PlantedWaste: Sendable, Hashable {
+  /// A training job holding GPUs at near-zero activity.
+  public let idleAllocationJob: String
+  public let idleAllocationGPUs: Int
+  /// A deployment with far more replicas than its busiest hour needs.
+  public let overprovisionedDeployment: String
+  public let overprovisionedGPUs: Int
+  public let overprovisionedPeakActivityPct: Double
+  /// One slow GPU holding back a large training job.
+  public let stragglerJob: String
+  public let stragglerGPU: String
+  /// A node drained for days, paid for and unused.
+  public let drainedNode: String
+  /// A node that stopped answering.
+  public let downNode: String
+  /// A cluster on on-demand prices whose allocation stays above the reserved break-even.
+  public let onDemandCluster: String
+}

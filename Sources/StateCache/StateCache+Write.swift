@@ -1,0 +1,149 @@
+import Foundation
+import FleetModel
+import GRDB
+
+extension StateCache {
+  /// Replaces everything `health.name` said before with `state` and marks the poll a success,
+  /// in one transaction: readers see the old data or the new, never a mix.
+  public func record(_ state: FleetState, from health: SourceHealth) throws {
+    try database.write { db in
+      let source = health.name
+      for table in ["clusters", "nodes", "gpus", "jobs"] {
+        try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
+      }
+      try insertClusters(state.clusters, source: source, db)
+      try insertNodes(state, source: source, db)
+      try insertGPUs(state, source: source, db)
+      try insertJobs(state.jobs, source: source, db)
+      try upsert(health, db)
+      try bumpGeneration(db)
+    }
+  }
+
+  /// Records a poll that failed: the source's last good data stays untouched.
+  public func recordFailure(_ health: SourceHealth) throws {
+    try database.write { db in
+      try upsert(health, db)
+      try bumpGeneration(db)
+    }
+  }
+
+  /// Appends raw points, refreshes the minute and hour rollups they fall into, and drops what is
+  /// older than the retention allows.
+  public func append(_ points: [SeriesPoint], now: Date, retention: Retention = .standard) throws {
+    guard let earliest = points.map(\.time).min() else { return }
+    try database.write { db in
+      let insert = try db.cachedStatement(
+        sql: """
+          INSERT OR REPLACE INTO series_raw (entity, metric, t, mean, min, max, n)
+          VALUES (?, ?, ?, ?, ?, ?, 1)
+          """)
+      for point in points {
+        try insert.execute(arguments: [
+          point.entity, point.metric, Int(point.time.timeIntervalSince1970),
+          point.mean, point.min, point.max,
+        ])
+      }
+      let since = Int(earliest.timeIntervalSince1970)
+      try rollUp(from: .raw, into: .minute, since: since, db)
+      try rollUp(from: .minute, into: .hour, since: since, db)
+      for resolution in SeriesResolution.allCases {
+        let cutoff = now.timeIntervalSince1970 - retention.seconds(for: resolution)
+        try db.execute(sql: "DELETE FROM \(resolution.table) WHERE t < ?", arguments: [Int(cutoff)])
+      }
+    }
+  }
+
+  /// Recomputes the `target` buckets touched since `since` from the finer `source` rows.
+  private func rollUp(
+    from source: SeriesResolution, into target: SeriesResolution, since: Int, _ db: Database
+  ) throws {
+    let width = target.bucketS
+    let bucketStart = since / width * width
+    try db.execute(
+      sql: """
+        INSERT INTO \(target.table) (entity, metric, t, mean, min, max, n)
+        SELECT entity, metric, (t / \(width)) * \(width) AS bucket,
+               SUM(mean * n) / SUM(n), MIN(min), MAX(max), SUM(n)
+        FROM \(source.table) WHERE t >= ? GROUP BY entity, metric, bucket
+        ON CONFLICT (entity, metric, t) DO UPDATE SET
+          mean = excluded.mean, min = excluded.min, max = excluded.max, n = excluded.n
+        """, arguments: [bucketStart])
+  }
+
+  private func upsert(_ health: SourceHealth, _ db: Database) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO sources (name, kind, interval_s, last_attempt, last_success, last_error,
+                             poll_duration_s)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, interval_s = excluded.interval_s,
+          last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+          last_error = excluded.last_error, poll_duration_s = excluded.poll_duration_s
+        """,
+      arguments: [
+        health.name, health.kind, health.intervalS, health.lastAttempt?.timeIntervalSince1970,
+        health.lastSuccess?.timeIntervalSince1970, health.lastError, health.pollDurationS,
+      ])
+  }
+
+  private func bumpGeneration(_ db: Database) throws {
+    try db.execute(sql: "UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+  }
+
+  private func insertClusters(_ clusters: [Cluster], source: String, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: "INSERT OR REPLACE INTO clusters VALUES (?, ?, ?, ?, ?, ?)")
+    for (ord, cluster) in clusters.enumerated() {
+      try statement.execute(arguments: [
+        cluster.name, source, ord, cluster.scheduler.rawValue, cluster.site,
+        cluster.pricing.rawValue,
+      ])
+    }
+  }
+
+  private func insertNodes(_ state: FleetState, source: String, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    for (ord, node) in state.nodes.enumerated() {
+      let sample = state.nodeSamples[node.name]
+      try statement.execute(arguments: [
+        node.name, source, ord, node.cluster, node.rack, node.state.rawValue, node.reason,
+        node.stateSince?.timeIntervalSince1970, sample?.powerW,
+        sample?.time.timeIntervalSince1970,
+      ])
+    }
+  }
+
+  private func insertGPUs(_ state: FleetState, source: String, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT OR REPLACE INTO gpus VALUES
+        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for (ord, gpu) in state.gpus.enumerated() {
+      let s = state.gpuSamples[gpu.uuid]
+      let values: [(any DatabaseValueConvertible)?] = [
+        gpu.uuid, source, ord, gpu.node, gpu.index, gpu.model.name, gpu.model.vendor,
+        gpu.model.tdpW, gpu.model.idleW, gpu.model.memoryMiB, state.allocations[gpu.uuid],
+        s?.time.timeIntervalSince1970, s?.utilPct, s?.smActivePct, s?.memUsedMiB, s?.powerW,
+        s?.tempC, s?.smClockMHz, s?.memClockMHz, s?.xidLast, s?.xidCount, s?.eccSingleBit,
+        s?.eccDoubleBit,
+      ]
+      try statement.execute(arguments: StatementArguments(values))
+    }
+  }
+
+  private func insertJobs(_ jobs: [Job], source: String, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    let encoder = JSONEncoder()
+    for (ord, job) in jobs.enumerated() {
+      let nodes = String(decoding: try encoder.encode(job.nodes), as: UTF8.self)
+      try statement.execute(arguments: [
+        job.cluster, job.id, source, ord, job.name, job.user, job.team, job.kind.rawValue,
+        job.state.rawValue, job.gpus, nodes, job.start?.timeIntervalSince1970,
+      ])
+    }
+  }
+}

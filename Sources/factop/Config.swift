@@ -1,0 +1,69 @@
+import Foundation
+import TOMLKit
+
+/// The config file (`config.toml`). Every key is optional; unknown keys are an error, so a typo
+/// never silently falls back to a default.
+struct ConfigFile: Decodable, Equatable {
+  struct Cache: Decodable, Equatable {
+    var path: String?
+  }
+  struct Sim: Decodable, Equatable {
+    var gpus: Int?
+    var seed: UInt64?
+  }
+  struct Poll: Decodable, Equatable {
+    var intervalS: Double?
+    var timeoutS: Double?
+    enum CodingKeys: String, CodingKey {
+      case intervalS = "interval_s"
+      case timeoutS = "timeout_s"
+    }
+  }
+  struct UI: Decodable, Equatable {
+    var theme: String?
+  }
+
+  var cache: Cache?
+  var sim: Sim?
+  var poll: Poll?
+  var ui: UI?
+
+  /// Reads and validates the file at `path`; every error names the file and what is wrong.
+  static func load(path: String) throws(ConfigError) -> ConfigFile {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw ConfigError(path: path, message: "cannot read it: \(error.localizedDescription)")
+    }
+    let table: TOMLTable
+    do {
+      table = try TOMLTable(string: text)
+    } catch let error as TOMLParseError {
+      throw ConfigError(
+        path: path, message: "line \(error.source.begin.line): \(error.description)")
+    } catch {
+      throw ConfigError(path: path, message: "\(error)")
+    }
+    do {
+      return try TOMLDecoder(strictDecoding: true).decode(ConfigFile.self, from: table)
+    } catch let error as UnexpectedKeysError {
+      let keys = error.keys.values.map { $0.map(\.stringValue).joined(separator: ".") }.sorted()
+      throw ConfigError(
+        path: path,
+        message: "unknown key \(keys.joined(separator: ", ")) (known: cache.path, sim.gpus, "
+          + "sim.seed, poll.interval_s, poll.timeout_s, ui.theme)")
+    } catch let DecodingError.typeMismatch(type, context) {
+      let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+      throw ConfigError(path: path, message: "\(key) must be a \(type)")
+    } catch {
+      throw ConfigError(path: path, message: "\(error)")
+    }
+  }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+  let path: String
+  let message: String
+  var description: String { "config \(path): \(message)" }
+}

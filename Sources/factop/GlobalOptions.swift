@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Feeds
+import FleetSim
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+  @Option(
+    name: .customLong("db"),
+    help: ArgumentHelp(
+      "The state cache file (default: $FACTOP_DB, else $XDG_STATE_HOME/factop/cache.sqlite).",
+      valueName: "path"))
+  var dbPath: String?
+
+  @Option(
+    name: .customLong("config"),
+    help: ArgumentHelp(
+      "The config file (default: $XDG_CONFIG_HOME/factop/config.toml).", valueName: "path"))
+  var configPath: String?
+
+  @Option(
+    name: .customLong("sim-gpus"),
+    help: ArgumentHelp(
+      "Size of the built-in demo fleet, in GPUs (\(DemoFleet.minimumGPUs)…\(DemoFleet.maximumGPUs), a multiple of 8; default \(DemoFleet.defaultGPUs))."
+    ))
+  var simGPUs: Int?
+
+  @Option(name: .customLong("sim-seed"), help: "Seed of the demo fleet (default 1).")
+  var simSeed: UInt64?
+
+  func validate() throws {
+    if let simGPUs, (try? DemoFleet(gpus: simGPUs, seed: 1)) == nil {
+      throw ValidationError(DemoFleetError.unsupportedSize(simGPUs).description)
+    }
+  }
+}
+
+/// What a command runs with: command line over environment over config file over defaults.
+struct Settings {
+  let dbPath: String
+  let simGPUs: Int
+  let simSeed: UInt64
+  let pollIntervalS: Double
+  let pollTimeoutS: Double
+  let theme: String
+
+  static let defaultPollIntervalS = 10.0
+
+  init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+    throws
+  {
+    let home = environment["HOME"] ?? NSHomeDirectory()
+    let explicitConfig = options.configPath
+    let configPath =
+      explicitConfig
+      ?? ((environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/config.toml")
+    // A config named on the command line must exist; the default one is optional.
+    let config: ConfigFile =
+      explicitConfig != nil || FileManager.default.fileExists(atPath: configPath)
+      ? try ConfigFile.load(path: configPath) : ConfigFile()
+
+    let stateHome = environment["XDG_STATE_HOME"] ?? "\(home)/.local/state"
+    dbPath =
+      options.dbPath ?? environment["FACTOP_DB"] ?? config.cache?.path
+      ?? "\(stateHome)/factop/cache.sqlite"
+    simGPUs = options.simGPUs ?? config.sim?.gpus ?? DemoFleet.defaultGPUs
+    simSeed = options.simSeed ?? config.sim?.seed ?? 1
+    pollIntervalS = config.poll?.intervalS ?? Self.defaultPollIntervalS
+    pollTimeoutS = config.poll?.timeoutS ?? 10
+    theme = config.ui?.theme ?? "default"
+    if (try? DemoFleet(gpus: simGPUs, seed: simSeed)) == nil {
+      throw ConfigError(path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
+    }
+    guard pollIntervalS >= 1, pollTimeoutS > 0 else {
+      throw ConfigError(
+        path: configPath, message: "poll.interval_s must be ≥ 1 and poll.timeout_s > 0")
+    }
+  }
+
+  /// The feeds configured for this run: for now the demo fleet.
+  func feeds() throws -> [any Feed] {
+    [SimulatorFeed(fleet: try DemoFleet(gpus: simGPUs, seed: simSeed), intervalS: pollIntervalS)]
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Feeds
+import Foundation
+import Logging
+import StateCache
+
+struct PollCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "poll",
+    abstract: "Poll the sources into the state cache, once or as a daemon.",
+    discussion: """
+      Only one poller writes a cache: a second one exits 1. Stops cleanly on SIGTERM, SIGINT or
+      SIGHUP. Logs go to standard error.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Flag(help: "Poll every source once, then exit (1 if a source failed).") var once = false
+
+  @Option(help: "Seconds between polls (default: poll.interval_s from the config, else 10).")
+  var interval: Double?
+
+  func validate() throws {
+    if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
+  }
+
+  func run() async throws {
+    let settings = try Settings.resolve(global)
+    let logger = Logger(label: "factop.poll")
+    let cache: StateCache
+    let lock: PollLock
+    do {
+      cache = try StateCache.open(path: settings.dbPath)
+      guard let acquired = try PollLock.acquire(forCacheAt: settings.dbPath) else {
+        printError("another poller is already writing \(settings.dbPath)")
+        throw ExitStatus.attention
+      }
+      lock = acquired
+    } catch let error as CacheError {
+      printError(error.description)
+      throw ExitStatus.usage
+    }
+    let poller = Poller(
+      cache: cache, feeds: try settings.feeds(), prices: .demo, timeoutS: settings.pollTimeoutS,
+      logger: logger)
+    if once {
+      let failed = await poller.pollOnce(at: Date()).filter { $0.error != nil }
+      if !failed.isEmpty { throw ExitStatus.attention }
+      return
+    }
+    SignalTrap.install()
+    let intervalS = interval ?? settings.pollIntervalS
+    logger.info("polling \(poller.feeds.count) source(s) every \(intervalS) s into \(settings.dbPath)")
+    await poller.run(intervalS: intervalS) { SignalTrap.received != nil }
+    logger.info("stopped by signal \(SignalTrap.received ?? 0)")
+    withExtendedLifetime(lock) {}
+  }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The termination signal received, if any (0 while none). Signal handlers may only touch
+/// lock-free state, so this is one atomic word that loops poll.
+private let receivedSignal = Atomic<Int32>(0)
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the main loops check, so they leave through
+/// their normal exit path: the terminal restored, the cache closed, the lock released.
+enum SignalTrap {
+  static func install() {
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+      Glibc.signal(signal) { receivedSignal.store($0, ordering: .relaxed) }
+    }
+  }
+
+  /// The signal that asked us to stop, or nil.
+  static var received: Int32? {
+    let value = receivedSignal.load(ordering: .relaxed)
+    return value == 0 ? nil : value
+  }
+}

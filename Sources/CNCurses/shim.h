@@ -6,9 +6,16 @@
 #include <locale.h>
 #include <ncursesw/curses.h>
 
+static inline SCREEN *factop_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int factop_lines(void) { return LINES; }
 static inline int factop_cols(void) { return COLS; }
 static inline int factop_colors(void) { return COLORS; }
 static inline int factop_color_pairs(void) { return COLOR_PAIRS; }
 static inline WINDOW *factop_stdscr(void) { return stdscr; }
+static inline WINDOW *factop_curscr(void) { return curscr; }
+static inline attr_t factop_a_bold(void) { return A_BOLD; }
+static inline attr_t factop_a_dim(void) { return A_DIM; }
+static inline attr_t factop_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t factop_a_reverse(void) { return A_REVERSE; }
+static inline attr_t factop_a_normal(void) { return A_NORMAL; }
 #endif

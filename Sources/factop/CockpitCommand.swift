@@ -1,7 +1,108 @@
 import ArgumentParser
+import Cockpit
+import Feeds
+import FleetModel
+import Foundation
+import Logging
+import StateCache
+import TerminalKit
+import Synchronization
 
-struct CockpitCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "cockpit", abstract: "Open the cockpit.")
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct CockpitCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cockpit",
+    abstract: "Open the cockpit (the default): a live view of the fleet.",
+    discussion: """
+      Polls the sources in the background unless another poller (`factop poll`) already writes
+      the cache, in which case it only reads. Needs a terminal; scripts use `factop snapshot`.
+      """)
+
   @OptionGroup var global: GlobalOptions
-  func run() async throws {}
+
+  @Option(help: "Theme name (bundled: default, light) or path to a .theme file.")
+  var theme: String?
+
+  func run() throws {
+    guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+      printError("the cockpit needs a terminal; for scripts use `factop snapshot --format json`")
+      throw ExitStatus.usage
+    }
+    let settings = try Settings.resolve(global)
+    let loadedTheme: Theme
+    do {
+      loadedTheme = try Theme.load(theme ?? settings.theme, userDirectory: settings.themeDirectory)
+    } catch {
+      printError("\(error)")
+      throw ExitStatus.usage
+    }
+
+    let session: CockpitSession
+    do {
+      session = try CockpitSession(settings: settings)
+    } catch {
+      printError("\(error)")
+      throw ExitStatus.usage
+    }
+    SignalTrap.install()
+    let backend: CursesBackend
+    do {
+      backend = try CursesBackend()
+    } catch {
+      session.stop()
+      printError("\(error)")
+      throw ExitStatus.usage
+    }
+    defer {
+      backend.shutdown()
+      session.stop()
+    }
+    CockpitApp(
+      backend: backend, theme: loadedTheme, actions: .cockpit, origin: session.origin,
+      latest: { session.loader.loaded }, shouldStop: { SignalTrap.received != nil }
+    ).run()
+  }
+}
+
+/// The cache, the background poller (when this process owns the cache) and the model loader
+/// behind one cockpit.
+final class CockpitSession: Sendable {
+  let loader: ModelLoader
+  let origin: String
+  private let lock: PollLock?
+  private let stopping = Atomic<Bool>(false)
+
+  init(settings: Settings) throws {
+    lock = try PollLock.acquire(forCacheAt: settings.dbPath)
+    let cache: StateCache
+    if lock != nil {
+      cache = try StateCache.open(path: settings.dbPath)
+      origin = "demo fleet · \(settings.simGPUs.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) GPUs · seed \(settings.simSeed)"
+    } else {
+      // Another poller writes this cache; we only read what it writes.
+      cache = try StateCache.openReadOnly(path: settings.dbPath)
+      origin = "shared cache"
+    }
+    loader = ModelLoader(cache: cache, prices: .demo, origin: origin)
+    loader.start()
+    if lock != nil {
+      var logger = Logger(label: "factop.poll")
+      logger.logLevel = .critical  // the screen is the log while the cockpit runs
+      let poller = Poller(
+        cache: cache, feeds: try settings.feeds(), prices: .demo,
+        timeoutS: settings.pollTimeoutS, logger: logger)
+      let interval = settings.pollIntervalS
+      Task.detached { [self] in
+        await poller.run(intervalS: interval) { self.stopping.load(ordering: .relaxed) }
+      }
+    }
+  }
+
+  func stop() {
+    stopping.store(true, ordering: .relaxed)
+    loader.stop()
+  }
 }

@@ -43,6 +43,8 @@ struct Settings {
   let pollIntervalS: Double
   let pollTimeoutS: Double
   let theme: String
+  /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
+  let themeDirectory: String
 
   static let defaultPollIntervalS = 10.0
 
@@ -68,6 +70,7 @@ struct Settings {
     pollIntervalS = config.poll?.intervalS ?? Self.defaultPollIntervalS
     pollTimeoutS = config.poll?.timeoutS ?? 10
     theme = config.ui?.theme ?? "default"
+    themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
     if (try? DemoFleet(gpus: simGPUs, seed: simSeed)) == nil {
       throw ConfigError(path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
     }

@@ -1,0 +1,79 @@
+import Foundation
+import FleetModel
+import StateCache
+import Synchronization
+
+/// Reads the cache on its own thread whenever a poller changed it, and hands the newest model to
+/// the UI through a lock the UI only holds to copy a reference.
+public final class ModelLoader: Sendable {
+  private let cache: StateCache
+  private let prices: PriceBook
+  private let origin: String
+  private let latest = Mutex<LoadedModel?>(nil)
+  private let stopped = Atomic<Bool>(false)
+  /// How much fleet utilization history the Overview's sparkline can show.
+  static let historyWindowS: Double = 2 * 3_600
+
+  public init(cache: StateCache, prices: PriceBook, origin: String) {
+    self.cache = cache
+    self.prices = prices
+    self.origin = origin
+  }
+
+  /// Starts the loading thread; it checks the cache's generation every `intervalMs`.
+  public func start(intervalMs: Int = 250) {
+    let thread = Thread { [self] in
+      var seen = -1
+      while !stopped.load(ordering: .relaxed) {
+        if let generation = try? cache.generation(), generation != seen {
+          seen = generation
+          reload()
+        }
+        Thread.sleep(forTimeInterval: Double(intervalMs) / 1_000)
+      }
+    }
+    thread.name = "factop.model-loader"
+    thread.start()
+  }
+
+  public func stop() {
+    stopped.store(true, ordering: .relaxed)
+  }
+
+  /// The newest model, or nil before the first load.
+  public var loaded: LoadedModel? {
+    latest.withLock { $0 }
+  }
+
+  /// Loads the model now, on the calling thread.
+  public func reload(now: Date = Date()) {
+    do {
+      let state = try cache.fleetState()
+      let sources = try cache.sourceHealth()
+      let history = try cache.series(
+        entity: "fleet", metric: "util_mean_pct", resolution: .raw,
+        since: now.addingTimeInterval(-Self.historyWindowS))
+      let model = CockpitModel(
+        state: state, sources: sources, utilHistory: history.map(\.mean), prices: prices,
+        origin: origin)
+      latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
+    } catch {
+      latest.withLock { loaded in
+        guard var model = loaded?.model else { return }
+        model.cacheError = "\(error)"
+        loaded = LoadedModel(version: (loaded?.version ?? 0) + 1, model: model)
+      }
+    }
+  }
+}
+
+/// A model and its version: the UI redraws when the version changes, without comparing fleets.
+public struct LoadedModel: Sendable {
+  public let version: Int
+  public let model: CockpitModel
+
+  public init(version: Int, model: CockpitModel) {
+    self.version = version
+    self.model = model
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Number formats of the cockpit: fixed, locale-independent, and `N/A` for unknown.
+enum Format {
+  static let unknown = "N/A"
+
+  /// 1234567 → "1,234,567".
+  static func count(_ value: Int) -> String {
+    let digits = String(abs(value))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return (value < 0 ? "-" : "") + out
+  }
+
+  static func percent(_ value: Double?, places: Int = 1) -> String {
+    value.map { String(format: "%.\(places)f %%", $0) } ?? unknown
+  }
+
+  /// Watts as kW, or MW from 10 MW up.
+  static func power(_ watts: Double?) -> String {
+    guard let watts else { return unknown }
+    if watts >= 10_000_000 { return String(format: "%.2f MW", watts / 1_000_000) }
+    return String(format: "%.1f kW", watts / 1_000)
+  }
+
+  /// Whole dollars with separators: "$2,278".
+  static func dollars(_ usd: Double?) -> String {
+    usd.map { "$" + count(Int($0.rounded())) } ?? unknown
+  }
+
+  /// Large amounts compactly: "$1.66M", "$312k".
+  static func dollarsCompact(_ usd: Double?) -> String {
+    guard let usd else { return unknown }
+    switch abs(usd) {
+    case 1e9...: return String(format: "$%.2fB", usd / 1e9)
+    case 1e6...: return String(format: "$%.2fM", usd / 1e6)
+    case 1e4...: return String(format: "$%.0fk", usd / 1e3)
+    default: return dollars(usd)
+    }
+  }
+
+  /// An age in the largest sensible unit: "4s", "3m", "1h05m", "4d07h", "12d".
+  static func age(_ seconds: Double?) -> String {
+    guard let seconds else { return "never" }
+    let s = Int(seconds.rounded(.down))
+    switch s {
+    case ..<60: return "\(s)s"
+    case ..<3_600: return "\(s / 60)m"
+    case ..<86_400: return String(format: "%dh%02dm", s / 3_600, s % 3_600 / 60)
+    case ..<(10 * 86_400): return String(format: "%dd%02dh", s / 86_400, s % 86_400 / 3_600)
+    default: return "\(s / 86_400)d"
+    }
+  }
+
+  /// A UTC timestamp for the title bar: "2026-11-24 22:10:03Z".
+  static func utc(_ date: Date) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    return String(
+      format: "%04d-%02d-%02d %02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!,
+      c.second!)
+  }
+}

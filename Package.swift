@@ -52,8 +52,8 @@ let package = Package(
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
     .testTarget(
       name: "CockpitTests",
-      dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit"],
-      resources: [.copy("Golden")]),
+      dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],
+      exclude: ["Golden"]),
     .testTarget(
       name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports"]),
   ],

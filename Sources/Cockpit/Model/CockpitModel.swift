@@ -7,12 +7,15 @@ public struct CockpitModel: Sendable, Equatable {
   public var state: FleetState
   public var summary: FleetSummary
   public var sources: [SourceHealth]
-  /// Fleet mean utilization, oldest first, one point per poll.
+  /// Fleet mean utilization, oldest first, one point per `historyStepS` (minute rollups).
   public var utilHistory: [Double?]
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
   public var cacheError: String?
+
+  /// Seconds between points of `utilHistory`.
+  public static let historyStepS = 60.0
 
   public init(
     state: FleetState, summary: FleetSummary, sources: [SourceHealth], utilHistory: [Double?],

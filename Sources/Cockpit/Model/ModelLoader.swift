@@ -11,8 +11,8 @@ public final class ModelLoader: Sendable {
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
-  /// How much fleet utilization history the Overview's sparkline can show.
-  static let historyWindowS: Double = 2 * 3_600
+  /// How much fleet utilization history the Overview can show: six hours of minutes.
+  static let historyWindowS: Double = 6 * 3_600
 
   public init(cache: StateCache, prices: PriceBook, origin: String) {
     self.cache = cache
@@ -51,7 +51,7 @@ public final class ModelLoader: Sendable {
       let state = try cache.fleetState()
       let sources = try cache.sourceHealth()
       let history = try cache.series(
-        entity: "fleet", metric: "util_mean_pct", resolution: .raw,
+        entity: "fleet", metric: "util_mean_pct", resolution: .minute,
         since: now.addingTimeInterval(-Self.historyWindowS))
       let model = CockpitModel(
         state: state, sources: sources, utilHistory: history.map(\.mean), prices: prices,

@@ -8,6 +8,12 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
   public let line: Int?
   public let message: String
 
+  public init(source: String, line: Int?, message: String) {
+    self.source = source
+    self.line = line
+    self.message = message
+  }
+
   public var description: String {
     "theme \(source)\(line.map { " line \($0)" } ?? ""): \(message)"
   }

@@ -131,7 +131,7 @@ struct OverviewView: Widget {
   private func renderHistory(in row: Rect, into buffer: inout Buffer) {
     let labelWidth = buffer.put("Util history ", x: row.x, y: row.y, style: theme.style(.headerForeground).bold)
     let points = model.utilHistory.suffix(max(0, row.width - labelWidth - 14))
-    let span = Format.age(Double(points.count) * 10)
+    let span = Format.age(Double(points.count) * CockpitModel.historyStepS)
     let note = points.isEmpty ? "no history yet" : "last \(span)"
     let noteWidth = TerminalText.width(note) + 1
     let graph = Rect(x: row.x + labelWidth, y: row.y, width: row.width - labelWidth - noteWidth, height: 1)
@@ -142,7 +142,7 @@ struct OverviewView: Widget {
   }
 
   private func renderHistoryGraph(in area: Rect, into buffer: inout Buffer) {
-    let inner = panel("Fleet utilization history · one column per poll", area, into: &buffer)
+    let inner = panel("Fleet utilization · one column per minute", area, into: &buffer)
     let axis = 7
     for (row, label) in [(0, "100 %"), (inner.height / 2, " 50 %"), (inner.height - 1, "  0 %")] {
       buffer.put(label, x: inner.x, y: inner.y + row, style: theme.dim)

@@ -1,0 +1,134 @@
+import Cockpit
+import Foundation
+import FleetModel
+import FleetSim
+import TerminalKit
+import Testing
+
+/// The demo fleet at a fixed instant, with six hours of minutes, as the cockpit would load it.
+func demoModel(at now: Date, gpus: Int = 1_024) throws -> CockpitModel {
+  let fleet = try DemoFleet(gpus: gpus, seed: 1)
+  let history = (0..<360).reversed().map { step in
+    FleetSummary(fleet.state(at: now.addingTimeInterval(-Double(step) * 60)), prices: .demo).fleet
+      .utilMeanPct
+  }
+  let polled = now.addingTimeInterval(-2)
+  return CockpitModel(
+    state: fleet.state(at: polled),
+    sources: [
+      SourceHealth(
+        name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled,
+        pollDurationS: 0.012)
+    ], utilHistory: history, prices: .demo, origin: "demo fleet · 1,024 GPUs · seed 1")
+}
+
+let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
+
+/// Compares a rendered screen with `Golden/NAME.txt`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
+func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Golden/\(name).txt")
+  let actual = buffer.text() + "\n"
+  if ProcessInfo.processInfo.environment["FACTOP_RECORD_GOLDEN"] == "1" {
+    try actual.write(to: url, atomically: true, encoding: .utf8)
+    return
+  }
+  let expected = try String(contentsOf: url, encoding: .utf8)
+  #expect(actual == expected, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+}
+
+@Suite struct GoldenScreenTests {
+  let theme = try! Theme.bundledDefault()
+
+  @Test(arguments: [(80, 24), (160, 50)])
+  func overview(width: Int, height: Int) throws {
+    let model = try demoModel(at: goldenInstant)
+    let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
+    try expectGolden(screen.render(width: width, height: height, now: goldenInstant), "overview-\(width)x\(height)")
+  }
+
+  @Test func beforeTheFirstPollItSaysSo() throws {
+    let screen = Screen(model: nil, theme: theme, actions: .cockpit, origin: "demo fleet")
+    let text = screen.render(width: 80, height: 24, now: goldenInstant).text()
+    #expect(text.contains("Waiting for the first poll of demo fleet…"))
+    #expect(text.contains("q  quit"))
+  }
+
+  @Test func aFailingSourceShowsInTheStatusBarAndMarksPanelsStale() throws {
+    var model = try demoModel(at: goldenInstant)
+    model.sources[0].lastAttempt = goldenInstant
+    model.sources[0].lastSuccess = goldenInstant.addingTimeInterval(-95)
+    model.sources[0].lastError = "connection refused"
+    let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
+    let lines = screen.render(width: 160, height: 50, now: goldenInstant).text().split(separator: "\n")
+    #expect(lines.last?.contains("⚠ demo: connection refused (data 1m old)") == true)
+    #expect(lines[1].contains("STALE · data 1m ago"))
+  }
+
+  @Test func aTinyWindowDoesNotCrash() throws {
+    let model = try demoModel(at: goldenInstant)
+    let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
+    for (w, h) in [(10, 5), (1, 1), (0, 0), (20, 3)] {
+      _ = screen.render(width: w, height: h, now: goldenInstant)
+    }
+  }
+
+  @Test func hostileNamesRenderAsInertText() throws {
+    var model = try demoModel(at: goldenInstant)
+    let evil = "evil\u{1B}[2J\u{1B}]52;c;cm0gLXJmIC8=\u{07}\u{202E}node"
+    model.state.nodes[0] = Node(
+      name: evil, cluster: "train-a", rack: "a-r001", state: .down,
+      reason: "\u{1B}]0;owned\u{07}\u{9B}31mred", stateSince: goldenInstant)
+    model.sources[0] = SourceHealth(
+      name: "src\u{1B}[31m", kind: "sim", intervalS: 10, lastSuccess: goldenInstant,
+      lastError: "\u{1B}]8;;http://x\u{1B}\\bad\u{1B}]8;;\u{1B}\\")
+    let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
+    let buffer = screen.render(width: 160, height: 50, now: goldenInstant)
+    let text = buffer.text()
+    #expect(text.contains("evilnode"))
+    #expect(text.contains("red"))
+    #expect(text.contains("bad"))
+    #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
+  }
+}
+
+@Suite struct CockpitAppTests {
+  @Test func drawsThenQuitsOnQ() throws {
+    let model = try demoModel(at: goldenInstant)
+    let backend = TextBackend(width: 80, height: 24, input: [.character("x"), .character("q")])
+    CockpitApp(
+      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin,
+      latest: { LoadedModel(version: 1, model: model) }, shouldStop: { false }, clock: { goldenInstant }
+    ).run()
+    let expected = Screen(model: model, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin)
+      .render(width: 80, height: 24, now: goldenInstant)
+    #expect(backend.screen == expected)
+  }
+
+  @Test func followsAResize() throws {
+    let model = try demoModel(at: goldenInstant)
+    let backend = TextBackend(width: 80, height: 24)
+    var resized = false
+    CockpitApp(
+      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin,
+      latest: { LoadedModel(version: 1, model: model) },
+      shouldStop: {
+        defer { if !resized { backend.resize(width: 120, height: 40); resized = true } }
+        return resized && backend.screen.width == 120 && !backend.screen.text().isEmpty
+      }, clock: { goldenInstant }
+    ).run()
+    let expected = Screen(model: model, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin)
+      .render(width: 120, height: 40, now: goldenInstant)
+    #expect(backend.screen == expected)
+  }
+
+  @Test func stopsWhenAskedBySignal() throws {
+    let backend = TextBackend(width: 40, height: 10)
+    var checks = 0
+    CockpitApp(
+      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: "x",
+      latest: { nil }, shouldStop: { checks += 1; return checks > 3 }, clock: { goldenInstant }
+    ).run()
+    #expect(checks == 4)
+  }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import FleetModel
+import FleetSim
+import StateCache
+import Testing
+
+/// A fresh folder for one test's cache files.
+func temporaryCachePath() -> String {
+  let folder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("factop-cache-\(UUID().uuidString)")
+  try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  return folder.appendingPathComponent("cache.sqlite").path
+}
+
+let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
+  SourceHealth(
+    name: name, kind: "sim", intervalS: 10, lastAttempt: time, lastSuccess: time,
+    pollDurationS: 0.01)
+}
+
+@Suite struct StateCacheTests {
+  let fleet = try! DemoFleet(gpus: 256, seed: 5)
+
+  @Test func roundTripsAFleetThroughACloseAndReopen() throws {
+    let path = temporaryCachePath()
+    let state = fleet.state(at: t0)
+    do {
+      let cache = try StateCache.open(path: path)
+      try cache.record(state, from: health())
+    }
+    let reopened = try StateCache.open(path: path)
+    #expect(try reopened.fleetState() == state)
+    #expect(try reopened.sourceHealth() == [health()])
+    let readOnly = try StateCache.openReadOnly(path: path)
+    #expect(try readOnly.fleetState() == state)
+  }
+
+  @Test func readOnlyOpeningNeverCreatesAFile() {
+    let path = temporaryCachePath()
+    #expect(throws: CacheError.missing(path: path)) { try StateCache.openReadOnly(path: path) }
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
+  @Test func anEmptyFileReadsAsAnEmptyCache() throws {
+    let path = temporaryCachePath()
+    FileManager.default.createFile(atPath: path, contents: Data())
+    let cache = try StateCache.openReadOnly(path: path)
+    #expect(try cache.fleetState().isEmpty)
+    #expect(try cache.sourceHealth().isEmpty)
+  }
+
+  @Test func aNewerSchemaIsRefused() throws {
+    let path = temporaryCachePath()
+    _ = try StateCache.open(path: path)
+    let sqlite = Process()
+    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    sqlite.arguments = [
+      "python3", "-c",
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99: from the future')\"); c.commit()",
+      path,
+    ]
+    try sqlite.run()
+    sqlite.waitUntilExit()
+    #expect(sqlite.terminationStatus == 0)
+    #expect(throws: CacheError.newerSchema(path: path)) { try StateCache.open(path: path) }
+    #expect(throws: CacheError.newerSchema(path: path)) { try StateCache.openReadOnly(path: path) }
+  }
+
+  @Test func notACacheIsAClearError() throws {
+    let path = temporaryCachePath()
+    try Data("this is not sqlite, it is a text file of some length".utf8).write(to: URL(fileURLWithPath: path))
+    #expect {
+      try StateCache.open(path: path)
+    } throws: { error in
+      guard case CacheError.unusable(let errorPath, _) = error else { return false }
+      return errorPath == path
+    }
+  }
+
+  @Test func aFailedPollKeepsTheLastGoodData() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let state = fleet.state(at: t0)
+    try cache.record(state, from: health())
+    var failed = health()
+    failed.lastAttempt = t0.addingTimeInterval(10)
+    failed.lastError = "timeout after 10 s"
+    try cache.recordFailure(failed)
+    #expect(try cache.fleetState() == state)
+    let stored = try #require(try cache.sourceHealth().first)
+    #expect(stored.lastError == "timeout after 10 s")
+    #expect(stored.lastSuccess == t0)
+    #expect(stored.status(at: t0.addingTimeInterval(11)) == .error)
+  }
+
+  @Test func eachSourceReplacesOnlyItsOwnRows() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let other = FleetState(
+      clusters: [Cluster(name: "lab", scheduler: .slurm, site: "x", pricing: .owned)],
+      nodes: [Node(name: "lab-1", cluster: "lab", rack: "r", state: .idle)])
+    try cache.record(other, from: health("lab"))
+    try cache.record(fleet.state(at: t0), from: health("demo"))
+    try cache.record(fleet.state(at: t0.addingTimeInterval(10)), from: health("demo"))
+    let merged = try cache.fleetState()
+    #expect(merged.nodes.count == fleet.nodes.count + 1)
+    #expect(merged.clusters.map(\.name).contains("lab"))
+  }
+
+  @Test func generationChangesWithEveryWrite() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let before = try cache.generation()
+    try cache.record(fleet.state(at: t0), from: health())
+    #expect(try cache.generation() == before + 1)
+  }
+}
+
+@Suite struct SeriesTests {
+  @Test func rollsRawPointsUpIntoMinutesAndHours() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let hour = (t0.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600
+    // Minute 0: 10, 20, 30; minute 1: 40.
+    let points = [(0.0, 10.0), (20, 20), (40, 30), (60, 40)].map {
+      SeriesPoint(entity: "fleet", metric: "util", time: Date(timeIntervalSince1970: hour + $0.0), value: $0.1)
+    }
+    let now = Date(timeIntervalSince1970: hour + 61)
+    try cache.append(points, now: now)
+    let since = Date(timeIntervalSince1970: hour)
+    let minutes = try cache.series(entity: "fleet", metric: "util", resolution: .minute, since: since)
+    #expect(minutes.map(\.mean) == [20, 40])
+    #expect(minutes.map(\.min) == [10, 40])
+    #expect(minutes.map(\.max) == [30, 40])
+    let hours = try cache.series(entity: "fleet", metric: "util", resolution: .hour, since: since)
+    #expect(hours.map(\.mean) == [25])  // weighted by sample count, not the mean of minute means
+    #expect(hours.map(\.max) == [40])
+    let raw = try cache.series(entity: "fleet", metric: "util", resolution: .raw, since: since)
+    #expect(raw.count == 4)
+  }
+
+  @Test func appendingToAMinuteUpdatesItsRollup() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let minute = (t0.timeIntervalSince1970 / 60).rounded(.down) * 60
+    for (offset, value) in [(0.0, 10.0), (30, 50)] {
+      let time = Date(timeIntervalSince1970: minute + offset)
+      try cache.append([SeriesPoint(entity: "e", metric: "m", time: time, value: value)], now: time)
+    }
+    let since = Date(timeIntervalSince1970: minute)
+    #expect(try cache.series(entity: "e", metric: "m", resolution: .minute, since: since).map(\.mean) == [30])
+  }
+
+  @Test func retentionDropsOldPointsPerResolution() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let old = SeriesPoint(entity: "e", metric: "m", time: t0, value: 1)
+    try cache.append([old], now: t0)
+    let later = t0.addingTimeInterval(3 * 3_600)
+    let retention = Retention(rawS: 3_600, minuteS: 4 * 3_600, hourS: 86_400)
+    try cache.append([SeriesPoint(entity: "e", metric: "m", time: later, value: 2)], now: later, retention: retention)
+    let all = Date(timeIntervalSince1970: 0)
+    #expect(try cache.series(entity: "e", metric: "m", resolution: .raw, since: all).map(\.mean) == [2])
+    #expect(try cache.series(entity: "e", metric: "m", resolution: .minute, since: all).map(\.mean) == [1, 2])
+  }
+}
+
+@Suite struct ConcurrentAccessTests {
+  /// One writer replaces the fleet again and again while a read-only reader in the same
+  /// process reads it: every read sees one whole poll, never a mix or an error.
+  @Test func readersSeeWholePollsWhileAWriterWrites() async throws {
+    let path = temporaryCachePath()
+    let fleet = try DemoFleet(gpus: 1_024, seed: 2)
+    let writer = try StateCache.open(path: path)
+    try writer.record(fleet.state(at: t0), from: health())
+    let reader = try StateCache.openReadOnly(path: path)
+
+    let writes = Task.detached {
+      for i in 1...15 {
+        let time = t0.addingTimeInterval(Double(i) * 10)
+        try writer.record(fleet.state(at: time), from: health(at: time))
+      }
+    }
+    for _ in 0..<10 {
+      let state = try reader.fleetState()
+      #expect(state.gpus.count == 1_024)
+      #expect(state.gpuSamples.count == 1_024 - 8)  // the down node reports nothing
+      let times = Set(state.gpuSamples.values.map(\.time))
+      #expect(times.count == 1, "a read mixed \(times.count) polls")
+    }
+    try await writes.value
+    #expect(try reader.sourceHealth().first?.lastSuccess == t0.addingTimeInterval(150))
+  }
+}

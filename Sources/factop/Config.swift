@@ -55,7 +55,14 @@ struct ConfigFile: Decodable, Equatable {
           + "sim.seed, poll.interval_s, poll.timeout_s, ui.theme)")
     } catch let DecodingError.typeMismatch(type, context) {
       let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-      throw ConfigError(path: path, message: "\(key) must be a \(type)")
+      throw ConfigError(path: path, message: "\(key) must be of type \(type)")
+    } catch let DecodingError.keyNotFound(key, context) {
+      // TOMLKit reports a present key of the wrong type as "not found" with the type it wanted.
+      var path = context.codingPath.map(\.stringValue)
+      if path.last != key.stringValue { path.append(key.stringValue) }
+      let name = path.joined(separator: ".")
+      let wanted = context.debugDescription.split(separator: "\"").dropFirst().first.map(String.init)
+      throw ConfigError(path: path, message: "\(name) must be of type \(wanted ?? "another type")")
     } catch {
       throw ConfigError(path: path, message: "\(error)")
     }

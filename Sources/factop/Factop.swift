@@ -12,6 +12,24 @@ struct Factop: AsyncParsableCommand {
       """,
     subcommands: [CockpitCommand.self, SnapshotCommand.self, PollCommand.self],
     defaultSubcommand: CockpitCommand.self)
+
+  /// Runs the command line, with usage errors exiting 2 (ArgumentParser's default is 64).
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        printError(fullMessage(for: error))
+        Foundation.exit(ExitStatus.usage.rawValue)
+      }
+      exit(withError: error)
+    }
+  }
 }
 
 /// Exit codes scripts rely on.

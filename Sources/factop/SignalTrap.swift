@@ -13,9 +13,15 @@ private let receivedSignal = Atomic<Int32>(0)
 /// their normal exit path: the terminal restored, the cache closed, the lock released.
 enum SignalTrap {
   static func install() {
+    var handled = sigset_t()
+    sigemptyset(&handled)
     for signal in [SIGINT, SIGTERM, SIGHUP] {
       Glibc.signal(signal) { receivedSignal.store($0, ordering: .relaxed) }
+      sigaddset(&handled, signal)
     }
+    // A parent may have started us with these blocked (the mask survives exec); unblock them,
+    // or a stop request would never arrive.
+    pthread_sigmask(SIG_UNBLOCK, &handled, nil)
   }
 
   /// The signal that asked us to stop, or nil.

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// The built cockpit in a real terminal (tmux), read back as a person would see it.
+struct TmuxSession {
+  let socket = "factop-test-\(UUID().uuidString.prefix(8))"
+  let name = "cockpit"
+
+  func tmux(_ arguments: [String]) throws -> Finished {
+    try run(URL(fileURLWithPath: "/usr/bin/env"), ["tmux", "-L", socket] + arguments, timeoutS: 10)
+  }
+
+  /// Starts the server and the session. The tmux server outlives this call and would inherit
+  /// the descriptor Foundation's `Process` watches to notice an exit, so this spawns directly
+  /// and waits for the client alone.
+  func start(width: Int, height: Int, command: String) throws -> Int32 {
+    let arguments = [
+      "tmux", "-L", socket, "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
+      command,
+    ]
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+      posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0)
+    }
+    // The test runner's threads may block signals; the session must not inherit that mask.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+    var argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, "tmux", &actions, &attributes, &argv, environ)
+    guard spawned == 0 else { return spawned }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return status
+  }
+
+  func screen() throws -> String {
+    String(decoding: try tmux(["capture-pane", "-p", "-t", name]).stdout, as: UTF8.self)
+  }
+
+  /// Waits (at most `timeoutS`) until the screen contains `text`.
+  func waitFor(_ text: String, timeoutS: Double = 30) throws -> String {
+    let deadline = Date().addingTimeInterval(timeoutS)
+    var shown = ""
+    while Date() < deadline {
+      shown = try screen()
+      if shown.contains(text) { return shown }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    Issue.record("\(text) did not appear within \(timeoutS) s; the screen was:\n\(shown)")
+    return shown
+  }
+
+  func stop() {
+    _ = try? tmux(["kill-server"])
+  }
+}
+
+@Suite(.serialized) struct CockpitInTmuxTests {
+  enum Ending: String, CaseIterable {
+    case q, sigterm = "TERM", sigint = "INT", sighup = "HUP"
+  }
+
+  @Test(arguments: Ending.allCases)
+  func showsTheOverviewAndRestoresTheTerminal(ending: Ending) throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent("cache.sqlite").path
+    let pidFile = folder.appendingPathComponent("pid").path
+    let session = TmuxSession()
+    defer { session.stop() }
+    // The shell records the cockpit's pid, then shows how it ended and the terminal's modes.
+    let command =
+      "sh -c 'echo $$ > \(pidFile); exec \(try factopBinary().path) --db \(db) --sim-gpus 256'; "
+      + "echo FACTOP-EXIT:$?; stty -a | tr '\\n' ' '; echo; sleep 60"
+    #expect(try session.start(width: 160, height: 50, command: command) == 0)
+
+    let overview = try session.waitFor("GPUs 256")
+    #expect(overview.contains("╭ Fleet"))
+    #expect(overview.contains("╭ Clusters"))
+    #expect(overview.contains("train-a"))
+    #expect(overview.contains("demo fleet · 256 GPUs · seed 1"))
+    _ = try session.waitFor("all 1 source(s) ok")
+
+    switch ending {
+    case .q:
+      _ = try session.tmux(["send-keys", "-t", session.name, "q"])
+    default:
+      let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-\(ending.rawValue)", pid])
+    }
+    let after = try session.waitFor("FACTOP-EXIT:", timeoutS: 10)
+    #expect(after.contains("FACTOP-EXIT:0"))
+    #expect(!after.contains("╭ Fleet"), "the cockpit's screen was left behind")
+    // Canonical mode and echo are back: a shell prompt would work again.
+    #expect(after.contains(" icanon ") && after.contains(" echo "), "terminal modes: \(after)")
+  }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@Suite struct SnapshotCommandTests {
+  @Test func pollsThenPrintsASnapshotThatMatchesTheSchema() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let result = try run(try factopBinary(), ["snapshot", "--format", "json", "--db", db, "--sim-gpus", "256"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try validateAgainstSnapshotSchema(result.stdout) == nil)
+    let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(json["schema_version"] as? Int == 1)
+    let fleet = try #require(json["fleet"] as? [String: Any])
+    #expect(fleet["gpus_total"] as? Int == 256)
+    #expect((json["gpus"] as? [Any])?.count == 256)
+    let sources = try #require(json["sources"] as? [[String: Any]])
+    #expect(sources.map { $0["status"] as? String } == ["ok"])
+    // The down node's GPUs report nothing: null, never 0.
+    let gpus = try #require(json["gpus"] as? [[String: Any]])
+    #expect(gpus.contains { $0["power_w"] is NSNull })
+
+    let offline = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
+    #expect(offline.status == 0, "\(offline.stderr)")
+    let again = try #require(try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any])
+    #expect((again["fleet"] as? [String: Any])?["gpus_total"] as? Int == 256)
+  }
+
+  @Test(arguments: ["absent.sqlite", "empty.sqlite"])
+  func anEmptyCacheReadOfflineIsValidJSONAndExitsOne(file: String) throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent(file).path
+    if file == "empty.sqlite" { FileManager.default.createFile(atPath: db, contents: Data()) }
+    let result = try run(try factopBinary(), ["snapshot", "--format", "json", "--offline", "--db", db])
+    #expect(result.status == 1)
+    #expect(try validateAgainstSnapshotSchema(result.stdout) == nil)
+    let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect((json["fleet"] as? [String: Any])?["gpus_total"] as? Int == 0)
+    #expect((json["fleet"] as? [String: Any])?["power_w"] is NSNull)
+    #expect(result.stderr.contains("holds no data"))
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.sqlite").path))
+  }
+
+  @Test func theDatabaseCanComeFromTheEnvironment() throws {
+    let db = temporaryFolder().appendingPathComponent("env.sqlite").path
+    let result = try run(try factopBinary(), ["snapshot", "--sim-gpus", "256"], environment: ["FACTOP_DB": db])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(FileManager.default.fileExists(atPath: db))
+  }
+}
+
+@Suite struct UsageErrorTests {
+  @Test(arguments: [
+    (["snapshot", "--sim-gpus", "100"], "--sim-gpus 100 is not supported"),
+    (["snapshot", "--format", "yaml"], "yaml"),
+    (["snapshot", "--bogus"], "--bogus"),
+    (["poll", "--interval", "0"], "--interval must be at least 1 second"),
+  ])
+  func exitTwoWithAMessage(arguments: [String], message: String) throws {
+    let result = try run(try factopBinary(), arguments)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+  }
+
+  @Test func theCockpitWithoutATerminalPointsToSnapshot() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["--db", db])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("factop snapshot"))
+  }
+
+  @Test(arguments: [
+    ("[sim]\ngpu = 512\n", "unknown key sim.gpu"),
+    ("[sim]\ngpus = \"many\"\n", "sim.gpus must be of type Int"),
+    ("[sim\ngpus = 1\n", "line 1"),
+    ("[poll]\ninterval_s = 0.1\n", "poll.interval_s must be ≥ 1"),
+  ])
+  func aBadConfigNamesTheFileAndTheKey(config: String, message: String) throws {
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    try config.write(to: file, atomically: true, encoding: .utf8)
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["snapshot", "--config", file.path, "--db", db])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
+  }
+
+  @Test func aConfigFileSetsTheFleet() throws {
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    try "[sim]\ngpus = 512\nseed = 9\n".write(to: file, atomically: true, encoding: .utf8)
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["snapshot", "--config", file.path, "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect((json["fleet"] as? [String: Any])?["gpus_total"] as? Int == 512)
+  }
+
+  @Test func everySubcommandHasHelp() throws {
+    let root = try run(try factopBinary(), ["--help"])
+    #expect(root.status == 0)
+    #expect(String(decoding: root.stdout, as: UTF8.self).contains("snapshot"))
+    for command in ["snapshot", "poll", "cockpit"] {
+      let result = try run(try factopBinary(), [command, "--help"])
+      #expect(result.status == 0)
+      let help = String(decoding: result.stdout, as: UTF8.self)
+      #expect(help.contains("--db <path>") && help.contains("--sim-gpus"), "\(command): \(help)")
+    }
+  }
+}
+
+@Suite struct PollCommandTests {
+  @Test func onlyOnePollerWritesACacheAndItStopsOnSIGTERM() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let daemon = Process()
+    daemon.executableURL = try factopBinary()
+    daemon.arguments = ["poll", "--db", db, "--sim-gpus", "256", "--interval", "1"]
+    let err = Pipe()
+    daemon.standardError = err
+    daemon.standardOutput = FileHandle.nullDevice
+    try daemon.run()
+    let log = PipeDrain(err)
+    defer { if daemon.isRunning { daemon.terminate() } }
+
+    // Wait (bounded) for its first poll to land.
+    let deadline = Date().addingTimeInterval(20)
+    var polled = false
+    while !polled, Date() < deadline {
+      let snapshot = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
+      polled = snapshot.status == 0
+      if !polled { Thread.sleep(forTimeInterval: 0.2) }
+    }
+    #expect(polled)
+
+    let second = try run(try factopBinary(), ["poll", "--once", "--db", db, "--sim-gpus", "256"])
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("another poller is already writing"))
+
+    // A snapshot beside a running poller reads what it writes instead of polling itself.
+    let beside = try run(try factopBinary(), ["snapshot", "--db", db, "--sim-gpus", "256"])
+    #expect(beside.status == 0, "\(beside.stderr)")
+
+    kill(daemon.processIdentifier, SIGTERM)
+    let stop = Date().addingTimeInterval(10)
+    while daemon.isRunning, Date() < stop { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(!daemon.isRunning)
+    daemon.waitUntilExit()
+    #expect(daemon.terminationStatus == 0)
+    #expect(String(decoding: log.collected(), as: UTF8.self).contains("stopped by signal 15"))
+
+    let once = try run(try factopBinary(), ["poll", "--once", "--db", db, "--sim-gpus", "256"])
+    #expect(once.status == 0, "\(once.stderr)")
+  }
+}

@@ -58,9 +58,9 @@ struct ConfigFile: Decodable, Equatable {
       throw ConfigError(path: path, message: "\(key) must be of type \(type)")
     } catch let DecodingError.keyNotFound(key, context) {
       // TOMLKit reports a present key of the wrong type as "not found" with the type it wanted.
-      var path = context.codingPath.map(\.stringValue)
-      if path.last != key.stringValue { path.append(key.stringValue) }
-      let name = path.joined(separator: ".")
+      var keys = context.codingPath.map(\.stringValue)
+      if keys.last != key.stringValue { keys.append(key.stringValue) }
+      let name = keys.joined(separator: ".")
       let wanted = context.debugDescription.split(separator: "\"").dropFirst().first.map(String.init)
       throw ConfigError(path: path, message: "\(name) must be of type \(wanted ?? "another type")")
     } catch {

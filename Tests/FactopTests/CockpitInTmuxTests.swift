@@ -96,7 +96,8 @@ struct TmuxSession {
       let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
       _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-\(ending.rawValue)", pid])
     }
-    let after = try session.waitFor("FACTOP-EXIT:", timeoutS: 10)
+    // The shell prints the exit status, then the terminal's modes (stty always names icanon).
+    let after = try session.waitFor("icanon", timeoutS: 10)
     #expect(after.contains("FACTOP-EXIT:0"))
     #expect(!after.contains("╭ Fleet"), "the cockpit's screen was left behind")
     // Canonical mode and echo are back: a shell prompt would work again.

@@ -34,7 +34,8 @@ let package = Package(
       ]),
     .target(name: "Exports", dependencies: ["FleetModel"]),
     .target(name: "TerminalKit", dependencies: ["CNCurses"]),
-    .target(name: "Themes", path: "themes", resources: [.copy("default.theme"), .copy("light.theme")]),
+    .target(
+      name: "Themes", path: "themes", resources: [.copy("default.theme"), .copy("light.theme")]),
     .target(
       name: "Cockpit",
       dependencies: ["FleetModel", "StateCache", "Feeds", "TerminalKit", "Themes"]),

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 
 extension Snapshot {
   /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
@@ -22,9 +22,11 @@ extension Snapshot {
     self.fleet = Fleet(
       clusters: state.clusters.count, nodesTotal: totals.nodesTotal,
       nodesByState: Dictionary(
-        uniqueKeysWithValues: NodeState.allCases.map { ($0.rawValue, totals.nodesByState[$0] ?? 0) }),
+        uniqueKeysWithValues: NodeState.allCases.map { ($0.rawValue, totals.nodesByState[$0] ?? 0) }
+      ),
       gpusTotal: totals.gpusTotal, gpusAllocated: totals.gpusAllocated, gpusBusy: totals.gpusBusy,
-      gpusIdleAllocated: totals.gpusIdleAllocated, utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
+      gpusIdleAllocated: totals.gpusIdleAllocated,
+      utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
       utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
       costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2))
     self.clusters = summary.clusters.map { entry in
@@ -67,9 +69,11 @@ extension Snapshot {
   /// The snapshot as JSON: sorted keys, ISO-8601 UTC times, pretty only for people.
   public func json(pretty: Bool) throws -> Data {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting =
+      pretty
+      ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+      : [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     return try encoder.encode(self)
   }
 }
-

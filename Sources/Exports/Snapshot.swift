@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 
 /// The snapshot contract (schema version 1): what `factop snapshot --format json` prints and
 /// scripts rely on. Documented in docs/snapshot-schema.md and pinned by docs/snapshot-schema.json.

@@ -1,6 +1,6 @@
-import Foundation
 import FleetModel
 import FleetSim
+import Foundation
 
 /// A source of fleet state: the simulator, a scheduler, a telemetry server, a BMC.
 ///

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 import Logging
 import StateCache
 import Synchronization
@@ -60,7 +60,8 @@ public final class Poller: Sendable {
 
   private func poll(_ feed: any Feed, at now: Date) async -> Outcome {
     let started = ContinuousClock.now
-    var health = (try? cache.sourceHealth().first { $0.name == feed.name })
+    var health =
+      (try? cache.sourceHealth().first { $0.name == feed.name })
       ?? SourceHealth(name: feed.name, kind: feed.kind, intervalS: feed.intervalS)
     health.intervalS = feed.intervalS
     health.lastAttempt = now
@@ -100,7 +101,8 @@ public final class Poller: Sendable {
     let summary = FleetSummary(merged, prices: prices)
     var points = KPISeries.points(entity: "fleet", totals: summary.fleet, at: now)
     for cluster in summary.clusters {
-      points += KPISeries.points(entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: now)
+      points += KPISeries.points(
+        entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: now)
     }
     do {
       try cache.append(points, now: now)

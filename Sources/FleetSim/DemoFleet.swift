@@ -129,7 +129,8 @@ struct LayoutPlan {
       let number = String(i + 1).leftPadded(to: 4)
       let rack = String(i / DemoFleet.nodesPerRack + 1).leftPadded(to: 3)
       let name = "gpu-\(letter)\(number)"
-      nodes.append(Node(name: name, cluster: cluster.name, rack: "\(letter)-r\(rack)", state: .idle))
+      nodes.append(
+        Node(name: name, cluster: cluster.name, rack: "\(letter)-r\(rack)", state: .idle))
       let gpuModel = model(i)
       for index in 0..<DemoFleet.gpusPerNode {
         let global = UInt64(gpus.count)
@@ -143,7 +144,8 @@ struct LayoutPlan {
   private func uuid(_ global: UInt64) -> String {
     let a = noise.hash(global, 1)
     let b = noise.hash(global, 2)
-    let hex = String(a, radix: 16).leftPadded(to: 16, with: "0")
+    let hex =
+      String(a, radix: 16).leftPadded(to: 16, with: "0")
       + String(b, radix: 16).leftPadded(to: 16, with: "0")
     let chars = Array(hex)
     func part(_ r: Range<Int>) -> String { String(chars[r]) }
@@ -235,7 +237,10 @@ struct LayoutPlan {
     let l40s = h200.upperBound..<infer.range.upperBound
     let rollout = Lifecycle.always(restartEveryS: 3 * Self.day, phaseS: 0.4 * Self.day)
     let service = Roster.person(inTeam: "platform", 0)
-    func deploy(_ plan: inout LayoutPlan, _ name: String, _ placement: [(node: Int, gpus: [Int])], peak: Double) {
+    func deploy(
+      _ plan: inout LayoutPlan, _ name: String, _ placement: [(node: Int, gpus: [Int])],
+      peak: Double
+    ) {
       plan.addSlot(
         cluster: infer.cluster.name, name: name, person: service, kind: .inference,
         placement: placement, lifecycle: rollout, profile: .inference(peak: peak),
@@ -279,7 +284,8 @@ struct LayoutPlan {
         placement: wholeNodes(cursor..<cursor + size),
         lifecycle: cursor == drainingNode
           ? .always(restartEveryS: 2 * Self.day, phaseS: 0)
-          : Lifecycle(periodS: duration * 1.2, durationS: duration, phaseS: noise.unit(32, n) * duration),
+          : Lifecycle(
+            periodS: duration * 1.2, durationS: duration, phaseS: noise.unit(32, n) * duration),
         profile: .training(level: 0.6 + 0.3 * noise.unit(33, n)))
       cursor += size
     }

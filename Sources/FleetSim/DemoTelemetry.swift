@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 
 extension DemoFleet {
   /// The fleet as it is at `time`: jobs running, node states, and one reading per GPU and node.
@@ -79,7 +79,8 @@ extension DemoFleet {
       node.state = .drained
       node.reason = "XID 79 on GPU 3: GPU has fallen off the bus"
       // Drained between 3 and 10 days ago, stable within a week.
-      node.stateSince = Date(timeIntervalSince1970: (t / (7 * day)).rounded(.down) * 7 * day - 3 * day)
+      node.stateSince = Date(
+        timeIntervalSince1970: (t / (7 * day)).rounded(.down) * 7 * day - 3 * day)
     case downNode:
       node.state = .down
       node.reason = "Not responding"
@@ -106,14 +107,18 @@ extension DemoFleet {
     // Temperature follows power; a straggler runs hot, which is why it throttles.
     let temp = 27 + 45 * power / model.tdpW + 3 * jitter + (isStraggler ? 14 : 0)
     let smClock =
-      activity < 0.02 ? host.idleClockMHz : isStraggler ? host.boostClockMHz * 0.71 : host.boostClockMHz
+      activity < 0.02
+      ? host.idleClockMHz : isStraggler ? host.boostClockMHz * 0.71 : host.boostClockMHz
     let util = activity < 0.005 ? 0 : min(100, activity * 115 + 2)
     let n = g / DemoFleet.gpusPerNode
     let xid: (last: Int?, count: Int) =
       n == drainedNode && gpu.index == 3
-      ? (79, 1) : n == drainingNode && gpu.index == 5 ? (48, 1) : noise.unit(51, UInt64(g)) < 0.004 ? (13, 2) : (nil, 0)
+      ? (79, 1)
+      : n == drainingNode && gpu.index == 5
+        ? (48, 1) : noise.unit(51, UInt64(g)) < 0.004 ? (13, 2) : (nil, 0)
     return GPUSample(
-      time: time, utilPct: util.rounded(toPlaces: 1), smActivePct: (activity * 100).rounded(toPlaces: 1),
+      time: time, utilPct: util.rounded(toPlaces: 1),
+      smActivePct: (activity * 100).rounded(toPlaces: 1),
       memUsedMiB: (Double(model.memoryMiB) * memoryShare).rounded(),
       powerW: power.rounded(toPlaces: 1), tempC: temp.rounded(), smClockMHz: smClock.rounded(),
       memClockMHz: host.memClockMHz, xidLast: xid.last, xidCount: xid.count,
@@ -170,11 +175,18 @@ struct HostProfile {
 
   static func of(_ model: GPUModel) -> HostProfile {
     switch model {
-    case .a100SXM: HostProfile(baseW: 1_300, activeW: 900, idleClockMHz: 210, boostClockMHz: 1_410, memClockMHz: 1_593)
-    case .l40s: HostProfile(baseW: 650, activeW: 350, idleClockMHz: 210, boostClockMHz: 2_520, memClockMHz: 9_001)
-    case .h200: HostProfile(baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 3_201)
-    default: HostProfile(baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 2_619)
+    case .a100SXM:
+      HostProfile(
+        baseW: 1_300, activeW: 900, idleClockMHz: 210, boostClockMHz: 1_410, memClockMHz: 1_593)
+    case .l40s:
+      HostProfile(
+        baseW: 650, activeW: 350, idleClockMHz: 210, boostClockMHz: 2_520, memClockMHz: 9_001)
+    case .h200:
+      HostProfile(
+        baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 3_201)
+    default:
+      HostProfile(
+        baseW: 1_900, activeW: 1_400, idleClockMHz: 345, boostClockMHz: 1_980, memClockMHz: 2_619)
     }
   }
 }
-

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 import GRDB
 
 extension StateCache {
@@ -70,10 +70,12 @@ extension StateCache {
         let pricingKind = PricingKind(rawValue: pricing)
       else {
         throw CacheError.unusable(
-          path: path, reason: "cluster \(row["name"] as String) has scheduler \(scheduler) "
+          path: path,
+          reason: "cluster \(row["name"] as String) has scheduler \(scheduler) "
             + "and pricing \(pricing), which this factop does not know")
       }
-      return Cluster(name: row["name"], scheduler: schedulerKind, site: row["site"], pricing: pricingKind)
+      return Cluster(
+        name: row["name"], scheduler: schedulerKind, site: row["site"], pricing: pricingKind)
     }
   }
 

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 import GRDB
 
 extension StateCache {

@@ -5,8 +5,8 @@ import FleetModel
 import Foundation
 import Logging
 import StateCache
-import TerminalKit
 import Synchronization
+import TerminalKit
 
 #if canImport(Glibc)
   import Glibc
@@ -80,7 +80,8 @@ final class CockpitSession: Sendable {
     let cache: StateCache
     if lock != nil {
       cache = try StateCache.open(path: settings.dbPath)
-      origin = "demo fleet · \(settings.simGPUs.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) GPUs · seed \(settings.simSeed)"
+      origin =
+        "demo fleet · \(settings.simGPUs.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) GPUs · seed \(settings.simSeed)"
     } else {
       // Another poller writes this cache; we only read what it writes.
       cache = try StateCache.openReadOnly(path: settings.dbPath)

@@ -61,7 +61,8 @@ struct ConfigFile: Decodable, Equatable {
       var keys = context.codingPath.map(\.stringValue)
       if keys.last != key.stringValue { keys.append(key.stringValue) }
       let name = keys.joined(separator: ".")
-      let wanted = context.debugDescription.split(separator: "\"").dropFirst().first.map(String.init)
+      let wanted = context.debugDescription.split(separator: "\"").dropFirst().first.map(
+        String.init)
       throw ConfigError(path: path, message: "\(name) must be of type \(wanted ?? "another type")")
     } catch {
       throw ConfigError(path: path, message: "\(error)")

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import Feeds
 import FleetSim
+import Foundation
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -48,7 +48,9 @@ struct Settings {
 
   static let defaultPollIntervalS = 10.0
 
-  init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+  init(
+    _ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment
+  )
     throws
   {
     let home = environment["HOME"] ?? NSHomeDirectory()
@@ -72,7 +74,8 @@ struct Settings {
     theme = config.ui?.theme ?? "default"
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
     if (try? DemoFleet(gpus: simGPUs, seed: simSeed)) == nil {
-      throw ConfigError(path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
+      throw ConfigError(
+        path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
     }
     guard pollIntervalS >= 1, pollTimeoutS > 0 else {
       throw ConfigError(

@@ -50,7 +50,8 @@ struct PollCommand: AsyncParsableCommand {
     }
     SignalTrap.install()
     let intervalS = interval ?? settings.pollIntervalS
-    logger.info("polling \(poller.feeds.count) source(s) every \(intervalS) s into \(settings.dbPath)")
+    logger.info(
+      "polling \(poller.feeds.count) source(s) every \(intervalS) s into \(settings.dbPath)")
     await poller.run(intervalS: intervalS) { SignalTrap.received != nil }
     logger.info("stopped by signal \(SignalTrap.received ?? 0)")
     withExtendedLifetime(lock) {}

@@ -1,7 +1,7 @@
 import Cockpit
-import Foundation
 import FleetModel
 import FleetSim
+import Foundation
 import TerminalKit
 import Testing
 
@@ -25,7 +25,9 @@ func demoModel(at now: Date, gpus: Int = 1_024) throws -> CockpitModel {
 let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
 
 /// Compares a rendered screen with `Golden/NAME.txt`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
-func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectGolden(
+  _ buffer: Buffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
   let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Golden/\(name).txt")
   let actual = buffer.text() + "\n"
@@ -34,7 +36,9 @@ func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocati
     return
   }
   let expected = try String(contentsOf: url, encoding: .utf8)
-  #expect(actual == expected, "screen \(name) differs from its golden file", sourceLocation: sourceLocation)
+  #expect(
+    actual == expected, "screen \(name) differs from its golden file",
+    sourceLocation: sourceLocation)
 }
 
 @Suite struct GoldenScreenTests {
@@ -44,7 +48,9 @@ func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocati
   func overview(width: Int, height: Int) throws {
     let model = try demoModel(at: goldenInstant)
     let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
-    try expectGolden(screen.render(width: width, height: height, now: goldenInstant), "overview-\(width)x\(height)")
+    try expectGolden(
+      screen.render(width: width, height: height, now: goldenInstant), "overview-\(width)x\(height)"
+    )
   }
 
   @Test func beforeTheFirstPollItSaysSo() throws {
@@ -60,7 +66,8 @@ func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocati
     model.sources[0].lastSuccess = goldenInstant.addingTimeInterval(-95)
     model.sources[0].lastError = "connection refused"
     let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
-    let lines = screen.render(width: 160, height: 50, now: goldenInstant).text().split(separator: "\n")
+    let lines = screen.render(width: 160, height: 50, now: goldenInstant).text().split(
+      separator: "\n")
     #expect(lines.last?.contains("⚠ demo: connection refused (data 1m old)") == true)
     #expect(lines[1].contains("STALE · data 1m ago"))
   }
@@ -88,47 +95,58 @@ func expectGolden(_ buffer: Buffer, _ name: String, sourceLocation: SourceLocati
     #expect(text.contains("evilnode"))
     #expect(text.contains("red"))
     #expect(text.contains("bad"))
-    #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
+    #expect(
+      !text.unicodeScalars.contains {
+        $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}"
+      })
   }
 }
 
 @Suite struct CockpitAppTests {
-  @Test func drawsThenQuitsOnQ() throws {
-    let model = try demoModel(at: goldenInstant)
-    let backend = TextBackend(width: 80, height: 24, input: [.character("x"), .character("q")])
+  let theme = try! Theme.bundledDefault()
+  let model = try! demoModel(at: goldenInstant)
+
+  func app(_ backend: TextBackend, model: CockpitModel?, shouldStop: @escaping () -> Bool)
+    -> CockpitApp
+  {
     CockpitApp(
-      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin,
-      latest: { LoadedModel(version: 1, model: model) }, shouldStop: { false }, clock: { goldenInstant }
-    ).run()
-    let expected = Screen(model: model, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin)
-      .render(width: 80, height: 24, now: goldenInstant)
-    #expect(backend.screen == expected)
+      backend: backend, theme: theme, actions: .cockpit, origin: "demo fleet",
+      latest: { model.map { LoadedModel(version: 1, model: $0) } }, shouldStop: shouldStop,
+      clock: { goldenInstant })
   }
 
-  @Test func followsAResize() throws {
-    let model = try demoModel(at: goldenInstant)
+  func expectedScreen(width: Int, height: Int) -> Buffer {
+    Screen(model: model, theme: theme, actions: .cockpit, origin: "demo fleet")
+      .render(width: width, height: height, now: goldenInstant)
+  }
+
+  @Test func drawsThenQuitsOnQ() {
+    let backend = TextBackend(width: 80, height: 24, input: [.character("x"), .character("q")])
+    app(backend, model: model) { false }.run()
+    #expect(backend.screen == expectedScreen(width: 80, height: 24))
+  }
+
+  @Test func followsAResize() {
     let backend = TextBackend(width: 80, height: 24)
     var resized = false
-    CockpitApp(
-      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin,
-      latest: { LoadedModel(version: 1, model: model) },
-      shouldStop: {
-        defer { if !resized { backend.resize(width: 120, height: 40); resized = true } }
-        return resized && backend.screen.width == 120 && !backend.screen.text().isEmpty
-      }, clock: { goldenInstant }
-    ).run()
-    let expected = Screen(model: model, theme: try Theme.bundledDefault(), actions: .cockpit, origin: model.origin)
-      .render(width: 120, height: 40, now: goldenInstant)
-    #expect(backend.screen == expected)
+    app(backend, model: model) {
+      defer {
+        if !resized {
+          backend.resize(width: 120, height: 40)
+          resized = true
+        }
+      }
+      return resized
+    }.run()
+    #expect(backend.screen == expectedScreen(width: 120, height: 40))
   }
 
-  @Test func stopsWhenAskedBySignal() throws {
-    let backend = TextBackend(width: 40, height: 10)
+  @Test func stopsWhenAskedBySignal() {
     var checks = 0
-    CockpitApp(
-      backend: backend, theme: try Theme.bundledDefault(), actions: .cockpit, origin: "x",
-      latest: { nil }, shouldStop: { checks += 1; return checks > 3 }, clock: { goldenInstant }
-    ).run()
+    app(TextBackend(width: 40, height: 10), model: nil) {
+      checks += 1
+      return checks > 3
+    }.run()
     #expect(checks == 4)
   }
 }

@@ -93,7 +93,8 @@ struct TmuxSession {
     case .q:
       _ = try session.tmux(["send-keys", "-t", session.name, "q"])
     default:
-      let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-\(ending.rawValue)", pid])
     }
     // The shell prints the exit status, then the terminal's modes (stty always names icanon).

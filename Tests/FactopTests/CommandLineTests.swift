@@ -4,7 +4,8 @@ import Testing
 @Suite struct SnapshotCommandTests {
   @Test func pollsThenPrintsASnapshotThatMatchesTheSchema() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
-    let result = try run(try factopBinary(), ["snapshot", "--format", "json", "--db", db, "--sim-gpus", "256"])
+    let result = try run(
+      try factopBinary(), ["snapshot", "--format", "json", "--db", db, "--sim-gpus", "256"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(try validateAgainstSnapshotSchema(result.stdout) == nil)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
@@ -20,7 +21,8 @@ import Testing
 
     let offline = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
     #expect(offline.status == 0, "\(offline.stderr)")
-    let again = try #require(try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any])
+    let again = try #require(
+      try JSONSerialization.jsonObject(with: offline.stdout) as? [String: Any])
     #expect((again["fleet"] as? [String: Any])?["gpus_total"] as? Int == 256)
   }
 
@@ -28,20 +30,23 @@ import Testing
   func anEmptyCacheReadOfflineIsValidJSONAndExitsOne(file: String) throws {
     let folder = temporaryFolder()
     let db = folder.appendingPathComponent(file).path
-    if file == "empty.sqlite" { FileManager.default.createFile(atPath: db, contents: Data()) }
-    let result = try run(try factopBinary(), ["snapshot", "--format", "json", "--offline", "--db", db])
+    if file == "empty.sqlite" { _ = FileManager.default.createFile(atPath: db, contents: Data()) }
+    let result = try run(
+      try factopBinary(), ["snapshot", "--format", "json", "--offline", "--db", db])
     #expect(result.status == 1)
     #expect(try validateAgainstSnapshotSchema(result.stdout) == nil)
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect((json["fleet"] as? [String: Any])?["gpus_total"] as? Int == 0)
     #expect((json["fleet"] as? [String: Any])?["power_w"] is NSNull)
     #expect(result.stderr.contains("holds no data"))
-    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.sqlite").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.sqlite").path))
   }
 
   @Test func theDatabaseCanComeFromTheEnvironment() throws {
     let db = temporaryFolder().appendingPathComponent("env.sqlite").path
-    let result = try run(try factopBinary(), ["snapshot", "--sim-gpus", "256"], environment: ["FACTOP_DB": db])
+    let result = try run(
+      try factopBinary(), ["snapshot", "--sim-gpus", "256"], environment: ["FACTOP_DB": db])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(FileManager.default.fileExists(atPath: db))
   }
@@ -79,7 +84,8 @@ import Testing
     let db = temporaryFolder().appendingPathComponent("c.sqlite").path
     let result = try run(try factopBinary(), ["snapshot", "--config", file.path, "--db", db])
     #expect(result.status == 2)
-    #expect(result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
   }
 
   @Test func aConfigFileSetsTheFleet() throws {

@@ -6,7 +6,8 @@ func factopBinary() throws -> URL {
   let candidates = [
     Bundle.main.bundleURL.appendingPathComponent("factop"),
     Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("factop"),
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("factop"),
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("factop"),
   ]
   return try #require(
     candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
@@ -19,7 +20,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// A fresh folder for one test.
 func temporaryFolder() -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("factop-e2e-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "factop-e2e-\(UUID().uuidString)")
   try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 import Testing
 
 /// A small hand-built fleet whose totals can be worked out on paper.
@@ -19,7 +19,9 @@ private func fixture() -> FleetState {
     GPU(uuid: "g2", node: "n1", index: 1, model: .h100SXM),
     GPU(uuid: "g3", node: "n2", index: 0, model: .h100SXM),
     GPU(uuid: "g4", node: "n3", index: 0, model: .l40s),
-    GPU(uuid: "g5", node: "n3", index: 1, model: GPUModel(name: "mystery", vendor: "x", tdpW: 100, idleW: 10, memoryMiB: 1)),
+    GPU(
+      uuid: "g5", node: "n3", index: 1,
+      model: GPUModel(name: "mystery", vendor: "x", tdpW: 100, idleW: 10, memoryMiB: 1)),
   ]
   return FleetState(
     clusters: clusters, nodes: nodes, gpus: gpus, jobs: [],
@@ -29,7 +31,9 @@ private func fixture() -> FleetState {
       "g3": GPUSample(time: t, powerW: 70),  // no activity reading: neither busy nor idle
       "g4": GPUSample(time: t, utilPct: 40, powerW: 200),  // only GPU util
     ],
-    nodeSamples: ["n1": NodeSample(time: t, powerW: 2_500), "n3": NodeSample(time: t, powerW: nil)],
+    nodeSamples: [
+      "n1": NodeSample(time: t, powerW: 2_500), "n3": NodeSample(time: t, powerW: nil),
+    ],
     allocations: ["g1": "j1", "g2": "j1", "g4": "j2"])
 }
 

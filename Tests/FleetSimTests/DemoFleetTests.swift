@@ -1,6 +1,6 @@
-import Foundation
 import FleetModel
 import FleetSim
+import Foundation
 import Testing
 
 let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed instant
@@ -73,7 +73,8 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let state = try DemoFleet(gpus: 1_024, seed: 1).state(at: noon)
     let gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
     for node in state.nodes where !node.state.isUnavailable {
-      let held = gpusByNode[node.name, default: []].filter { state.allocations[$0.uuid] != nil }.count
+      let held = gpusByNode[node.name, default: []].filter { state.allocations[$0.uuid] != nil }
+        .count
       let expected: NodeState = held == 0 ? .idle : held == 8 ? .allocated : .mixed
       #expect(node.state == expected, "\(node.name)")
     }
@@ -87,7 +88,9 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
   func powerIsIdlePlusActivityShareOfTheRange(offset: Double) {
     let state = fleet.state(at: noon.addingTimeInterval(offset))
     for gpu in state.gpus {
-      guard let s = state.gpuSamples[gpu.uuid], let sm = s.smActivePct, let power = s.powerW else { continue }
+      guard let s = state.gpuSamples[gpu.uuid], let sm = s.smActivePct, let power = s.powerW else {
+        continue
+      }
       let expected = gpu.model.powerW(atActivity: sm / 100)
       // Both readings are rounded to 0.1; the gap that leaves is at most TDP × 0.0005 + 0.05 W.
       #expect(abs(power - expected) <= gpu.model.tdpW * 0.0005 + 0.06, "\(gpu.uuid)")
@@ -192,7 +195,9 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     // Reserving beats on-demand once allocation exceeds reserved ÷ on-demand price.
     let prices = PriceBook.demo
     let state = fleet.state(at: noon)
-    let gpus = state.gpus.filter { gpu in state.nodes.first { $0.name == gpu.node }?.cluster == cluster.name }
+    let gpus = state.gpus.filter { gpu in
+      state.nodes.first { $0.name == gpu.node }?.cluster == cluster.name
+    }
     let allocated = gpus.filter { state.allocations[$0.uuid] != nil }.count
     let breakEven = gpus.map { gpu in
       prices.price(model: gpu.model.name, pricing: .reserved1y)!.usdPerGPUHour

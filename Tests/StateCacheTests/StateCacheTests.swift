@@ -1,6 +1,6 @@
-import Foundation
 import FleetModel
 import FleetSim
+import Foundation
 import StateCache
 import Testing
 
@@ -45,7 +45,7 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
 
   @Test func anEmptyFileReadsAsAnEmptyCache() throws {
     let path = temporaryCachePath()
-    FileManager.default.createFile(atPath: path, contents: Data())
+    _ = FileManager.default.createFile(atPath: path, contents: Data())
     let cache = try StateCache.openReadOnly(path: path)
     #expect(try cache.fleetState().isEmpty)
     #expect(try cache.sourceHealth().isEmpty)
@@ -70,7 +70,8 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
 
   @Test func notACacheIsAClearError() throws {
     let path = temporaryCachePath()
-    try Data("this is not sqlite, it is a text file of some length".utf8).write(to: URL(fileURLWithPath: path))
+    try Data("this is not sqlite, it is a text file of some length".utf8).write(
+      to: URL(fileURLWithPath: path))
     #expect {
       try StateCache.open(path: path)
     } throws: { error in
@@ -121,12 +122,15 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     let hour = (t0.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600
     // Minute 0: 10, 20, 30; minute 1: 40.
     let points = [(0.0, 10.0), (20, 20), (40, 30), (60, 40)].map {
-      SeriesPoint(entity: "fleet", metric: "util", time: Date(timeIntervalSince1970: hour + $0.0), value: $0.1)
+      SeriesPoint(
+        entity: "fleet", metric: "util", time: Date(timeIntervalSince1970: hour + $0.0), value: $0.1
+      )
     }
     let now = Date(timeIntervalSince1970: hour + 61)
     try cache.append(points, now: now)
     let since = Date(timeIntervalSince1970: hour)
-    let minutes = try cache.series(entity: "fleet", metric: "util", resolution: .minute, since: since)
+    let minutes = try cache.series(
+      entity: "fleet", metric: "util", resolution: .minute, since: since)
     #expect(minutes.map(\.mean) == [20, 40])
     #expect(minutes.map(\.min) == [10, 40])
     #expect(minutes.map(\.max) == [30, 40])
@@ -145,7 +149,10 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
       try cache.append([SeriesPoint(entity: "e", metric: "m", time: time, value: value)], now: time)
     }
     let since = Date(timeIntervalSince1970: minute)
-    #expect(try cache.series(entity: "e", metric: "m", resolution: .minute, since: since).map(\.mean) == [30])
+    #expect(
+      try cache.series(entity: "e", metric: "m", resolution: .minute, since: since).map(\.mean) == [
+        30
+      ])
   }
 
   @Test func retentionDropsOldPointsPerResolution() throws {
@@ -154,10 +161,16 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     try cache.append([old], now: t0)
     let later = t0.addingTimeInterval(3 * 3_600)
     let retention = Retention(rawS: 3_600, minuteS: 4 * 3_600, hourS: 86_400)
-    try cache.append([SeriesPoint(entity: "e", metric: "m", time: later, value: 2)], now: later, retention: retention)
+    try cache.append(
+      [SeriesPoint(entity: "e", metric: "m", time: later, value: 2)], now: later,
+      retention: retention)
     let all = Date(timeIntervalSince1970: 0)
-    #expect(try cache.series(entity: "e", metric: "m", resolution: .raw, since: all).map(\.mean) == [2])
-    #expect(try cache.series(entity: "e", metric: "m", resolution: .minute, since: all).map(\.mean) == [1, 2])
+    #expect(
+      try cache.series(entity: "e", metric: "m", resolution: .raw, since: all).map(\.mean) == [2])
+    #expect(
+      try cache.series(entity: "e", metric: "m", resolution: .minute, since: all).map(\.mean) == [
+        1, 2,
+      ])
   }
 }
 

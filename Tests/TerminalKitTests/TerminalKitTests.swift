@@ -55,7 +55,8 @@ import Testing
     buffer.put("job\u{1B}[2J\u{1B}]52;c;Zm9v\u{07}-1", x: 0, y: 0, style: .plain)
     #expect(buffer.text() == "job-1")
     for x in 0..<40 {
-      #expect(buffer[x, 0].symbol.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F })
+      #expect(
+        buffer[x, 0].symbol.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F })
     }
   }
 
@@ -103,7 +104,8 @@ import Testing
     #expect(Color.rgb(250, 0, 0).adapted(to: .palette16) == .indexed(9))
     #expect(Color.rgb(200, 0, 0).adapted(to: .palette8) == .indexed(1))
     #expect(orange.adapted(to: .monochrome) == .terminalDefault)
-    #expect(Color.indexed(208).adapted(to: .palette16) == Color.rgb(255, 135, 0).adapted(to: .palette16))
+    #expect(
+      Color.indexed(208).adapted(to: .palette16) == Color.rgb(255, 135, 0).adapted(to: .palette16))
     #expect(Color.terminalDefault.adapted(to: .palette8) == .terminalDefault)
   }
 
@@ -141,13 +143,15 @@ import Testing
 
   @Test func sparklineLeavesUnknownBlank() {
     var buffer = Buffer(width: 5, height: 1)
-    Sparkline(values: [0, 100, nil, 50], maximum: 100, style: .plain).render(in: buffer.area, into: &buffer)
+    Sparkline(values: [0, 100, nil, 50], maximum: 100, style: .plain).render(
+      in: buffer.area, into: &buffer)
     #expect(buffer.text() == " ▁█ ▅")
   }
 
   @Test func barGraphStacksRows() {
     var buffer = Buffer(width: 3, height: 2)
-    BarGraph(values: [100, 50, 25], maximum: 100) { _ in .plain }.render(in: buffer.area, into: &buffer)
+    BarGraph(values: [100, 50, 25], maximum: 100) { _ in .plain }.render(
+      in: buffer.area, into: &buffer)
     #expect(buffer.text() == "█\n██▄")
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 
 /// Everything a cockpit frame shows, as one immutable value. The loader builds it off the UI
 /// thread from the cache; views only read it, so drawing never waits on I/O.

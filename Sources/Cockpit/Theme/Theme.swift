@@ -45,7 +45,9 @@ public struct Theme: Sendable, Equatable {
 
   public var text: Style { style(.mainForeground) }
   public var dim: Style { style(.dimForeground) }
-  public var bar: Style { Style(foreground: color(.barForeground), background: color(.barBackground)) }
+  public var bar: Style {
+    Style(foreground: color(.barForeground), background: color(.barBackground))
+  }
 
   /// The gradient colour for a percentage (0…100).
   public func utilization(_ pct: Double) -> Style {
@@ -57,7 +59,9 @@ public struct Theme: Sendable, Equatable {
     guard case .rgb(let r1, let g1, let b1) = a, case .rgb(let r2, let g2, let b2) = b else {
       return t < 0.5 ? a : b
     }
-    func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded()) }
+    func mix(_ x: UInt8, _ y: UInt8) -> UInt8 {
+      UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded())
+    }
     return .rgb(mix(r1, r2), mix(g1, g2), mix(b1, b2))
   }
 }

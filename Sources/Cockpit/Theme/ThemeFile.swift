@@ -25,10 +25,12 @@ extension Theme {
   public static func parse(_ text: String, name: String, source: String, base: Theme? = nil)
     throws(ThemeError) -> Theme
   {
-    var colors = Dictionary(uniqueKeysWithValues: Role.allCases.compactMap { role in
-      base.map { (role, $0.color(role)) }
-    })
-    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    var colors = Dictionary(
+      uniqueKeysWithValues: Role.allCases.compactMap { role in
+        base.map { (role, $0.color(role)) }
+      })
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+    {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]"),
@@ -37,11 +39,13 @@ extension Theme {
         throw ThemeError(source: source, line: number + 1, message: "expected theme[key]=\"value\"")
       }
       let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close])
-      let value = line[line.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+      let value = line[line.index(after: equals)...].trimmingCharacters(
+        in: CharacterSet(charactersIn: "\" "))
       guard let role = Role(rawValue: key) else {
         throw ThemeError(
           source: source, line: number + 1,
-          message: "unknown key \(key) (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+          message:
+            "unknown key \(key) (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
       }
       guard let color = Color(hex: value) else {
         throw ThemeError(
@@ -69,7 +73,8 @@ extension Theme {
 
   /// Loads a theme by name or path: a path (containing `/`) is read as is; a name is looked up
   /// in `userDirectory` first, then among the bundled themes.
-  public static func load(_ nameOrPath: String, userDirectory: String?) throws(ThemeError) -> Theme {
+  public static func load(_ nameOrPath: String, userDirectory: String?) throws(ThemeError) -> Theme
+  {
     let base = try bundledDefault()
     if nameOrPath.contains("/") {
       return try parse(try read(nameOrPath), name: nameOrPath, source: nameOrPath, base: base)
@@ -92,7 +97,8 @@ extension Theme {
     do {
       return try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      throw ThemeError(source: path, line: nil, message: "cannot read it: \(error.localizedDescription)")
+      throw ThemeError(
+        source: path, line: nil, message: "cannot read it: \(error.localizedDescription)")
     }
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FleetModel
+import Foundation
 import TerminalKit
 
 /// The first screen: fleet totals, one row per cluster, source health, and the nodes out of
@@ -79,7 +79,8 @@ struct OverviewView: Widget {
           t.gpusIdleAllocated > 0 ? theme.style(.warn).bold : theme.text),
       ],
       [],  // gauges, drawn below
-      [Span("Nodes ", label), Span(Format.count(t.nodesTotal), theme.text.bold)] + nodeStateSpans(t),
+      [Span("Nodes ", label), Span(Format.count(t.nodesTotal), theme.text.bold)]
+        + nodeStateSpans(t),
       [
         Span("Power ", label), Span(Format.power(t.powerW), theme.text.bold),
         Span("   Cost ", label), Span(Format.dollars(t.costUSDPerHour) + "/h", theme.text.bold),
@@ -88,7 +89,9 @@ struct OverviewView: Widget {
           theme.dim),
         Span("   Util ", label),
         Span(Format.percent(t.utilMeanPct), theme.utilization(t.utilMeanPct ?? 0).bold),
-        Span(t.utilSignal == .gpuUtil ? " GPU util" : t.utilSignal == .smActive ? " SM active" : "", theme.dim),
+        Span(
+          t.utilSignal == .gpuUtil ? " GPU util" : t.utilSignal == .smActive ? " SM active" : "",
+          theme.dim),
       ],
     ]
     for (i, spans) in lines.enumerated() where i < inner.height {
@@ -118,26 +121,32 @@ struct OverviewView: Widget {
     for (i, (title, n)) in items.enumerated() {
       let cell = Rect(x: row.x + i * half, y: row.y, width: half - 2, height: 1)
       let ratio = Double(n) / Double(t.gpusTotal)
-      let labelWidth = buffer.put("\(title) ", x: cell.x, y: cell.y, style: theme.style(.headerForeground).bold)
+      let labelWidth = buffer.put(
+        "\(title) ", x: cell.x, y: cell.y, style: theme.style(.headerForeground).bold)
       let value = String(format: " %5.1f %%", ratio * 100)
       let gaugeWidth = cell.width - labelWidth - value.count
       guard gaugeWidth > 3 else { continue }
       Gauge(ratio: ratio, filled: theme.utilization(ratio * 100), track: theme.style(.track))
-        .render(in: Rect(x: cell.x + labelWidth, y: cell.y, width: gaugeWidth, height: 1), into: &buffer)
+        .render(
+          in: Rect(x: cell.x + labelWidth, y: cell.y, width: gaugeWidth, height: 1), into: &buffer)
       buffer.put(value, x: cell.x + labelWidth + gaugeWidth, y: cell.y, style: theme.text)
     }
   }
 
   private func renderHistory(in row: Rect, into buffer: inout Buffer) {
-    let labelWidth = buffer.put("Util history ", x: row.x, y: row.y, style: theme.style(.headerForeground).bold)
+    let labelWidth = buffer.put(
+      "Util history ", x: row.x, y: row.y, style: theme.style(.headerForeground).bold)
     let points = model.utilHistory.suffix(max(0, row.width - labelWidth - 14))
     let span = Format.age(Double(points.count) * CockpitModel.historyStepS)
     let note = points.isEmpty ? "no history yet" : "last \(span)"
     let noteWidth = TerminalText.width(note) + 1
-    let graph = Rect(x: row.x + labelWidth, y: row.y, width: row.width - labelWidth - noteWidth, height: 1)
+    let graph = Rect(
+      x: row.x + labelWidth, y: row.y, width: row.width - labelWidth - noteWidth, height: 1)
     let current = points.last.flatMap { $0 } ?? 0
     Sparkline(values: Array(points), maximum: 100, style: theme.utilization(current))
-      .render(in: Rect(x: graph.x, y: graph.y, width: min(graph.width, points.count), height: 1), into: &buffer)
+      .render(
+        in: Rect(x: graph.x, y: graph.y, width: min(graph.width, points.count), height: 1),
+        into: &buffer)
     buffer.put(note, x: graph.maxX + 1, y: row.y, style: theme.dim)
   }
 
@@ -185,9 +194,12 @@ struct OverviewView: Widget {
         Span(c.cluster.name, theme.text.bold), Span(c.cluster.scheduler.rawValue, theme.dim),
         Span(c.cluster.pricing.rawValue, theme.dim), Span(Format.count(t.gpusTotal), theme.text),
         Span(Format.count(t.gpusAllocated), theme.text), Span(Format.count(t.gpusBusy), theme.text),
-        Span(Format.count(t.gpusIdleAllocated), t.gpusIdleAllocated > 0 ? theme.style(.warn) : theme.text),
+        Span(
+          Format.count(t.gpusIdleAllocated),
+          t.gpusIdleAllocated > 0 ? theme.style(.warn) : theme.text),
         Span(Format.percent(t.utilMeanPct), theme.utilization(t.utilMeanPct ?? 0)),
-        Span(Format.power(t.powerW), theme.text), Span(Format.dollars(t.costUSDPerHour), theme.text),
+        Span(Format.power(t.powerW), theme.text),
+        Span(Format.dollars(t.costUSDPerHour), theme.text),
         Span(Format.count(out), out > 0 ? theme.style(.warn) : theme.dim),
       ]
     }.render(in: inner, into: &buffer)
@@ -202,7 +214,8 @@ struct OverviewView: Widget {
     Table(
       columns: [
         .init("SOURCE", width: 12, priority: 10), .init("KIND", width: 8, priority: 4),
-        .init("STATUS", width: 8, priority: 9), .init("AGE", width: 7, alignment: .right, priority: 8),
+        .init("STATUS", width: 8, priority: 9),
+        .init("AGE", width: 7, alignment: .right, priority: 8),
         .init("POLL", width: 8, alignment: .right, priority: 3),
         .init("LAST ERROR", width: 10, priority: 7, flexible: true),
       ],
@@ -219,7 +232,9 @@ struct OverviewView: Widget {
       return [
         Span(s.name, theme.text.bold), Span(s.kind, theme.dim), Span(status.rawValue, statusStyle),
         Span(Format.age(s.ageS(at: now)), theme.text),
-        Span(s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim),
+        Span(
+          s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim
+        ),
         Span(s.lastError ?? "—", s.lastError == nil ? theme.dim : theme.style(.crit)),
       ]
     }.render(in: inner, into: &buffer)
@@ -238,7 +253,8 @@ struct OverviewView: Widget {
     Table(
       columns: [
         .init("NODE", width: 12, priority: 10), .init("CLUSTER", width: 10, priority: 6),
-        .init("STATE", width: 9, priority: 9), .init("FOR", width: 7, alignment: .right, priority: 8),
+        .init("STATE", width: 9, priority: 9),
+        .init("FOR", width: 7, alignment: .right, priority: 8),
         .init("REASON", width: 12, priority: 7, flexible: true),
       ],
       rowCount: shown, headerStyle: theme.style(.headerForeground).bold
@@ -246,13 +262,18 @@ struct OverviewView: Widget {
       let node = nodes[i]
       return [
         Span(node.name, theme.text.bold), Span(node.cluster, theme.dim),
-        Span(node.state.rawValue, node.state == .down ? theme.style(.crit).bold : theme.style(.warn).bold),
-        Span(node.stateSince.map { Format.age(now.timeIntervalSince($0)) } ?? Format.unknown, theme.text),
+        Span(
+          node.state.rawValue,
+          node.state == .down ? theme.style(.crit).bold : theme.style(.warn).bold),
+        Span(
+          node.stateSince.map { Format.age(now.timeIntervalSince($0)) } ?? Format.unknown,
+          theme.text),
         Span(node.reason ?? "—", theme.text),
       ]
     }.render(in: inner, into: &buffer)
     if shown < nodes.count {
-      buffer.put("… and \(nodes.count - shown) more", x: inner.x, y: inner.y + 1 + shown, style: theme.dim)
+      buffer.put(
+        "… and \(nodes.count - shown) more", x: inner.x, y: inner.y + 1 + shown, style: theme.dim)
     }
   }
 }

@@ -39,7 +39,8 @@ public struct Screen {
 
   private func renderTitle(in row: Rect, now: Date, into buffer: inout Buffer) {
     buffer.fill(row, style: theme.bar)
-    Line([Span(" factop ", theme.bar.bold), Span("│ Overview", theme.bar)]).render(in: row, into: &buffer)
+    Line([Span(" factop ", theme.bar.bold), Span("│ Overview", theme.bar)]).render(
+      in: row, into: &buffer)
     let right = "\(origin) · \(Format.utc(now)) "
     let width = TerminalText.width(right)
     if width + 20 <= row.width {
@@ -54,7 +55,8 @@ public struct Screen {
       spans.append(Span(" \(action.keys.joined(separator: "/")) ", theme.bar.bold.reversed))
       spans.append(Span(" \(action.title) ", theme.bar))
     }
-    let highlight = Style(foreground: theme.color(.crit), background: theme.color(.barBackground)).bold
+    let highlight = Style(foreground: theme.color(.crit), background: theme.color(.barBackground))
+      .bold
     if let error = model?.cacheError {
       spans.append(Span(" ⚠ cache: \(error)", highlight))
     }
@@ -63,7 +65,8 @@ public struct Screen {
       let status = source.status(at: now)
       let detail = status == .error ? source.lastError ?? "failing" : "stale"
       spans.append(
-        Span(" ⚠ \(source.name): \(detail) (data \(Format.age(source.ageS(at: now))) old)", highlight))
+        Span(
+          " ⚠ \(source.name): \(detail) (data \(Format.age(source.ageS(at: now))) old)", highlight))
     }
     if troubled.isEmpty, let model, !model.sources.isEmpty {
       spans.append(Span(" all \(model.sources.count) source(s) ok", theme.bar))

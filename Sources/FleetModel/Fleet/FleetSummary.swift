@@ -40,7 +40,8 @@ public struct FleetSummary: Sendable, Hashable {
   ) {
     var accumulators: [String: Accumulator] = [:]
     var fleet = Accumulator()
-    let clusterByName = Dictionary(state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let clusterByName = Dictionary(
+      state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     let nodeByName = Dictionary(state.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
     for node in state.nodes {

@@ -52,12 +52,20 @@ extension PriceBook {
     let asOf = "2026-11-01"
     let source = "factop demo price book (illustrative)"
     let table: [(GPUModel, [PricingKind: Double])] = [
-      (.h100SXM, [.onDemand: 4.00, .reserved1y: 2.80, .reserved3y: 2.10, .spot: 1.90, .owned: 1.55]),
+      (
+        .h100SXM,
+        [.onDemand: 4.00, .reserved1y: 2.80, .reserved3y: 2.10, .spot: 1.90, .owned: 1.55]
+      ),
       (.h200, [.onDemand: 4.60, .reserved1y: 3.30, .reserved3y: 2.50, .spot: 2.30, .owned: 1.85]),
-      (.a100SXM, [.onDemand: 2.20, .reserved1y: 1.50, .reserved3y: 1.10, .spot: 0.95, .owned: 0.80]),
+      (
+        .a100SXM,
+        [.onDemand: 2.20, .reserved1y: 1.50, .reserved3y: 1.10, .spot: 0.95, .owned: 0.80]
+      ),
       (.l40s, [.onDemand: 1.40, .reserved1y: 0.95, .reserved3y: 0.75, .spot: 0.60, .owned: 0.45]),
       (.b200, [.onDemand: 6.50, .reserved1y: 4.90, .reserved3y: 3.80, .spot: 3.40, .owned: 2.90]),
-      (.mi300x, [.onDemand: 3.40, .reserved1y: 2.40, .reserved3y: 1.90, .spot: 1.60, .owned: 1.40]),
+      (
+        .mi300x, [.onDemand: 3.40, .reserved1y: 2.40, .reserved3y: 1.90, .spot: 1.60, .owned: 1.40]
+      ),
     ]
     var prices: [Key: GPUHourPrice] = [:]
     for (model, byKind) in table {

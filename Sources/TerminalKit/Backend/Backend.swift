@@ -25,7 +25,9 @@ public final class TextBackend: TerminalBackend {
   public let colorDepth: ColorDepth
   private var pending: [InputEvent]
 
-  public init(width: Int, height: Int, colorDepth: ColorDepth = .trueColor, input: [InputEvent] = []) {
+  public init(
+    width: Int, height: Int, colorDepth: ColorDepth = .trueColor, input: [InputEvent] = []
+  ) {
     screen = Buffer(width: width, height: height)
     self.colorDepth = colorDepth
     pending = input

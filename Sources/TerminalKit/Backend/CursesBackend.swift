@@ -138,7 +138,9 @@ public final class CursesBackend: TerminalBackend {
     case KEY_BACKSPACE: .backspace
     case KEY_RESIZE:
       // The next frame is drawn whole; make curses repaint rather than trust what it had.
-      { clearok(factop_curscr(), true); return InputEvent.resize }()
+      {
+        clearok(factop_curscr(), true); return InputEvent.resize
+      }()
     default: nil
     }
   }

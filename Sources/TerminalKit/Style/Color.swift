@@ -15,7 +15,8 @@ public enum Color: Sendable, Hashable {
       self = .terminalDefault
     } else if let index = UInt8(text) {
       self = .indexed(index)
-    } else if text.hasPrefix("#"), text.count == 7, let value = UInt32(text.dropFirst(), radix: 16) {
+    } else if text.hasPrefix("#"), text.count == 7, let value = UInt32(text.dropFirst(), radix: 16)
+    {
       self = .rgb(UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
     } else {
       return nil
@@ -32,8 +33,10 @@ public enum Color: Sendable, Hashable {
     case (.indexed(let i), .palette8) where i < 8: return .indexed(i)
     case (.indexed(let i), _): return Color.rgb(Self.rgbOfPalette(i)).adapted(to: depth)
     case (.rgb(let r, let g, let b), .palette256): return .indexed(Self.nearest256(r, g, b))
-    case (.rgb(let r, let g, let b), .palette16): return .indexed(Self.nearestANSI(r, g, b, count: 16))
-    case (.rgb(let r, let g, let b), .palette8): return .indexed(Self.nearestANSI(r, g, b, count: 8))
+    case (.rgb(let r, let g, let b), .palette16):
+      return .indexed(Self.nearestANSI(r, g, b, count: 16))
+    case (.rgb(let r, let g, let b), .palette8):
+      return .indexed(Self.nearestANSI(r, g, b, count: 8))
     }
   }
 
@@ -66,7 +69,10 @@ public enum Color: Sendable, Hashable {
   }
 
   static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
-    UInt8((16...255).min { distance(rgbOfPalette(UInt8($0)), (r, g, b)) < distance(rgbOfPalette(UInt8($1)), (r, g, b)) }!)
+    UInt8(
+      (16...255).min {
+        distance(rgbOfPalette(UInt8($0)), (r, g, b)) < distance(rgbOfPalette(UInt8($1)), (r, g, b))
+      }!)
   }
 
   static func nearestANSI(_ r: UInt8, _ g: UInt8, _ b: UInt8, count: Int) -> UInt8 {

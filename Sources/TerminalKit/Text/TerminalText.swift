@@ -14,7 +14,9 @@ public enum TerminalText {
           state = .escape
         } else if scalar == "\u{9B}" {
           state = .csi
-        } else if scalar == "\u{9D}" || scalar == "\u{90}" || scalar == "\u{9E}" || scalar == "\u{9F}" {
+        } else if scalar == "\u{9D}" || scalar == "\u{90}" || scalar == "\u{9E}"
+          || scalar == "\u{9F}"
+        {
           state = .string
         } else if scalar == "\t" || scalar == "\n" || scalar == "\r" {
           out.append(" ")

@@ -6,7 +6,9 @@ public struct Panel: Widget {
   public var titleStyle: Style
   public var noteStyle: Style
 
-  public init(title: String, note: String = "", borderStyle: Style, titleStyle: Style, noteStyle: Style) {
+  public init(
+    title: String, note: String = "", borderStyle: Style, titleStyle: Style, noteStyle: Style
+  ) {
     self.title = title
     self.note = note
     self.borderStyle = borderStyle
@@ -21,12 +23,16 @@ public struct Panel: Widget {
     guard area.width >= 2, area.height >= 2 else { return }
     let right = area.maxX - 1
     let bottom = area.maxY - 1
-    buffer.put("╭" + String(repeating: "─", count: area.width - 2) + "╮", x: area.x, y: area.y, style: borderStyle)
+    buffer.put(
+      "╭" + String(repeating: "─", count: area.width - 2) + "╮", x: area.x, y: area.y,
+      style: borderStyle)
     for y in area.y + 1..<bottom {
       buffer.put("│", x: area.x, y: y, style: borderStyle)
       buffer.put("│", x: right, y: y, style: borderStyle)
     }
-    buffer.put("╰" + String(repeating: "─", count: area.width - 2) + "╯", x: area.x, y: bottom, style: borderStyle)
+    buffer.put(
+      "╰" + String(repeating: "─", count: area.width - 2) + "╯", x: area.x, y: bottom,
+      style: borderStyle)
     let titleWidth = buffer.put(
       " \(title) ", x: area.x + 1, y: area.y, style: titleStyle, maxWidth: area.width - 2)
     let noteWidth = TerminalText.width(note) + 2

@@ -11,7 +11,10 @@ public struct Table: Widget {
     /// A flexible column takes the width left over.
     public var flexible: Bool
 
-    public init(_ title: String, width: Int, alignment: Alignment = .left, priority: Int = 0, flexible: Bool = false) {
+    public init(
+      _ title: String, width: Int, alignment: Alignment = .left, priority: Int = 0,
+      flexible: Bool = false
+    ) {
       self.title = title
       self.width = width
       self.alignment = alignment
@@ -59,7 +62,9 @@ public struct Table: Widget {
   public func render(in area: Rect, into buffer: inout Buffer) {
     guard area.height > 0 else { return }
     let layout = layout(width: area.width)
-    draw(layout.map { Span(columns[$0.index].title, headerStyle) }, layout, at: area.x, area.y, into: &buffer)
+    draw(
+      layout.map { Span(columns[$0.index].title, headerStyle) }, layout, at: area.x, area.y,
+      into: &buffer)
     let visible = min(area.height - 1, max(0, rowCount - offset))
     for line in 0..<max(0, visible) {
       let cells = row(offset + line)

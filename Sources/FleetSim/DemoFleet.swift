@@ -40,10 +40,13 @@ public struct DemoFleet: Sendable {
   let stragglerGPU: Int
   let noise: Noise
 
+  /// Whether a demo fleet of this many GPUs can be built.
+  public static func supports(gpus: Int) -> Bool {
+    gpus % gpusPerNode == 0 && (minimumGPUs...maximumGPUs).contains(gpus)
+  }
+
   public init(gpus gpuCount: Int = defaultGPUs, seed: UInt64 = 1) throws(DemoFleetError) {
-    guard gpuCount % Self.gpusPerNode == 0,
-      (Self.minimumGPUs...Self.maximumGPUs).contains(gpuCount)
-    else { throw .unsupportedSize(gpuCount) }
+    guard Self.supports(gpus: gpuCount) else { throw .unsupportedSize(gpuCount) }
     var plan = LayoutPlan(noise: Noise(seed: seed), nodeCount: gpuCount / Self.gpusPerNode)
     plan.build()
     self.seed = seed

@@ -29,7 +29,7 @@ struct GlobalOptions: ParsableArguments {
   var simSeed: UInt64?
 
   func validate() throws {
-    if let simGPUs, (try? DemoFleet(gpus: simGPUs, seed: 1)) == nil {
+    if let simGPUs, !DemoFleet.supports(gpus: simGPUs) {
       throw ValidationError(DemoFleetError.unsupportedSize(simGPUs).description)
     }
   }
@@ -73,7 +73,7 @@ struct Settings {
     pollTimeoutS = config.poll?.timeoutS ?? 10
     theme = config.ui?.theme ?? "default"
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
-    if (try? DemoFleet(gpus: simGPUs, seed: simSeed)) == nil {
+    if !DemoFleet.supports(gpus: simGPUs) {
       throw ConfigError(
         path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
     }

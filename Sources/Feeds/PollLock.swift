@@ -18,6 +18,12 @@ public final class PollLock: Sendable {
   /// Takes the lock for the cache at `cachePath`, or returns nil when another poller holds it.
   public static func acquire(forCacheAt cachePath: String) throws -> PollLock? {
     let path = cachePath + ".lock"
+    // On a first run the cache's folder may not exist yet; the lock is the first file in it.
+    let folder = (cachePath as NSString).deletingLastPathComponent
+    if !folder.isEmpty {
+      try? FileManager.default.createDirectory(
+        atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
       throw PollLockError(path: path, reason: String(cString: strerror(errno)))

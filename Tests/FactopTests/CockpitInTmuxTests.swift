@@ -72,7 +72,8 @@ struct TmuxSession {
   @Test(arguments: Ending.allCases)
   func showsTheOverviewAndRestoresTheTerminal(ending: Ending) throws {
     let folder = temporaryFolder()
-    let db = folder.appendingPathComponent("cache.sqlite").path
+    // A first run: the cache's folder does not exist yet.
+    let db = folder.appendingPathComponent("state/factop/cache.sqlite").path
     let pidFile = folder.appendingPathComponent("pid").path
     let session = TmuxSession()
     defer { session.stop() }

@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
   ],
   targets: [
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
@@ -31,6 +32,7 @@ let package = Package(
       name: "Feeds",
       dependencies: [
         "FleetModel", "FleetSim", "StateCache", .product(name: "Logging", package: "swift-log"),
+        .product(name: "CSV", package: "CSV.swift"),
       ]),
     .target(name: "Exports", dependencies: ["FleetModel"]),
     .target(name: "TerminalKit", dependencies: ["CNCurses"]),
@@ -51,6 +53,7 @@ let package = Package(
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
     .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+    .testTarget(name: "FeedsTests", dependencies: ["FleetModel", "Feeds"]),
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],

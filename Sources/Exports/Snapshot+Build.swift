@@ -66,14 +66,4 @@ extension Snapshot {
     sources.isEmpty || sources.contains { $0.status != .ok }
   }
 
-  /// The snapshot as JSON: sorted keys, ISO-8601 UTC times, pretty only for people.
-  public func json(pretty: Bool) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting =
-      pretty
-      ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-      : [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return try encoder.encode(self)
-  }
 }

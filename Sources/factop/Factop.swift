@@ -10,7 +10,7 @@ struct Factop: AsyncParsableCommand {
       With no subcommand, factop opens the cockpit on the built-in demo fleet and keeps it live.
       Exit codes: 0 ok, 1 ran but found a problem worth alerting on, 2 usage or input error.
       """,
-    subcommands: [CockpitCommand.self, SnapshotCommand.self, PollCommand.self],
+    subcommands: [CockpitCommand.self, SnapshotCommand.self, PollCommand.self, ModelCommand.self],
     defaultSubcommand: CockpitCommand.self)
 
   /// Runs the command line, with usage errors exiting 2 (ArgumentParser's default is 64).
@@ -24,7 +24,7 @@ struct Factop: AsyncParsableCommand {
       }
     } catch {
       if exitCode(for: error) == .validationFailure {
-        printError(fullMessage(for: error))
+        StandardError().write(fullMessage(for: error) + "\n")
         Foundation.exit(ExitStatus.usage.rawValue)
       }
       exit(withError: error)
@@ -45,7 +45,7 @@ func printError(_ message: String) {
 }
 
 struct StandardError: TextOutputStream {
-  mutating func write(_ string: String) {
+  func write(_ string: String) {
     FileHandle.standardError.write(Data(string.utf8))
   }
 }

@@ -6,10 +6,6 @@ import Foundation
 import Logging
 import StateCache
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 struct SnapshotCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "snapshot",
@@ -20,13 +16,9 @@ struct SnapshotCommand: AsyncParsableCommand {
       empty; 2 on a usage or input error.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json
-  }
-
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Output format.") var format: Format = .json
+  @Option(help: "Output format.") var format: JSONFormat = .json
 
   @Flag(help: "Read only the cache; never poll a source.") var offline = false
 
@@ -35,9 +27,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     let now = Date()
     let (state, health) = try await CacheAccess.read(settings, pollFirst: !offline, now: now)
     let snapshot = Snapshot(state: state, sources: health, prices: .demo, now: now)
-    var output = try snapshot.json(pretty: isatty(STDOUT_FILENO) == 1)
-    output.append(0x0A)
-    FileHandle.standardOutput.write(output)
+    try printJSON(snapshot)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
     if snapshot.needsAttention { throw ExitStatus.attention }
   }

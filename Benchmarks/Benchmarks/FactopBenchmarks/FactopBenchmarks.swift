@@ -23,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark("Snapshot JSON, 16,384 GPUs") { benchmark in
     for _ in benchmark.scaledIterations {
       let snapshot = Snapshot(state: state, sources: sources, prices: .demo, now: now)
-      blackHole(try snapshot.json(pretty: false))
+      blackHole(try JSONOutput.encode(snapshot, pretty: false))
     }
   }
 

@@ -3,7 +3,10 @@ import Foundation
 
 extension Snapshot {
   /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
-  public init(state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date) {
+  public init(
+    state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date,
+    savings: [Opportunity] = []
+  ) {
     let summary = FleetSummary(state, prices: prices)
     var gpusOnNode: [String: (total: Int, allocated: Int)] = [:]
     for gpu in state.gpus {
@@ -54,6 +57,7 @@ extension Snapshot {
         memUsedMiB: s?.memUsedMiB, memTotalMiB: gpu.model.memoryMiB, powerW: s?.powerW,
         tempC: s?.tempC)
     }
+    self.savings = savings
     self.jobs = state.jobs.map {
       JobEntry(
         id: $0.id, cluster: $0.cluster, name: $0.name, user: $0.user, team: $0.team,

@@ -15,11 +15,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let nodes: [NodeEntry]
   public let gpus: [GPUEntry]
   public let jobs: [JobEntry]
+  /// The savings finder's ranked opportunities (as `factop savings` prints them).
+  public let savings: [Opportunity]
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs
+    case sources, fleet, clusters, nodes, gpus, jobs, savings
   }
 
   public struct Source: Encodable, Sendable, Equatable {

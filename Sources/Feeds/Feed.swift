@@ -13,13 +13,21 @@ public protocol Feed: Sendable {
   /// What kind of source this is (`sim`, `slurm`, `prometheus`, …).
   var kind: String { get }
   var intervalS: Double { get }
+  /// Whether `poll(at:)` can also answer for a past time (a simulator; a Prometheus range
+  /// query), so an empty cache can be given the last day's history at once.
+  var answersForThePast: Bool { get }
   func poll(at time: Date) async throws -> FleetState
+}
+
+extension Feed {
+  public var answersForThePast: Bool { false }
 }
 
 /// The built-in demo fleet as a source: what `swift run factop` shows out of the box.
 public struct SimulatorFeed: Feed {
   public let name = "demo"
   public let kind = "sim"
+  public let answersForThePast = true
   public let intervalS: Double
   public let fleet: DemoFleet
 

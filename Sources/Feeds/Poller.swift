@@ -48,6 +48,7 @@ public final class Poller: Sendable {
 
   /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms.
   public func run(intervalS: Double, shouldStop: @Sendable () -> Bool) async {
+    await backfill(before: Date())
     while !shouldStop() {
       let started = Date()
       await pollOnce(at: started)
@@ -83,52 +84,62 @@ public final class Poller: Sendable {
     }
   }
 
-  /// Appends the fleet and per-cluster KPIs of everything known to the cache's series.
+  /// Appends the KPIs of everything known (each source's last good answer) to the series.
   private func recordSeries(at now: Date) {
-    let merged = latest.withLock { states in
-      states.keys.sorted().reduce(into: FleetState()) { merged, name in
-        let state = states[name]!
-        merged.clusters += state.clusters
-        merged.nodes += state.nodes
-        merged.gpus += state.gpus
-        merged.jobs += state.jobs
-        merged.gpuSamples.merge(state.gpuSamples) { a, _ in a }
-        merged.nodeSamples.merge(state.nodeSamples) { a, _ in a }
-        merged.allocations.merge(state.allocations) { a, _ in a }
-      }
-    }
+    let merged = latest.withLock { Self.merge($0) }
     guard !merged.isEmpty else { return }
-    let summary = FleetSummary(merged, prices: prices)
-    var points = KPISeries.points(entity: "fleet", totals: summary.fleet, at: now)
-    for cluster in summary.clusters {
-      points += KPISeries.points(
-        entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: now)
-    }
     do {
-      try cache.append(points, now: now)
+      try cache.append(KPISeries.points(of: merged, prices: prices, at: now), now: now)
     } catch {
       logger.error("cannot write series to the cache: \(error)")
     }
   }
-}
 
-/// The KPIs kept as time series, and their names in the cache.
-public enum KPISeries {
-  public static let utilMeanPct = "util_mean_pct"
-  public static let gpusAllocated = "gpus_allocated"
-  public static let gpusBusy = "gpus_busy"
-  public static let gpusIdleAllocated = "gpus_idle_allocated"
-  public static let powerW = "power_w"
-  public static let costUSDPerHour = "cost_usd_per_h"
+  /// The sources' states as one fleet, in source-name order.
+  static func merge(_ states: [String: FleetState]) -> FleetState {
+    states.keys.sorted().reduce(into: FleetState()) { merged, name in
+      let state = states[name]!
+      merged.clusters += state.clusters
+      merged.nodes += state.nodes
+      merged.gpus += state.gpus
+      merged.jobs += state.jobs
+      merged.gpuSamples.merge(state.gpuSamples) { a, _ in a }
+      merged.nodeSamples.merge(state.nodeSamples) { a, _ in a }
+      merged.allocations.merge(state.allocations) { a, _ in a }
+    }
+  }
 
-  static func points(entity: String, totals: FleetTotals, at time: Date) -> [SeriesPoint] {
-    let values: [(String, Double?)] = [
-      (utilMeanPct, totals.utilMeanPct), (gpusAllocated, Double(totals.gpusAllocated)),
-      (gpusBusy, Double(totals.gpusBusy)), (gpusIdleAllocated, Double(totals.gpusIdleAllocated)),
-      (powerW, totals.powerW), (costUSDPerHour, totals.costUSDPerHour),
-    ]
-    return values.compactMap { metric, value in
-      value.map { SeriesPoint(entity: entity, metric: metric, time: time, value: $0) }
+  /// Gives an empty cache the last `windowS` of history from the feeds that can answer for the
+  /// past, so utilization graphs and the day-shaped savings detectors work from the first
+  /// minute. Does nothing when the cache already has history, or no feed can look back.
+  /// The step grows with the fleet so the work stays near two million GPU readings.
+  public func backfill(before now: Date, windowS: Double = KPISeries.savingsWindowS) async {
+    let feeds = feeds.filter(\.answersForThePast)
+    let start = now.addingTimeInterval(-windowS)
+    let existing = try? cache.series(
+      entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .minute, since: start)
+    guard !feeds.isEmpty, existing?.isEmpty ?? false else { return }
+    var points: [SeriesPoint] = []
+    var time = start
+    var stepS = 300.0
+    while time < now {
+      var states: [String: FleetState] = [:]
+      for feed in feeds {
+        states[feed.name] = try? await feed.poll(at: time)
+      }
+      let merged = Self.merge(states)
+      if points.isEmpty {
+        let steps = min(288, max(24, 2_000_000 / Double(max(1, merged.gpus.count))))
+        stepS = (windowS / steps / 300).rounded(.up) * 300
+      }
+      points += KPISeries.points(of: merged, prices: prices, at: time)
+      time = time.addingTimeInterval(stepS)
+    }
+    do {
+      try cache.append(points, now: now)
+      logger.info("backfilled \(Int(windowS / 3_600)) h of history at \(Int(stepS / 60)) min steps")
+    } catch {
+      logger.error("cannot write the backfilled history to the cache: \(error)")
     }
   }
 }

@@ -23,6 +23,9 @@ public struct DemoFleet: Sendable {
   public static let minimumGPUs = 256
   public static let maximumGPUs = 262_144
   public static let defaultGPUs = 1_024
+  /// The straggler's SM activity (0…1), and its job's level without it.
+  static let stragglerActivity = 0.55
+  static let pretrainingLevel = 0.93
 
   public let seed: UInt64
   public let clusters: [Cluster]
@@ -113,6 +116,8 @@ struct LayoutPlan {
       overprovisionedDeployment: deployment, overprovisionedGPUs: deploymentGPUs,
       overprovisionedPeakActivityPct: peak * 100,
       stragglerJob: stragglerJob, stragglerGPU: gpus[stragglerGPU].uuid,
+      stragglerActivityPct: DemoFleet.stragglerActivity * 100,
+      stragglerJobActivityPct: DemoFleet.pretrainingLevel * 100,
       drainedNode: nodes[drainedNode].name, downNode: nodes[downNode].name,
       onDemandCluster: infer.cluster.name)
   }
@@ -190,7 +195,7 @@ struct LayoutPlan {
       cluster: name, name: bigName, person: Roster.person(inTeam: "llm-pretrain", 0),
       kind: .training, placement: wholeNodes(cursor..<cursor + bigNodes),
       lifecycle: .always(restartEveryS: 14 * Self.day, phaseS: -3 * Self.day),
-      profile: .training(level: 0.93))
+      profile: .training(level: DemoFleet.pretrainingLevel))
     let stragglerNode = cursor + noise.int(in: 0...(bigNodes - 1), 11)
     stragglerGPU = stragglerNode * DemoFleet.gpusPerNode + noise.int(in: 0...7, 12)
     cursor += bigNodes

@@ -32,7 +32,7 @@ extension DemoFleet {
         }
       }
     }
-    activity[stragglerGPU] = min(activity[stragglerGPU], 0.55)
+    activity[stragglerGPU] = min(activity[stragglerGPU], DemoFleet.stragglerActivity)
     for slot in pending {
       jobs.append(
         Job(

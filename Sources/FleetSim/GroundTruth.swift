@@ -11,6 +11,9 @@ public struct PlantedWaste: Sendable, Hashable {
   /// One slow GPU holding back a large training job.
   public let stragglerJob: String
   public let stragglerGPU: String
+  /// The straggler's activity, and what its peers would do without it (%).
+  public let stragglerActivityPct: Double
+  public let stragglerJobActivityPct: Double
   /// A node drained for days, paid for and unused.
   public let drainedNode: String
   /// A node that stopped answering.

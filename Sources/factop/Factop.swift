@@ -10,7 +10,10 @@ struct Factop: AsyncParsableCommand {
       With no subcommand, factop opens the cockpit on the built-in demo fleet and keeps it live.
       Exit codes: 0 ok, 1 ran but found a problem worth alerting on, 2 usage or input error.
       """,
-    subcommands: [CockpitCommand.self, SnapshotCommand.self, PollCommand.self, ModelCommand.self],
+    subcommands: [
+      CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, PollCommand.self,
+      ModelCommand.self,
+    ],
     defaultSubcommand: CockpitCommand.self)
 
   /// Runs the command line, with usage errors exiting 2 (ArgumentParser's default is 64).

@@ -25,8 +25,15 @@ struct SnapshotCommand: AsyncParsableCommand {
   func run() async throws {
     let settings = try Settings.resolve(global)
     let now = Date()
-    let (state, health) = try await CacheAccess.read(settings, pollFirst: !offline, now: now)
-    let snapshot = Snapshot(state: state, sources: health, prices: .demo, now: now)
+    let cache = try await CacheAccess.open(settings, pollFirst: !offline, now: now)
+    let state = try cache?.fleetState() ?? FleetState()
+    let savings = try cache.map {
+      SavingsFinder.find(
+        try KPISeries.savingsContext(cache: $0, state: state, prices: .demo, now: now))
+    }
+    let snapshot = Snapshot(
+      state: state, sources: try cache?.sourceHealth() ?? [], prices: .demo, now: now,
+      savings: savings?.opportunities ?? [])
     try printJSON(snapshot)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
     if snapshot.needsAttention { throw ExitStatus.attention }
@@ -35,28 +42,26 @@ struct SnapshotCommand: AsyncParsableCommand {
 
 /// Opening the cache for a command that reads it.
 enum CacheAccess {
-  /// The cache's fleet and source health, after one poll when asked and no other poller owns the
-  /// cache. A missing cache read offline is empty, not an error.
-  static func read(_ settings: Settings, pollFirst: Bool, now: Date) async throws
-    -> (FleetState, [SourceHealth])
+  /// The cache, after one poll when asked and no other poller owns it (and, with `backfill`, a
+  /// day of history for an empty cache); nil when there is no cache to read offline (which
+  /// reads as empty, not as an error).
+  static func open(_ settings: Settings, pollFirst: Bool, backfill: Bool = false, now: Date)
+    async throws -> StateCache?
   {
     do {
-      let cache: StateCache
-      if pollFirst {
-        cache = try StateCache.open(path: settings.dbPath)
-        if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
-          let poller = Poller(
-            cache: cache, feeds: try settings.feeds(), prices: .demo,
-            timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
-          await poller.pollOnce(at: now)
-          withExtendedLifetime(lock) {}
-        }
-      } else {
-        cache = try StateCache.openReadOnly(path: settings.dbPath)
+      guard pollFirst else { return try StateCache.openReadOnly(path: settings.dbPath) }
+      let cache = try StateCache.open(path: settings.dbPath)
+      if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
+        let poller = Poller(
+          cache: cache, feeds: try settings.feeds(), prices: .demo,
+          timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
+        if backfill { await poller.backfill(before: now) }
+        await poller.pollOnce(at: now)
+        withExtendedLifetime(lock) {}
       }
-      return (try cache.fleetState(), try cache.sourceHealth())
+      return cache
     } catch CacheError.missing {
-      return (FleetState(), [])
+      return nil
     } catch let error as CacheError {
       printError(error.description)
       throw ExitStatus.usage

@@ -5,21 +5,25 @@ import Foundation
 import TerminalKit
 import Testing
 
-/// The demo fleet at a fixed instant, with six hours of minutes, as the cockpit would load it.
+/// The demo fleet at a fixed instant, with a day of 5-minute history, as the cockpit would load it.
 func demoModel(at now: Date, gpus: Int = 1_024) throws -> CockpitModel {
   let fleet = try DemoFleet(gpus: gpus, seed: 1)
-  let history = (0..<360).reversed().map { step in
-    FleetSummary(fleet.state(at: now.addingTimeInterval(-Double(step) * 60)), prices: .demo).fleet
+  let history = (0..<288).reversed().map { step in
+    FleetSummary(fleet.state(at: now.addingTimeInterval(-Double(step) * 300)), prices: .demo).fleet
       .utilMeanPct
   }
   let polled = now.addingTimeInterval(-2)
+  let state = fleet.state(at: polled)
+  // No history: only the detectors that judge the present (idle, stragglers, drained nodes).
+  let savings = SavingsFinder.find(SavingsContext(state: state, prices: .demo, now: now))
   return CockpitModel(
-    state: fleet.state(at: polled),
+    state: state,
     sources: [
       SourceHealth(
         name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled,
         pollDurationS: 0.012)
-    ], utilHistory: history, prices: .demo, origin: "demo fleet · 1,024 GPUs · seed 1")
+    ], utilHistory: history, prices: .demo, savings: savings,
+    origin: "demo fleet · 1,024 GPUs · seed 1")
 }
 
 let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC

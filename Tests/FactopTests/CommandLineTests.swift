@@ -15,6 +15,7 @@ import Testing
     #expect((json["gpus"] as? [Any])?.count == 256)
     let sources = try #require(json["sources"] as? [[String: Any]])
     #expect(sources.map { $0["status"] as? String } == ["ok"])
+    #expect(json["savings"] is [Any])
     // The down node's GPUs report nothing: null, never 0.
     let gpus = try #require(json["gpus"] as? [[String: Any]])
     #expect(gpus.contains { $0["power_w"] is NSNull })

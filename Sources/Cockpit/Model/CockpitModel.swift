@@ -7,24 +7,27 @@ public struct CockpitModel: Sendable, Equatable {
   public var state: FleetState
   public var summary: FleetSummary
   public var sources: [SourceHealth]
-  /// Fleet mean utilization, oldest first, one point per `historyStepS` (minute rollups).
+  /// Fleet mean utilization, oldest first, one slot per `historyStepS`; nil where no poll landed.
   public var utilHistory: [Double?]
+  /// The savings finder's ranked opportunities; nil until it has run.
+  public var savings: SavingsReport?
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
   public var cacheError: String?
 
   /// Seconds between points of `utilHistory`.
-  public static let historyStepS = 60.0
+  public static let historyStepS = 300.0
 
   public init(
     state: FleetState, summary: FleetSummary, sources: [SourceHealth], utilHistory: [Double?],
-    origin: String, cacheError: String? = nil
+    savings: SavingsReport? = nil, origin: String, cacheError: String? = nil
   ) {
     self.state = state
     self.summary = summary
     self.sources = sources
     self.utilHistory = utilHistory
+    self.savings = savings
     self.origin = origin
     self.cacheError = cacheError
   }
@@ -32,11 +35,11 @@ public struct CockpitModel: Sendable, Equatable {
   /// The model of a fleet, summarized with `prices`.
   public init(
     state: FleetState, sources: [SourceHealth], utilHistory: [Double?], prices: PriceBook,
-    origin: String
+    savings: SavingsReport? = nil, origin: String
   ) {
     self.init(
       state: state, summary: FleetSummary(state, prices: prices), sources: sources,
-      utilHistory: utilHistory, origin: origin)
+      utilHistory: utilHistory, savings: savings, origin: origin)
   }
 
   /// Age of the freshest data any source delivered, in seconds; nil before the first poll.

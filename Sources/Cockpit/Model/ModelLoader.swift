@@ -1,3 +1,4 @@
+import Feeds
 import FleetModel
 import Foundation
 import StateCache
@@ -11,8 +12,8 @@ public final class ModelLoader: Sendable {
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
-  /// How much fleet utilization history the Overview can show: six hours of minutes.
-  static let historyWindowS: Double = 6 * 3_600
+  /// How much fleet utilization history the Overview can show: a day.
+  static let historyWindowS: Double = 24 * 3_600
 
   public init(cache: StateCache, prices: PriceBook, origin: String) {
     self.cache = cache
@@ -45,6 +46,24 @@ public final class ModelLoader: Sendable {
     latest.withLock { $0 }
   }
 
+  /// Minute points as one slot per history step, ending at `now`; empty slots stay nil so a
+  /// gap in polling shows as a gap, not as a flat line.
+  static func slots(_ points: [SeriesPoint], until now: Date) -> [Double?] {
+    let step = CockpitModel.historyStepS
+    let count = Int(historyWindowS / step)
+    let end = (now.timeIntervalSince1970 / step).rounded(.down)
+    var sums = [(total: Double, n: Int)](repeating: (0, 0), count: count)
+    for point in points {
+      let slot = count - 1 - Int(end - (point.time.timeIntervalSince1970 / step).rounded(.down))
+      guard sums.indices.contains(slot) else { continue }
+      sums[slot].total += point.mean
+      sums[slot].n += 1
+    }
+    let slots = sums.map { $0.n > 0 ? $0.total / Double($0.n) : nil }
+    // Leading slots before the first poll are not gaps: there was no history yet.
+    return Array(slots.drop { $0 == nil })
+  }
+
   /// Loads the model now, on the calling thread.
   public func reload(now: Date = Date()) {
     do {
@@ -53,9 +72,11 @@ public final class ModelLoader: Sendable {
       let history = try cache.series(
         entity: "fleet", metric: "util_mean_pct", resolution: .minute,
         since: now.addingTimeInterval(-Self.historyWindowS))
+      let savings = SavingsFinder.find(
+        try KPISeries.savingsContext(cache: cache, state: state, prices: prices, now: now))
       let model = CockpitModel(
-        state: state, sources: sources, utilHistory: history.map(\.mean), prices: prices,
-        origin: origin)
+        state: state, sources: sources, utilHistory: Self.slots(history, until: now),
+        prices: prices, savings: savings, origin: origin)
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {
       latest.withLock { loaded in

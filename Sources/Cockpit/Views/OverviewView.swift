@@ -22,19 +22,25 @@ struct OverviewView: Widget {
     let fleetHeight = take(7)
     let sourcesHeight = take(model.sources.count + 3)
     let clusterHeight = take(model.summary.clusters.count + 3)
+    let savingsHeight = take(min(model.savings?.opportunities.count ?? 0, 6) + 3)
     let attentionHeight = take(max(outOfService.count, 1) + 3)
     var rest = area
     let fleetArea: Rect
     let clusterArea: Rect
+    let savingsArea: Rect
     let attentionArea: Rect
     let sourcesArea: Rect
     (fleetArea, rest) = rest.splitTop(fleetHeight)
     (clusterArea, rest) = rest.splitTop(clusterHeight)
+    (savingsArea, rest) = rest.splitTop(savingsHeight)
     (attentionArea, rest) = rest.splitTop(attentionHeight)
     (sourcesArea, rest) = rest.splitTop(sourcesHeight)
 
     renderFleet(in: fleetArea, into: &buffer)
     renderClusters(in: clusterArea, into: &buffer)
+    if savingsArea.height >= 4 {
+      renderSavings(in: savingsArea, into: &buffer)
+    }
     if attentionArea.height >= 4 {
       renderOutOfService(outOfService, in: attentionArea, into: &buffer)
     }
@@ -151,7 +157,7 @@ struct OverviewView: Widget {
   }
 
   private func renderHistoryGraph(in area: Rect, into buffer: inout Buffer) {
-    let inner = panel("Fleet utilization · one column per minute", area, into: &buffer)
+    let inner = panel("Fleet utilization · one column per 5 minutes", area, into: &buffer)
     let axis = 7
     for (row, label) in [(0, "100 %"), (inner.height / 2, " 50 %"), (inner.height - 1, "  0 %")] {
       buffer.put(label, x: inner.x, y: inner.y + row, style: theme.dim)
@@ -201,6 +207,39 @@ struct OverviewView: Widget {
         Span(Format.power(t.powerW), theme.text),
         Span(Format.dollars(t.costUSDPerHour), theme.text),
         Span(Format.count(out), out > 0 ? theme.style(.warn) : theme.dim),
+      ]
+    }.render(in: inner, into: &buffer)
+  }
+
+  // MARK: Savings
+
+  private func renderSavings(in area: Rect, into buffer: inout Buffer) {
+    guard let report = model.savings else { return }
+    let line = report.onePercentLine
+    let title =
+      "Top savings · 1 % of spend = \(Format.dollars(line.usdPerMonth))/month"
+      + (line.reached ? ", reached by the top \(line.opportunities)" : ", not reached")
+    let inner = panel(title, area, into: &buffer)
+    let shown = Array(report.opportunities.prefix(max(0, inner.height - 1)))
+    Table(
+      columns: [
+        .init("$/MONTH", width: 10, alignment: .right, priority: 10),
+        .init("SPEND", width: 7, alignment: .right, priority: 8),
+        .init("KIND", width: 25, priority: 4),
+        .init("CONF", width: 4, alignment: .right, priority: 3),
+        .init("WHAT", width: 34, priority: 9, flexible: true),
+      ],
+      rowCount: shown.count, headerStyle: theme.style(.headerForeground).bold
+    ) { i in
+      let o = shown[i]
+      let aboveLine = i < line.opportunities
+      return [
+        Span(
+          Format.dollars(o.usdPerMonth),
+          aboveLine ? theme.style(.highlightForeground).bold : theme.text),
+        Span(String(format: "%.1f %%", o.pctOfSpend), theme.text),
+        Span(o.kind.rawValue, theme.dim), Span(String(format: "%.1f", o.confidence), theme.dim),
+        Span(o.title, theme.text),
       ]
     }.render(in: inner, into: &buffer)
   }

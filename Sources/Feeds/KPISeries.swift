@@ -1,0 +1,87 @@
+import FleetModel
+import Foundation
+import StateCache
+
+/// The KPIs kept as time series, and their names in the cache.
+public enum KPISeries {
+  public static let utilMeanPct = "util_mean_pct"
+  public static let gpusAllocated = "gpus_allocated"
+  public static let gpusBusy = "gpus_busy"
+  public static let gpusIdleAllocated = "gpus_idle_allocated"
+  public static let powerW = "power_w"
+  public static let costUSDPerHour = "cost_usd_per_h"
+
+  /// Every KPI point of one moment: fleet and per-cluster totals, and each job's activity.
+  static func points(of state: FleetState, prices: PriceBook, at time: Date) -> [SeriesPoint] {
+    let summary = FleetSummary(state, prices: prices)
+    var result = points(entity: "fleet", totals: summary.fleet, at: time)
+    for cluster in summary.clusters {
+      result += points(entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: time)
+    }
+    return result + jobActivity(state, at: time)
+  }
+
+  /// Each running job's mean activity: what the savings finder judges idleness and peaks by.
+  static func jobActivity(_ state: FleetState, at time: Date) -> [SeriesPoint] {
+    var sums: [String: (total: Double, count: Int)] = [:]
+    for (uuid, job) in state.allocations {
+      guard let pct = state.gpuSamples[uuid]?.activity?.pct else { continue }
+      sums[job, default: (0, 0)].total += pct
+      sums[job, default: (0, 0)].count += 1
+    }
+    return state.jobs.compactMap { job in
+      guard job.state == .running, let sum = sums[job.id], sum.count > 0 else { return nil }
+      return SeriesPoint(
+        entity: jobEntity(job), metric: utilMeanPct, time: time,
+        value: sum.total / Double(sum.count))
+    }
+  }
+
+  /// The series entity of a job: `job/CLUSTER/ID`.
+  public static func jobEntity(_ job: Job) -> String { "job/\(job.cluster)/\(job.id)" }
+
+  static func points(entity: String, totals: FleetTotals, at time: Date) -> [SeriesPoint] {
+    let values: [(String, Double?)] = [
+      (utilMeanPct, totals.utilMeanPct), (gpusAllocated, Double(totals.gpusAllocated)),
+      (gpusBusy, Double(totals.gpusBusy)), (gpusIdleAllocated, Double(totals.gpusIdleAllocated)),
+      (powerW, totals.powerW), (costUSDPerHour, totals.costUSDPerHour),
+    ]
+    return values.compactMap { metric, value in
+      value.map { SeriesPoint(entity: entity, metric: metric, time: time, value: $0) }
+    }
+  }
+}
+
+extension KPISeries {
+  /// How far back the savings finder looks: a day covers an inference deployment's peak.
+  public static let savingsWindowS = 24 * 3_600.0
+
+  /// The savings finder's input: the fleet now, and the job and cluster series the poller wrote
+  /// over the last day (minute rollups).
+  public static func savingsContext(
+    cache: StateCache, state: FleetState, prices: PriceBook, now: Date
+  ) throws -> SavingsContext {
+    let since = now.addingTimeInterval(-savingsWindowS)
+    let jobSeries = try cache.series(
+      entityPrefix: "job/", metric: utilMeanPct, resolution: .minute, since: since)
+    var jobActivity: [String: [Double]] = [:]
+    for job in state.jobs {
+      if let points = jobSeries[jobEntity(job)] { jobActivity[job.id] = points.map(\.mean) }
+    }
+    let clusterSeries = try cache.series(
+      entityPrefix: "cluster/", metric: gpusAllocated, resolution: .minute, since: since)
+    var clusterAllocated: [String: [Double]] = [:]
+    for cluster in state.clusters {
+      // A rollup's minimum is the fewest GPUs allocated at any poll of that minute.
+      if let points = clusterSeries["cluster/\(cluster.name)"] {
+        clusterAllocated[cluster.name] = points.map(\.min)
+      }
+    }
+    let fleet = try cache.series(
+      entity: "fleet", metric: utilMeanPct, resolution: .minute, since: since)
+    let historyHours = fleet.first.map { now.timeIntervalSince($0.time) / 3_600 } ?? 0
+    return SavingsContext(
+      state: state, prices: prices, now: now, jobActivity: jobActivity,
+      clusterAllocated: clusterAllocated, historyHours: historyHours)
+  }
+}

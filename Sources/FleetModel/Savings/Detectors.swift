@@ -1,0 +1,215 @@
+import Foundation
+
+/// The savings detectors. Each is a pure function of the context and the rules, and explains
+/// itself: the rule that fired, the evidence, and what to do.
+enum Detectors {
+  /// Mean activity (%) of these GPUs now, from the best signal each reports.
+  static func currentActivity(_ gpus: [GPU], _ state: FleetState) -> Double? {
+    let readings = gpus.compactMap { state.gpuSamples[$0.uuid]?.activity?.pct }
+    return readings.isEmpty ? nil : readings.reduce(0, +) / Double(readings.count)
+  }
+
+  static func format(_ value: Double, _ places: Int = 1) -> String {
+    String(format: "%.\(places)f", value)
+  }
+
+  static func hours(_ context: SavingsContext) -> String {
+    context.historyHours > 0 ? "the last \(format(context.historyHours, 0)) h" : "the latest sample"
+  }
+
+  /// Jobs holding GPUs that do nothing.
+  static func idleAllocation(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  )
+    -> [Opportunity]
+  {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind != .inference, let gpus = index.gpusByJob[job.id],
+        gpus.count >= rules.idleMinGPUs, let now = currentActivity(gpus, c.state)
+      else { return nil }
+      let series = c.jobActivity[job.id] ?? []
+      let mean = series.isEmpty ? now : series.reduce(0, +) / Double(series.count)
+      guard mean < rules.busyThresholdPct, now < rules.busyThresholdPct else { return nil }
+      return Opportunity(
+        kind: .idleAllocation, title: "\(job.name) holds \(gpus.count) GPUs and does nothing",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index),
+        confidence: c.historyHours >= 1 ? 0.9 : 0.5,
+        rule:
+          "mean activity < \(format(rules.busyThresholdPct, 0)) % over \(hours(c)) while allocated",
+        evidence: [
+          .init(
+            type: "job", id: job.id,
+            detail: "\(job.name) by \(job.user) (\(job.team)), \(gpus.count) GPUs"),
+          .init(
+            type: "series", id: "job/\(job.id)",
+            detail: "mean activity \(format(mean)) % over \(hours(c)), \(format(now)) % now"),
+        ]
+          + (job.start.map {
+            [
+              .init(
+                type: "number", id: nil,
+                detail: "running for \(format(c.now.timeIntervalSince($0) / 3_600, 0)) h")
+            ]
+          } ?? []),
+        action:
+          "Ask \(job.user) (\(job.team)) to release the GPUs or fix the job; reap allocations idle for hours."
+      )
+    }
+  }
+
+  /// Inference deployments sized for far more traffic than their busiest hour brings.
+  static func overprovisionedInference(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    c.state.jobs.compactMap { job in
+      // Without a day of history the busiest hour may not have been seen yet.
+      guard c.historyHours >= rules.dailyShapeMinHours, job.state == .running,
+        job.kind == .inference, let gpus = index.gpusByJob[job.id],
+        let now = currentActivity(gpus, c.state)
+      else { return nil }
+      let peak = max(now, c.jobActivity[job.id]?.max() ?? now)
+      let keep = max(
+        1, Int((Double(gpus.count) * peak / rules.inferenceTargetPeakPct).rounded(.up)))
+      let freed = gpus.count - keep
+      guard Double(freed) >= Double(gpus.count) * rules.inferenceMinCutShare else { return nil }
+      return Opportunity(
+        kind: .overprovisionedInference,
+        title: "\(job.name) peaks at \(format(peak, 0)) % on \(gpus.count) GPUs; \(keep) would do",
+        scope: "job \(job.cluster)/\(job.id)",
+        usdPerMonth: c.monthlyCost(of: gpus, index) * Double(freed) / Double(gpus.count),
+        confidence: 0.8,
+        rule:
+          "busiest activity over \(hours(c)) ÷ \(format(rules.inferenceTargetPeakPct, 0)) % target leaves ≥ \(format(rules.inferenceMinCutShare * 100, 0)) % of GPUs spare",
+        evidence: [
+          .init(
+            type: "job", id: job.id,
+            detail: "\(gpus.count) GPUs, peak activity \(format(peak)) %, \(format(now)) % now"),
+          .init(
+            type: "number", id: nil,
+            detail: "\(keep) GPUs reach \(format(rules.inferenceTargetPeakPct, 0)) % at the peak"),
+        ],
+        action:
+          "Scale \(job.name) to \(keep) GPUs (or autoscale on load); keep a day's peak in view.")
+    }
+  }
+
+  /// One slow GPU holding back a synchronous training job.
+  static func straggler(_ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules)
+    -> [Opportunity]
+  {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+        gpus.count >= rules.stragglerMinGPUs
+      else { return nil }
+      let readings = gpus.compactMap { gpu in
+        c.state.gpuSamples[gpu.uuid].flatMap { s in s.activity.map { (gpu, s, $0.pct) } }
+      }
+      let sorted = readings.map(\.2).sorted()
+      guard !sorted.isEmpty else { return nil }
+      let median = sorted[sorted.count / 2]
+      guard median >= rules.stragglerMinMedianPct else { return nil }
+      let slow = readings.filter { $0.2 < median * rules.stragglerRatio }
+      // A few slow GPUs are stragglers; many mean the job itself is slow.
+      guard let slowest = slow.min(by: { $0.2 < $1.2 }), slow.count <= max(1, gpus.count / 16)
+      else {
+        return nil
+      }
+      let loss = 1 - slowest.2 / median
+      return Opportunity(
+        kind: .straggler,
+        title:
+          "GPU \(slowest.0.index) of \(slowest.0.node) slows \(job.name) by \(format(loss * 100, 0)) %",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index) * loss,
+        confidence: 0.7,
+        rule:
+          "a GPU below \(format(rules.stragglerRatio * 100, 0)) % of its job's median activity; synchronous steps wait for it",
+        evidence: [
+          .init(
+            type: "gpu", id: slowest.0.uuid,
+            detail:
+              "\(slowest.0.node) GPU \(slowest.0.index): activity \(format(slowest.2)) % vs job median \(format(median)) %"
+          ),
+          .init(
+            type: "gpu", id: slowest.0.uuid,
+            detail:
+              "SM clock \(slowest.1.smClockMHz.map { format($0, 0) } ?? "N/A") MHz, \(slowest.1.tempC.map { format($0, 0) } ?? "N/A") °C"
+          ),
+          .init(type: "job", id: job.id, detail: "\(job.name), \(gpus.count) GPUs"),
+        ],
+        action:
+          "Drain \(slowest.0.node), requeue \(job.name) without it, and check the GPU's cooling and clocks."
+      )
+    }
+  }
+
+  /// Nodes out of service for more than a day: paid for, unusable.
+  static func outOfServiceCapacity(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    c.state.nodes.compactMap { node in
+      guard [.drained, .draining, .down].contains(node.state), let since = node.stateSince,
+        c.now.timeIntervalSince(since) >= rules.outOfServiceHours * 3_600,
+        let gpus = index.gpusByNode[node.name]
+      else { return nil }
+      let days = c.now.timeIntervalSince(since) / 86_400
+      return Opportunity(
+        kind: .drainedCapacity,
+        title: "\(node.name) has been \(node.state.rawValue) for \(format(days)) days",
+        scope: "node \(node.name)", usdPerMonth: c.monthlyCost(of: gpus, index), confidence: 0.9,
+        rule: "out of service for more than \(format(rules.outOfServiceHours, 0)) h",
+        evidence: [
+          .init(
+            type: "node", id: node.name,
+            detail:
+              "\(node.state.rawValue) since \(ISO8601DateFormatter().string(from: since)): \(node.reason ?? "no reason given")"
+          ),
+          .init(type: "number", id: nil, detail: "\(gpus.count) GPUs"),
+        ],
+        action: "Repair or RMA \(node.name) and return it to service, or stop paying for it.")
+    }
+  }
+
+  /// On-demand clusters whose steady allocation is above the reservation break-even.
+  static func pricingMix(_ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules)
+    -> [Opportunity]
+  {
+    c.state.clusters.compactMap { cluster in
+      guard c.historyHours >= rules.dailyShapeMinHours, cluster.pricing == .onDemand else {
+        return nil
+      }
+      let gpus = c.state.gpus.filter { index.nodes[$0.node]?.cluster == cluster.name }
+      let allocated = gpus.filter { c.state.allocations[$0.uuid] != nil }
+      guard !gpus.isEmpty, !allocated.isEmpty else { return nil }
+      // The baseline: GPUs allocated throughout the window, in today's mix of models.
+      let baseline = min(
+        Double(allocated.count), c.clusterAllocated[cluster.name]?.min() ?? Double(allocated.count))
+      let share = baseline / Double(allocated.count)
+      let onDemand = c.monthlyCost(of: allocated, index)
+      let reserved = c.monthlyCost(of: allocated, index, pricing: .reserved1y)
+      guard onDemand > 0, reserved > 0 else { return nil }
+      let breakEven = reserved / onDemand
+      let steadyShare = baseline / Double(gpus.count)
+      guard steadyShare > breakEven else { return nil }
+      return Opportunity(
+        kind: .pricingMix,
+        title:
+          "Reserve \(format(baseline, 0)) steady GPUs of \(cluster.name) instead of paying on demand",
+        scope: "cluster \(cluster.name)", usdPerMonth: (onDemand - reserved) * share,
+        // A week shows the weekly low too; a day may miss a quiet weekend.
+        confidence: c.historyHours >= 24 * 7 ? 0.8 : 0.6,
+        rule:
+          "allocated share never below \(format(steadyShare * 100)) % over \(hours(c)), above the 1-year break-even of \(format(breakEven * 100)) %",
+        evidence: [
+          .init(
+            type: "series", id: "cluster/\(cluster.name)/gpus_allocated",
+            detail: "at least \(format(baseline, 0)) of \(gpus.count) GPUs allocated"),
+          .init(
+            type: "number", id: nil,
+            detail:
+              "on demand \(format(onDemand, 0)) USD/month vs reserved \(format(reserved, 0)) for the allocated GPUs"
+          ),
+        ],
+        action: "Buy 1-year reservations for the steady baseline; keep bursts on demand.")
+    }
+  }
+}

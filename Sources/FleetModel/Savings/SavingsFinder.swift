@@ -1,0 +1,88 @@
+/// The thresholds the detectors use; each is a judgement an operator can read and argue with.
+public struct SavingsRules: Sendable, Hashable {
+  /// GPUs under this activity (%) do no useful work.
+  public var busyThresholdPct = FleetSummary.defaultBusyThresholdPct
+  /// Jobs smaller than this are left alone by the idle detector (notebooks come and go).
+  public var idleMinGPUs = 8
+  /// The busiest-hour activity (%) a right-sized inference deployment should reach.
+  public var inferenceTargetPeakPct = 60.0
+  /// Right-sizing is worth raising only when it frees at least this share of a deployment.
+  public var inferenceMinCutShare = 0.2
+  /// A GPU slower than this share of its job's median holds the job back.
+  public var stragglerRatio = 0.75
+  /// Jobs under this median activity (%) are checkpointing or starting: no straggler verdict.
+  public var stragglerMinMedianPct = 30.0
+  public var stragglerMinGPUs = 32
+  /// Hours out of service after which a node is capacity paid for and lost.
+  public var outOfServiceHours = 24.0
+  /// History a detector judging a day's shape (peaks, steady baselines) needs before it speaks.
+  public var dailyShapeMinHours = 20.0
+
+  public init() {}
+}
+
+/// The ranked savings and the 1 % line.
+public struct SavingsReport: Sendable, Hashable, Encodable {
+  public struct OnePercentLine: Sendable, Hashable, Encodable {
+    /// 1 % of monthly spend.
+    public let usdPerMonth: Double
+    /// Whether the opportunities together reach it.
+    public let reached: Bool
+    /// How many of the top-ranked opportunities it takes to reach it (all of them if never).
+    public let opportunities: Int
+
+    enum CodingKeys: String, CodingKey {
+      case usdPerMonth = "usd_per_month"
+      case reached, opportunities
+    }
+  }
+
+  public let spendUSDPerMonth: Double
+  public let onePercentLine: OnePercentLine
+  /// Ranked by dollars per month, largest first.
+  public let opportunities: [Opportunity]
+
+  enum CodingKeys: String, CodingKey {
+    case spendUSDPerMonth = "spend_usd_per_month"
+    case onePercentLine = "one_percent_line"
+    case opportunities
+  }
+}
+
+/// Runs every detector over the fleet and ranks what they find.
+public enum SavingsFinder {
+  typealias Detector =
+    @Sendable (SavingsContext, SavingsContext.Index, SavingsRules) -> [Opportunity]
+
+  static let detectors: [Detector] = [
+    Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
+    Detectors.outOfServiceCapacity, Detectors.pricingMix,
+  ]
+
+  public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())
+    -> SavingsReport
+  {
+    let index = SavingsContext.Index(context.state)
+    let spend = context.spendUSDPerMonth
+    var found = detectors.flatMap { $0(context, index, rules) }.filter { $0.usdPerMonth > 0 }
+    found.sort { ($0.usdPerMonth, $1.scope) > ($1.usdPerMonth, $0.scope) }
+    for i in found.indices {
+      found[i].pctOfSpend = spend > 0 ? found[i].usdPerMonth / spend * 100 : 0
+    }
+    let line = spend * 0.01
+    var running = 0.0
+    var needed = found.count
+    for (i, opportunity) in found.enumerated() {
+      running += opportunity.usdPerMonth
+      if running >= line {
+        needed = i + 1
+        break
+      }
+    }
+    return SavingsReport(
+      spendUSDPerMonth: spend,
+      onePercentLine: .init(
+        usdPerMonth: line, reached: running >= line && line > 0, opportunities: needed),
+      opportunities: found)
+  }
+}

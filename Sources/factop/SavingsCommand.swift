@@ -1,0 +1,70 @@
+import ArgumentParser
+import Feeds
+import FleetModel
+import Foundation
+
+struct SavingsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "savings",
+    abstract: "The ranked savings worth having, each with its rule and evidence, and the 1 % line.",
+    discussion: """
+      Reads the fleet and the last day of its history from the cache (polling once first unless
+      --offline or another poller owns the cache). Detectors that need a day of history report
+      lower confidence until the cache has one. Method: docs/model.md.
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, table
+  }
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "Output format.") var format: Format = .table
+  @Flag(help: "Read only the cache; never poll a source.") var offline = false
+
+  func run() async throws {
+    let settings = try Settings.resolve(global)
+    let now = Date()
+    guard
+      let cache = try await CacheAccess.open(
+        settings, pollFirst: !offline, backfill: true, now: now)
+    else {
+      printError("no cache at \(settings.dbPath): nothing to judge (run `factop poll`)")
+      throw ExitStatus.attention
+    }
+    let state = try cache.fleetState()
+    let report = SavingsFinder.find(
+      try KPISeries.savingsContext(cache: cache, state: state, prices: .demo, now: now))
+    switch format {
+    case .json: try printJSON(report)
+    case .table: print(Self.table(report))
+    }
+    if state.isEmpty { throw ExitStatus.attention }
+  }
+
+  /// The report for people: one line per opportunity, the 1 % line drawn where it is reached.
+  static func table(_ report: SavingsReport) -> String {
+    func money(_ usd: Double) -> String {
+      "$" + Int(usd.rounded()).formatted(.number.locale(Locale(identifier: "en_US")))
+    }
+    var lines = [
+      "Spend \(money(report.spendUSDPerMonth))/month; 1 % is \(money(report.onePercentLine.usdPerMonth))/month.",
+      "",
+      "  #  KIND                       $/MONTH  % SPEND  CONF  TITLE",
+    ]
+    func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+      let fill = String(repeating: " ", count: max(0, width - text.count))
+      return right ? fill + text : text + fill
+    }
+    for (i, o) in report.opportunities.enumerated() {
+      lines.append(
+        pad(String(i + 1), 3, right: true) + "  " + pad(o.kind.rawValue, 25)
+          + pad(money(o.usdPerMonth), 9, right: true)
+          + String(format: " %7.2f %%  %4.1f  ", o.pctOfSpend, o.confidence) + o.title)
+      if i + 1 == report.onePercentLine.opportunities, report.onePercentLine.reached {
+        lines.append("     ─── 1 % of spend reached ───")
+      }
+    }
+    if report.opportunities.isEmpty { lines.append("     nothing found") }
+    return lines.joined(separator: "\n")
+  }
+}

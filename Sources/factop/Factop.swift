@@ -11,7 +11,8 @@ struct Factop: AsyncParsableCommand {
       Exit codes: 0 ok, 1 ran but found a problem worth alerting on, 2 usage or input error.
       """,
     subcommands: [
-      CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, PollCommand.self,
+      CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
+      PollCommand.self,
       ModelCommand.self,
     ],
     defaultSubcommand: CockpitCommand.self)

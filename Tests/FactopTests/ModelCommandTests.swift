@@ -77,3 +77,42 @@ import Testing
     #expect(result.stderr.contains("also give --node-kw, --pue, --usd-per-kwh, --years"))
   }
 }
+
+@Suite struct SavingsAndProjectCommandTests {
+  @Test func savingsFindsThePlantedWasteOnAFreshCache() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["savings", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(Set(report.keys) == ["spend_usd_per_month", "one_percent_line", "opportunities"])
+    let kinds = Set(
+      (report["opportunities"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
+    // The day-shaped detectors see the backfilled day; the straggler may be mid-checkpoint.
+    #expect(
+      kinds.isSuperset(of: [
+        "idle_allocation", "overprovisioned_inference", "pricing_mix", "drained_capacity",
+      ]))
+    let table = try run(try factopBinary(), ["savings", "--offline", "--db", db])
+    #expect(String(decoding: table.stdout, as: UTF8.self).contains("1 % of spend reached"))
+  }
+
+  @Test func projectGivesDailyBandsForTheDaysAsked() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(
+      try factopBinary(), ["project", "--days", "7", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let projection = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    let days = try #require(projection["days"] as? [[String: Any]])
+    #expect(days.count == 7)
+    for day in days {
+      for key in ["spend_usd", "util_pct"] {
+        let band = try #require(day[key] as? [String: Double], "\(key) in \(day)")
+        #expect(band["low"]! <= band["value"]! && band["value"]! <= band["high"]!)
+      }
+    }
+    let bad = try run(try factopBinary(), ["project", "--days", "0", "--db", db])
+    #expect(bad.status == 2)
+  }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Feeds
+import FleetModel
+import Foundation
+import StateCache
+
+struct ProjectCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "project",
+    abstract: "Project daily spend and utilization over the next days, with an 80 % band.",
+    discussion: """
+      Fits the fleet's hourly history (the last 28 days the cache holds) as level + trend + daily
+      and weekly profile, each part only when the history supports it. Method: docs/model.md.
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, table
+  }
+
+  @OptionGroup var global: GlobalOptions
+  @Option(help: "Days to project (1…366).") var days: Int
+  @Option(help: "Output format.") var format: Format = .table
+  @Flag(help: "Read only the cache; never poll a source.") var offline = false
+
+  func validate() throws {
+    guard (1...366).contains(days) else {
+      throw ValidationError("--days must be between 1 and 366")
+    }
+  }
+
+  func run() async throws {
+    let settings = try Settings.resolve(global)
+    let now = Date()
+    guard
+      let cache = try await CacheAccess.open(
+        settings, pollFirst: !offline, backfill: true, now: now)
+    else {
+      printError("no cache at \(settings.dbPath): no history to project from (run `factop poll`)")
+      throw ExitStatus.attention
+    }
+    let since = now.addingTimeInterval(-28 * 86_400)
+    func hourly(_ metric: String) throws -> [(time: Date, value: Double)] {
+      try cache.series(entity: "fleet", metric: metric, resolution: .hour, since: since)
+        .map { ($0.time, $0.mean) }
+    }
+    let projection = Projection(
+      spendUSDPerHour: try hourly(KPISeries.costUSDPerHour),
+      utilPct: try hourly(KPISeries.utilMeanPct), days: days, from: now)
+    switch format {
+    case .json: try printJSON(projection)
+    case .table: print(Self.table(projection))
+    }
+    if projection.historyHours < 24 { throw ExitStatus.attention }
+  }
+
+  static func table(_ projection: Projection) -> String {
+    func money(_ usd: Double) -> String {
+      "$" + Int(usd.rounded()).formatted(.number.locale(Locale(identifier: "en_US")))
+    }
+    var lines = [
+      "From \(String(format: "%.0f", projection.historyHours)) h of history (\(projection.method)); 80 % bands.",
+      "",
+      "DATE            SPEND        LOW       HIGH    UTIL     LOW    HIGH",
+    ]
+    for day in projection.days {
+      let spend =
+        day.spendUSD.map {
+          [money($0.value), money($0.low), money($0.high)].map { $0.leftPadded(10) }.joined(
+            separator: " ")
+        } ?? "N/A".leftPadded(10)
+      let util =
+        day.utilPct.map {
+          [$0.value, $0.low, $0.high].map { String(format: "%5.1f %%", $0) }.joined(separator: " ")
+        } ?? "N/A"
+      lines.append("\(day.date) \(spend)  \(util)")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - count)) + self
+  }
+}

@@ -87,13 +87,13 @@ final class CockpitSession: Sendable {
       cache = try StateCache.openReadOnly(path: settings.dbPath)
       origin = "shared cache"
     }
-    loader = ModelLoader(cache: cache, prices: .demo, origin: origin)
+    loader = ModelLoader(cache: cache, prices: settings.priceBook, origin: origin)
     loader.start()
     if lock != nil {
       var logger = Logger(label: "factop.poll")
       logger.logLevel = .critical  // the screen is the log while the cockpit runs
       let poller = Poller(
-        cache: cache, feeds: try settings.feeds(), prices: .demo,
+        cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
         timeoutS: settings.pollTimeoutS, logger: logger)
       let interval = settings.pollIntervalS
       Task.detached { [self] in

@@ -12,8 +12,8 @@ struct ConfigFile: Decodable, Equatable {
     var seed: UInt64?
   }
   struct Poll: Decodable, Equatable {
-    var intervalS: Double?
-    var timeoutS: Double?
+    var intervalS: TOMLNumber?
+    var timeoutS: TOMLNumber?
     enum CodingKeys: String, CodingKey {
       case intervalS = "interval_s"
       case timeoutS = "timeout_s"
@@ -27,6 +27,17 @@ struct ConfigFile: Decodable, Equatable {
   var sim: Sim?
   var poll: Poll?
   var ui: UI?
+  var prices: PriceSection?
+  var energy: EnergySection?
+  var sites: [String: SiteSection]?
+
+  static let knownKeys = [
+    "cache.path", "sim.gpus", "sim.seed", "poll.interval_s", "poll.timeout_s", "ui.theme",
+    "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source",
+    "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
+    "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
+    "sites.NAME.pue",
+  ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.
   static func load(path: String) throws(ConfigError) -> ConfigFile {
@@ -48,25 +59,33 @@ struct ConfigFile: Decodable, Equatable {
     do {
       return try TOMLDecoder(strictDecoding: true).decode(ConfigFile.self, from: table)
     } catch let error as UnexpectedKeysError {
-      let keys = error.keys.values.map { $0.map(\.stringValue).joined(separator: ".") }.sorted()
+      let keys = error.keys.values.map(keyPath).sorted()
       throw ConfigError(
         path: path,
-        message: "unknown key \(keys.joined(separator: ", ")) (known: cache.path, sim.gpus, "
-          + "sim.seed, poll.interval_s, poll.timeout_s, ui.theme)")
+        message: "unknown key \(keys.joined(separator: ", ")) (known: "
+          + knownKeys.joined(separator: ", ") + ")")
     } catch let DecodingError.typeMismatch(type, context) {
-      let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-      throw ConfigError(path: path, message: "\(key) must be of type \(type)")
+      throw ConfigError(
+        path: path, message: "\(keyPath(context.codingPath)) must be of type \(type)")
     } catch let DecodingError.keyNotFound(key, context) {
       // TOMLKit reports a present key of the wrong type as "not found" with the type it wanted.
-      var keys = context.codingPath.map(\.stringValue)
-      if keys.last != key.stringValue { keys.append(key.stringValue) }
-      let name = keys.joined(separator: ".")
+      var keys = context.codingPath
+      if keys.last?.stringValue != key.stringValue { keys.append(key) }
+      let name = keyPath(keys)
       let wanted = context.debugDescription.split(separator: "\"").dropFirst().first.map(
         String.init)
       throw ConfigError(path: path, message: "\(name) must be of type \(wanted ?? "another type")")
     } catch {
       throw ConfigError(path: path, message: "\(error)")
     }
+  }
+}
+
+/// A coding path as the config spells it: `prices.gpu[0].on_demand`.
+private func keyPath(_ path: [any CodingKey]) -> String {
+  path.reduce("") { text, key in
+    if let index = key.intValue { return text + "[\(index)]" }
+    return text.isEmpty ? key.stringValue : text + "." + key.stringValue
   }
 }
 

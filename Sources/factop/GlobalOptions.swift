@@ -1,5 +1,6 @@
 import ArgumentParser
 import Feeds
+import FleetModel
 import FleetSim
 import Foundation
 
@@ -43,6 +44,8 @@ struct Settings {
   let pollIntervalS: Double
   let pollTimeoutS: Double
   let theme: String
+  /// The demo price book, with the config's prices, tariff and PUEs taking precedence.
+  let priceBook: PriceBook
   /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
   let themeDirectory: String
 
@@ -69,9 +72,10 @@ struct Settings {
       ?? "\(stateHome)/factop/cache.sqlite"
     simGPUs = options.simGPUs ?? config.sim?.gpus ?? DemoFleet.defaultGPUs
     simSeed = options.simSeed ?? config.sim?.seed ?? 1
-    pollIntervalS = config.poll?.intervalS ?? Self.defaultPollIntervalS
-    pollTimeoutS = config.poll?.timeoutS ?? 10
+    pollIntervalS = config.poll?.intervalS?.value ?? Self.defaultPollIntervalS
+    pollTimeoutS = config.poll?.timeoutS?.value ?? 10
     theme = config.ui?.theme ?? "default"
+    priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
     if !DemoFleet.supports(gpus: simGPUs) {
       throw ConfigError(

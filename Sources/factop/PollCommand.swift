@@ -41,7 +41,8 @@ struct PollCommand: AsyncParsableCommand {
       throw ExitStatus.usage
     }
     let poller = Poller(
-      cache: cache, feeds: try settings.feeds(), prices: .demo, timeoutS: settings.pollTimeoutS,
+      cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
+      timeoutS: settings.pollTimeoutS,
       logger: logger)
     if once {
       let failed = await poller.pollOnce(at: Date()).filter { $0.error != nil }

@@ -33,7 +33,8 @@ struct SavingsCommand: AsyncParsableCommand {
     }
     let state = try cache.fleetState()
     let report = SavingsFinder.find(
-      try KPISeries.savingsContext(cache: cache, state: state, prices: .demo, now: now))
+      try KPISeries.savingsContext(cache: cache, state: state, prices: settings.priceBook, now: now)
+    )
     switch format {
     case .json: try printJSON(report)
     case .table: print(Self.table(report))

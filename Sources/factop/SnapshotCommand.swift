@@ -29,10 +29,10 @@ struct SnapshotCommand: AsyncParsableCommand {
     let state = try cache?.fleetState() ?? FleetState()
     let savings = try cache.map {
       SavingsFinder.find(
-        try KPISeries.savingsContext(cache: $0, state: state, prices: .demo, now: now))
+        try KPISeries.savingsContext(cache: $0, state: state, prices: settings.priceBook, now: now))
     }
     let snapshot = Snapshot(
-      state: state, sources: try cache?.sourceHealth() ?? [], prices: .demo, now: now,
+      state: state, sources: try cache?.sourceHealth() ?? [], prices: settings.priceBook, now: now,
       savings: savings?.opportunities ?? [])
     try printJSON(snapshot)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
@@ -53,7 +53,7 @@ enum CacheAccess {
       let cache = try StateCache.open(path: settings.dbPath)
       if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
         let poller = Poller(
-          cache: cache, feeds: try settings.feeds(), prices: .demo,
+          cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
           timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
         if backfill { await poller.backfill(before: now) }
         await poller.pollOnce(at: now)

@@ -78,6 +78,16 @@ import Testing
     ("[sim]\ngpus = \"many\"\n", "sim.gpus must be of type Int"),
     ("[sim\ngpus = 1\n", "line 1"),
     ("[poll]\ninterval_s = 0.1\n", "poll.interval_s must be ≥ 1"),
+    (
+      "[[prices.gpu]]\nmodel = \"x\"\non_demand = -1\nas_of = \"2024-01-01\"\nsource = \"s\"\n",
+      "prices.gpu[0].on_demand must be a positive number"
+    ),
+    (
+      "[[prices.gpu]]\nmodel = \"x\"\nspot = 1\nas_of = \"last week\"\nsource = \"s\"\n",
+      "prices.gpu[0].as_of must be a date"
+    ),
+    ("[sites.dc-east]\npue = 0.5\n", "sites.dc-east.pue must be between 1 and 5"),
+    ("[energy]\nusd_per_kwh = 0.1\nas_of = \"2024-01-01\"\n", "energy.source"),
   ])
   func aBadConfigNamesTheFileAndTheKey(config: String, message: String) throws {
     let file = temporaryFolder().appendingPathComponent("config.toml")
@@ -87,6 +97,33 @@ import Testing
     #expect(result.status == 2)
     #expect(
       result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
+  }
+
+  @Test func configPricesChangeTheCost() throws {
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    try """
+    [poll]
+    interval_s = 10
+
+    [[prices.gpu]]
+    model = "H100-SXM5-80GB"
+    reserved_3y = 5
+    as_of = "2023-07-26"
+    source = "AWS p5.48xlarge 3-year reservation ÷ 8"
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    func trainCost(_ extra: [String]) throws -> Double? {
+      let result = try run(
+        try factopBinary(), ["snapshot", "--db", db, "--sim-gpus", "256"] + extra)
+      #expect(result.status == 0, "\(result.stderr)")
+      let json = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
+      let clusters = json?["clusters"] as? [[String: Any]]
+      return clusters?.first { $0["name"] as? String == "train-a" }?["cost_usd_per_h"] as? Double
+    }
+    let standard = try #require(try trainCost([]))
+    let configured = try #require(try trainCost(["--config", file.path]))
+    // train-a is 160 GPUs on 3-year reservations: 120 H100 now at $5 instead of $2.10.
+    #expect(abs(configured - standard - 120 * (5 - 2.10)) < 0.01)
   }
 
   @Test func aConfigFileSetsTheFleet() throws {

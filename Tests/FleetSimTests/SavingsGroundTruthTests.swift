@@ -117,10 +117,15 @@ import Testing
   }
 
   @Test func doublingEveryPriceDoublesEveryDollarFigure() {
+    // Every price: GPU-hours and the energy tariff owned sites pay.
+    let tariff = prices.energy!
     let doubled = PriceBook(
       prices: prices.prices.mapValues {
         GPUHourPrice(usdPerGPUHour: $0.usdPerGPUHour * 2, asOf: $0.asOf, source: $0.source)
-      })
+      },
+      energy: EnergyTariff(
+        usdPerKWh: tariff.usdPerKWh * 2, asOf: tariff.asOf, source: tariff.source),
+      pueBySite: prices.pueBySite)
     let base = SavingsFinder.find(context())
     let twice = SavingsFinder.find(context(prices: doubled))
     #expect(twice.opportunities.count == base.opportunities.count)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Totals for a set of GPUs and nodes: the numbers on the Overview and in the snapshot's `fleet`.
 public struct FleetTotals: Sendable, Hashable {
   public var nodesTotal = 0
@@ -15,7 +17,8 @@ public struct FleetTotals: Sendable, Hashable {
   public var utilSignal: ActivitySignal?
   /// Node power where the node reports it, else the sum of its GPUs'; nil when nothing is known.
   public var powerW: Double?
-  /// What the GPUs cost per hour at the cluster's pricing; nil when no GPU has a price.
+  /// What the GPUs cost per hour at the cluster's pricing, plus the energy of owned nodes; nil
+  /// when nothing has a price.
   public var costUSDPerHour: Double?
 
   public init() {}
@@ -49,6 +52,7 @@ public struct FleetSummary: Sendable, Hashable {
       accumulators[node.cluster, default: Accumulator()].add(node: node)
     }
     var gpuPowerByNode: [String: Double] = [:]
+    var gpuTimeByNode: [String: Date] = [:]
     for gpu in state.gpus {
       guard let node = nodeByName[gpu.node] else { continue }
       let sample = state.gpuSamples[gpu.uuid]
@@ -61,6 +65,7 @@ public struct FleetSummary: Sendable, Hashable {
       fleet.add(gpu: reading)
       accumulators[node.cluster, default: Accumulator()].add(gpu: reading)
       if let power = sample?.powerW { gpuPowerByNode[gpu.node, default: 0] += power }
+      if let time = sample?.time { gpuTimeByNode[gpu.node] = time }
     }
     for node in state.nodes {
       guard let power = state.nodeSamples[node.name]?.powerW ?? gpuPowerByNode[node.name] else {
@@ -68,6 +73,14 @@ public struct FleetSummary: Sendable, Hashable {
       }
       fleet.add(powerW: power)
       accumulators[node.cluster, default: Accumulator()].add(powerW: power)
+      // Cloud prices include power; owned hardware pays for its energy at the site's PUE.
+      if let cluster = clusterByName[node.cluster], cluster.pricing == .owned,
+        let time = state.nodeSamples[node.name]?.time ?? gpuTimeByNode[node.name],
+        let energy = prices.energyUSDPerHour(watts: power, site: cluster.site, at: time)
+      {
+        fleet.add(costUSDPerHour: energy)
+        accumulators[node.cluster, default: Accumulator()].add(costUSDPerHour: energy)
+      }
     }
 
     self.fleet = fleet.finished
@@ -113,7 +126,11 @@ private struct Accumulator {
         totals.gpusIdleAllocated += 1
       }
     }
-    if let cost = gpu.costUSDPerHour { totals.costUSDPerHour = (totals.costUSDPerHour ?? 0) + cost }
+    if let cost = gpu.costUSDPerHour { add(costUSDPerHour: cost) }
+  }
+
+  mutating func add(costUSDPerHour cost: Double) {
+    totals.costUSDPerHour = (totals.costUSDPerHour ?? 0) + cost
   }
 
   mutating func add(powerW: Double) {

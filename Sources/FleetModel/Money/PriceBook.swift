@@ -22,7 +22,11 @@ public struct GPUHourPrice: Sendable, Hashable, Codable {
   }
 }
 
-/// GPU-hour prices by GPU model and pricing kind.
+/// GPU-hour prices by GPU model and pricing kind, and, for owned hardware, what its power costs.
+///
+/// Cloud prices include power and cooling. An owned GPU's price is its hardware alone (capex
+/// amortized over its life, plus running costs); its energy is added from measured node power ×
+/// the site's PUE × the tariff at the time.
 public struct PriceBook: Sendable, Hashable {
   public struct Key: Sendable, Hashable {
     public let model: String
@@ -34,9 +38,40 @@ public struct PriceBook: Sendable, Hashable {
   }
 
   public var prices: [Key: GPUHourPrice]
+  /// The tariff owned sites pay; nil when energy is not priced.
+  public var energy: EnergyTariff?
+  /// Facility power ÷ IT power, per site name.
+  public var pueBySite: [String: Double]
 
-  public init(prices: [Key: GPUHourPrice]) {
+  public init(
+    prices: [Key: GPUHourPrice], energy: EnergyTariff? = nil, pueBySite: [String: Double] = [:]
+  ) {
     self.prices = prices
+    self.energy = energy
+    self.pueBySite = pueBySite
+  }
+
+  /// The cost per hour of drawing `watts` of IT power at `site` at `time`, or nil when the
+  /// tariff or the site's PUE is unknown.
+  public func energyUSDPerHour(watts: Double, site: String, at time: Date) -> Double? {
+    guard let energy, let pue = pueBySite[site] else { return nil }
+    return watts / 1_000 * pue * energy.usdPerKWh(at: time)
+  }
+
+  /// An owned GPU's hourly hardware price: capex spread over its life, plus running costs.
+  public static func ownedHardware(
+    capexUSD: Double, years: Double, opexUSDPerHour: Double, asOf: String, source: String
+  ) -> GPUHourPrice {
+    GPUHourPrice(
+      usdPerGPUHour: capexUSD / (years * OwnedGPUCost.hoursPerYear) + opexUSDPerHour, asOf: asOf,
+      source: source)
+  }
+
+  /// This book with `other`'s entries taking precedence.
+  public func overridden(by other: PriceBook) -> PriceBook {
+    PriceBook(
+      prices: prices.merging(other.prices) { _, new in new }, energy: other.energy ?? energy,
+      pueBySite: pueBySite.merging(other.pueBySite) { _, new in new })
   }
 
   /// The price of one GPU-hour of `model` bought as `pricing`, or nil when the book has none.
@@ -74,6 +109,12 @@ extension PriceBook {
           usdPerGPUHour: usd, asOf: asOf, source: source)
       }
     }
-    return PriceBook(prices: prices)
+    // US industrial electricity in data-centre states, 2023: 6.6–8.9 ¢/kWh (EIA); PUE: the
+    // 2024 industry average 1.56 (Uptime Institute) and a modern hyperscale-style hall.
+    return PriceBook(
+      prices: prices,
+      energy: EnergyTariff(
+        usdPerKWh: 0.08, asOf: "2023-12-31", source: "EIA, US industrial average"),
+      pueBySite: ["dc-east": 1.56, "dc-west": 1.2])
   }()
 }

@@ -1,0 +1,166 @@
+import FleetModel
+import Foundation
+
+/// A TOML number: `years = 5` and `years = 5.0` alike (TOML keeps integers and floats apart).
+struct TOMLNumber: Decodable, Equatable {
+  let value: Double
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let double = try? container.decode(Double.self) {
+      value = double
+    } else {
+      value = Double(try container.decode(Int.self))
+    }
+  }
+}
+
+/// `[[prices.gpu]]`: cloud prices of one GPU model, USD per GPU-hour.
+struct GPUPriceEntry: Decodable, Equatable {
+  var model: String
+  var onDemand: TOMLNumber?
+  var reserved1y: TOMLNumber?
+  var reserved3y: TOMLNumber?
+  var spot: TOMLNumber?
+  var asOf: String
+  var source: String
+
+  enum CodingKeys: String, CodingKey {
+    case model, spot, source
+    case onDemand = "on_demand"
+    case reserved1y = "reserved_1y"
+    case reserved3y = "reserved_3y"
+    case asOf = "as_of"
+  }
+}
+
+/// `[[prices.owned]]`: an owned GPU model's hardware cost.
+struct OwnedPriceEntry: Decodable, Equatable {
+  var model: String
+  var capexUSD: TOMLNumber
+  var years: TOMLNumber
+  var opexUSDPerHour: TOMLNumber?
+  var asOf: String
+  var source: String
+
+  enum CodingKeys: String, CodingKey {
+    case model, years, source
+    case capexUSD = "capex_usd"
+    case opexUSDPerHour = "opex_usd_per_h"
+    case asOf = "as_of"
+  }
+}
+
+struct PriceSection: Decodable, Equatable {
+  var gpu: [GPUPriceEntry]?
+  var owned: [OwnedPriceEntry]?
+}
+
+/// `[energy]`: the tariff owned sites pay, with optional `[[energy.bands]]` by UTC hour.
+struct EnergySection: Decodable, Equatable {
+  struct Band: Decodable, Equatable {
+    var fromHour: Int
+    var toHour: Int
+    var usdPerKWh: TOMLNumber
+
+    enum CodingKeys: String, CodingKey {
+      case fromHour = "from_hour"
+      case toHour = "to_hour"
+      case usdPerKWh = "usd_per_kwh"
+    }
+  }
+
+  var usdPerKWh: TOMLNumber
+  var asOf: String
+  var source: String
+  var bands: [Band]?
+
+  enum CodingKeys: String, CodingKey {
+    case source, bands
+    case usdPerKWh = "usd_per_kwh"
+    case asOf = "as_of"
+  }
+}
+
+/// `[sites.NAME]`: what the model needs to know of a site.
+struct SiteSection: Decodable, Equatable {
+  var pue: TOMLNumber
+}
+
+extension ConfigFile {
+  /// The price book the config describes, validated; every error names the key at fault.
+  func priceBook(path: String) throws(ConfigError) -> PriceBook {
+    func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
+    func positive(_ value: Double?, _ key: String) throws(ConfigError) {
+      if let value, !(value > 0 && value.isFinite) {
+        throw fail("\(key) must be a positive number")
+      }
+    }
+    func provenance(_ asOf: String, _ source: String, _ key: String) throws(ConfigError) {
+      guard asOf.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil else {
+        throw fail("\(key).as_of must be a date, YYYY-MM-DD (got \"\(asOf)\")")
+      }
+      guard !source.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw fail("\(key).source must say where the price comes from")
+      }
+    }
+
+    var prices: [PriceBook.Key: GPUHourPrice] = [:]
+    for (i, entry) in (self.prices?.gpu ?? []).enumerated() {
+      let key = "prices.gpu[\(i)]"
+      try provenance(entry.asOf, entry.source, key)
+      let kinds: [(PricingKind, Double?, String)] = [
+        (.onDemand, entry.onDemand?.value, "on_demand"),
+        (.reserved1y, entry.reserved1y?.value, "reserved_1y"),
+        (.reserved3y, entry.reserved3y?.value, "reserved_3y"), (.spot, entry.spot?.value, "spot"),
+      ]
+      for (kind, value, name) in kinds {
+        try positive(value, "\(key).\(name)")
+        if let value {
+          prices[PriceBook.Key(model: entry.model, pricing: kind)] = GPUHourPrice(
+            usdPerGPUHour: value, asOf: entry.asOf, source: entry.source)
+        }
+      }
+    }
+    for (i, entry) in (self.prices?.owned ?? []).enumerated() {
+      let key = "prices.owned[\(i)]"
+      try provenance(entry.asOf, entry.source, key)
+      try positive(entry.capexUSD.value, "\(key).capex_usd")
+      try positive(entry.years.value, "\(key).years")
+      if let opex = entry.opexUSDPerHour?.value, !(opex >= 0) {
+        throw fail("\(key).opex_usd_per_h must be 0 or more")
+      }
+      prices[PriceBook.Key(model: entry.model, pricing: .owned)] = PriceBook.ownedHardware(
+        capexUSD: entry.capexUSD.value, years: entry.years.value,
+        opexUSDPerHour: entry.opexUSDPerHour?.value ?? 0,
+        asOf: entry.asOf, source: entry.source)
+    }
+
+    var tariff: EnergyTariff?
+    if let energy {
+      try provenance(energy.asOf, energy.source, "energy")
+      try positive(energy.usdPerKWh.value, "energy.usd_per_kwh")
+      var bands: [EnergyTariff.Band] = []
+      for (i, band) in (energy.bands ?? []).enumerated() {
+        let key = "energy.bands[\(i)]"
+        guard (0...23).contains(band.fromHour), (1...24).contains(band.toHour),
+          band.fromHour != band.toHour
+        else { throw fail("\(key) must have from_hour in 0…23 and a different to_hour in 1…24") }
+        try positive(band.usdPerKWh.value, "\(key).usd_per_kwh")
+        bands.append(
+          .init(fromHour: band.fromHour, toHour: band.toHour % 24, usdPerKWh: band.usdPerKWh.value))
+      }
+      tariff = EnergyTariff(
+        usdPerKWh: energy.usdPerKWh.value, bands: bands, asOf: energy.asOf, source: energy.source)
+    }
+
+    var pue: [String: Double] = [:]
+    for (site, section) in sites ?? [:] {
+      guard section.pue.value >= 1, section.pue.value < 5 else {
+        throw fail("sites.\(site).pue must be between 1 and 5 (facility power ÷ IT power)")
+      }
+      pue[site] = section.pue.value
+    }
+    return PriceBook(prices: prices, energy: tariff, pueBySite: pue)
+  }
+}

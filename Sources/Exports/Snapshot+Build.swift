@@ -28,7 +28,7 @@ extension Snapshot {
         uniqueKeysWithValues: NodeState.allCases.map { ($0.rawValue, totals.nodesByState[$0] ?? 0) }
       ),
       gpusTotal: totals.gpusTotal, gpusAllocated: totals.gpusAllocated, gpusBusy: totals.gpusBusy,
-      gpusIdleAllocated: totals.gpusIdleAllocated,
+      gpusIdleAllocated: totals.gpusIdleAllocated, capacity: Capacity(totals.capacity),
       utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
       utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
       costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2))
@@ -39,6 +39,7 @@ extension Snapshot {
         site: entry.cluster.site, pricing: entry.cluster.pricing.rawValue,
         nodesTotal: t.nodesTotal, gpusTotal: t.gpusTotal, gpusAllocated: t.gpusAllocated,
         gpusBusy: t.gpusBusy, gpusIdleAllocated: t.gpusIdleAllocated,
+        capacity: Capacity(t.capacity),
         utilMeanPct: t.utilMeanPct?.rounded(toPlaces: 2), powerW: t.powerW?.rounded(toPlaces: 1),
         costUSDPerHour: t.costUSDPerHour?.rounded(toPlaces: 2))
     }

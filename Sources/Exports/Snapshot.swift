@@ -45,6 +45,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let gpusAllocated: Int
     public let gpusBusy: Int
     public let gpusIdleAllocated: Int
+    public let capacity: Capacity
     @Null public var utilMeanPct: Double?
     @Null public var utilSignal: String?
     @Null public var powerW: Double?
@@ -58,6 +59,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case gpusAllocated = "gpus_allocated"
       case gpusBusy = "gpus_busy"
       case gpusIdleAllocated = "gpus_idle_allocated"
+      case capacity
       case utilMeanPct = "util_mean_pct"
       case utilSignal = "util_signal"
       case powerW = "power_w"
@@ -75,12 +77,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let gpusAllocated: Int
     public let gpusBusy: Int
     public let gpusIdleAllocated: Int
+    public let capacity: Capacity
     @Null public var utilMeanPct: Double?
     @Null public var powerW: Double?
     @Null public var costUSDPerHour: Double?
 
     enum CodingKeys: String, CodingKey {
-      case name, scheduler, site, pricing
+      case name, scheduler, site, pricing, capacity
       case nodesTotal = "nodes_total"
       case gpusTotal = "gpus_total"
       case gpusAllocated = "gpus_allocated"
@@ -89,6 +92,28 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case utilMeanPct = "util_mean_pct"
       case powerW = "power_w"
       case costUSDPerHour = "cost_usd_per_h"
+    }
+  }
+
+  /// Free capacity against waiting demand (see `CapacityAnalysis`).
+  public struct Capacity: Encodable, Sendable, Equatable {
+    public let gpusFree: Int
+    public let gpusPending: Int
+    public let gpusStranded: Int
+    public let gpusFragmented: Int
+
+    init(_ analysis: CapacityAnalysis) {
+      gpusFree = analysis.gpusFree
+      gpusPending = analysis.gpusPending
+      gpusStranded = analysis.gpusStranded
+      gpusFragmented = analysis.gpusFragmented
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case gpusFree = "gpus_free"
+      case gpusPending = "gpus_pending"
+      case gpusStranded = "gpus_stranded"
+      case gpusFragmented = "gpus_fragmented"
     }
   }
 

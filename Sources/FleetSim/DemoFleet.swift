@@ -119,7 +119,7 @@ struct LayoutPlan {
       stragglerActivityPct: DemoFleet.stragglerActivity * 100,
       stragglerJobActivityPct: DemoFleet.pretrainingLevel * 100,
       drainedNode: nodes[drainedNode].name, downNode: nodes[downNode].name,
-      onDemandCluster: infer.cluster.name)
+      onDemandCluster: infer.cluster.name, strandedCluster: train.cluster.name)
   }
 
   /// A cluster's nodes as a range of global node indices.

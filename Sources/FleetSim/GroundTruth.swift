@@ -20,4 +20,6 @@ public struct PlantedWaste: Sendable, Hashable {
   public let downNode: String
   /// A cluster on on-demand prices whose allocation stays above the reserved break-even.
   public let onDemandCluster: String
+  /// A cluster keeping free GPUs while a queue of large jobs waits (stranded capacity).
+  public let strandedCluster: String
 }

@@ -61,6 +61,16 @@ import Testing
       onDemandNodes.contains($0.node) && state.allocations[$0.uuid] != nil
     }
 
+    // Free GPUs on train-a nodes that take work, found by walking the nodes here.
+    let trainNodes = state.nodes.filter {
+      $0.cluster == truth.strandedCluster && ($0.state == .idle || $0.state == .mixed)
+    }
+    let freeTrain = state.gpus.filter { gpu in
+      trainNodes.contains { $0.name == gpu.node } && state.allocations[gpu.uuid] == nil
+    }
+    let waiting = state.jobs.filter { $0.cluster == truth.strandedCluster && $0.state == .pending }
+      .reduce(0) { $0 + $1.gpus }
+    let stranded = min(freeTrain.count, waiting)
     let expected: [(Opportunity.Kind, String, Double)] = [
       (
         .idleAllocation, truth.idleAllocationJob,
@@ -76,6 +86,11 @@ import Testing
           * (1 - truth.stragglerActivityPct / truth.stragglerJobActivityPct)
       ),
       (.drainedCapacity, truth.drainedNode, drained.reduce(0) { $0 + usd($1.model, .reserved3y) }),
+      (
+        .strandedCapacity, truth.strandedCluster,
+        Double(stranded) * freeTrain.reduce(0) { $0 + usd($1.model, .reserved3y) }
+          / Double(freeTrain.count)
+      ),
       (
         .pricingMix, truth.onDemandCluster,
         onDemandAllocated.reduce(0) { $0 + usd($1.model, .onDemand) - usd($1.model, .reserved1y) }

@@ -17,6 +17,8 @@ public struct FleetTotals: Sendable, Hashable {
   public var utilSignal: ActivitySignal?
   /// Node power where the node reports it, else the sum of its GPUs'; nil when nothing is known.
   public var powerW: Double?
+  /// Free capacity against waiting demand (summed over clusters, each judged on its own).
+  public var capacity = CapacityAnalysis(gpusFree: 0, gpusPending: 0, gpusFragmented: 0)
   /// What the GPUs cost per hour at the cluster's pricing, plus the energy of owned nodes; nil
   /// when nothing has a price.
   public var costUSDPerHour: Double?
@@ -83,9 +85,21 @@ public struct FleetSummary: Sendable, Hashable {
       }
     }
 
-    self.fleet = fleet.finished
+    let capacity = CapacityAnalysis.byCluster(state)
+    var fleetTotals = fleet.finished
+    // Each cluster is judged on its own: the fleet's stranded GPUs are the clusters' sum, not
+    // min(free, pending) over the fleet.
+    func sum(_ figure: (CapacityAnalysis) -> Int) -> Int {
+      capacity.values.reduce(0) { $0 + figure($1) }
+    }
+    fleetTotals.capacity = CapacityAnalysis(
+      gpusFree: sum(\.gpusFree), gpusPending: sum(\.gpusPending),
+      gpusFragmented: sum(\.gpusFragmented), gpusStranded: sum(\.gpusStranded))
+    self.fleet = fleetTotals
     self.clusters = state.clusters.map {
-      ClusterSummary(cluster: $0, totals: (accumulators[$0.name] ?? Accumulator()).finished)
+      var totals = (accumulators[$0.name] ?? Accumulator()).finished
+      if let analysis = capacity[$0.name] { totals.capacity = analysis }
+      return ClusterSummary(cluster: $0, totals: totals)
     }
   }
 }

@@ -142,6 +142,46 @@ enum Detectors {
     }
   }
 
+  /// GPUs standing free while jobs in the same cluster wait for GPUs.
+  static func strandedCapacity(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    let capacity = CapacityAnalysis.byCluster(c.state)
+    return c.state.clusters.compactMap { cluster in
+      guard let analysis = capacity[cluster.name], analysis.gpusStranded > 0 else { return nil }
+      let free = c.state.gpus.filter { gpu in
+        guard let node = index.nodes[gpu.node], node.cluster == cluster.name else { return false }
+        return (node.state == .idle || node.state == .mixed) && c.state.allocations[gpu.uuid] == nil
+      }
+      guard !free.isEmpty else { return nil }
+      let waiting = c.state.jobs.filter { $0.cluster == cluster.name && $0.state == .pending }
+      let perGPU = c.monthlyCost(of: free, index) / Double(free.count)
+      return Opportunity(
+        kind: .strandedCapacity,
+        title:
+          "\(analysis.gpusStranded) GPUs of \(cluster.name) stand free while \(waiting.count) jobs wait for \(analysis.gpusPending)",
+        scope: "cluster \(cluster.name)", usdPerMonth: perGPU * Double(analysis.gpusStranded),
+        confidence: 0.6,
+        rule:
+          "free GPUs on nodes that take work while pending jobs in the same cluster ask for GPUs",
+        evidence: [
+          .init(
+            type: "number", id: nil,
+            detail:
+              "\(analysis.gpusFree) GPUs free, \(analysis.gpusFragmented) of them in pieces too small for any pending job"
+          )
+        ]
+          + waiting.prefix(5).map {
+            .init(
+              type: "job", id: $0.id,
+              detail: "\($0.name) by \($0.user) (\($0.team)) waits for \($0.gpus) GPUs")
+          },
+        action:
+          "Backfill smaller jobs onto the free GPUs, pack partial nodes so the waiting jobs fit, and check reservations and partition limits holding nodes back."
+      )
+    }
+  }
+
   /// Nodes out of service for more than a day: paid for, unusable.
   static func outOfServiceCapacity(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules

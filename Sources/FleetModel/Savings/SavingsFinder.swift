@@ -56,7 +56,7 @@ public enum SavingsFinder {
 
   static let detectors: [Detector] = [
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
-    Detectors.outOfServiceCapacity, Detectors.pricingMix,
+    Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

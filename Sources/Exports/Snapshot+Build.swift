@@ -5,9 +5,11 @@ extension Snapshot {
   /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
   public init(
     state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date,
-    savings: [Opportunity] = []
+    savings: [Opportunity] = [], monthToDate: MonthToDateSpend = MonthToDateSpend()
   ) {
     let summary = FleetSummary(state, prices: prices)
+    let spend = SpendBreakdown(state, prices: prices)
+    let monthStart = MonthToDate.monthStart(of: now)
     var gpusOnNode: [String: (total: Int, allocated: Int)] = [:]
     for gpu in state.gpus {
       gpusOnNode[gpu.node, default: (0, 0)].total += 1
@@ -31,7 +33,14 @@ extension Snapshot {
       gpusIdleAllocated: totals.gpusIdleAllocated, capacity: Capacity(totals.capacity),
       utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
       utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
-      costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2))
+      costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2),
+      spendMTDUSD: monthToDate.fleet?.usd.rounded(toPlaces: 2),
+      spendMTDSince: monthToDate.fleet?.since)
+    self.teams = spend.teams.map {
+      TeamEntry(
+        name: $0.name, costUSDPerHour: $0.usdPerHour.rounded(toPlaces: 2),
+        spendMTDUSD: monthToDate.teams[$0.name]?.usd.rounded(toPlaces: 2))
+    }
     self.clusters = summary.clusters.map { entry in
       let t = entry.totals
       return ClusterEntry(
@@ -41,7 +50,8 @@ extension Snapshot {
         gpusBusy: t.gpusBusy, gpusIdleAllocated: t.gpusIdleAllocated,
         capacity: Capacity(t.capacity),
         utilMeanPct: t.utilMeanPct?.rounded(toPlaces: 2), powerW: t.powerW?.rounded(toPlaces: 1),
-        costUSDPerHour: t.costUSDPerHour?.rounded(toPlaces: 2))
+        costUSDPerHour: t.costUSDPerHour?.rounded(toPlaces: 2),
+        spendMTDUSD: monthToDate.clusters[entry.cluster.name]?.usd.rounded(toPlaces: 2))
     }
     self.nodes = state.nodes.map { node in
       let count = gpusOnNode[node.name] ?? (0, 0)
@@ -59,10 +69,17 @@ extension Snapshot {
         tempC: s?.tempC)
     }
     self.savings = savings
-    self.jobs = state.jobs.map {
-      JobEntry(
-        id: $0.id, cluster: $0.cluster, name: $0.name, user: $0.user, team: $0.team,
-        kind: $0.kind, state: $0.state, gpus: $0.gpus, nodes: $0.nodes, start: $0.start)
+    self.jobs = state.jobs.map { job in
+      let rate = spend.jobs[job.id]
+      func cost(since date: Date?) -> Double? {
+        guard let rate, let date else { return nil }
+        return (rate * max(0, now.timeIntervalSince(date)) / 3_600).rounded(toPlaces: 2)
+      }
+      return JobEntry(
+        id: job.id, cluster: job.cluster, name: job.name, user: job.user, team: job.team,
+        kind: job.kind, state: job.state, gpus: job.gpus, nodes: job.nodes, start: job.start,
+        costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
+        spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
     }
   }
 

@@ -15,13 +15,15 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let nodes: [NodeEntry]
   public let gpus: [GPUEntry]
   public let jobs: [JobEntry]
+  /// Spend per team (run-rate and month to date); idle capacity is the team `(unallocated)`.
+  public let teams: [TeamEntry]
   /// The savings finder's ranked opportunities (as `factop savings` prints them).
   public let savings: [Opportunity]
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs, savings
+    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings
   }
 
   public struct Source: Encodable, Sendable, Equatable {
@@ -50,8 +52,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var utilSignal: String?
     @Null public var powerW: Double?
     @Null public var costUSDPerHour: Double?
+    @Null public var spendMTDUSD: Double?
+    /// The first hour month-to-date spend covers (factop only knows what it watched).
+    @Null public var spendMTDSince: Date?
 
     enum CodingKeys: String, CodingKey {
+      case spendMTDUSD = "spend_mtd_usd"
+      case spendMTDSince = "spend_mtd_since"
       case clusters
       case nodesTotal = "nodes_total"
       case nodesByState = "nodes_by_state"
@@ -81,8 +88,10 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var utilMeanPct: Double?
     @Null public var powerW: Double?
     @Null public var costUSDPerHour: Double?
+    @Null public var spendMTDUSD: Double?
 
     enum CodingKeys: String, CodingKey {
+      case spendMTDUSD = "spend_mtd_usd"
       case name, scheduler, site, pricing, capacity
       case nodesTotal = "nodes_total"
       case gpusTotal = "gpus_total"
@@ -170,5 +179,29 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let gpus: Int
     public let nodes: [String]
     @Null public var start: Date?
+    @Null public var costUSDPerHour: Double?
+    /// Run-rate × hours since start: what the job has cost, at today's prices.
+    @Null public var costSoFarUSD: Double?
+    /// The same, counted from the start of the month.
+    @Null public var spendMTDUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case id, cluster, name, user, team, kind, state, gpus, nodes, start
+      case costUSDPerHour = "cost_usd_per_h"
+      case costSoFarUSD = "cost_so_far_usd"
+      case spendMTDUSD = "spend_mtd_usd"
+    }
+  }
+
+  public struct TeamEntry: Encodable, Sendable, Equatable {
+    public let name: String
+    public let costUSDPerHour: Double
+    @Null public var spendMTDUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case name
+      case costUSDPerHour = "cost_usd_per_h"
+      case spendMTDUSD = "spend_mtd_usd"
+    }
   }
 }

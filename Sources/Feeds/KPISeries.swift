@@ -18,7 +18,32 @@ public enum KPISeries {
     for cluster in summary.clusters {
       result += points(entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: time)
     }
+    for team in SpendBreakdown(state, prices: prices).teams {
+      result.append(
+        SeriesPoint(
+          entity: "team/\(team.name)", metric: costUSDPerHour, time: time, value: team.usdPerHour))
+    }
     return result + jobActivity(state, at: time)
+  }
+
+  /// Month-to-date spend of the fleet, each cluster and each team, from the hourly rollups of
+  /// their spend-rate series.
+  public static func monthToDate(cache: StateCache, now: Date) throws -> MonthToDateSpend {
+    let start = MonthToDate.monthStart(of: now)
+    func amounts(_ prefix: String) throws -> [String: MonthToDateSpend.Amount] {
+      let series = try cache.series(
+        entityPrefix: prefix, metric: costUSDPerHour, resolution: .hour, since: start)
+      return series.reduce(into: [:]) { result, entry in
+        let (usd, since) = MonthToDate.usd(hourly: entry.value.map { ($0.time, $0.mean) }, now: now)
+        result[String(entry.key.dropFirst(prefix.count))] = .init(usd: usd, since: since)
+      }
+    }
+    let fleet = try cache.series(
+      entity: "fleet", metric: costUSDPerHour, resolution: .hour, since: start)
+    let (usd, since) = MonthToDate.usd(hourly: fleet.map { ($0.time, $0.mean) }, now: now)
+    return MonthToDateSpend(
+      fleet: fleet.isEmpty ? nil : .init(usd: usd, since: since),
+      clusters: try amounts("cluster/"), teams: try amounts("team/"))
   }
 
   /// Each running job's mean activity: what the savings finder judges idleness and peaks by.

@@ -33,7 +33,9 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
     let snapshot = Snapshot(
       state: state, sources: try cache?.sourceHealth() ?? [], prices: settings.priceBook, now: now,
-      savings: savings?.opportunities ?? [])
+      savings: savings?.opportunities ?? [],
+      monthToDate: try cache.map { try KPISeries.monthToDate(cache: $0, now: now) }
+        ?? MonthToDateSpend())
     try printJSON(snapshot)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
     if snapshot.needsAttention { throw ExitStatus.attention }

@@ -36,6 +36,13 @@ public struct ReliabilityScenario: Sendable, Hashable {
   /// Interruptions per day across the job's nodes.
   public var failuresPerDay: Double { Double(nodes) * failuresPer1000NodeDays / 1_000 }
 
+  /// ETTR at a checkpoint interval, counting the checkpoints' own stall as well as the work lost
+  /// to failures: 1 − δ/τ − (τ/2 + restart)/MTTF. Young/Daly's τ maximizes it.
+  public func ettr(checkpointIntervalMin tau: Double) -> Double {
+    let mttfMin = 24 / failuresPerDay * 60
+    return max(0, 1 - checkpointCostMin / tau - (tau / 2 + restartMin) / mttfMin)
+  }
+
   public var report: ReliabilityReport {
     let mttfH = 24 / failuresPerDay
     let lostPerFailureH = (checkpointIntervalMin / 2 + restartMin) / 60

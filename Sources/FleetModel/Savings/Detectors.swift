@@ -182,6 +182,55 @@ enum Detectors {
     }
   }
 
+  /// Large synchronous jobs checkpointing far from the interval that balances checkpoint stalls
+  /// against the work each failure throws away (Young/Daly).
+  static func failureWaste(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  )
+    -> [Opportunity]
+  {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+        !job.nodes.isEmpty
+      else { return nil }
+      let seen = CheckpointCadence.interval(c.jobActivity[job.id] ?? [])
+      let interval = seen ?? rules.assumedCheckpointIntervalMin
+      let scenario = ReliabilityScenario(
+        gpus: gpus.count, gpusPerNode: max(1, gpus.count / job.nodes.count),
+        failuresPer1000NodeDays: rules.failuresPer1000NodeDays, restartMin: rules.restartMin,
+        checkpointCostMin: rules.checkpointCostMin)
+      let best = scenario.report.optimalCheckpointMin
+      let gain =
+        scenario.ettr(checkpointIntervalMin: best) - scenario.ettr(checkpointIntervalMin: interval)
+      guard gain >= rules.failureWasteMinShare else { return nil }
+      return Opportunity(
+        kind: .failureWaste,
+        title:
+          "\(job.name) checkpoints every \(format(interval, 0)) min; every \(format(best, 0)) min would waste \(format(gain * 100)) % less",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index) * gain,
+        confidence: seen == nil ? 0.4 : 0.7,
+        rule:
+          "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(rules.failuresPer1000NodeDays)) failures per 1,000 node-days)",
+        evidence: [
+          .init(
+            type: "job", id: job.id,
+            detail: "\(job.name), \(gpus.count) GPUs on \(scenario.nodes) nodes"),
+          .init(
+            type: "number", id: nil,
+            detail:
+              "job MTTF \(format(scenario.report.mttfH)) h; ETTR \(format(scenario.ettr(checkpointIntervalMin: interval), 3)) now, \(format(scenario.ettr(checkpointIntervalMin: best), 3)) at \(format(best, 0)) min"
+          ),
+          .init(
+            type: "series", id: "job/\(job.cluster)/\(job.id)",
+            detail: seen.map { "checkpoint dips every \(format($0, 0)) min in its activity" }
+              ?? "checkpoints not visible in its activity: \(format(interval, 0)) min assumed"),
+        ],
+        action:
+          "Checkpoint \(job.name) about every \(format(best, 0)) minutes (asynchronous checkpoints make the stall small)."
+      )
+    }
+  }
+
   /// Nodes out of service for more than a day: paid for, unusable.
   static func outOfServiceCapacity(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules

@@ -15,6 +15,14 @@ public struct SavingsRules: Sendable, Hashable {
   public var stragglerMinGPUs = 32
   /// Hours out of service after which a node is capacity paid for and lost.
   public var outOfServiceHours = 24.0
+  /// Node failures per 1,000 node-days assumed for failure waste (Meta RSC-1 measured 6.5).
+  public var failuresPer1000NodeDays = 6.5
+  /// Assumed when a job's checkpoints cannot be seen in its activity, and their stall and restart.
+  public var assumedCheckpointIntervalMin = 60.0
+  public var checkpointCostMin = 1.0
+  public var restartMin = 5.0
+  /// Failure waste worth raising: at least this share of the job's cost.
+  public var failureWasteMinShare = 0.02
   /// History a detector judging a day's shape (peaks, steady baselines) needs before it speaks.
   public var dailyShapeMinHours = 20.0
 
@@ -57,6 +65,7 @@ public enum SavingsFinder {
   static let detectors: [Detector] = [
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
     Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
+    Detectors.failureWaste,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

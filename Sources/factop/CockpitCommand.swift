@@ -87,7 +87,8 @@ final class CockpitSession: Sendable {
       cache = try StateCache.openReadOnly(path: settings.dbPath)
       origin = "shared cache"
     }
-    loader = ModelLoader(cache: cache, prices: settings.priceBook, origin: origin)
+    loader = ModelLoader(
+      cache: cache, prices: settings.priceBook, rules: settings.savingsRules, origin: origin)
     loader.start()
     if lock != nil {
       var logger = Logger(label: "factop.poll")

@@ -30,13 +30,19 @@ struct ConfigFile: Decodable, Equatable {
   var prices: PriceSection?
   var energy: EnergySection?
   var sites: [String: SiteSection]?
+  var powercap: PowerCapSection?
+
+  struct PowerCapSection: Decodable, Equatable {
+    /// A measured power-limit sweep (Zeus format) to calibrate the power-cap detector with.
+    var sweep: String?
+  }
 
   static let knownKeys = [
     "cache.path", "sim.gpus", "sim.seed", "poll.interval_s", "poll.timeout_s", "ui.theme",
     "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source",
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
-    "sites.NAME.pue",
+    "sites.NAME.pue", "powercap.sweep",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -46,6 +46,8 @@ struct Settings {
   let theme: String
   /// The demo price book, with the config's prices, tariff and PUEs taking precedence.
   let priceBook: PriceBook
+  /// The savings detectors' rules, with the power-cap curve of a configured sweep.
+  let savingsRules: SavingsRules
   /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
   let themeDirectory: String
 
@@ -76,6 +78,19 @@ struct Settings {
     pollTimeoutS = config.poll?.timeoutS?.value ?? 10
     theme = config.ui?.theme ?? "default"
     priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
+    var rules = SavingsRules()
+    if let sweep = config.powercap?.sweep {
+      do {
+        let text = try String(contentsOfFile: sweep, encoding: .utf8)
+        rules.powerCap = PowerCapCurve(
+          PowerCapCalibration(samples: try SweepFile.parse(text, source: sweep)), source: sweep)
+      } catch let error as InputError {
+        throw ConfigError(path: configPath, message: "powercap.sweep: \(error)")
+      } catch {
+        throw ConfigError(path: configPath, message: "powercap.sweep: cannot read \(sweep)")
+      }
+    }
+    savingsRules = rules
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
     if !DemoFleet.supports(gpus: simGPUs) {
       throw ConfigError(

@@ -33,8 +33,9 @@ struct SavingsCommand: AsyncParsableCommand {
     }
     let state = try cache.fleetState()
     let report = SavingsFinder.find(
-      try KPISeries.savingsContext(cache: cache, state: state, prices: settings.priceBook, now: now)
-    )
+      try KPISeries.savingsContext(
+        cache: cache, state: state, prices: settings.priceBook, now: now),
+      rules: settings.savingsRules)
     switch format {
     case .json: try printJSON(report)
     case .table: print(Self.table(report))

@@ -29,7 +29,8 @@ struct SnapshotCommand: AsyncParsableCommand {
     let state = try cache?.fleetState() ?? FleetState()
     let savings = try cache.map {
       SavingsFinder.find(
-        try KPISeries.savingsContext(cache: $0, state: state, prices: settings.priceBook, now: now))
+        try KPISeries.savingsContext(cache: $0, state: state, prices: settings.priceBook, now: now),
+        rules: settings.savingsRules)
     }
     let snapshot = Snapshot(
       state: state, sources: try cache?.sourceHealth() ?? [], prices: settings.priceBook, now: now,

@@ -87,6 +87,10 @@ import Testing
       "prices.gpu[0].as_of must be a date"
     ),
     ("[sites.dc-east]\npue = 0.5\n", "sites.dc-east.pue must be between 1 and 5"),
+    (
+      "[powercap]\nsweep = \"/nonexistent/sweep.csv\"\n",
+      "powercap.sweep: cannot read /nonexistent/sweep.csv"
+    ),
     ("[energy]\nusd_per_kwh = 0.1\nas_of = \"2024-01-01\"\n", "energy.source"),
   ])
   func aBadConfigNamesTheFileAndTheKey(config: String, message: String) throws {

@@ -9,15 +9,19 @@ import Synchronization
 public final class ModelLoader: Sendable {
   private let cache: StateCache
   private let prices: PriceBook
+  private let rules: SavingsRules
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
   /// How much fleet utilization history the Overview can show: a day.
   static let historyWindowS: Double = 24 * 3_600
 
-  public init(cache: StateCache, prices: PriceBook, origin: String) {
+  public init(
+    cache: StateCache, prices: PriceBook, rules: SavingsRules = SavingsRules(), origin: String
+  ) {
     self.cache = cache
     self.prices = prices
+    self.rules = rules
     self.origin = origin
   }
 
@@ -73,7 +77,8 @@ public final class ModelLoader: Sendable {
         entity: "fleet", metric: "util_mean_pct", resolution: .minute,
         since: now.addingTimeInterval(-Self.historyWindowS))
       let savings = SavingsFinder.find(
-        try KPISeries.savingsContext(cache: cache, state: state, prices: prices, now: now))
+        try KPISeries.savingsContext(cache: cache, state: state, prices: prices, now: now),
+        rules: rules)
       let model = CockpitModel(
         state: state, sources: sources, utilHistory: Self.slots(history, until: now),
         prices: prices, savings: savings, origin: origin)

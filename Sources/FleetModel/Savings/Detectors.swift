@@ -231,6 +231,61 @@ enum Detectors {
     }
   }
 
+  /// Training on owned hardware, where the fleet pays for GPU energy: the cap whose energy saving
+  /// most exceeds the GPU-hours its slowdown costs.
+  static func powerCap(_ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules)
+    -> [Opportunity]
+  {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+        let cluster = index.clusters[job.cluster], cluster.pricing == .owned
+      else { return nil }
+      let loaded = gpus.compactMap { gpu -> (GPU, GPUSample)? in
+        guard let sample = c.state.gpuSamples[gpu.uuid], let watts = sample.powerW,
+          watts >= gpu.model.tdpW * rules.powerCapMinLoad
+        else { return nil }
+        return (gpu, sample)
+      }
+      guard loaded.count * 2 >= gpus.count else { return nil }
+      let energyPerMonth =
+        loaded.reduce(0.0) { sum, reading in
+          sum
+            + (c.prices.energyUSDPerHour(
+              watts: reading.1.powerW!, site: cluster.site, at: reading.1.time) ?? 0)
+        } * SavingsContext.hoursPerMonth
+      let hardwarePerMonth = c.monthlyCost(of: gpus, index)
+      // A slower job holds its GPUs longer: that time costs what the GPUs cost.
+      let options = rules.powerCap.points.map { point in
+        (point, energyPerMonth * point.energySaved - hardwarePerMonth * point.slowdown)
+      }
+      guard let (best, net) = options.max(by: { $0.1 < $1.1 }), net > 0 else { return nil }
+      let model = gpus[0].model
+      let limit = (model.tdpW * best.limitShare).rounded()
+      return Opportunity(
+        kind: .powerCap,
+        title:
+          "Cap \(job.name)'s GPUs at \(format(limit, 0)) W: \(format(best.energySaved * 100, 0)) % less energy for \(format(best.slowdown * 100)) % more time",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: net, confidence: 0.5,
+        rule:
+          "GPU energy saved minus the GPU-hours the slowdown costs, on owned hardware near TDP (\(rules.powerCap.source); saving capped at \(format(PowerCapCurve.energySavedCeiling * 100, 0)) %)",
+        evidence: [
+          .init(
+            type: "job", id: job.id,
+            detail:
+              "\(loaded.count) of \(gpus.count) GPUs at ≥ \(format(rules.powerCapMinLoad * 100, 0)) % of \(format(model.tdpW, 0)) W"
+          ),
+          .init(
+            type: "number", id: nil,
+            detail:
+              "GPU energy \(format(energyPerMonth, 0)) USD/month at PUE \(format(c.prices.pueBySite[cluster.site] ?? 0, 2)); hardware \(format(hardwarePerMonth, 0)) USD/month"
+          ),
+        ],
+        action:
+          "nvidia-smi -pl \(format(limit, 0)) on \(job.name)'s GPUs (or a DCGM power policy); measure a sweep for this model to confirm."
+      )
+    }
+  }
+
   /// Nodes out of service for more than a day: paid for, unusable.
   static func outOfServiceCapacity(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules

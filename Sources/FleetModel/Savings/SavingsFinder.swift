@@ -21,6 +21,11 @@ public struct SavingsRules: Sendable, Hashable {
   public var assumedCheckpointIntervalMin = 60.0
   public var checkpointCostMin = 1.0
   public var restartMin = 5.0
+  /// What capping GPU power does (energy saved and slowdown per limit); `standard` unless a
+  /// measured sweep is configured.
+  public var powerCap = PowerCapCurve.standard
+  /// GPUs drawing at least this share of TDP are worth capping.
+  public var powerCapMinLoad = 0.8
   /// Failure waste worth raising: at least this share of the job's cost.
   public var failureWasteMinShare = 0.02
   /// History a detector judging a day's shape (peaks, steady baselines) needs before it speaks.
@@ -65,7 +70,7 @@ public enum SavingsFinder {
   static let detectors: [Detector] = [
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
     Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
-    Detectors.failureWaste,
+    Detectors.failureWaste, Detectors.powerCap,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

@@ -286,6 +286,85 @@ enum Detectors {
     }
   }
 
+  /// Training on on-demand capacity that checkpoints (its dips show in its activity) can survive
+  /// spot preemptions: the price gap, minus the work each preemption throws away.
+  static func spotForCheckpointed(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+        let cluster = index.clusters[job.cluster], cluster.pricing == .onDemand,
+        let interval = CheckpointCadence.interval(c.jobActivity[job.id] ?? [])
+      else { return nil }
+      let onDemand = c.monthlyCost(of: gpus, index)
+      let spot = c.monthlyCost(of: gpus, index, pricing: .spot)
+      guard spot > 0 else { return nil }
+      let lostHours = (interval / 2 + rules.restartMin) / 60
+      let preemptionLoss =
+        spot / SavingsContext.hoursPerMonth * lostHours * rules.spotPreemptionsPerMonth
+      let net = onDemand - spot - preemptionLoss
+      guard net > 0 else { return nil }
+      return Opportunity(
+        kind: .pricingMix,
+        title: "Run \(job.name) on spot: it checkpoints every \(format(interval, 0)) min",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: net, confidence: 0.5,
+        rule:
+          "checkpointed training on on-demand capacity: on-demand − spot − \(format(rules.spotPreemptionsPerMonth, 0)) preemptions a month × (interval/2 + restart)",
+        evidence: [
+          .init(
+            type: "series", id: "job/\(job.cluster)/\(job.id)",
+            detail: "checkpoint dips every \(format(interval, 0)) min"),
+          .init(
+            type: "number", id: nil,
+            detail: "on demand \(format(onDemand, 0)) vs spot \(format(spot, 0)) USD/month"),
+        ],
+        action: "Move \(job.name) to spot capacity with automatic requeue from its last checkpoint."
+      )
+    }
+  }
+
+  /// A node still in service whose GPUs report hardware faults: each time it fails, every job on
+  /// it loses the work since its last checkpoint and its restart.
+  static func lemonNode(_ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules)
+    -> [Opportunity]
+  {
+    c.state.nodes.compactMap { node in
+      guard !node.state.isUnavailable, node.state != .unknown,
+        let gpus = index.gpusByNode[node.name]
+      else { return nil }
+      let faults = gpus.compactMap { gpu -> (GPU, String)? in
+        guard let sample = c.state.gpuSamples[gpu.uuid] else { return nil }
+        if let xid = sample.xidLast, rules.hardwareXIDs.contains(xid) {
+          return (gpu, "XID \(xid) (\(sample.xidCount ?? 1)×)")
+        }
+        if let dbe = sample.eccDoubleBit, dbe > 0 { return (gpu, "\(dbe) double-bit ECC errors") }
+        return nil
+      }
+      guard !faults.isEmpty else { return nil }
+      let jobs = Set(gpus.compactMap { c.state.allocations[$0.uuid] })
+      let lostHours = (rules.assumedCheckpointIntervalMin / 2 + rules.restartMin) / 60
+      let perFailure = jobs.reduce(0.0) { sum, job in
+        sum + c.monthlyCost(of: index.gpusByJob[job] ?? [], index) / SavingsContext.hoursPerMonth
+          * lostHours
+      }
+      guard perFailure > 0 else { return nil }
+      return Opportunity(
+        kind: .lemonNode,
+        title: "\(node.name) shows hardware faults while running \(jobs.count) jobs",
+        scope: "node \(node.name)", usdPerMonth: perFailure * rules.lemonFailuresPerMonth,
+        confidence: 0.4,
+        rule:
+          "hardware-fault XIDs or double-bit ECC on a node in service; \(format(rules.lemonFailuresPerMonth, 0)) failures a month assumed, each costing its jobs \(format(lostHours * 60, 0)) min",
+        evidence: faults.map {
+          .init(type: "gpu", id: $0.0.uuid, detail: "\(node.name) GPU \($0.0.index): \($0.1)")
+        }
+          + jobs.sorted().map { .init(type: "job", id: $0, detail: "runs on \(node.name)") },
+        action:
+          "Drain \(node.name), run `dcgmi diag -r 3`, and replace or RMA the GPU before it fails a job again."
+      )
+    }
+  }
+
   /// Nodes out of service for more than a day: paid for, unusable.
   static func outOfServiceCapacity(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules

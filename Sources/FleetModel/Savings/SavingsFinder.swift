@@ -26,6 +26,14 @@ public struct SavingsRules: Sendable, Hashable {
   public var powerCap = PowerCapCurve.standard
   /// GPUs drawing at least this share of TDP are worth capping.
   public var powerCapMinLoad = 0.8
+  /// XIDs that mean failing hardware, not a failing program: 48 double-bit ECC, 63/64 row
+  /// remapping, 74 NVLink, 79 fallen off the bus, 92 high single-bit ECC rate, 94/95 contained
+  /// and uncontained ECC, 119/120 GSP (NVIDIA's XID catalog).
+  public var hardwareXIDs: Set<Int> = [48, 63, 64, 74, 79, 92, 94, 95, 119, 120]
+  /// Failures a month assumed for a node already showing hardware faults.
+  public var lemonFailuresPerMonth = 2.0
+  /// Spot preemptions a month assumed when judging checkpointed work for spot capacity.
+  public var spotPreemptionsPerMonth = 10.0
   /// Failure waste worth raising: at least this share of the job's cost.
   public var failureWasteMinShare = 0.02
   /// History a detector judging a day's shape (peaks, steady baselines) needs before it speaks.
@@ -70,7 +78,7 @@ public enum SavingsFinder {
   static let detectors: [Detector] = [
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
     Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
-    Detectors.failureWaste, Detectors.powerCap,
+    Detectors.failureWaste, Detectors.powerCap, Detectors.lemonNode, Detectors.spotForCheckpointed,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

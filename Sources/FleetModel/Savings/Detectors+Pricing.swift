@@ -1,0 +1,85 @@
+import Foundation
+
+/// Detectors that judge how capacity is bought.
+extension Detectors {
+  /// On-demand clusters whose steady allocation is above the reservation break-even.
+  static func pricingMix(_ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules)
+    -> [Opportunity]
+  {
+    c.state.clusters.compactMap { cluster in
+      guard c.historyHours >= rules.dailyShapeMinHours, cluster.pricing == .onDemand else {
+        return nil
+      }
+      let gpus = c.state.gpus.filter { index.nodes[$0.node]?.cluster == cluster.name }
+      let allocated = gpus.filter { c.state.allocations[$0.uuid] != nil }
+      guard !gpus.isEmpty, !allocated.isEmpty else { return nil }
+      // The baseline: GPUs allocated throughout the window, in today's mix of models.
+      let baseline = min(
+        Double(allocated.count), c.clusterAllocated[cluster.name]?.min() ?? Double(allocated.count))
+      let share = baseline / Double(allocated.count)
+      let onDemand = c.monthlyCost(of: allocated, index)
+      let reserved = c.monthlyCost(of: allocated, index, pricing: .reserved1y)
+      guard onDemand > 0, reserved > 0 else { return nil }
+      let breakEven = reserved / onDemand
+      let steadyShare = baseline / Double(gpus.count)
+      guard steadyShare > breakEven else { return nil }
+      return Opportunity(
+        kind: .pricingMix,
+        title:
+          "Reserve \(format(baseline, 0)) steady GPUs of \(cluster.name) instead of paying on demand",
+        scope: "cluster \(cluster.name)", usdPerMonth: (onDemand - reserved) * share,
+        // A week shows the weekly low too; a day may miss a quiet weekend.
+        confidence: c.historyHours >= 24 * 7 ? 0.8 : 0.6,
+        rule:
+          "allocated share never below \(format(steadyShare * 100)) % over \(hours(c)), above the 1-year break-even of \(format(breakEven * 100)) %",
+        evidence: [
+          .init(
+            type: "series", id: "cluster/\(cluster.name)/gpus_allocated",
+            detail: "at least \(format(baseline, 0)) of \(gpus.count) GPUs allocated"),
+          .init(
+            type: "number", id: nil,
+            detail:
+              "on demand \(format(onDemand, 0)) USD/month vs reserved \(format(reserved, 0)) for the allocated GPUs"
+          ),
+        ],
+        action: "Buy 1-year reservations for the steady baseline; keep bursts on demand.")
+    }
+  }
+
+  /// Training on on-demand capacity that checkpoints (its dips show in its activity) can survive
+  /// spot preemptions: the price gap, minus the work each preemption throws away.
+  static func spotForCheckpointed(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    c.state.jobs.compactMap { job in
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+        let cluster = index.clusters[job.cluster], cluster.pricing == .onDemand,
+        let interval = CheckpointCadence.interval(c.jobActivity[job.id] ?? [])
+      else { return nil }
+      let onDemand = c.monthlyCost(of: gpus, index)
+      let spot = c.monthlyCost(of: gpus, index, pricing: .spot)
+      guard spot > 0 else { return nil }
+      let lostHours = (interval / 2 + rules.restartMin) / 60
+      let preemptionLoss =
+        spot / SavingsContext.hoursPerMonth * lostHours * rules.spotPreemptionsPerMonth
+      let net = onDemand - spot - preemptionLoss
+      guard net > 0 else { return nil }
+      return Opportunity(
+        kind: .pricingMix,
+        title: "Run \(job.name) on spot: it checkpoints every \(format(interval, 0)) min",
+        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: net, confidence: 0.5,
+        rule:
+          "checkpointed training on on-demand capacity: on-demand − spot − \(format(rules.spotPreemptionsPerMonth, 0)) preemptions a month × (interval/2 + restart)",
+        evidence: [
+          .init(
+            type: "series", id: "job/\(job.cluster)/\(job.id)",
+            detail: "checkpoint dips every \(format(interval, 0)) min"),
+          .init(
+            type: "number", id: nil,
+            detail: "on demand \(format(onDemand, 0)) vs spot \(format(spot, 0)) USD/month"),
+        ],
+        action: "Move \(job.name) to spot capacity with automatic requeue from its last checkpoint."
+      )
+    }
+  }
+}

@@ -13,13 +13,9 @@ struct ProjectCommand: AsyncParsableCommand {
       and weekly profile, each part only when the history supports it. Method: docs/model.md.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, table
-  }
-
   @OptionGroup var global: GlobalOptions
   @Option(help: "Days to project (1…366).") var days: Int
-  @Option(help: "Output format.") var format: Format = .table
+  @Option(help: "Output format.") var format: ReportFormat = .table
   @Flag(help: "Read only the cache; never poll a source.") var offline = false
 
   func validate() throws {
@@ -31,13 +27,7 @@ struct ProjectCommand: AsyncParsableCommand {
   func run() async throws {
     let settings = try Settings.resolve(global)
     let now = Date()
-    guard
-      let cache = try await CacheAccess.open(
-        settings, pollFirst: !offline, backfill: true, now: now)
-    else {
-      printError("no cache at \(settings.dbPath): no history to project from (run `factop poll`)")
-      throw ExitStatus.attention
-    }
+    let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
     let since = now.addingTimeInterval(-28 * 86_400)
     func hourly(_ metric: String) throws -> [(time: Date, value: Double)] {
       try cache.series(entity: "fleet", metric: metric, resolution: .hour, since: since)
@@ -46,10 +36,7 @@ struct ProjectCommand: AsyncParsableCommand {
     let projection = Projection(
       spendUSDPerHour: try hourly(KPISeries.costUSDPerHour),
       utilPct: try hourly(KPISeries.utilMeanPct), days: days, from: now)
-    switch format {
-    case .json: try printJSON(projection)
-    case .table: print(Self.table(projection))
-    }
+    try format.print(projection, table: Self.table)
     if projection.historyHours < 24 { throw ExitStatus.attention }
   }
 

@@ -13,33 +13,20 @@ struct SavingsCommand: AsyncParsableCommand {
       lower confidence until the cache has one. Method: docs/model.md.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, table
-  }
-
   @OptionGroup var global: GlobalOptions
-  @Option(help: "Output format.") var format: Format = .table
+  @Option(help: "Output format.") var format: ReportFormat = .table
   @Flag(help: "Read only the cache; never poll a source.") var offline = false
 
   func run() async throws {
     let settings = try Settings.resolve(global)
     let now = Date()
-    guard
-      let cache = try await CacheAccess.open(
-        settings, pollFirst: !offline, backfill: true, now: now)
-    else {
-      printError("no cache at \(settings.dbPath): nothing to judge (run `factop poll`)")
-      throw ExitStatus.attention
-    }
+    let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
     let state = try cache.fleetState()
     let report = SavingsFinder.find(
       try KPISeries.savingsContext(
         cache: cache, state: state, prices: settings.priceBook, now: now),
       rules: settings.savingsRules)
-    switch format {
-    case .json: try printJSON(report)
-    case .table: print(Self.table(report))
-    }
+    try format.print(report, table: Self.table)
     if state.isEmpty { throw ExitStatus.attention }
   }
 

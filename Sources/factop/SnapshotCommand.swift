@@ -43,35 +43,6 @@ struct SnapshotCommand: AsyncParsableCommand {
   }
 }
 
-/// Opening the cache for a command that reads it.
-enum CacheAccess {
-  /// The cache, after one poll when asked and no other poller owns it (and, with `backfill`, a
-  /// day of history for an empty cache); nil when there is no cache to read offline (which
-  /// reads as empty, not as an error).
-  static func open(_ settings: Settings, pollFirst: Bool, backfill: Bool = false, now: Date)
-    async throws -> StateCache?
-  {
-    do {
-      guard pollFirst else { return try StateCache.openReadOnly(path: settings.dbPath) }
-      let cache = try StateCache.open(path: settings.dbPath)
-      if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
-        let poller = Poller(
-          cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
-          timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
-        if backfill { await poller.backfill(before: now) }
-        await poller.pollOnce(at: now)
-        withExtendedLifetime(lock) {}
-      }
-      return cache
-    } catch CacheError.missing {
-      return nil
-    } catch let error as CacheError {
-      printError(error.description)
-      throw ExitStatus.usage
-    }
-  }
-}
-
 extension Settings {
   /// Settings for a command, or exit 2 with the config error.
   static func resolve(_ options: GlobalOptions) throws -> Settings {

@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
     .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-    .testTarget(name: "FeedsTests", dependencies: ["FleetModel", "Feeds"]),
+    .testTarget(name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache"]),
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],

@@ -5,8 +5,9 @@ extension Snapshot {
   /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
   public init(
     state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date,
-    savings: [Opportunity] = [], monthToDate: MonthToDateSpend = MonthToDateSpend()
+    savings: [Opportunity] = [], history: History = History()
   ) {
+    let monthToDate = history.monthToDate
     let summary = FleetSummary(state, prices: prices)
     let spend = SpendBreakdown(state, prices: prices)
     let monthStart = MonthToDate.monthStart(of: now)
@@ -35,7 +36,8 @@ extension Snapshot {
       utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
       costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2),
       spendMTDUSD: monthToDate.fleet?.usd.rounded(toPlaces: 2),
-      spendMTDSince: monthToDate.fleet?.since)
+      spendMTDSince: monthToDate.fleet?.since,
+      idleAllocatedGPUHours24h: history.idleAllocatedGPUHours24h?.rounded(toPlaces: 1))
     self.teams = spend.teams.map {
       TeamEntry(
         name: $0.name, costUSDPerHour: $0.usdPerHour.rounded(toPlaces: 2),

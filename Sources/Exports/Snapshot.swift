@@ -26,6 +26,19 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings
   }
 
+  /// Figures only the cache's history can give.
+  public struct History: Sendable, Equatable {
+    public var monthToDate: MonthToDateSpend
+    public var idleAllocatedGPUHours24h: Double?
+
+    public init(
+      monthToDate: MonthToDateSpend = MonthToDateSpend(), idleAllocatedGPUHours24h: Double? = nil
+    ) {
+      self.monthToDate = monthToDate
+      self.idleAllocatedGPUHours24h = idleAllocatedGPUHours24h
+    }
+  }
+
   public struct Source: Encodable, Sendable, Equatable {
     public let name: String
     public let kind: String
@@ -55,10 +68,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var spendMTDUSD: Double?
     /// The first hour month-to-date spend covers (factop only knows what it watched).
     @Null public var spendMTDSince: Date?
+    /// GPU-hours held by jobs but idle over the last 24 hours.
+    @Null public var idleAllocatedGPUHours24h: Double?
 
     enum CodingKeys: String, CodingKey {
       case spendMTDUSD = "spend_mtd_usd"
       case spendMTDSince = "spend_mtd_since"
+      case idleAllocatedGPUHours24h = "gpu_hours_idle_allocated_24h"
       case clusters
       case nodesTotal = "nodes_total"
       case nodesByState = "nodes_by_state"

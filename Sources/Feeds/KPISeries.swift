@@ -26,6 +26,17 @@ public enum KPISeries {
     return result + jobActivity(state, at: time)
   }
 
+  /// GPU-hours a fleet-wide GPU count (`gpus_idle_allocated`, say) adds up to over `windowS`,
+  /// from its minute rollups: each minute counts its mean for one sixtieth of an hour. Nil when
+  /// the cache holds no such history.
+  public static func fleetGPUHours(
+    _ metric: String, cache: StateCache, now: Date, windowS: Double = savingsWindowS
+  ) throws -> Double? {
+    let points = try cache.series(
+      entity: "fleet", metric: metric, resolution: .minute, since: now.addingTimeInterval(-windowS))
+    return points.isEmpty ? nil : points.reduce(0) { $0 + $1.mean / 60 }
+  }
+
   /// Month-to-date spend of the fleet, each cluster and each team, from the hourly rollups of
   /// their spend-rate series.
   public static func monthToDate(cache: StateCache, now: Date) throws -> MonthToDateSpend {

@@ -35,8 +35,12 @@ struct SnapshotCommand: AsyncParsableCommand {
     let snapshot = Snapshot(
       state: state, sources: try cache?.sourceHealth() ?? [], prices: settings.priceBook, now: now,
       savings: savings?.opportunities ?? [],
-      monthToDate: try cache.map { try KPISeries.monthToDate(cache: $0, now: now) }
-        ?? MonthToDateSpend())
+      history: try cache.map {
+        Snapshot.History(
+          monthToDate: try KPISeries.monthToDate(cache: $0, now: now),
+          idleAllocatedGPUHours24h: try KPISeries.fleetGPUHours(
+            KPISeries.gpusIdleAllocated, cache: $0, now: now))
+      } ?? Snapshot.History())
     try printJSON(snapshot)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
     if snapshot.needsAttention { throw ExitStatus.attention }

@@ -16,6 +16,7 @@ import Testing
     let sources = try #require(json["sources"] as? [[String: Any]])
     #expect(sources.map { $0["status"] as? String } == ["ok"])
     #expect(json["savings"] is [Any])
+    #expect(fleet["gpu_hours_idle_allocated_24h"] is Double)
     // The down node's GPUs report nothing: null, never 0.
     let gpus = try #require(json["gpus"] as? [[String: Any]])
     #expect(gpus.contains { $0["power_w"] is NSNull })

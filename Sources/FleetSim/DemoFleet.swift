@@ -51,7 +51,7 @@ public struct DemoFleet: Sendable {
   public init(gpus gpuCount: Int = defaultGPUs, seed: UInt64 = 1) throws(DemoFleetError) {
     guard Self.supports(gpus: gpuCount) else { throw .unsupportedSize(gpuCount) }
     var plan = LayoutPlan(noise: Noise(seed: seed), nodeCount: gpuCount / Self.gpusPerNode)
-    plan.build()
+    self.groundTruth = plan.build()
     self.seed = seed
     self.noise = plan.noise
     self.clusters = plan.clusters
@@ -63,7 +63,6 @@ public struct DemoFleet: Sendable {
     self.downNode = plan.downNode
     self.drainingNode = plan.drainingNode
     self.stragglerGPU = plan.stragglerGPU
-    self.groundTruth = plan.groundTruth
   }
 }
 
@@ -80,7 +79,6 @@ struct LayoutPlan {
   var downNode = 0
   var drainingNode = 0
   var stragglerGPU = 0
-  var groundTruth: PlantedWaste!
 
   static let day = 86_400.0
 
@@ -89,7 +87,8 @@ struct LayoutPlan {
     self.nodeCount = nodeCount
   }
 
-  mutating func build() {
+  /// Lays out the fleet and returns what it planted.
+  mutating func build() -> PlantedWaste {
     let trainCount = nodeCount * 5 / 8
     let inferCount = nodeCount / 4
     let researchCount = nodeCount - trainCount - inferCount
@@ -111,7 +110,7 @@ struct LayoutPlan {
     let (deployment, deploymentGPUs, peak) = placeInference(infer)
     placeResearch(research)
 
-    groundTruth = PlantedWaste(
+    return PlantedWaste(
       idleAllocationJob: idleJob, idleAllocationGPUs: idleGPUs,
       overprovisionedDeployment: deployment, overprovisionedGPUs: deploymentGPUs,
       overprovisionedPeakActivityPct: peak * 100,

@@ -3,7 +3,6 @@ import Exports
 import Feeds
 import FleetModel
 import Foundation
-import Logging
 import StateCache
 
 struct SnapshotCommand: AsyncParsableCommand {

@@ -48,10 +48,16 @@ public final class Poller: Sendable {
 
   /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms.
   public func run(intervalS: Double, shouldStop: @Sendable () -> Bool) async {
-    await backfill(before: Date())
+    // The first poll goes first so the screen has data at once; history for the day before it
+    // follows.
+    var first = true
     while !shouldStop() {
       let started = Date()
       await pollOnce(at: started)
+      if first {
+        await backfill(before: started)
+        first = false
+      }
       let next = started.addingTimeInterval(intervalS)
       while !shouldStop(), Date() < next {
         try? await Task.sleep(for: .milliseconds(200))
@@ -109,16 +115,18 @@ public final class Poller: Sendable {
     }
   }
 
-  /// Gives an empty cache the last `windowS` of history from the feeds that can answer for the
-  /// past, so utilization graphs and the day-shaped savings detectors work from the first
-  /// minute. Does nothing when the cache already has history, or no feed can look back.
+  /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can
+  /// answer for the past, so utilization graphs and the day-shaped savings detectors work from
+  /// the first minute. Does nothing when the cache already has history, or no feed can look back.
   /// The step grows with the fleet so the work stays near two million GPU readings.
   public func backfill(before now: Date, windowS: Double = KPISeries.savingsWindowS) async {
     let feeds = feeds.filter(\.answersForThePast)
     let start = now.addingTimeInterval(-windowS)
     let existing = try? cache.series(
       entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .minute, since: start)
-    guard !feeds.isEmpty, existing?.isEmpty ?? false else { return }
+    guard !feeds.isEmpty, let existing, !existing.contains(where: { $0.time < now }) else {
+      return
+    }
     var points: [SeriesPoint] = []
     var time = start
     var stepS = 300.0

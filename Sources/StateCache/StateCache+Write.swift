@@ -51,6 +51,7 @@ extension StateCache {
         let cutoff = now.timeIntervalSince1970 - retention.seconds(for: resolution)
         try db.execute(sql: "DELETE FROM \(resolution.table) WHERE t < ?", arguments: [Int(cutoff)])
       }
+      try bumpGeneration(db)
     }
   }
 

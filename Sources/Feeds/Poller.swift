@@ -49,14 +49,14 @@ public final class Poller: Sendable {
   /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms.
   public func run(intervalS: Double, shouldStop: @Sendable () -> Bool) async {
     // The first poll goes first so the screen has data at once; history for the day before it
-    // follows.
-    var first = true
+    // is filled in beside the polls, which never wait for it.
+    var history: Task<Void, Never>?
+    defer { history?.cancel() }
     while !shouldStop() {
       let started = Date()
       await pollOnce(at: started)
-      if first {
-        await backfill(before: started)
-        first = false
+      if history == nil {
+        history = Task { await self.backfill(before: started) }
       }
       let next = started.addingTimeInterval(intervalS)
       while !shouldStop(), Date() < next {
@@ -118,26 +118,29 @@ public final class Poller: Sendable {
   /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can
   /// answer for the past, so utilization graphs and the day-shaped savings detectors work from
   /// the first minute. Does nothing when the cache already has history, or no feed can look back.
-  /// The step grows with the fleet so the work stays near two million GPU readings.
+  /// Steps are 5 minutes (the cockpit's graph resolution) up to 16,384 GPUs, and grow beyond so
+  /// the work stays near five million GPU readings.
   public func backfill(before now: Date, windowS: Double = KPISeries.savingsWindowS) async {
     let feeds = feeds.filter(\.answersForThePast)
     let start = now.addingTimeInterval(-windowS)
     let existing = try? cache.series(
       entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .minute, since: start)
-    guard !feeds.isEmpty, let existing, !existing.contains(where: { $0.time < now }) else {
+    // Minute rollups start at their minute: a poll just before `now` sits up to a minute back.
+    let earlier = now.addingTimeInterval(-120)
+    guard !feeds.isEmpty, let existing, !existing.contains(where: { $0.time < earlier }) else {
       return
     }
     var points: [SeriesPoint] = []
     var time = start
     var stepS = 300.0
-    while time < now {
+    while time < now, !Task.isCancelled {
       var states: [String: FleetState] = [:]
       for feed in feeds {
         states[feed.name] = try? await feed.poll(at: time)
       }
       let merged = Self.merge(states)
       if points.isEmpty {
-        let steps = min(288, max(24, 2_000_000 / Double(max(1, merged.gpus.count))))
+        let steps = min(288, max(24, 5_000_000 / Double(max(1, merged.gpus.count))))
         stepS = (windowS / steps / 300).rounded(.up) * 300
       }
       points += KPISeries.points(of: merged, prices: prices, at: time)

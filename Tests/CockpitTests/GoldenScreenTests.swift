@@ -57,6 +57,20 @@ func expectGolden(
     )
   }
 
+  @Test(arguments: [CockpitView.nodes, .jobs, .help], [(80, 24), (200, 60)])
+  func everyView(view: CockpitView, size: (width: Int, height: Int)) throws {
+    let model = try demoModel(at: goldenInstant)
+    var navigation = Navigation()
+    navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+    // A selection below the first page shows that the table scrolls to keep it in view.
+    navigation.apply(.move(30), rowCount: 100, pageSize: 10)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    try expectGolden(
+      screen.render(width: size.width, height: size.height, now: goldenInstant),
+      "\(view.rawValue)-\(size.width)x\(size.height)")
+  }
+
   @Test func beforeTheFirstPollItSaysSo() throws {
     let screen = Screen(model: nil, theme: theme, actions: .cockpit, origin: "demo fleet")
     let text = screen.render(width: 80, height: 24, now: goldenInstant).text()
@@ -143,6 +157,32 @@ func expectGolden(
       return resized
     }.run()
     #expect(backend.screen == expectedScreen(width: 120, height: 40))
+  }
+
+  @Test func keysSwitchViewsAndMoveTheSelection() {
+    var navigation = Navigation()
+    var presses = Array("2jjjGkk\tg?".map { InputEvent.character($0) })
+    presses[7] = .tab
+    presses.append(.escape)
+    presses.append(.character("q"))
+    let backend = TextBackend(width: 120, height: 40, input: presses)
+    app(backend, model: model) { false }.run()
+    // Replaying the same keys through Navigation gives the screen the app ended on.
+    for press in presses.dropLast() {
+      let key = Navigation.key(for: press)!
+      let screen = Screen(
+        model: model, theme: theme, actions: .cockpit, origin: "demo fleet", navigation: navigation)
+      navigation.apply(
+        ActionRegistry.cockpit.action(forKey: key)!.command, rowCount: screen.rowCount,
+        pageSize: Screen.pageSize(height: 40))
+    }
+    #expect(navigation.view == .jobs)  // ? opened help, Esc went back to jobs
+    #expect(navigation.selected(in: .nodes) == model.nodeRows.count - 3)  // G, then k k
+    #expect(navigation.selected(in: .jobs) == 0)  // g on jobs
+    let expected = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: "demo fleet", navigation: navigation
+    ).render(width: 120, height: 40, now: goldenInstant)
+    #expect(backend.screen == expected)
   }
 
   @Test func stopsWhenAskedBySignal() {

@@ -92,6 +92,13 @@ struct TmuxSession {
 
     switch ending {
     case .q:
+      // Visit every view by its key, as a person would, then quit.
+      for (key, title) in [
+        ("2", "╭ Nodes (32)"), ("3", "╭ Jobs"), ("?", "╭ Keys"), ("1", "╭ Fleet"),
+      ] {
+        _ = try session.tmux(["send-keys", "-t", session.name, key])
+        _ = try session.waitFor(title, timeoutS: 10)
+      }
       _ = try session.tmux(["send-keys", "-t", session.name, "q"])
     default:
       let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(

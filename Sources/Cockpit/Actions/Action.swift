@@ -1,8 +1,22 @@
+/// The cockpit's views, in the order number keys and Tab visit them.
+public enum CockpitView: String, CaseIterable, Sendable, Hashable {
+  case overview, nodes, jobs, help
+
+  public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+}
+
 /// Something a key does. Every binding lives in one registry: help and key hints are generated
 /// from it, and read-only modes remove dangerous actions here, in one place, never per view.
 public struct Action: Sendable, Hashable {
   public enum Command: Sendable, Hashable {
     case quit
+    case show(CockpitView)
+    case nextView, previousView, back
+    /// Move the selection by this many rows.
+    case move(Int)
+    /// Move the selection by this many pages.
+    case page(Int)
+    case top, bottom
   }
 
   public let keys: [String]
@@ -13,17 +27,53 @@ public struct Action: Sendable, Hashable {
   public let dangerous: Bool
   /// Shown in the status bar's key hints.
   public let hinted: Bool
+
+  public init(
+    keys: [String], title: String, description: String, command: Command,
+    dangerous: Bool = false, hinted: Bool = false
+  ) {
+    self.keys = keys
+    self.title = title
+    self.description = description
+    self.command = command
+    self.dangerous = dangerous
+    self.hinted = hinted
+  }
 }
 
 /// The registry of actions, possibly with the dangerous ones removed.
 public struct ActionRegistry: Sendable {
   public let actions: [Action]
 
-  public static let cockpit = ActionRegistry(actions: [
-    Action(
-      keys: ["q"], title: "quit", description: "Leave factop and restore the terminal",
-      command: .quit, dangerous: false, hinted: true)
-  ])
+  public static let cockpit = ActionRegistry(
+    actions: CockpitView.allCases.enumerated().map { index, view in
+      Action(
+        keys: [view == .help ? "?" : String(index + 1)], title: view.title.lowercased(),
+        description: "Show the \(view.title) view", command: .show(view), hinted: view == .help)
+    } + [
+      Action(
+        keys: ["tab"], title: "next view", description: "Show the next view", command: .nextView,
+        hinted: true),
+      Action(
+        keys: ["backtab"], title: "previous view", description: "Show the previous view",
+        command: .previousView),
+      Action(
+        keys: ["j", "down"], title: "down", description: "Select the next row", command: .move(1)),
+      Action(
+        keys: ["k", "up"], title: "up", description: "Select the previous row", command: .move(-1)),
+      Action(
+        keys: ["pgdn"], title: "page down", description: "Move a page down", command: .page(1)),
+      Action(keys: ["pgup"], title: "page up", description: "Move a page up", command: .page(-1)),
+      Action(
+        keys: ["g", "home"], title: "top", description: "Select the first row", command: .top),
+      Action(
+        keys: ["G", "end"], title: "bottom", description: "Select the last row", command: .bottom),
+      Action(
+        keys: ["esc"], title: "back", description: "Go back to the previous view", command: .back),
+      Action(
+        keys: ["q"], title: "quit", description: "Leave factop and restore the terminal",
+        command: .quit, hinted: true),
+    ])
 
   /// The registry a read-only session (a wallboard) gets.
   public var readOnly: ActionRegistry {

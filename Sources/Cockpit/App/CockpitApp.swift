@@ -32,27 +32,38 @@ public final class CockpitApp {
     var previous: Buffer?
     var shownVersion = -1
     var shownSecond = -1
+    var navigation = Navigation()
+    var shownNavigation = navigation
     while !shouldStop() {
       let now = clock()
       let loaded = latest()
       let second = Int(now.timeIntervalSince1970)
-      if previous == nil || (loaded?.version ?? 0) != shownVersion || second != shownSecond {
+      let screen = Screen(
+        model: loaded?.model, theme: theme, actions: actions, origin: origin,
+        navigation: navigation)
+      if previous == nil || (loaded?.version ?? 0) != shownVersion || second != shownSecond
+        || navigation != shownNavigation
+      {
         shownVersion = loaded?.version ?? 0
         shownSecond = second
+        shownNavigation = navigation
         let size = backend.size
-        let frame = Screen(model: loaded?.model, theme: theme, actions: actions, origin: origin)
-          .render(width: size.width, height: size.height, now: now)
+        let frame = screen.render(width: size.width, height: size.height, now: now)
         backend.draw(frame.changes(since: previous))
         previous = frame
       }
-      switch backend.readEvent(timeoutMs: 100) {
-      case .resize:
+      guard let event = backend.readEvent(timeoutMs: 100) else { continue }
+      if event == .resize {
         previous = nil
-      case .character(let key):
-        if actions.action(forKey: String(key))?.command == .quit { return }
-      default:
-        break
+        continue
       }
+      guard let key = Navigation.key(for: event), let action = actions.action(forKey: key) else {
+        continue
+      }
+      if action.command == .quit { return }
+      navigation.apply(
+        action.command, rowCount: screen.rowCount,
+        pageSize: Screen.pageSize(height: backend.size.height))
     }
   }
 }

@@ -11,6 +11,9 @@ public struct CockpitModel: Sendable, Equatable {
   public var utilHistory: [Double?]
   /// The savings finder's ranked opportunities; nil until it has run.
   public var savings: SavingsReport?
+  /// The Nodes and Jobs views' lines, computed with the model so drawing only slices them.
+  public var nodeRows: [NodeRow]
+  public var jobRows: [JobRow]
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
@@ -21,13 +24,16 @@ public struct CockpitModel: Sendable, Equatable {
 
   public init(
     state: FleetState, summary: FleetSummary, sources: [SourceHealth], utilHistory: [Double?],
-    savings: SavingsReport? = nil, origin: String, cacheError: String? = nil
+    savings: SavingsReport? = nil, nodeRows: [NodeRow] = [], jobRows: [JobRow] = [],
+    origin: String, cacheError: String? = nil
   ) {
     self.state = state
     self.summary = summary
     self.sources = sources
     self.utilHistory = utilHistory
     self.savings = savings
+    self.nodeRows = nodeRows
+    self.jobRows = jobRows
     self.origin = origin
     self.cacheError = cacheError
   }
@@ -39,7 +45,8 @@ public struct CockpitModel: Sendable, Equatable {
   ) {
     self.init(
       state: state, summary: FleetSummary(state, prices: prices), sources: sources,
-      utilHistory: utilHistory, savings: savings, origin: origin)
+      utilHistory: utilHistory, savings: savings, nodeRows: NodeRow.rows(state),
+      jobRows: JobRow.rows(state, spend: SpendBreakdown(state, prices: prices)), origin: origin)
   }
 
   /// Age of the freshest data any source delivered, in seconds; nil before the first poll.

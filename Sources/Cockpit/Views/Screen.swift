@@ -8,13 +8,31 @@ public struct Screen {
   public let theme: Theme
   public let actions: ActionRegistry
   public let origin: String
+  public let navigation: Navigation
 
-  public init(model: CockpitModel?, theme: Theme, actions: ActionRegistry, origin: String) {
+  public init(
+    model: CockpitModel?, theme: Theme, actions: ActionRegistry, origin: String,
+    navigation: Navigation = Navigation()
+  ) {
     self.model = model
     self.theme = theme
     self.actions = actions
     self.origin = origin
+    self.navigation = navigation
   }
+
+  /// Rows of the list the current view shows (0 for the Overview), for paging.
+  public var rowCount: Int {
+    switch navigation.view {
+    case .overview: 0
+    case .nodes: model?.nodeRows.count ?? 0
+    case .jobs: model?.jobRows.count ?? 0
+    case .help: actions.actions.count
+    }
+  }
+
+  /// Rows a page holds on a screen `height` rows tall.
+  public static func pageSize(height: Int) -> Int { ListPanel.pageSize(height: height - 2) }
 
   public func render(width: Int, height: Int, now: Date) -> Buffer {
     var buffer = Buffer(width: width, height: height, style: theme.text)
@@ -25,8 +43,22 @@ public struct Screen {
     let (titleRow, rest) = buffer.area.splitTop(1)
     let (body, statusRow) = rest.splitBottom(1)
     renderTitle(in: titleRow, now: now, into: &buffer)
-    if let model {
-      OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
+    let selected = navigation.selected(in: navigation.view)
+    if navigation.view == .help {
+      HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
+    } else if let model {
+      let note = "data \(Format.age(model.dataAgeS(at: now))) ago"
+      switch navigation.view {
+      case .overview:
+        OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
+      case .nodes:
+        NodesView(model: model, theme: theme, selected: selected, note: note).render(
+          in: body, into: &buffer)
+      case .jobs:
+        JobsView(model: model, theme: theme, selected: selected, note: note, now: now)
+          .render(in: body, into: &buffer)
+      case .help: break
+      }
     } else {
       let message = "Waiting for the first poll of \(origin)…"
       buffer.put(
@@ -39,11 +71,17 @@ public struct Screen {
 
   private func renderTitle(in row: Rect, now: Date, into buffer: inout Buffer) {
     buffer.fill(row, style: theme.bar)
-    Line([Span(" factop ", theme.bar.bold), Span("│ Overview", theme.bar)]).render(
-      in: row, into: &buffer)
+    // The view tabs come from the registry, so they name the keys that really switch views.
+    var tabs = [Span(" factop ", theme.bar.bold), Span("│", theme.bar)]
+    for action in actions.actions {
+      guard case .show(let view) = action.command else { continue }
+      let label = " \(action.keys[0]) \(view.title) "
+      tabs.append(Span(label, view == navigation.view ? theme.bar.bold.reversed : theme.bar))
+    }
+    Line(tabs).render(in: row, into: &buffer)
     let right = "\(origin) · \(Format.utc(now)) "
     let width = TerminalText.width(right)
-    if width + 20 <= row.width {
+    if width + 48 <= row.width {
       buffer.put(right, x: row.maxX - width, y: row.y, style: theme.bar)
     }
   }

@@ -30,16 +30,26 @@ public struct Table: Widget {
   /// The first row shown.
   public var offset: Int
   public var headerStyle: Style
+  /// The highlighted row, and how it looks.
+  public var selected: Int?
+  public var selectedStyle: Style?
 
   public init(
     columns: [Column], rowCount: Int, offset: Int = 0, headerStyle: Style,
-    row: @escaping (Int) -> [Span]
+    selected: Int? = nil, selectedStyle: Style? = nil, row: @escaping (Int) -> [Span]
   ) {
     self.columns = columns
     self.rowCount = rowCount
     self.offset = offset
     self.headerStyle = headerStyle
+    self.selected = selected
+    self.selectedStyle = selectedStyle
     self.row = row
+  }
+
+  /// The first row to show so that `selected` is on screen when `visible` rows fit.
+  public static func offset(keeping selected: Int, visible: Int) -> Int {
+    max(0, selected - max(1, visible) + 1)
   }
 
   /// The columns that fit in `width`, with their widths.
@@ -67,7 +77,11 @@ public struct Table: Widget {
       into: &buffer)
     let visible = min(area.height - 1, max(0, rowCount - offset))
     for line in 0..<max(0, visible) {
-      let cells = row(offset + line)
+      var cells = row(offset + line)
+      if offset + line == selected, let selectedStyle {
+        buffer.fill(area.row(1 + line), style: selectedStyle)
+        cells = cells.map { Span($0.text, selectedStyle) }
+      }
       draw(
         layout.map { $0.index < cells.count ? cells[$0.index] : Span("") }, layout,
         at: area.x, area.y + 1 + line, into: &buffer)

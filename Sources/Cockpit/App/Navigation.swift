@@ -1,0 +1,61 @@
+import TerminalKit
+
+/// Which view is shown and which row each view has selected. A value the app loop keeps and the
+/// screen renders; commands change it, nothing else does.
+public struct Navigation: Sendable, Equatable {
+  public var view: CockpitView = .overview
+  public var previous: CockpitView = .overview
+  public var selection: [CockpitView: Int] = [:]
+
+  public init() {}
+
+  public func selected(in view: CockpitView) -> Int { selection[view] ?? 0 }
+
+  /// Applies a command, given how many rows the current view has and how many fit on a page.
+  public mutating func apply(_ command: Action.Command, rowCount: Int, pageSize: Int) {
+    let views = CockpitView.allCases
+    let index = views.firstIndex(of: view) ?? 0
+    switch command {
+    case .quit: break
+    case .show(let target): go(to: target)
+    case .nextView: go(to: views[(index + 1) % views.count])
+    case .previousView: go(to: views[(index + views.count - 1) % views.count])
+    case .back: go(to: previous)
+    case .move(let rows): select(selected(in: view) + rows, rowCount: rowCount)
+    case .page(let pages): select(selected(in: view) + pages * max(1, pageSize), rowCount: rowCount)
+    case .top: select(0, rowCount: rowCount)
+    case .bottom: select(rowCount - 1, rowCount: rowCount)
+    }
+  }
+
+  private mutating func go(to target: CockpitView) {
+    guard target != view else { return }
+    previous = view
+    view = target
+  }
+
+  private mutating func select(_ row: Int, rowCount: Int) {
+    selection[view] = max(0, min(row, rowCount - 1))
+  }
+
+  /// The name of a key event in the action registry.
+  public static func key(for event: InputEvent) -> String? {
+    switch event {
+    case .character(let character): String(character)
+    case .up: "up"
+    case .down: "down"
+    case .left: "left"
+    case .right: "right"
+    case .pageUp: "pgup"
+    case .pageDown: "pgdn"
+    case .home: "home"
+    case .end: "end"
+    case .enter: "enter"
+    case .escape: "esc"
+    case .tab: "tab"
+    case .backTab: "backtab"
+    case .backspace: "backspace"
+    case .resize: nil
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import FleetModel
+
+/// One line of the Nodes view: a node and what its GPUs add up to.
+public struct NodeRow: Sendable, Equatable {
+  public let node: Node
+  public let gpusTotal: Int
+  public let gpusAllocated: Int
+  public let utilPct: Double?
+  public let powerW: Double?
+  public let hottestC: Double?
+  /// GPUs that reported an XID, and the double-bit ECC errors of all its GPUs.
+  public let gpusWithXID: Int
+  public let eccDoubleBit: Int
+
+  /// Every node of the fleet, in cache order. Built by the loader, off the UI thread.
+  static func rows(_ state: FleetState) -> [NodeRow] {
+    let gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
+    return state.nodes.map { node in
+      let gpus = gpusByNode[node.name] ?? []
+      let samples = gpus.compactMap { state.gpuSamples[$0.uuid] }
+      let activity = samples.compactMap { $0.activity?.pct }
+      let gpuPower = samples.compactMap(\.powerW)
+      return NodeRow(
+        node: node, gpusTotal: gpus.count,
+        gpusAllocated: gpus.filter { state.allocations[$0.uuid] != nil }.count,
+        utilPct: activity.isEmpty ? nil : activity.reduce(0, +) / Double(activity.count),
+        powerW: state.nodeSamples[node.name]?.powerW
+          ?? (gpuPower.isEmpty ? nil : gpuPower.reduce(0, +)),
+        hottestC: samples.compactMap(\.tempC).max(),
+        gpusWithXID: samples.filter { $0.xidLast != nil }.count,
+        eccDoubleBit: samples.compactMap(\.eccDoubleBit).reduce(0, +))
+    }
+  }
+}
+
+/// One line of the Jobs view: a job, how busy its GPUs are, and what it costs.
+public struct JobRow: Sendable, Equatable {
+  public let job: Job
+  public let utilPct: Double?
+  public let costUSDPerHour: Double?
+
+  static func rows(_ state: FleetState, spend: SpendBreakdown) -> [JobRow] {
+    var activity: [String: (sum: Double, count: Int)] = [:]
+    for (uuid, job) in state.allocations {
+      guard let pct = state.gpuSamples[uuid]?.activity?.pct else { continue }
+      activity[job, default: (0, 0)].sum += pct
+      activity[job, default: (0, 0)].count += 1
+    }
+    return state.jobs.map { job in
+      let reading = activity[job.id]
+      return JobRow(
+        job: job, utilPct: reading.map { $0.sum / Double($0.count) },
+        costUSDPerHour: spend.jobs[job.id])
+    }
+  }
+}

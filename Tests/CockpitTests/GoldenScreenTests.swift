@@ -57,7 +57,7 @@ func expectGolden(
     )
   }
 
-  @Test(arguments: [CockpitView.nodes, .jobs, .help], [(80, 24), (200, 60)])
+  @Test(arguments: [CockpitView.nodes, .jobs, .savings, .sources, .help], [(80, 24), (200, 60)])
   func everyView(view: CockpitView, size: (width: Int, height: Int)) throws {
     let model = try demoModel(at: goldenInstant)
     var navigation = Navigation()
@@ -69,6 +69,20 @@ func expectGolden(
     try expectGolden(
       screen.render(width: size.width, height: size.height, now: goldenInstant),
       "\(view.rawValue)-\(size.width)x\(size.height)")
+  }
+
+  @Test func enterShowsAnOpportunitysEvidenceAndEscGoesBack() throws {
+    let model = try demoModel(at: goldenInstant)
+    var navigation = Navigation()
+    navigation.apply(.show(.savings), rowCount: 0, pageSize: 1)
+    navigation.apply(.drill, rowCount: model.savings?.opportunities.count ?? 0, pageSize: 10)
+    #expect(navigation.drilled == .savings)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    try expectGolden(
+      screen.render(width: 100, height: 30, now: goldenInstant), "savings-evidence-100x30")
+    navigation.apply(.back, rowCount: 0, pageSize: 1)
+    #expect(navigation.drilled == nil && navigation.view == .savings)
   }
 
   @Test func beforeTheFirstPollItSaysSo() throws {

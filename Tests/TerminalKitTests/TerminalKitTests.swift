@@ -155,3 +155,14 @@ import Testing
     #expect(buffer.text() == "█\n██▄")
   }
 }
+
+@Suite struct WrapTests {
+  @Test func wrapsAtSpacesAndBreaksLongWords() {
+    #expect(
+      TerminalText.wrapped("drain the node and requeue the job", to: 12) == [
+        "drain the", "node and", "requeue the", "job",
+      ])
+    #expect(TerminalText.wrapped("abcdefghij", to: 4) == ["abcd", "efgh", "ij"])
+    #expect(TerminalText.wrapped("", to: 5).isEmpty)
+  }
+}

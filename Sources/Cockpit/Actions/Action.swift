@@ -1,6 +1,6 @@
 /// The cockpit's views, in the order number keys and Tab visit them.
 public enum CockpitView: String, CaseIterable, Sendable, Hashable {
-  case overview, nodes, jobs, help
+  case overview, nodes, jobs, savings, sources, help
 
   public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }
@@ -17,6 +17,8 @@ public struct Action: Sendable, Hashable {
     /// Move the selection by this many pages.
     case page(Int)
     case top, bottom
+    /// Open the selected row's detail; `back` closes it.
+    case drill
   }
 
   public let keys: [String]

@@ -6,6 +6,8 @@ public struct Navigation: Sendable, Equatable {
   public var view: CockpitView = .overview
   public var previous: CockpitView = .overview
   public var selection: [CockpitView: Int] = [:]
+  /// The view whose selected row's details are open, if any.
+  public var drilled: CockpitView?
 
   public init() {}
 
@@ -20,7 +22,9 @@ public struct Navigation: Sendable, Equatable {
     case .show(let target): go(to: target)
     case .nextView: go(to: views[(index + 1) % views.count])
     case .previousView: go(to: views[(index + views.count - 1) % views.count])
-    case .back: go(to: previous)
+    case .back:
+      if drilled != nil { drilled = nil } else { go(to: previous) }
+    case .drill: if rowCount > 0 { drilled = view }
     case .move(let rows): select(selected(in: view) + rows, rowCount: rowCount)
     case .page(let pages): select(selected(in: view) + pages * max(1, pageSize), rowCount: rowCount)
     case .top: select(0, rowCount: rowCount)
@@ -30,6 +34,7 @@ public struct Navigation: Sendable, Equatable {
 
   private mutating func go(to target: CockpitView) {
     guard target != view else { return }
+    drilled = nil
     previous = view
     view = target
   }

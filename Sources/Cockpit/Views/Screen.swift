@@ -27,6 +27,8 @@ public struct Screen {
     case .overview: 0
     case .nodes: model?.nodeRows.count ?? 0
     case .jobs: model?.jobRows.count ?? 0
+    case .savings: model?.savings?.opportunities.count ?? 0
+    case .sources: model?.sources.count ?? 0
     case .help: actions.actions.count
     }
   }
@@ -43,7 +45,8 @@ public struct Screen {
     let (titleRow, rest) = buffer.area.splitTop(1)
     let (body, statusRow) = rest.splitBottom(1)
     renderTitle(in: titleRow, now: now, into: &buffer)
-    let selected = navigation.selected(in: navigation.view)
+    // A list can shrink under its selection (jobs end): never select past its end.
+    let selected = min(navigation.selected(in: navigation.view), max(0, rowCount - 1))
     if navigation.view == .help {
       HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
     } else if let model {
@@ -56,6 +59,14 @@ public struct Screen {
           in: body, into: &buffer)
       case .jobs:
         JobsView(model: model, theme: theme, selected: selected, note: note, now: now)
+          .render(in: body, into: &buffer)
+      case .savings:
+        SavingsView(
+          model: model, theme: theme, selected: selected,
+          drilled: navigation.drilled == .savings, note: note
+        ).render(in: body, into: &buffer)
+      case .sources:
+        SourcesView(model: model, theme: theme, selected: selected, now: now)
           .render(in: body, into: &buffer)
       case .help: break
       }

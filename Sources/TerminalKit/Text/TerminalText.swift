@@ -101,4 +101,27 @@ public enum TerminalText {
     }
     return result + "…"
   }
+
+  /// `text` broken into lines of at most `width` columns, at spaces where it can.
+  public static func wrapped(_ text: String, to width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    for word in inert(text).split(separator: " ", omittingEmptySubsequences: true) {
+      let candidate = current.isEmpty ? String(word) : current + " " + word
+      if TerminalText.width(candidate) <= width {
+        current = candidate
+        continue
+      }
+      if !current.isEmpty { lines.append(current) }
+      current = String(word)
+      while TerminalText.width(current) > width {
+        let head = truncated(current, to: width + 1).dropLast()
+        lines.append(String(head))
+        current = String(current.dropFirst(head.count))
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+  }
 }

@@ -1,0 +1,33 @@
+import FleetModel
+import Foundation
+import TerminalKit
+
+/// A full-screen table of rows with a selection: the shape of the Nodes, Jobs and Help views.
+struct ListPanel {
+  let title: String
+  let note: String
+  let theme: Theme
+  let columns: [Table.Column]
+  let rowCount: Int
+  let selected: Int
+  let row: (Int) -> [Span]
+
+  /// Rows that fit in `area` below the panel border and the header.
+  static func pageSize(height: Int) -> Int { max(1, height - 3) }
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    guard area.height >= 3 else { return }
+    Panel(
+      title: "\(title) (\(Format.count(rowCount)))", note: note,
+      borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold, noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    let visible = Self.pageSize(height: area.height)
+    Table(
+      columns: columns, rowCount: rowCount,
+      offset: Table.offset(keeping: selected, visible: visible),
+      headerStyle: theme.style(.headerForeground).bold, selected: selected,
+      selectedStyle: theme.bar.reversed, row: row
+    ).render(in: inner, into: &buffer)
+  }
+}

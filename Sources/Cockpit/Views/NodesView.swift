@@ -1,0 +1,50 @@
+import FleetModel
+import Foundation
+import TerminalKit
+
+/// Every node: where it is, its state and why, and what its GPUs are doing.
+struct NodesView {
+  let model: CockpitModel
+  let theme: Theme
+  let selected: Int
+  let note: String
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    let rows = model.nodeRows
+    ListPanel(
+      title: "Nodes", note: note, theme: theme,
+      columns: [
+        .init("CLUSTER", width: 10, priority: 5), .init("RACK", width: 7, priority: 3),
+        .init("NODE", width: 12, priority: 10), .init("STATE", width: 9, priority: 9),
+        .init("GPUS", width: 5, alignment: .right, priority: 8),
+        .init("UTIL", width: 7, alignment: .right, priority: 8),
+        .init("POWER", width: 9, alignment: .right, priority: 6),
+        .init("HOT", width: 5, alignment: .right, priority: 4),
+        .init("XID", width: 3, alignment: .right, priority: 4),
+        .init("DBE", width: 3, alignment: .right, priority: 2),
+        .init("REASON", width: 16, priority: 7, flexible: true),
+      ],
+      rowCount: rows.count, selected: selected
+    ) { i in
+      let r = rows[i]
+      let stateStyle: Style =
+        switch r.node.state {
+        case .down: theme.style(.crit).bold
+        case .drained, .draining, .unknown: theme.style(.warn).bold
+        default: theme.text
+        }
+      return [
+        Span(r.node.cluster, theme.dim), Span(r.node.rack, theme.dim),
+        Span(r.node.name, theme.text.bold),
+        Span(r.node.state.rawValue, stateStyle),
+        Span("\(r.gpusAllocated)/\(r.gpusTotal)", theme.text),
+        Span(Format.percent(r.utilPct), theme.utilization(r.utilPct ?? 0)),
+        Span(Format.power(r.powerW), theme.text),
+        Span(r.hottestC.map { String(format: "%.0f°", $0) } ?? Format.unknown, theme.text),
+        Span(String(r.gpusWithXID), r.gpusWithXID > 0 ? theme.style(.warn) : theme.dim),
+        Span(String(r.eccDoubleBit), r.eccDoubleBit > 0 ? theme.style(.crit) : theme.dim),
+        Span(r.node.reason ?? "", theme.text),
+      ]
+    }.render(in: area, into: &buffer)
+  }
+}

@@ -1,0 +1,44 @@
+import FleetModel
+import Foundation
+import TerminalKit
+
+/// Every source: its status, the age of its data, its last error and how long a poll takes.
+struct SourcesView {
+  let model: CockpitModel
+  let theme: Theme
+  let selected: Int
+  let now: Date
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    let sources = model.sources
+    ListPanel(
+      title: "Sources", note: "stale after 3 poll intervals", theme: theme,
+      columns: [
+        .init("SOURCE", width: 14, priority: 10), .init("KIND", width: 10, priority: 6),
+        .init("STATUS", width: 8, priority: 9),
+        .init("AGE", width: 8, alignment: .right, priority: 8),
+        .init("EVERY", width: 6, alignment: .right, priority: 4),
+        .init("POLL", width: 8, alignment: .right, priority: 5),
+        .init("LAST ERROR", width: 20, priority: 7, flexible: true),
+      ],
+      rowCount: sources.count, selected: selected
+    ) { i in
+      let s = sources[i]
+      let status = s.status(at: now)
+      let style: Style =
+        switch status {
+        case .ok: theme.style(.ok)
+        case .stale, .pending: theme.style(.warn).bold
+        case .error: theme.style(.crit).bold
+        }
+      return [
+        Span(s.name, theme.text.bold), Span(s.kind, theme.dim), Span(status.rawValue, style),
+        Span(Format.age(s.ageS(at: now)), theme.text), Span(Format.age(s.intervalS), theme.dim),
+        Span(
+          s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim
+        ),
+        Span(s.lastError ?? "—", s.lastError == nil ? theme.dim : theme.style(.crit)),
+      ]
+    }.render(in: area, into: &buffer)
+  }
+}

@@ -37,7 +37,10 @@ let package = Package(
     .target(name: "Exports", dependencies: ["FleetModel"]),
     .target(name: "TerminalKit", dependencies: ["CNCurses"]),
     .target(
-      name: "Themes", path: "themes", resources: [.copy("default.theme"), .copy("light.theme")]),
+      name: "Themes", path: "themes",
+      resources: ["default", "light", "high-contrast", "colorblind", "mono"].map {
+        .copy("\($0).theme")
+      }),
     .target(
       name: "Cockpit",
       dependencies: ["FleetModel", "StateCache", "Feeds", "TerminalKit", "Themes"]),

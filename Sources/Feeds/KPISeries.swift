@@ -100,9 +100,11 @@ extension KPISeries {
     let since = now.addingTimeInterval(-savingsWindowS)
     let jobSeries = try cache.series(
       entityPrefix: "job/", metric: utilMeanPct, resolution: .minute, since: since)
-    var jobActivity: [String: [Double]] = [:]
+    var jobActivity: [String: [(time: Date, value: Double)]] = [:]
     for job in state.jobs {
-      if let points = jobSeries[jobEntity(job)] { jobActivity[job.id] = points.map(\.mean) }
+      if let points = jobSeries[jobEntity(job)] {
+        jobActivity[job.id] = points.map { ($0.time, $0.mean) }
+      }
     }
     let clusterSeries = try cache.series(
       entityPrefix: "cluster/", metric: gpusAllocated, resolution: .minute, since: since)

@@ -9,7 +9,8 @@ import Themes
   func bundledThemesDefineEveryRole(name: String) throws {
     let text = try #require(BundledThemes.text(named: name))
     let theme = try Theme.parse(text, name: name, source: "\(name).theme")  // no base: all keys
-    #expect(theme.color(.crit) != .terminalDefault)
+    // Mono uses the terminal's own colours; every other theme gives alerts a colour.
+    #expect((theme.color(.crit) != .terminalDefault) == (name != "mono"))
   }
 
   @Test func aUserThemeOverridesSomeKeysAndInheritsTheRest() throws {
@@ -46,7 +47,8 @@ import Themes
   @Test func unknownThemeNamesListTheBundledOnes() {
     #expect(
       throws: ThemeError(
-        source: "neon", line: nil, message: "no such theme (bundled: default, light)")
+        source: "neon", line: nil,
+        message: "no such theme (bundled: default, light, high-contrast, colorblind, mono)")
     ) {
       try Theme.load("neon", userDirectory: nil)
     }

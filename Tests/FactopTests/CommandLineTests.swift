@@ -141,6 +141,26 @@ import Testing
     #expect((json["fleet"] as? [String: Any])?["gpus_total"] as? Int == 512)
   }
 
+  @Test func themesAreListedAndValidatedWithLineNumbers() throws {
+    let list = try run(try factopBinary(), ["theme", "list"])
+    #expect(String(decoding: list.stdout, as: UTF8.self).split(separator: "\n").count >= 5)
+    let file = temporaryFolder().appendingPathComponent("bad.theme")
+    try "# mine\ntheme[crit]=\"red\"\ntheme[glow]=\"#ffffff\"\nnonsense\n".write(
+      to: file, atomically: true, encoding: .utf8)
+    let result = try run(try factopBinary(), ["theme", "validate", file.path])
+    #expect(result.status == 2)
+    for expected in [
+      "line 2: crit is \"red\"", "line 3: unknown key glow", "line 4: expected theme[key]",
+      "missing",
+    ] {
+      #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
+    let good = try run(
+      try factopBinary(),
+      ["theme", "validate", repositoryRoot.appendingPathComponent("themes/colorblind.theme").path])
+    #expect(good.status == 0, "\(good.stderr)")
+  }
+
   @Test func everySubcommandHasHelp() throws {
     let root = try run(try factopBinary(), ["--help"])
     #expect(root.status == 0)

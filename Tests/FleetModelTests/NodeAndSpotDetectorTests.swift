@@ -66,7 +66,11 @@ import Testing
           state: .running, gpus: 8, nodes: ["n"], start: now)
       ],
       allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.uuid, "5") }))
-    let checkpointing = (0..<240).map { Double($0 % 30 < 2 ? 4 : 90) }
+    // Four hours of minutes, with a 2-minute checkpoint dip every half hour.
+    let checkpointing: [(time: Date, value: Double)] = (0..<240).map { minute in
+      let value: Double = minute % 30 < 2 ? 4 : 90
+      return (now.addingTimeInterval(Double(minute - 240) * 60), value)
+    }
     let context = SavingsContext(
       state: state, prices: .demo, now: now, jobActivity: ["5": checkpointing])
     let found = try #require(

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct FailureWasteTests {
   /// Four hours of minute activity with a 3-minute checkpoint dip at the top of every hour.
-  let hourlyCheckpoints: [Double] = (0..<240).map { $0 % 60 < 3 ? 5 : 92 }
+  let hourlyCheckpoints: [(time: Date, value: Double)] = (0..<240).map {
+    (Date(timeIntervalSince1970: 1_794_985_600 + Double($0) * 60), $0 % 60 < 3 ? 5 : 92)
+  }
 
   /// One 16,384-GPU job on 2,048 nodes (the scale of guide row R2), owning the whole cluster.
   func hugeJob(at now: Date) -> FleetState {
@@ -82,6 +84,16 @@ import Testing
     let context = SavingsContext(
       state: state, prices: .demo, now: now, jobActivity: activity, historyHours: 3)
     #expect(!SavingsFinder.find(context).opportunities.contains { $0.kind == .failureWaste })
+  }
+
+  @Test func coarseSamplesHideCheckpoints() {
+    // The same job seen every 5 minutes (a backfilled day): a 3-minute dip may fall between.
+    let coarse = hourlyCheckpoints.enumerated().filter { $0.offset % 5 == 0 }.map(\.element)
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+    let context = SavingsContext(
+      state: hugeJob(at: now), prices: .demo, now: now, jobActivity: ["42": coarse])
+    let found = SavingsFinder.find(context).opportunities.first { $0.kind == .failureWaste }
+    #expect(found?.confidence == 0.4)  // cadence not claimed; 60 min assumed
   }
 
   @Test func youngDalyMaximizesETTR() {

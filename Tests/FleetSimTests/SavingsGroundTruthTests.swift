@@ -14,14 +14,16 @@ import Testing
 
   /// A day of hourly history, as the cache's series would hold it after a day of polling.
   func context(historyHours: Int = 24, prices: PriceBook = .demo) -> SavingsContext {
-    var jobActivity: [String: [Double]] = [:]
+    var jobActivity: [String: [(time: Date, value: Double)]] = [:]
     var clusterAllocated: [String: [Double]] = [:]
     for hour in (0..<historyHours).reversed() {
-      let state = fleet.state(at: now.addingTimeInterval(-Double(hour) * 3_600))
+      let time = now.addingTimeInterval(-Double(hour) * 3_600)
+      let state = fleet.state(at: time)
       let gpusByJob = Dictionary(grouping: state.allocations, by: \.value)
       for (job, held) in gpusByJob {
         let readings = held.compactMap { state.gpuSamples[$0.key]?.smActivePct }
-        jobActivity[job, default: []].append(readings.reduce(0, +) / Double(max(1, readings.count)))
+        jobActivity[job, default: []].append(
+          (time, readings.reduce(0, +) / Double(max(1, readings.count))))
       }
       for cluster in state.clusters {
         let nodes = Set(state.nodes.filter { $0.cluster == cluster.name }.map(\.name))
@@ -161,7 +163,9 @@ import Testing
     for (uuid, job) in context.state.allocations where job == victim.id {
       context.state.gpuSamples[uuid]?.smActivePct = 0.5
     }
-    context.jobActivity[victim.id] = Array(repeating: 0.5, count: 24)
+    context.jobActivity[victim.id] = (0..<24).map {
+      (now.addingTimeInterval(Double($0 - 24) * 3_600), 0.5)
+    }
     let after = SavingsFinder.find(context).opportunities.filter { $0.kind == .idleAllocation }
       .reduce(0) { $0 + $1.usdPerMonth }
     #expect(after > before)

@@ -166,3 +166,11 @@ import Testing
     #expect(TerminalText.wrapped("", to: 5).isEmpty)
   }
 }
+
+@Suite struct ColorDepthDetectionTests {
+  @Test func noColorForcesMonochrome() {
+    #expect(ColorDepth.detect(colors: 256, environment: ["NO_COLOR": "1"]) == .monochrome)
+    #expect(ColorDepth.detect(colors: 256, environment: ["NO_COLOR": ""]) == .palette256)
+    #expect(ColorDepth.detect(colors: 16_777_216, environment: [:]) == .trueColor)
+  }
+}

@@ -25,6 +25,20 @@ extension Theme {
   public static func parse(_ text: String, name: String, source: String, base: Theme? = nil)
     throws(ThemeError) -> Theme
   {
+    let (theme, problems) = read(text, name: name, source: source, base: base)
+    if let first = problems.first { throw first }
+    return theme!
+  }
+
+  /// Every problem of a theme file, in line order (what `factop theme validate` reports).
+  public static func problems(in text: String, source: String) -> [ThemeError] {
+    read(text, name: source, source: source, base: nil).problems
+  }
+
+  private static func read(_ text: String, name: String, source: String, base: Theme?)
+    -> (theme: Theme?, problems: [ThemeError])
+  {
+    var problems: [ThemeError] = []
     var colors = Dictionary(
       uniqueKeysWithValues: Role.allCases.compactMap { role in
         base.map { (role, $0.color(role)) }
@@ -36,31 +50,39 @@ extension Theme {
       guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]"),
         let equals = line[close...].firstIndex(of: "=")
       else {
-        throw ThemeError(source: source, line: number + 1, message: "expected theme[key]=\"value\"")
+        problems.append(
+          ThemeError(source: source, line: number + 1, message: "expected theme[key]=\"value\""))
+        continue
       }
       let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close])
       let value = line[line.index(after: equals)...].trimmingCharacters(
         in: CharacterSet(charactersIn: "\" "))
       guard let role = Role(rawValue: key) else {
-        throw ThemeError(
-          source: source, line: number + 1,
-          message:
-            "unknown key \(key) (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+        problems.append(
+          ThemeError(
+            source: source, line: number + 1,
+            message:
+              "unknown key \(key) (known: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+          ))
+        continue
       }
       guard let color = Color(hex: value) else {
-        throw ThemeError(
-          source: source, line: number + 1,
-          message: "\(key) is \"\(value)\"; expected #rrggbb, 0…255 or \"\"")
+        problems.append(
+          ThemeError(
+            source: source, line: number + 1,
+            message: "\(key) is \"\(value)\"; expected #rrggbb, 0…255 or \"\""))
+        continue
       }
       colors[role] = color
     }
     let missing = Role.allCases.filter { colors[$0] == nil }
-    guard missing.isEmpty else {
-      throw ThemeError(
-        source: source, line: nil,
-        message: "missing \(missing.map(\.rawValue).joined(separator: ", "))")
+    if !missing.isEmpty {
+      problems.append(
+        ThemeError(
+          source: source, line: nil,
+          message: "missing \(missing.map(\.rawValue).joined(separator: ", "))"))
     }
-    return Theme(name: name, colors: colors)
+    return (problems.isEmpty ? Theme(name: name, colors: colors) : nil, problems)
   }
 
   /// The bundled default theme; every other theme falls back to it key by key.
@@ -93,7 +115,7 @@ extension Theme {
     return try parse(text, name: nameOrPath, source: "\(nameOrPath).theme", base: base)
   }
 
-  private static func read(_ path: String) throws(ThemeError) -> String {
+  public static func read(_ path: String) throws(ThemeError) -> String {
     do {
       return try String(contentsOfFile: path, encoding: .utf8)
     } catch {

@@ -12,7 +12,7 @@ extension Detectors {
       guard job.state == .running, job.kind != .inference, let gpus = index.gpusByJob[job.id],
         gpus.count >= rules.idleMinGPUs, let now = currentActivity(gpus, c.state)
       else { return nil }
-      let series = c.jobActivity[job.id] ?? []
+      let series = (c.jobActivity[job.id] ?? []).map(\.value)
       let mean = series.isEmpty ? now : series.reduce(0, +) / Double(series.count)
       guard mean < rules.busyThresholdPct, now < rules.busyThresholdPct else { return nil }
       return Opportunity(
@@ -52,7 +52,7 @@ extension Detectors {
         job.kind == .inference, let gpus = index.gpusByJob[job.id],
         let now = currentActivity(gpus, c.state)
       else { return nil }
-      let peak = max(now, c.jobActivity[job.id]?.max() ?? now)
+      let peak = max(now, c.jobActivity[job.id]?.map(\.value).max() ?? now)
       let keep = max(
         1, Int((Double(gpus.count) * peak / rules.inferenceTargetPeakPct).rounded(.up)))
       let freed = gpus.count - keep

@@ -6,14 +6,15 @@ public struct SavingsContext: Sendable {
   public var prices: PriceBook
   public var now: Date
   /// Mean activity (%) of each job's GPUs over the recent window, oldest first, by job id.
-  public var jobActivity: [String: [Double]]
+  public var jobActivity: [String: [(time: Date, value: Double)]]
   /// Allocated GPUs of each cluster over the same window, oldest first.
   public var clusterAllocated: [String: [Double]]
   /// How many hours of history the window covers; detectors that need a day say so.
   public var historyHours: Double
 
   public init(
-    state: FleetState, prices: PriceBook, now: Date, jobActivity: [String: [Double]] = [:],
+    state: FleetState, prices: PriceBook, now: Date,
+    jobActivity: [String: [(time: Date, value: Double)]] = [:],
     clusterAllocated: [String: [Double]] = [:], historyHours: Double = 0
   ) {
     self.state = state

@@ -31,7 +31,10 @@ public final class CursesBackend: TerminalBackend {
     if has_colors() {
       start_color()
       use_default_colors()
-      colorDepth = ColorDepth(colors: Int(factop_colors()))
+      // Truecolor only where terminfo says the terminal takes direct colours (COLORS ≥ 2^24,
+      // e.g. TERM=xterm-direct); COLORTERM alone cannot make curses send them.
+      colorDepth = ColorDepth.detect(
+        colors: Int(factop_colors()), environment: ProcessInfo.processInfo.environment)
     } else {
       colorDepth = .monochrome
     }

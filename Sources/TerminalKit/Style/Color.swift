@@ -88,6 +88,13 @@ public enum ColorDepth: String, Sendable, Hashable, CaseIterable {
   case palette8 = "8"
   case monochrome = "mono"
 
+  /// The depth to use for a terminal reporting `colors` colours: none at all when `NO_COLOR`
+  /// is set to anything (no-color.org).
+  public static func detect(colors: Int, environment: [String: String]) -> ColorDepth {
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .monochrome }
+    return ColorDepth(colors: colors)
+  }
+
   /// The depth for a terminal reporting `colors` colours.
   public init(colors: Int) {
     switch colors {

@@ -93,9 +93,12 @@ struct TmuxSession {
     switch ending {
     case .q:
       // Visit every view by its key, as a person would, then quit.
-      for (key, title) in [
-        ("2", "╭ Nodes (32)"), ("3", "╭ Jobs"), ("?", "╭ Keys"), ("1", "╭ Fleet"),
-      ] {
+      let visits = [
+        ("2", "╭ Nodes (32)"), ("s", "CLUSTER▲"), ("S", "CLUSTER▼"), ("3", "╭ Jobs"),
+        ("4", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"), ("5", "╭ Sources"),
+        ("?", "╭ Keys"), ("1", "╭ Fleet"),
+      ]
+      for (key, title) in visits {
         _ = try session.tmux(["send-keys", "-t", session.name, key])
         _ = try session.waitFor(title, timeoutS: 10)
       }

@@ -19,6 +19,8 @@ public struct Action: Sendable, Hashable {
     case top, bottom
     /// Open the selected row's detail; `back` closes it.
     case drill
+    /// Sort by the next column; reverse the sort.
+    case sortNext, sortReverse
   }
 
   public let keys: [String]
@@ -71,7 +73,15 @@ public struct ActionRegistry: Sendable {
       Action(
         keys: ["G", "end"], title: "bottom", description: "Select the last row", command: .bottom),
       Action(
-        keys: ["esc"], title: "back", description: "Go back to the previous view", command: .back),
+        keys: ["s"], title: "sort", description: "Sort by the next column", command: .sortNext),
+      Action(
+        keys: ["S"], title: "reverse", description: "Reverse the sort", command: .sortReverse),
+      Action(
+        keys: ["enter"], title: "details", description: "Show the selected row's details",
+        command: .drill),
+      Action(
+        keys: ["esc"], title: "back",
+        description: "Close the details, or go back to the previous view", command: .back),
       Action(
         keys: ["q"], title: "quit", description: "Leave factop and restore the terminal",
         command: .quit, hinted: true),

@@ -8,6 +8,10 @@ public struct Navigation: Sendable, Equatable {
   public var selection: [CockpitView: Int] = [:]
   /// The view whose selected row's details are open, if any.
   public var drilled: CockpitView?
+  /// How each list is sorted; a list nobody sorted keeps its source's order.
+  public var sort: [CockpitView: SortOrder] = [:]
+
+  public func sortOrder(of view: CockpitView) -> SortOrder? { sort[view] }
 
   public init() {}
 
@@ -25,6 +29,14 @@ public struct Navigation: Sendable, Equatable {
     case .back:
       if drilled != nil { drilled = nil } else { go(to: previous) }
     case .drill: if rowCount > 0 { drilled = view }
+    case .sortNext:
+      if sort[view] == nil { sort[view] = SortOrder() } else { sort[view]!.column += 1 }
+    case .sortReverse:
+      if sort[view] == nil {
+        sort[view] = SortOrder(descending: true)
+      } else {
+        sort[view]!.descending.toggle()
+      }
     case .move(let rows): select(selected(in: view) + rows, rowCount: rowCount)
     case .page(let pages): select(selected(in: view) + pages * max(1, pageSize), rowCount: rowCount)
     case .top: select(0, rowCount: rowCount)

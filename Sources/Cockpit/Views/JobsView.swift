@@ -9,26 +9,54 @@ struct JobsView {
   let selected: Int
   let note: String
   let now: Date
+  var sort: SortOrder?
+
+  /// What each column sorts by, in column order.
+  func sortKey(_ r: JobRow, _ column: Int) -> SortKey {
+    switch column {
+    case 0: .text(r.job.id)
+    case 1: .text(r.job.name)
+    case 2: .text(r.job.user)
+    case 3: .text(r.job.team)
+    case 4: .text(r.job.kind.rawValue)
+    case 5: .text(r.job.state.rawValue)
+    case 6: .number(Double(r.job.gpus))
+    case 7: .number(r.job.start.map { now.timeIntervalSince($0) })
+    case 8: .number(r.utilPct)
+    case 9: .number(r.costUSDPerHour)
+    default: .number(costSoFar(r))
+    }
+  }
+
+  func costSoFar(_ r: JobRow) -> Double? {
+    r.costUSDPerHour.flatMap { rate in
+      r.job.start.map { rate * max(0, now.timeIntervalSince($0)) / 3_600 }
+    }
+  }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let rows = model.jobRows
+    var columns: [Table.Column] = [
+      .init("ID", width: 18, priority: 9), .init("NAME", width: 18, priority: 10, flexible: true),
+      .init("USER", width: 13, priority: 6), .init("TEAM", width: 12, priority: 7),
+      .init("KIND", width: 11, priority: 3), .init("STATE", width: 8, priority: 8),
+      .init("GPUS", width: 5, alignment: .right, priority: 9),
+      .init("RUNTIME", width: 7, alignment: .right, priority: 5),
+      .init("UTIL", width: 7, alignment: .right, priority: 8),
+      .init("$/H", width: 8, alignment: .right, priority: 7),
+      .init("COST", width: 9, alignment: .right, priority: 4),
+    ]
+    if let sort {
+      for i in columns.indices {
+        columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
+      }
+    }
+    let rows = sort?.apply(model.jobRows, columns: columns.count, key: sortKey) ?? model.jobRows
     ListPanel(
-      title: "Jobs", note: note, theme: theme,
-      columns: [
-        .init("ID", width: 18, priority: 9), .init("NAME", width: 18, priority: 10, flexible: true),
-        .init("USER", width: 13, priority: 6), .init("TEAM", width: 12, priority: 7),
-        .init("KIND", width: 11, priority: 3), .init("STATE", width: 8, priority: 8),
-        .init("GPUS", width: 5, alignment: .right, priority: 9),
-        .init("RUNTIME", width: 7, alignment: .right, priority: 5),
-        .init("UTIL", width: 7, alignment: .right, priority: 8),
-        .init("$/H", width: 8, alignment: .right, priority: 7),
-        .init("COST", width: 9, alignment: .right, priority: 4),
-      ],
+      title: "Jobs", note: note, theme: theme, columns: columns,
       rowCount: rows.count, selected: selected
     ) { i in
       let r = rows[i]
       let runtime = r.job.start.map { max(0, now.timeIntervalSince($0)) }
-      let costSoFar = r.costUSDPerHour.flatMap { rate in runtime.map { rate * $0 / 3_600 } }
       return [
         Span(r.job.id, theme.dim), Span(r.job.name, theme.text.bold), Span(r.job.user, theme.text),
         Span(r.job.team, theme.text), Span(r.job.kind.rawValue, theme.dim),
@@ -37,7 +65,7 @@ struct JobsView {
         Span(runtime.map { Format.age($0) } ?? "—", theme.text),
         Span(Format.percent(r.utilPct), r.utilPct.map { theme.utilization($0) } ?? theme.dim),
         Span(Format.dollars(r.costUSDPerHour), theme.text),
-        Span(Format.dollarsCompact(costSoFar), theme.text),
+        Span(Format.dollarsCompact(costSoFar(r)), theme.text),
       ]
     }.render(in: area, into: &buffer)
   }

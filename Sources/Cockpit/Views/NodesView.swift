@@ -8,22 +8,46 @@ struct NodesView {
   let theme: Theme
   let selected: Int
   let note: String
+  var sort: SortOrder?
+
+  /// What each column sorts by, in column order.
+  static func sortKey(_ r: NodeRow, _ column: Int) -> SortKey {
+    switch column {
+    case 0: .text(r.node.cluster)
+    case 1: .text(r.node.rack)
+    case 2: .text(r.node.name)
+    case 3: .text(r.node.state.rawValue)
+    case 4: .number(Double(r.gpusAllocated))
+    case 5: .number(r.utilPct)
+    case 6: .number(r.powerW)
+    case 7: .number(r.hottestC)
+    case 8: .number(Double(r.gpusWithXID))
+    case 9: .number(Double(r.eccDoubleBit))
+    default: .text(r.node.reason ?? "")
+    }
+  }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let rows = model.nodeRows
+    var columns: [Table.Column] = [
+      .init("CLUSTER", width: 10, priority: 5), .init("RACK", width: 7, priority: 3),
+      .init("NODE", width: 12, priority: 10), .init("STATE", width: 9, priority: 9),
+      .init("GPUS", width: 5, alignment: .right, priority: 8),
+      .init("UTIL", width: 7, alignment: .right, priority: 8),
+      .init("POWER", width: 9, alignment: .right, priority: 6),
+      .init("HOT", width: 5, alignment: .right, priority: 4),
+      .init("XID", width: 3, alignment: .right, priority: 4),
+      .init("DBE", width: 3, alignment: .right, priority: 2),
+      .init("REASON", width: 16, priority: 7, flexible: true),
+    ]
+    if let sort {
+      for i in columns.indices {
+        columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
+      }
+    }
+    let rows =
+      sort?.apply(model.nodeRows, columns: columns.count, key: Self.sortKey) ?? model.nodeRows
     ListPanel(
-      title: "Nodes", note: note, theme: theme,
-      columns: [
-        .init("CLUSTER", width: 10, priority: 5), .init("RACK", width: 7, priority: 3),
-        .init("NODE", width: 12, priority: 10), .init("STATE", width: 9, priority: 9),
-        .init("GPUS", width: 5, alignment: .right, priority: 8),
-        .init("UTIL", width: 7, alignment: .right, priority: 8),
-        .init("POWER", width: 9, alignment: .right, priority: 6),
-        .init("HOT", width: 5, alignment: .right, priority: 4),
-        .init("XID", width: 3, alignment: .right, priority: 4),
-        .init("DBE", width: 3, alignment: .right, priority: 2),
-        .init("REASON", width: 16, priority: 7, flexible: true),
-      ],
+      title: "Nodes", note: note, theme: theme, columns: columns,
       rowCount: rows.count, selected: selected
     ) { i in
       let r = rows[i]

@@ -55,11 +55,16 @@ public struct Screen {
       case .overview:
         OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
       case .nodes:
-        NodesView(model: model, theme: theme, selected: selected, note: note).render(
+        NodesView(
+          model: model, theme: theme, selected: selected, note: note,
+          sort: navigation.sortOrder(of: .nodes)
+        ).render(
           in: body, into: &buffer)
       case .jobs:
-        JobsView(model: model, theme: theme, selected: selected, note: note, now: now)
-          .render(in: body, into: &buffer)
+        JobsView(
+          model: model, theme: theme, selected: selected, note: note, now: now,
+          sort: navigation.sortOrder(of: .jobs)
+        ).render(in: body, into: &buffer)
       case .savings:
         SavingsView(
           model: model, theme: theme, selected: selected,
@@ -89,10 +94,11 @@ public struct Screen {
       let label = " \(action.keys[0]) \(view.title) "
       tabs.append(Span(label, view == navigation.view ? theme.bar.bold.reversed : theme.bar))
     }
-    Line(tabs).render(in: row, into: &buffer)
+    let tabsLine = Line(tabs)
+    tabsLine.render(in: row, into: &buffer)
     let right = "\(origin) · \(Format.utc(now)) "
     let width = TerminalText.width(right)
-    if width + 48 <= row.width {
+    if tabsLine.width + 2 + width <= row.width {
       buffer.put(right, x: row.maxX - width, y: row.y, style: theme.bar)
     }
   }

@@ -187,7 +187,8 @@ func expectGolden(
       let screen = Screen(
         model: model, theme: theme, actions: .cockpit, origin: "demo fleet", navigation: navigation)
       navigation.apply(
-        ActionRegistry.cockpit.action(forKey: key)!.command, rowCount: screen.rowCount,
+        ActionRegistry.cockpit.action(forKey: key)!.command,
+        rowCount: screen.rowCount(at: goldenInstant),
         pageSize: Screen.pageSize(height: 40))
     }
     #expect(navigation.view == .jobs)  // ? opened help, Esc went back to jobs

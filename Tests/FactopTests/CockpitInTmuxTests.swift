@@ -94,7 +94,9 @@ struct TmuxSession {
     case .q:
       // Visit every view by its key, as a person would, then quit.
       let visits = [
-        ("2", "╭ Nodes (32)"), ("s", "CLUSTER▲"), ("S", "CLUSTER▼"), ("3", "╭ Jobs"),
+        ("2", "╭ Nodes (32)"), ("s", "CLUSTER▲"), ("S", "CLUSTER▼"), ("/", "Enter apply"),
+        ("state=drained", "/ state=drained█"), ("Enter", "(1 of 32 · /state=drained)"),
+        ("Escape", "╭ Nodes (32)"), ("3", "╭ Jobs"),
         ("4", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"), ("5", "╭ Sources"),
         ("?", "╭ Keys"), ("1", "╭ Fleet"),
       ]

@@ -21,6 +21,8 @@ public struct Action: Sendable, Hashable {
     case drill
     /// Sort by the next column; reverse the sort.
     case sortNext, sortReverse
+    /// Open the filter prompt.
+    case filter
   }
 
   public let keys: [String]
@@ -72,6 +74,10 @@ public struct ActionRegistry: Sendable {
         keys: ["g", "home"], title: "top", description: "Select the first row", command: .top),
       Action(
         keys: ["G", "end"], title: "bottom", description: "Select the last row", command: .bottom),
+      Action(
+        keys: ["/"], title: "filter",
+        description: "Filter the list: util<5 team=vision state=running node~gpu-1 (Esc clears)",
+        command: .filter, hinted: true),
       Action(
         keys: ["s"], title: "sort", description: "Sort by the next column", command: .sortNext),
       Action(

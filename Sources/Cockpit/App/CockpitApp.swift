@@ -57,12 +57,16 @@ public final class CockpitApp {
         previous = nil
         continue
       }
+      if navigation.prompt != nil {
+        navigation.edit(event, fields: screen.filterFields)
+        continue
+      }
       guard let key = Navigation.key(for: event), let action = actions.action(forKey: key) else {
         continue
       }
       if action.command == .quit { return }
       navigation.apply(
-        action.command, rowCount: screen.rowCount,
+        action.command, rowCount: screen.rowCount(at: now),
         pageSize: Screen.pageSize(height: backend.size.height))
     }
   }

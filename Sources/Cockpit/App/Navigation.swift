@@ -13,6 +13,39 @@ public struct Navigation: Sendable, Equatable {
 
   public func sortOrder(of view: CockpitView) -> SortOrder? { sort[view] }
 
+  /// Each list's filter; the filter being typed, and what is wrong with it.
+  public var filter: [CockpitView: FilterQuery] = [:]
+  public var prompt: String?
+  public var promptError: FilterError?
+
+  /// Feeds a key to the open filter prompt: typing edits it, Enter applies it (or shows where it
+  /// is wrong), Esc closes it.
+  public mutating func edit(_ event: InputEvent, fields: [String]) {
+    guard var text = prompt else { return }
+    switch event {
+    case .character(let character): text.append(character)
+    case .backspace: if !text.isEmpty { text.removeLast() }
+    case .escape:
+      prompt = nil
+      promptError = nil
+      return
+    case .enter:
+      do {
+        let query = try FilterQuery.parse(text, fields: fields)
+        filter[view] = query.terms.isEmpty ? nil : query
+        selection[view] = 0
+        prompt = nil
+        promptError = nil
+      } catch {
+        promptError = error
+      }
+      return
+    default: return
+    }
+    prompt = text
+    promptError = nil
+  }
+
   public init() {}
 
   public func selected(in view: CockpitView) -> Int { selection[view] ?? 0 }
@@ -27,7 +60,14 @@ public struct Navigation: Sendable, Equatable {
     case .nextView: go(to: views[(index + 1) % views.count])
     case .previousView: go(to: views[(index + views.count - 1) % views.count])
     case .back:
-      if drilled != nil { drilled = nil } else { go(to: previous) }
+      if drilled != nil {
+        drilled = nil
+      } else if filter[view] != nil {
+        filter[view] = nil
+      } else {
+        go(to: previous)
+      }
+    case .filter: prompt = filter[view]?.text ?? ""
     case .drill: if rowCount > 0 { drilled = view }
     case .sortNext:
       if sort[view] == nil { sort[view] = SortOrder() } else { sort[view]!.column += 1 }

@@ -10,6 +10,24 @@ struct JobsView {
   let note: String
   let now: Date
   var sort: SortOrder?
+  var filter: FilterQuery?
+
+  /// The filter's field names, one per column, in column order.
+  static let fields = [
+    "id", "name", "user", "team", "kind", "state", "gpus", "runtime_s", "util", "cost",
+    "cost_so_far",
+  ]
+
+  /// The rows shown: filtered, then sorted.
+  var rows: [JobRow] {
+    let kept =
+      filter.map { query in
+        model.jobRows.filter { row in
+          query.matches { field in sortKey(row, Self.fields.firstIndex(of: field) ?? 0) }
+        }
+      } ?? model.jobRows
+    return sort?.apply(kept, columns: Self.fields.count, key: sortKey) ?? kept
+  }
 
   /// What each column sorts by, in column order.
   func sortKey(_ r: JobRow, _ column: Int) -> SortKey {
@@ -50,10 +68,11 @@ struct JobsView {
         columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
       }
     }
-    let rows = sort?.apply(model.jobRows, columns: columns.count, key: sortKey) ?? model.jobRows
+    let rows = self.rows
     ListPanel(
       title: "Jobs", note: note, theme: theme, columns: columns,
-      rowCount: rows.count, selected: selected
+      rowCount: rows.count, selected: selected,
+      filtered: filter.map { (model.jobRows.count, $0.text) }
     ) { i in
       let r = rows[i]
       let runtime = r.job.start.map { max(0, now.timeIntervalSince($0)) }

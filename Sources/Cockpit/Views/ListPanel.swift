@@ -10,6 +10,8 @@ struct ListPanel {
   let columns: [Table.Column]
   let rowCount: Int
   let selected: Int
+  /// When a filter hides rows: how many there are in all, and the filter.
+  var filtered: (total: Int, query: String)? = nil
   let row: (Int) -> [Span]
 
   /// Rows that fit in `area` below the panel border and the header.
@@ -18,7 +20,9 @@ struct ListPanel {
   func render(in area: Rect, into buffer: inout Buffer) {
     guard area.height >= 3 else { return }
     Panel(
-      title: "\(title) (\(Format.count(rowCount)))", note: note,
+      title: filtered.map {
+        "\(title) (\(Format.count(rowCount)) of \(Format.count($0.total)) · /\($0.query))"
+      } ?? "\(title) (\(Format.count(rowCount)))", note: note,
       borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)

@@ -9,6 +9,23 @@ struct NodesView {
   let selected: Int
   let note: String
   var sort: SortOrder?
+  var filter: FilterQuery?
+
+  /// The filter's field names, one per column, in column order.
+  static let fields = [
+    "cluster", "rack", "node", "state", "gpus", "util", "power", "temp", "xid", "dbe", "reason",
+  ]
+
+  /// The rows shown: filtered, then sorted.
+  var rows: [NodeRow] {
+    let kept =
+      filter.map { query in
+        model.nodeRows.filter { row in
+          query.matches { field in Self.sortKey(row, Self.fields.firstIndex(of: field) ?? 0) }
+        }
+      } ?? model.nodeRows
+    return sort?.apply(kept, columns: Self.fields.count, key: Self.sortKey) ?? kept
+  }
 
   /// What each column sorts by, in column order.
   static func sortKey(_ r: NodeRow, _ column: Int) -> SortKey {
@@ -44,11 +61,11 @@ struct NodesView {
         columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
       }
     }
-    let rows =
-      sort?.apply(model.nodeRows, columns: columns.count, key: Self.sortKey) ?? model.nodeRows
+    let rows = self.rows
     ListPanel(
       title: "Nodes", note: note, theme: theme, columns: columns,
-      rowCount: rows.count, selected: selected
+      rowCount: rows.count, selected: selected,
+      filtered: filter.map { (model.nodeRows.count, $0.text) }
     ) { i in
       let r = rows[i]
       let stateStyle: Style =

@@ -21,16 +21,37 @@ public struct Screen {
     self.navigation = navigation
   }
 
-  /// Rows of the list the current view shows (0 for the Overview), for paging.
-  public var rowCount: Int {
+  /// Rows of the list the current view shows at `now` (0 for the Overview), for paging.
+  public func rowCount(at now: Date) -> Int {
     switch navigation.view {
     case .overview: 0
-    case .nodes: model?.nodeRows.count ?? 0
-    case .jobs: model?.jobRows.count ?? 0
+    case .nodes: model.map { nodesView($0, selected: 0, note: "").rows.count } ?? 0
+    case .jobs: model.map { jobsView($0, selected: 0, note: "", now: now).rows.count } ?? 0
     case .savings: model?.savings?.opportunities.count ?? 0
     case .sources: model?.sources.count ?? 0
     case .help: actions.actions.count
     }
+  }
+
+  /// The fields the current view's filter knows.
+  public var filterFields: [String] {
+    switch navigation.view {
+    case .nodes: NodesView.fields
+    case .jobs: JobsView.fields
+    default: []
+    }
+  }
+
+  func nodesView(_ model: CockpitModel, selected: Int, note: String) -> NodesView {
+    NodesView(
+      model: model, theme: theme, selected: selected, note: note,
+      sort: navigation.sortOrder(of: .nodes), filter: navigation.filter[.nodes])
+  }
+
+  func jobsView(_ model: CockpitModel, selected: Int, note: String, now: Date) -> JobsView {
+    JobsView(
+      model: model, theme: theme, selected: selected, note: note, now: now,
+      sort: navigation.sortOrder(of: .jobs), filter: navigation.filter[.jobs])
   }
 
   /// Rows a page holds on a screen `height` rows tall.
@@ -46,7 +67,7 @@ public struct Screen {
     let (body, statusRow) = rest.splitBottom(1)
     renderTitle(in: titleRow, now: now, into: &buffer)
     // A list can shrink under its selection (jobs end): never select past its end.
-    let selected = min(navigation.selected(in: navigation.view), max(0, rowCount - 1))
+    let selected = min(navigation.selected(in: navigation.view), max(0, rowCount(at: now) - 1))
     if navigation.view == .help {
       HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
     } else if let model {
@@ -55,16 +76,9 @@ public struct Screen {
       case .overview:
         OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
       case .nodes:
-        NodesView(
-          model: model, theme: theme, selected: selected, note: note,
-          sort: navigation.sortOrder(of: .nodes)
-        ).render(
-          in: body, into: &buffer)
+        nodesView(model, selected: selected, note: note).render(in: body, into: &buffer)
       case .jobs:
-        JobsView(
-          model: model, theme: theme, selected: selected, note: note, now: now,
-          sort: navigation.sortOrder(of: .jobs)
-        ).render(in: body, into: &buffer)
+        jobsView(model, selected: selected, note: note, now: now).render(in: body, into: &buffer)
       case .savings:
         SavingsView(
           model: model, theme: theme, selected: selected,
@@ -83,6 +97,22 @@ public struct Screen {
     }
     renderStatus(in: statusRow, now: now, into: &buffer)
     return buffer
+  }
+
+  /// The filter being typed, and, on the row above, a caret under the column that is wrong.
+  private func renderPrompt(_ prompt: String, in row: Rect, into buffer: inout Buffer) {
+    let lead = " / "
+    Line([Span(lead, theme.bar.bold), Span(prompt, theme.bar), Span("█", theme.bar)])
+      .render(in: row, into: &buffer)
+    let hint =
+      navigation.promptError == nil
+      ? "  Enter apply · Esc cancel · fields: \(filterFields.joined(separator: " "))" : ""
+    buffer.put(hint, x: row.x + lead.count + prompt.count + 1, y: row.y, style: theme.bar)
+    guard let error = navigation.promptError, row.y > 0 else { return }
+    let above = Rect(x: row.x, y: row.y - 1, width: row.width, height: 1)
+    buffer.fill(above, style: theme.text)
+    let caret = row.x + lead.count + min(error.column, prompt.count)
+    buffer.put("↑ " + error.message, x: caret, y: above.y, style: theme.style(.crit).bold)
   }
 
   private func renderTitle(in row: Rect, now: Date, into buffer: inout Buffer) {
@@ -105,6 +135,10 @@ public struct Screen {
 
   private func renderStatus(in row: Rect, now: Date, into buffer: inout Buffer) {
     buffer.fill(row, style: theme.bar)
+    if let prompt = navigation.prompt {
+      renderPrompt(prompt, in: row, into: &buffer)
+      return
+    }
     var spans: [Span] = []
     for action in actions.actions where action.hinted {
       spans.append(Span(" \(action.keys.joined(separator: "/")) ", theme.bar.bold.reversed))

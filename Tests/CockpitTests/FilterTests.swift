@@ -1,0 +1,91 @@
+import Cockpit
+import Foundation
+import TerminalKit
+import Testing
+
+@Suite struct FilterQueryTests {
+  let fields = ["util", "team", "state", "node"]
+
+  @Test func parsesTermsAndOperators() throws {
+    let query = try FilterQuery.parse(
+      "util<5 team=vision state!=running node~gpu-1", fields: fields)
+    #expect(query.terms.map(\.op) == [.below, .equal, .notEqual, .contains])
+    #expect(query.terms.map(\.value) == ["5", "vision", "running", "gpu-1"])
+    #expect(try FilterQuery.parse("util<=5", fields: fields).terms[0].op == .atMost)
+    #expect(try FilterQuery.parse("node~a=b", fields: fields).terms[0].value == "a=b")
+  }
+
+  @Test(arguments: [
+    ("util<5 colr=red", 7, "unknown field \"colr\""),
+    ("util", 0, "needs an operator"),
+    ("util<5  state=", 14, "state= needs a value"),
+  ])
+  func errorsPointAtTheColumn(text: String, column: Int, message: String) {
+    #expect {
+      try FilterQuery.parse(text, fields: fields)
+    } throws: { error in
+      guard let error = error as? FilterError else { return false }
+      return error.column == column && error.message.contains(message)
+    }
+  }
+}
+
+@Suite struct FilterViewTests {
+  let theme = try! Theme.bundledDefault()
+  let model = try! demoModel(at: goldenInstant)
+
+  func screen(_ navigation: Navigation) -> Screen {
+    Screen(model: model, theme: theme, actions: .cockpit, origin: "demo", navigation: navigation)
+  }
+
+  /// The filter fields of a view, as the app gets them.
+  func fields(_ view: CockpitView) -> [String] {
+    var navigation = Navigation()
+    navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+    return screen(navigation).filterFields
+  }
+
+  @Test func aFilterKeepsMatchingRowsAndSaysSo() throws {
+    var navigation = Navigation()
+    navigation.apply(.show(.nodes), rowCount: 0, pageSize: 1)
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for character in "state=drained" {
+      navigation.edit(.character(character), fields: fields(.nodes))
+    }
+    navigation.edit(.enter, fields: fields(.nodes))
+    #expect(navigation.prompt == nil)
+    #expect(screen(navigation).rowCount(at: goldenInstant) == 1)
+    let text = screen(navigation).render(width: 160, height: 40, now: goldenInstant).text()
+    #expect(text.contains("Nodes (1 of 128 · /state=drained)"))
+    #expect(text.contains("gpu-a0080"))
+    // Numbers compare as numbers; Esc clears the filter.
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for _ in 0..<13 { navigation.edit(.backspace, fields: fields(.nodes)) }
+    for character in "util<5 cluster=train-a" {
+      navigation.edit(.character(character), fields: fields(.nodes))
+    }
+    navigation.edit(.enter, fields: fields(.nodes))
+    let idle = screen(navigation).rowCount(at: goldenInstant)
+    #expect(idle > 0 && idle < 80)
+    navigation.apply(.back, rowCount: 0, pageSize: 1)
+    #expect(navigation.filter[.nodes] == nil && navigation.view == .nodes)
+  }
+
+  @Test func aWrongFilterShowsWhereAndStaysOpen() {
+    var navigation = Navigation()
+    navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for character in "gpus>8 tema=vision" {
+      navigation.edit(.character(character), fields: fields(.jobs))
+    }
+    navigation.edit(.enter, fields: fields(.jobs))
+    #expect(navigation.prompt == "gpus>8 tema=vision")
+    #expect(navigation.promptError?.column == 7)
+    let lines = screen(navigation).render(width: 120, height: 30, now: goldenInstant).text()
+      .split(separator: "\n", omittingEmptySubsequences: false)
+    let caretLine = String(lines[28])
+    // The caret sits under "tema": 3 columns of " / " plus 7.
+    #expect(caretLine.dropFirst(10).hasPrefix("↑ unknown field \"tema\""), "\(caretLine)")
+    #expect(lines[29].hasPrefix(" / gpus>8 tema=vision█"))
+  }
+}

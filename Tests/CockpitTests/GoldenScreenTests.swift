@@ -6,9 +6,9 @@ import TerminalKit
 import Testing
 
 /// The demo fleet at a fixed instant, with a day of 5-minute history, as the cockpit would load it.
-func demoModel(at now: Date, gpus: Int = 1_024) throws -> CockpitModel {
+func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288) throws -> CockpitModel {
   let fleet = try DemoFleet(gpus: gpus, seed: 1)
-  let history = (0..<288).reversed().map { step in
+  let history = (0..<historySteps).reversed().map { step in
     FleetSummary(fleet.state(at: now.addingTimeInterval(-Double(step) * 300)), prices: .demo).fleet
       .utilMeanPct
   }

@@ -23,8 +23,11 @@ struct CockpitCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Theme name (bundled: default, light) or path to a .theme file.")
+  @Option(help: "Theme name (factop theme list) or path to a .theme file.")
   var theme: String?
+
+  @Flag(help: "Draw with ASCII only (the default when the locale is not UTF-8).")
+  var ascii = false
 
   func run() throws {
     guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -50,7 +53,7 @@ struct CockpitCommand: ParsableCommand {
     SignalTrap.install()
     let backend: CursesBackend
     do {
-      backend = try CursesBackend()
+      backend = try CursesBackend(ascii: ascii)
     } catch {
       session.stop()
       printError("\(error)")

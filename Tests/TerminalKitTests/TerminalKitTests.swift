@@ -174,3 +174,23 @@ import Testing
     #expect(ColorDepth.detect(colors: 16_777_216, environment: [:]) == .trueColor)
   }
 }
+
+@Suite struct ASCIIFallbackTests {
+  @Test func boxesBlocksAndSymbolsBecomeASCII() {
+    let box = String("╭─ Fleet ─╮".map { ASCIIFallback.map($0) })
+    #expect(box == "+- Fleet -+")
+    let bar = String("██▌··".map { ASCIIFallback.map($0) })
+    #expect(bar == "###..")
+    #expect(ASCIIFallback.map("日") == "?")
+  }
+
+  @Test func anASCIIBackendReceivesOnlyASCII() {
+    var frame = Buffer(width: 12, height: 1)
+    frame.put("│▁▅█ 日本…", x: 0, y: 0, style: .plain)
+    let backend = TextBackend(width: 12, height: 1, ascii: true)
+    backend.draw(frame.changes(since: nil))
+    #expect(backend.screen.text() == "|_=# ? ? ~")  // a wide character keeps its two columns
+    let allASCII = backend.screen.text().unicodeScalars.allSatisfy { $0.isASCII }
+    #expect(allASCII)
+  }
+}

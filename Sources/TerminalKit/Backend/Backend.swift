@@ -25,18 +25,23 @@ public final class TextBackend: TerminalBackend {
   public let colorDepth: ColorDepth
   private var pending: [InputEvent]
 
+  /// Whether frames are reduced to ASCII, as on a terminal whose locale is not UTF-8.
+  public let isASCII: Bool
+
   public init(
-    width: Int, height: Int, colorDepth: ColorDepth = .trueColor, input: [InputEvent] = []
+    width: Int, height: Int, colorDepth: ColorDepth = .trueColor, ascii: Bool = false,
+    input: [InputEvent] = []
   ) {
     screen = Buffer(width: width, height: height)
     self.colorDepth = colorDepth
+    isASCII = ascii
     pending = input
   }
 
   public var size: (width: Int, height: Int) { (screen.width, screen.height) }
 
   public func draw(_ changes: [CellChange]) {
-    screen.apply(changes)
+    screen.apply(isASCII ? changes.map(ASCIIFallback.map) : changes)
   }
 
   public func readEvent(timeoutMs: Int) -> InputEvent? {

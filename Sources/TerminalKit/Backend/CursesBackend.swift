@@ -5,6 +5,8 @@ import Foundation
 /// alternate screen, no echo, keypad mode, hidden cursor; `shutdown` gives all of it back.
 public final class CursesBackend: TerminalBackend {
   public let colorDepth: ColorDepth
+  /// Whether only ASCII is sent: the locale is not UTF-8, or the user asked.
+  public let isASCII: Bool
   private let window: UnsafeMutablePointer<WINDOW>
   private var pairs: [PairKey: Int32] = [:]
   private var isShutDown = false
@@ -15,8 +17,9 @@ public final class CursesBackend: TerminalBackend {
   }
 
   /// Takes over the terminal on standard input and output.
-  public init() throws {
+  public init(ascii: Bool = false) throws {
     setlocale(LC_ALL, "")
+    isASCII = ascii || String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
     guard let screen = factop_newterm(), let window = factop_stdscr() else {
       throw TerminalError.noTerminal
     }
@@ -53,6 +56,7 @@ public final class CursesBackend: TerminalBackend {
   public var size: (width: Int, height: Int) { (Int(factop_cols()), Int(factop_lines())) }
 
   public func draw(_ changes: [CellChange]) {
+    let changes = isASCII ? changes.map(ASCIIFallback.map) : changes
     var index = 0
     while index < changes.count {
       // A run: cells next to each other on one row, in one style, sent with one call.

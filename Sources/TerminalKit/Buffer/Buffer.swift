@@ -17,6 +17,12 @@ public struct CellChange: Sendable, Hashable {
   public let x: Int
   public let y: Int
   public let cell: Cell
+
+  public init(x: Int, y: Int, cell: Cell) {
+    self.x = x
+    self.y = y
+    self.cell = cell
+  }
 }
 
 /// The in-memory screen every view draws into. Backends receive only the cells that changed

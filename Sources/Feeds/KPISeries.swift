@@ -37,6 +37,19 @@ public enum KPISeries {
     return points.isEmpty ? nil : points.reduce(0) { $0 + $1.mean / 60 }
   }
 
+  /// Daily spend and utilization for the next `days`, fitted on the last 28 days of the fleet's
+  /// hourly rollups.
+  public static func projection(cache: StateCache, days: Int, now: Date) throws -> Projection {
+    let since = now.addingTimeInterval(-28 * 86_400)
+    func hourly(_ metric: String) throws -> [(time: Date, value: Double)] {
+      try cache.series(entity: "fleet", metric: metric, resolution: .hour, since: since)
+        .map { ($0.time, $0.mean) }
+    }
+    return Projection(
+      spendUSDPerHour: try hourly(costUSDPerHour), utilPct: try hourly(utilMeanPct), days: days,
+      from: now)
+  }
+
   /// Month-to-date spend of the fleet, each cluster and each team, from the hourly rollups of
   /// their spend-rate series.
   public static func monthToDate(cache: StateCache, now: Date) throws -> MonthToDateSpend {

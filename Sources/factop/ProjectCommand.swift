@@ -28,14 +28,7 @@ struct ProjectCommand: AsyncParsableCommand {
     let settings = try Settings.resolve(global)
     let now = Date()
     let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
-    let since = now.addingTimeInterval(-28 * 86_400)
-    func hourly(_ metric: String) throws -> [(time: Date, value: Double)] {
-      try cache.series(entity: "fleet", metric: metric, resolution: .hour, since: since)
-        .map { ($0.time, $0.mean) }
-    }
-    let projection = Projection(
-      spendUSDPerHour: try hourly(KPISeries.costUSDPerHour),
-      utilPct: try hourly(KPISeries.utilMeanPct), days: days, from: now)
+    let projection = try KPISeries.projection(cache: cache, days: days, now: now)
     try format.print(projection, table: Self.table)
     if projection.historyHours < 24 { throw ExitStatus.attention }
   }

@@ -57,7 +57,8 @@ func expectGolden(
     )
   }
 
-  @Test(arguments: [CockpitView.nodes, .jobs, .savings, .sources, .help], [(80, 24), (200, 60)])
+  @Test(
+    arguments: [CockpitView.nodes, .jobs, .savings, .cost, .sources, .help], [(80, 24), (200, 60)])
   func everyView(view: CockpitView, size: (width: Int, height: Int)) throws {
     let model = try demoModel(at: goldenInstant)
     var navigation = Navigation()

@@ -97,7 +97,8 @@ struct TmuxSession {
         ("2", "╭ Nodes (32)"), ("s", "CLUSTER▲"), ("S", "CLUSTER▼"), ("/", "Enter apply"),
         ("state=drained", "/ state=drained█"), ("Enter", "(1 of 32 · /state=drained)"),
         ("Escape", "╭ Nodes (32)"), ("3", "╭ Jobs"),
-        ("4", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"), ("5", "╭ Sources"),
+        ("4", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"), ("5", "╭ Spend"),
+        ("6", "╭ Sources"),
         ("?", "╭ Keys"), ("1", "╭ Fleet"),
       ]
       for (key, title) in visits {

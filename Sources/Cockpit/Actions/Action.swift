@@ -1,6 +1,6 @@
 /// The cockpit's views, in the order number keys and Tab visit them.
 public enum CockpitView: String, CaseIterable, Sendable, Hashable {
-  case overview, nodes, jobs, savings, sources, help
+  case overview, nodes, jobs, savings, cost, sources, help
 
   public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }

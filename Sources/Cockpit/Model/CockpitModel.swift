@@ -14,6 +14,11 @@ public struct CockpitModel: Sendable, Equatable {
   /// The Nodes and Jobs views' lines, computed with the model so drawing only slices them.
   public var nodeRows: [NodeRow]
   public var jobRows: [JobRow]
+  /// The Cost view's figures: spend per team, month to date, the week ahead, and the prices.
+  public var teams: [SpendBreakdown.Line]
+  public var monthToDate: MonthToDateSpend
+  public var projection: Projection?
+  public var prices: PriceBook
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
@@ -25,6 +30,8 @@ public struct CockpitModel: Sendable, Equatable {
   public init(
     state: FleetState, summary: FleetSummary, sources: [SourceHealth], utilHistory: [Double?],
     savings: SavingsReport? = nil, nodeRows: [NodeRow] = [], jobRows: [JobRow] = [],
+    teams: [SpendBreakdown.Line] = [], monthToDate: MonthToDateSpend = MonthToDateSpend(),
+    projection: Projection? = nil, prices: PriceBook = PriceBook(prices: [:]),
     origin: String, cacheError: String? = nil
   ) {
     self.state = state
@@ -34,6 +41,10 @@ public struct CockpitModel: Sendable, Equatable {
     self.savings = savings
     self.nodeRows = nodeRows
     self.jobRows = jobRows
+    self.teams = teams
+    self.monthToDate = monthToDate
+    self.projection = projection
+    self.prices = prices
     self.origin = origin
     self.cacheError = cacheError
   }
@@ -41,12 +52,15 @@ public struct CockpitModel: Sendable, Equatable {
   /// The model of a fleet, summarized with `prices`.
   public init(
     state: FleetState, sources: [SourceHealth], utilHistory: [Double?], prices: PriceBook,
-    savings: SavingsReport? = nil, origin: String
+    savings: SavingsReport? = nil, monthToDate: MonthToDateSpend = MonthToDateSpend(),
+    projection: Projection? = nil, origin: String
   ) {
+    let spend = SpendBreakdown(state, prices: prices)
     self.init(
       state: state, summary: FleetSummary(state, prices: prices), sources: sources,
       utilHistory: utilHistory, savings: savings, nodeRows: NodeRow.rows(state),
-      jobRows: JobRow.rows(state, spend: SpendBreakdown(state, prices: prices)), origin: origin)
+      jobRows: JobRow.rows(state, spend: spend), teams: spend.teams, monthToDate: monthToDate,
+      projection: projection, prices: prices, origin: origin)
   }
 
   /// Age of the freshest data any source delivered, in seconds; nil before the first poll.

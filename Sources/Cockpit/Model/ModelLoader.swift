@@ -81,7 +81,9 @@ public final class ModelLoader: Sendable {
         rules: rules)
       let model = CockpitModel(
         state: state, sources: sources, utilHistory: Self.slots(history, until: now),
-        prices: prices, savings: savings, origin: origin)
+        prices: prices, savings: savings,
+        monthToDate: try KPISeries.monthToDate(cache: cache, now: now),
+        projection: try KPISeries.projection(cache: cache, days: 7, now: now), origin: origin)
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {
       latest.withLock { loaded in

@@ -28,6 +28,7 @@ public struct Screen {
     case .nodes: model.map { nodesView($0, selected: 0, note: "").rows.count } ?? 0
     case .jobs: model.map { jobsView($0, selected: 0, note: "", now: now).rows.count } ?? 0
     case .savings: model?.savings?.opportunities.count ?? 0
+    case .cost: 0
     case .sources: model?.sources.count ?? 0
     case .help: actions.actions.count
     }
@@ -84,6 +85,7 @@ public struct Screen {
           model: model, theme: theme, selected: selected,
           drilled: navigation.drilled == .savings, note: note
         ).render(in: body, into: &buffer)
+      case .cost: CostView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
       case .sources:
         SourcesView(model: model, theme: theme, selected: selected, now: now)
           .render(in: body, into: &buffer)

@@ -73,8 +73,11 @@ public enum KPISeries {
   /// Each running job's mean activity: what the savings finder judges idleness and peaks by.
   static func jobActivity(_ state: FleetState, at time: Date) -> [SeriesPoint] {
     var sums: [String: (total: Double, count: Int)] = [:]
-    for (uuid, job) in state.allocations {
-      guard let pct = state.gpuSamples[uuid]?.activity?.pct else { continue }
+    // In GPU order, not dictionary order, so the sums are the same every run.
+    for gpu in state.gpus {
+      guard let job = state.allocations[gpu.uuid],
+        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      else { continue }
       sums[job, default: (0, 0)].total += pct
       sums[job, default: (0, 0)].count += 1
     }

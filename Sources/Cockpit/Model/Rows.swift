@@ -41,8 +41,11 @@ public struct JobRow: Sendable, Equatable {
 
   static func rows(_ state: FleetState, spend: SpendBreakdown) -> [JobRow] {
     var activity: [String: (sum: Double, count: Int)] = [:]
-    for (uuid, job) in state.allocations {
-      guard let pct = state.gpuSamples[uuid]?.activity?.pct else { continue }
+    // In GPU order, not dictionary order, so the sums (and their rounding) never vary.
+    for gpu in state.gpus {
+      guard let job = state.allocations[gpu.uuid],
+        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      else { continue }
       activity[job, default: (0, 0)].sum += pct
       activity[job, default: (0, 0)].count += 1
     }

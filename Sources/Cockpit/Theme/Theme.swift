@@ -1,3 +1,4 @@
+import FleetModel
 import TerminalKit
 
 /// The colours of the cockpit, by role. Views ask for roles (`crit`, `border`), never colours,
@@ -47,6 +48,15 @@ public struct Theme: Sendable, Equatable {
   public var dim: Style { style(.dimForeground) }
   public var bar: Style {
     Style(foreground: color(.barForeground), background: color(.barBackground))
+  }
+
+  /// How a node state reads: down is critical, out of service or unknown a warning.
+  public func nodeState(_ state: NodeState) -> Style {
+    switch state {
+    case .down: style(.crit).bold
+    case .drained, .draining, .unknown: style(.warn).bold
+    default: text
+    }
   }
 
   /// The gradient colour for a percentage (0…100).

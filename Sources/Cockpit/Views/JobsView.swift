@@ -20,13 +20,7 @@ struct JobsView {
 
   /// The rows shown: filtered, then sorted.
   var rows: [JobRow] {
-    let kept =
-      filter.map { query in
-        model.jobRows.filter { row in
-          query.matches { field in sortKey(row, Self.fields.firstIndex(of: field) ?? 0) }
-        }
-      } ?? model.jobRows
-    return sort?.apply(kept, columns: Self.fields.count, key: sortKey) ?? kept
+    visibleRows(model.jobRows, filter: filter, sort: sort, fields: Self.fields, key: sortKey)
   }
 
   /// What each column sorts by, in column order.

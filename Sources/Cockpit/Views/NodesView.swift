@@ -18,13 +18,7 @@ struct NodesView {
 
   /// The rows shown: filtered, then sorted.
   var rows: [NodeRow] {
-    let kept =
-      filter.map { query in
-        model.nodeRows.filter { row in
-          query.matches { field in Self.sortKey(row, Self.fields.firstIndex(of: field) ?? 0) }
-        }
-      } ?? model.nodeRows
-    return sort?.apply(kept, columns: Self.fields.count, key: Self.sortKey) ?? kept
+    visibleRows(model.nodeRows, filter: filter, sort: sort, fields: Self.fields, key: Self.sortKey)
   }
 
   /// What each column sorts by, in column order.
@@ -68,12 +62,7 @@ struct NodesView {
       filtered: filter.map { (model.nodeRows.count, $0.text) }
     ) { i in
       let r = rows[i]
-      let stateStyle: Style =
-        switch r.node.state {
-        case .down: theme.style(.crit).bold
-        case .drained, .draining, .unknown: theme.style(.warn).bold
-        default: theme.text
-        }
+      let stateStyle = theme.nodeState(r.node.state)
       return [
         Span(r.node.cluster, theme.dim), Span(r.node.rack, theme.dim),
         Span(r.node.name, theme.text.bold),

@@ -110,12 +110,7 @@ struct OverviewView: Widget {
   private func nodeStateSpans(_ t: FleetTotals) -> [Span] {
     NodeState.allCases.flatMap { state -> [Span] in
       guard let n = t.nodesByState[state], n > 0 else { return [] }
-      let style: Style =
-        switch state {
-        case .down: theme.style(.crit).bold
-        case .drained, .draining, .unknown: theme.style(.warn).bold
-        default: theme.text
-        }
+      let style = theme.nodeState(state)
       return [Span("  \(state.rawValue) ", theme.dim), Span(Format.count(n), style)]
     }
   }

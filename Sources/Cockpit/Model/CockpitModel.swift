@@ -19,6 +19,9 @@ public struct CockpitModel: Sendable, Equatable {
   public var monthToDate: MonthToDateSpend
   public var projection: Projection?
   public var prices: PriceBook
+  /// The GPU models of each cluster, so the Cost view can name their prices without walking
+  /// every GPU on the UI thread.
+  public var gpuModelsByCluster: [String: [String]]
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
@@ -32,7 +35,7 @@ public struct CockpitModel: Sendable, Equatable {
     savings: SavingsReport? = nil, nodeRows: [NodeRow] = [], jobRows: [JobRow] = [],
     teams: [SpendBreakdown.Line] = [], monthToDate: MonthToDateSpend = MonthToDateSpend(),
     projection: Projection? = nil, prices: PriceBook = PriceBook(prices: [:]),
-    origin: String, cacheError: String? = nil
+    gpuModelsByCluster: [String: [String]] = [:], origin: String, cacheError: String? = nil
   ) {
     self.state = state
     self.summary = summary
@@ -45,6 +48,7 @@ public struct CockpitModel: Sendable, Equatable {
     self.monthToDate = monthToDate
     self.projection = projection
     self.prices = prices
+    self.gpuModelsByCluster = gpuModelsByCluster
     self.origin = origin
     self.cacheError = cacheError
   }
@@ -60,7 +64,20 @@ public struct CockpitModel: Sendable, Equatable {
       state: state, summary: FleetSummary(state, prices: prices), sources: sources,
       utilHistory: utilHistory, savings: savings, nodeRows: NodeRow.rows(state),
       jobRows: JobRow.rows(state, spend: spend), teams: spend.teams, monthToDate: monthToDate,
-      projection: projection, prices: prices, origin: origin)
+      projection: projection, prices: prices,
+      gpuModelsByCluster: Self.gpuModelsByCluster(state), origin: origin)
+  }
+
+  private static func gpuModelsByCluster(_ state: FleetState) -> [String: [String]] {
+    let clusterOfNode = Dictionary(
+      state.nodes.map { ($0.name, $0.cluster) }, uniquingKeysWith: { a, _ in a })
+    var models: [String: Set<String>] = [:]
+    for gpu in state.gpus {
+      if let cluster = clusterOfNode[gpu.node] {
+        models[cluster, default: []].insert(gpu.model.name)
+      }
+    }
+    return models.mapValues { $0.sorted() }
   }
 
   /// Age of the freshest data any source delivered, in seconds; nil before the first poll.

@@ -67,8 +67,6 @@ struct CostView {
     guard area.height >= 3 else { return }
     let inner = panel("By cluster · where each price comes from", area, into: &buffer)
     let clusters = model.summary.clusters
-    let models = Dictionary(grouping: model.state.gpus, by: \.node)
-    let nodesByCluster = Dictionary(grouping: model.state.nodes, by: \.cluster)
     Table(
       columns: [
         .init("CLUSTER", width: 12, priority: 10), .init("PRICING", width: 11, priority: 6),
@@ -79,9 +77,7 @@ struct CostView {
       rowCount: clusters.count, headerStyle: theme.style(.headerForeground).bold
     ) { i in
       let cluster = clusters[i].cluster
-      let gpuModels = Set(
-        (nodesByCluster[cluster.name] ?? []).compactMap { models[$0.name]?.first?.model.name })
-      let provenance = gpuModels.sorted().map { name in
+      let provenance = (model.gpuModelsByCluster[cluster.name] ?? []).map { name in
         guard let price = model.prices.price(model: name, pricing: cluster.pricing) else {
           return "\(name): no price"
         }

@@ -47,7 +47,7 @@ struct JobsView {
   }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    var columns: [Table.Column] = [
+    let columns: [Table.Column] = [
       .init("ID", width: 18, priority: 9), .init("NAME", width: 18, priority: 10, flexible: true),
       .init("USER", width: 13, priority: 6), .init("TEAM", width: 12, priority: 7),
       .init("KIND", width: 11, priority: 3), .init("STATE", width: 8, priority: 8),
@@ -57,16 +57,11 @@ struct JobsView {
       .init("$/H", width: 8, alignment: .right, priority: 7),
       .init("COST", width: 9, alignment: .right, priority: 4),
     ]
-    if let sort {
-      for i in columns.indices {
-        columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
-      }
-    }
     let rows = self.rows
     ListPanel(
       title: "Jobs", note: note, theme: theme, columns: columns,
       rowCount: rows.count, selected: selected,
-      filtered: filter.map { (model.jobRows.count, $0.text) }
+      filtered: filter.map { (model.jobRows.count, $0.text) }, sort: sort
     ) { i in
       let r = rows[i]
       let runtime = r.job.start.map { max(0, now.timeIntervalSince($0)) }

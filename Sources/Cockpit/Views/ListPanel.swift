@@ -12,6 +12,8 @@ struct ListPanel {
   let selected: Int
   /// When a filter hides rows: how many there are in all, and the filter.
   var filtered: (total: Int, query: String)? = nil
+  /// The sort the rows are in, shown as an arrow on its column.
+  var sort: SortOrder? = nil
   let row: (Int) -> [Span]
 
   /// Rows that fit in `area` below the panel border and the header.
@@ -27,6 +29,12 @@ struct ListPanel {
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let visible = Self.pageSize(height: area.height)
+    var columns = columns
+    if let sort {
+      for i in columns.indices {
+        columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
+      }
+    }
     Table(
       columns: columns, rowCount: rowCount,
       offset: Table.offset(keeping: selected, visible: visible),

@@ -39,7 +39,7 @@ struct NodesView {
   }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    var columns: [Table.Column] = [
+    let columns: [Table.Column] = [
       .init("CLUSTER", width: 10, priority: 5), .init("RACK", width: 7, priority: 3),
       .init("NODE", width: 12, priority: 10), .init("STATE", width: 9, priority: 9),
       .init("GPUS", width: 5, alignment: .right, priority: 8),
@@ -50,16 +50,11 @@ struct NodesView {
       .init("DBE", width: 3, alignment: .right, priority: 2),
       .init("REASON", width: 16, priority: 7, flexible: true),
     ]
-    if let sort {
-      for i in columns.indices {
-        columns[i].title = sort.title(columns[i].title, column: i, columns: columns.count)
-      }
-    }
     let rows = self.rows
     ListPanel(
       title: "Nodes", note: note, theme: theme, columns: columns,
       rowCount: rows.count, selected: selected,
-      filtered: filter.map { (model.nodeRows.count, $0.text) }
+      filtered: filter.map { (model.nodeRows.count, $0.text) }, sort: sort
     ) { i in
       let r = rows[i]
       let stateStyle = theme.nodeState(r.node.state)

@@ -36,15 +36,6 @@ public struct Rect: Sendable, Hashable {
     return (top, bottom)
   }
 
-  /// The left `columns` columns, and what is left to their right.
-  public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
-    let columns = min(max(0, columns), width)
-    return (
-      Rect(x: x, y: y, width: columns, height: height),
-      Rect(x: x + columns, y: y, width: width - columns, height: height)
-    )
-  }
-
   /// One row of this rectangle.
   public func row(_ index: Int) -> Rect {
     Rect(x: x, y: y + index, width: width, height: index < height ? 1 : 0)

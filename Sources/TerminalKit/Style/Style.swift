@@ -33,9 +33,4 @@ public struct Style: Sendable, Hashable {
     return copy
   }
 
-  public func on(_ background: Color) -> Style {
-    var copy = self
-    copy.background = background
-    return copy
-  }
 }

@@ -4,7 +4,8 @@ public struct Gauge: Widget {
   public var filled: Style
   public var track: Style
 
-  static let partials: [Character] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"].map { $0.first ?? " " }
+  /// One to seven eighths of a cell (index 0 is never drawn: a whole cell is "█").
+  static let partials: [Character] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
   public init(ratio: Double, filled: Style, track: Style) {
     self.ratio = ratio

@@ -46,12 +46,12 @@ public final class Poller: Sendable {
     return outcomes.sorted { $0.source < $1.source }
   }
 
-  /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms.
+  /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms. Returns
+  /// once nothing it started still writes to the cache.
   public func run(intervalS: Double, shouldStop: @Sendable () -> Bool) async {
     // The first poll goes first so the screen has data at once; history for the day before it
     // is filled in beside the polls, which never wait for it.
     var history: Task<Void, Never>?
-    defer { history?.cancel() }
     while !shouldStop() {
       let started = Date()
       await pollOnce(at: started)
@@ -63,6 +63,8 @@ public final class Poller: Sendable {
         try? await Task.sleep(for: .milliseconds(200))
       }
     }
+    history?.cancel()
+    await history?.value
   }
 
   private func poll(_ feed: any Feed, at now: Date) async -> Outcome {
@@ -146,6 +148,7 @@ public final class Poller: Sendable {
       points += KPISeries.points(of: merged, prices: prices, at: time)
       time = time.addingTimeInterval(stepS)
     }
+    guard !Task.isCancelled else { return }
     do {
       try cache.append(points, now: now)
       logger.info("backfilled \(Int(windowS / 3_600)) h of history at \(Int(stepS / 60)) min steps")

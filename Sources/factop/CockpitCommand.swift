@@ -77,6 +77,7 @@ final class CockpitSession: Sendable {
   let origin: String
   private let lock: PollLock?
   private let stopping = Atomic<Bool>(false)
+  private let pollerFinished = DispatchSemaphore(value: 0)
 
   init(settings: Settings) throws {
     lock = try PollLock.acquire(forCacheAt: settings.dbPath)
@@ -102,12 +103,16 @@ final class CockpitSession: Sendable {
       let interval = settings.pollIntervalS
       Task.detached { [self] in
         await poller.run(intervalS: interval) { self.stopping.load(ordering: .relaxed) }
+        pollerFinished.signal()
       }
     }
   }
 
+  /// Stops polling and loading and waits for both, so the process never exits in the middle of
+  /// a write to the cache.
   func stop() {
-    stopping.store(true, ordering: .relaxed)
+    guard !stopping.exchange(true, ordering: .relaxed) else { return }
     loader.stop()
+    if lock != nil { _ = pollerFinished.wait(timeout: .now() + 10) }
   }
 }

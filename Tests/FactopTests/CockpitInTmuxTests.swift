@@ -113,7 +113,7 @@ struct TmuxSession {
     }
     // The shell prints the exit status, then the terminal's modes (stty always names icanon).
     let after = try session.waitFor("icanon", timeoutS: 10)
-    #expect(after.contains("FACTOP-EXIT:0"))
+    #expect(after.contains("FACTOP-EXIT:0"), "the screen after the cockpit ended:\n\(after)")
     #expect(!after.contains("╭ Fleet"), "the cockpit's screen was left behind")
     // Canonical mode and echo are back: a shell prompt would work again.
     #expect(after.contains(" icanon ") && after.contains(" echo "), "terminal modes: \(after)")

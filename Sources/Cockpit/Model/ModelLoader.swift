@@ -13,6 +13,7 @@ public final class ModelLoader: Sendable {
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
+  private let finished = DispatchSemaphore(value: 0)
   /// How much fleet utilization history the Overview can show: a day.
   static let historyWindowS: Double = 24 * 3_600
 
@@ -36,13 +37,17 @@ public final class ModelLoader: Sendable {
         }
         Thread.sleep(forTimeInterval: Double(intervalMs) / 1_000)
       }
+      finished.signal()
     }
     thread.name = "factop.model-loader"
     thread.start()
   }
 
-  public func stop() {
-    stopped.store(true, ordering: .relaxed)
+  /// Stops the thread and waits (at most `timeoutS`) for a load in progress to end, so the
+  /// process never exits while the thread is inside SQLite.
+  public func stop(timeoutS: Double = 5) {
+    guard !stopped.exchange(true, ordering: .relaxed) else { return }
+    _ = finished.wait(timeout: .now() + timeoutS)
   }
 
   /// The newest model, or nil before the first load.

@@ -5,8 +5,17 @@
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
-static inline SCREEN *factop_newterm(void) { return newterm(NULL, stdout, stdin); }
+/// Opens the terminal as `name` describes it (NULL: $TERM).
+static inline SCREEN *factop_newterm(const char *name) { return newterm(name, stdout, stdin); }
+/// Whether terminfo has an entry called `name`, without printing or exiting when it has not.
+static inline int factop_has_terminfo(const char *name) {
+  int status = 0;
+  if (setupterm(name, fileno(stdout), &status) != OK) return 0;
+  del_curterm(cur_term);
+  return status == 1;
+}
 static inline int factop_lines(void) { return LINES; }
 static inline int factop_cols(void) { return COLS; }
 static inline int factop_colors(void) { return COLORS; }

@@ -28,7 +28,7 @@ enum CacheAccess {
       let cache = try StateCache.open(path: settings.dbPath)
       if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
         let poller = Poller(
-          cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
+          cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
           timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
         if backfill { await poller.backfill(before: now) }
         await poller.pollOnce(at: now)

@@ -8,10 +8,6 @@ import StateCache
 import Synchronization
 import TerminalKit
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 struct CockpitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cockpit",
@@ -30,41 +26,18 @@ struct CockpitCommand: ParsableCommand {
   var ascii = false
 
   func run() throws {
-    guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-      printError("the cockpit needs a terminal; for scripts use `factop snapshot --format json`")
-      throw ExitStatus.usage
-    }
+    try TerminalScreen.requireTerminal(for: "cockpit")
     let settings = try Settings.resolve(global)
-    let loadedTheme: Theme
-    do {
-      loadedTheme = try Theme.load(theme ?? settings.theme, userDirectory: settings.themeDirectory)
-    } catch {
-      printError("\(error)")
-      throw ExitStatus.usage
-    }
-
-    let session: CockpitSession
-    do {
-      session = try CockpitSession(settings: settings)
-    } catch {
-      printError("\(error)")
-      throw ExitStatus.usage
-    }
+    let loadedTheme = try TerminalScreen.theme(theme, settings)
+    let session = try TerminalScreen.starting { try CockpitSession(settings: settings) }
     SignalTrap.install()
-    let backend: CursesBackend
-    do {
-      backend = try CursesBackend(ascii: ascii)
-    } catch {
-      session.stop()
-      printError("\(error)")
-      throw ExitStatus.usage
-    }
-    defer {
-      backend.shutdown()
-      session.stop()
-    }
+    defer { session.stop() }
+    let backend = try TerminalScreen.starting { try CursesBackend(ascii: ascii) }
+    defer { backend.shutdown() }
     CockpitApp(
-      backend: backend, theme: loadedTheme, actions: .cockpit, origin: session.origin,
+      backend: backend, theme: loadedTheme,
+      loadTheme: { try Theme.load($0, userDirectory: settings.themeDirectory) },
+      actions: .cockpit, origin: session.origin,
       latest: { session.loader.loaded }, shouldStop: { SignalTrap.received != nil }
     ).run()
   }
@@ -92,13 +65,14 @@ final class CockpitSession: Sendable {
       origin = "shared cache"
     }
     loader = ModelLoader(
-      cache: cache, prices: settings.priceBook, rules: settings.savingsRules, origin: origin)
+      cache: cache, prices: settings.priceBook, rules: settings.savingsRules,
+      budgets: settings.powerBudgets, origin: origin)
     loader.start()
     if lock != nil {
       var logger = Logger(label: "factop.poll")
       logger.logLevel = .critical  // the screen is the log while the cockpit runs
       let poller = Poller(
-        cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
+        cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
         timeoutS: settings.pollTimeoutS, logger: logger)
       let interval = settings.pollIntervalS
       Task.detached { [self] in

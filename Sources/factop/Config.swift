@@ -42,7 +42,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source",
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
-    "sites.NAME.pue", "powercap.sweep",
+    "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -46,6 +46,10 @@ struct Settings {
   let theme: String
   /// The demo price book, with the config's prices, tariff and PUEs taking precedence.
   let priceBook: PriceBook
+  /// The built-in demo fleet, the source while no other feed is configured.
+  let demoFleet: DemoFleet
+  /// The demo fleet's power budgets, with the config's taking precedence.
+  let powerBudgets: PowerBudgets
   /// The savings detectors' rules, with the power-cap curve of a configured sweep.
   let savingsRules: SavingsRules
   /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
@@ -92,10 +96,12 @@ struct Settings {
     }
     savingsRules = rules
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
-    if !DemoFleet.supports(gpus: simGPUs) {
-      throw ConfigError(
-        path: configPath, message: DemoFleetError.unsupportedSize(simGPUs).description)
+    do {
+      demoFleet = try DemoFleet(gpus: simGPUs, seed: simSeed)
+    } catch {
+      throw ConfigError(path: configPath, message: error.description)
     }
+    powerBudgets = demoFleet.powerBudgets.overridden(by: try config.powerBudgets(path: configPath))
     guard pollIntervalS >= 1, pollTimeoutS > 0 else {
       throw ConfigError(
         path: configPath, message: "poll.interval_s must be ≥ 1 and poll.timeout_s > 0")
@@ -103,7 +109,7 @@ struct Settings {
   }
 
   /// The feeds configured for this run: for now the demo fleet.
-  func feeds() throws -> [any Feed] {
-    [SimulatorFeed(fleet: try DemoFleet(gpus: simGPUs, seed: simSeed), intervalS: pollIntervalS)]
+  func feeds() -> [any Feed] {
+    [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)]
   }
 }

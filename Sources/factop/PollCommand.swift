@@ -41,7 +41,7 @@ struct PollCommand: AsyncParsableCommand {
       throw ExitStatus.usage
     }
     let poller = Poller(
-      cache: cache, feeds: try settings.feeds(), prices: settings.priceBook,
+      cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
       timeoutS: settings.pollTimeoutS,
       logger: logger)
     if once {

@@ -84,7 +84,16 @@ struct EnergySection: Decodable, Equatable {
 
 /// `[sites.NAME]`: what the model needs to know of a site.
 struct SiteSection: Decodable, Equatable {
-  var pue: TOMLNumber
+  var pue: TOMLNumber?
+  /// The IT power the site may draw, and each of its racks.
+  var powerBudgetKW: TOMLNumber?
+  var rackPowerBudgetKW: TOMLNumber?
+
+  enum CodingKeys: String, CodingKey {
+    case pue
+    case powerBudgetKW = "power_budget_kw"
+    case rackPowerBudgetKW = "rack_power_budget_kw"
+  }
 }
 
 extension ConfigFile {
@@ -156,11 +165,36 @@ extension ConfigFile {
 
     var pue: [String: Double] = [:]
     for (site, section) in sites ?? [:] {
-      guard section.pue.value >= 1, section.pue.value < 5 else {
+      guard let value = section.pue?.value else { continue }
+      guard value >= 1, value < 5 else {
         throw fail("sites.\(site).pue must be between 1 and 5 (facility power ÷ IT power)")
       }
-      pue[site] = section.pue.value
+      pue[site] = value
     }
     return PriceBook(prices: prices, energy: tariff, pueBySite: pue)
+  }
+}
+
+extension ConfigFile {
+  /// The power budgets the config sets, in watts; every error names the key at fault.
+  func powerBudgets(path: String) throws(ConfigError) -> PowerBudgets {
+    var budgets = PowerBudgets()
+    for (site, section) in sites ?? [:] {
+      for (key, value) in [
+        ("power_budget_kw", section.powerBudgetKW),
+        ("rack_power_budget_kw", section.rackPowerBudgetKW),
+      ] {
+        guard let kw = value?.value else { continue }
+        guard kw > 0, kw.isFinite else {
+          throw ConfigError(path: path, message: "sites.\(site).\(key) must be a positive number")
+        }
+        if key == "power_budget_kw" {
+          budgets.siteW[site] = kw * 1_000
+        } else {
+          budgets.rackW[site] = kw * 1_000
+        }
+      }
+    }
+    return budgets
   }
 }

@@ -24,7 +24,7 @@ import Testing
     #expect {
       try FilterQuery.parse(text, fields: fields)
     } throws: { error in
-      guard let error = error as? FilterError else { return false }
+      guard let error = error as? PromptError else { return false }
       return error.column == column && error.message.contains(message)
     }
   }
@@ -32,7 +32,7 @@ import Testing
 
 @Suite struct FilterViewTests {
   let theme = try! Theme.bundledDefault()
-  let model = try! demoModel(at: goldenInstant)
+  let model = goldenModel
 
   func screen(_ navigation: Navigation) -> Screen {
     Screen(model: model, theme: theme, actions: .cockpit, origin: "demo", navigation: navigation)
@@ -79,8 +79,8 @@ import Testing
       navigation.edit(.character(character), fields: fields(.jobs))
     }
     navigation.edit(.enter, fields: fields(.jobs))
-    #expect(navigation.prompt == "gpus>8 tema=vision")
-    #expect(navigation.promptError?.column == 7)
+    #expect(navigation.prompt?.text == "gpus>8 tema=vision")
+    #expect(navigation.prompt?.error?.column == 7)
     let lines = screen(navigation).render(width: 120, height: 30, now: goldenInstant).text()
       .split(separator: "\n", omittingEmptySubsequences: false)
     let caretLine = String(lines[28])

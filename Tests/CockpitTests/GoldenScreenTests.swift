@@ -5,12 +5,27 @@ import Foundation
 import TerminalKit
 import Testing
 
-/// The demo fleet at a fixed instant, with a day of 5-minute history, as the cockpit would load it.
-func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288) throws -> CockpitModel {
+/// The demo fleet at a fixed instant, with a day of 5-minute history (fleet and jobs) and the
+/// last `polls` polls of each GPU, as the cockpit would load it.
+func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: Int = 12) throws
+  -> CockpitModel
+{
   let fleet = try DemoFleet(gpus: gpus, seed: 1)
-  let history = (0..<historySteps).reversed().map { step in
-    FleetSummary(fleet.state(at: now.addingTimeInterval(-Double(step) * 300)), prices: .demo).fleet
-      .utilMeanPct
+  var utilHistory: [Double?] = []
+  var powerHistory: [Double?] = []
+  var jobHistory: [String: [Double?]] = [:]
+  for step in (0..<historySteps).reversed() {
+    let state = fleet.state(at: now.addingTimeInterval(-Double(step) * 300))
+    let totals = FleetSummary(state, prices: .demo).fleet
+    utilHistory.append(totals.utilMeanPct)
+    powerHistory.append(totals.powerW)
+    for row in JobActivity.means(state) {
+      jobHistory[row.job, default: []].append(row.pct)
+    }
+  }
+  var gpuHistory = GPUHistory()
+  for poll in (0..<polls).reversed() {
+    gpuHistory.append(fleet.state(at: now.addingTimeInterval(-2 - Double(poll) * 10)))
   }
   let polled = now.addingTimeInterval(-2)
   let state = fleet.state(at: polled)
@@ -22,11 +37,32 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288) throws 
       SourceHealth(
         name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled,
         pollDurationS: 0.012)
-    ], utilHistory: history, prices: .demo, savings: savings,
+    ], utilHistory: utilHistory, prices: .demo, savings: savings, budgets: fleet.powerBudgets,
+    powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory,
     origin: "demo fleet · 1,024 GPUs · seed 1")
 }
 
+/// Each job's mean GPU activity in one state, in GPU order.
+enum JobActivity {
+  static func means(_ state: FleetState) -> [(job: String, pct: Double)] {
+    var sums: [String: (total: Double, count: Int)] = [:]
+    var order: [String] = []
+    for gpu in state.gpus {
+      guard let job = state.allocations[gpu.uuid],
+        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      else { continue }
+      if sums[job] == nil { order.append(job) }
+      sums[job, default: (0, 0)].total += pct
+      sums[job, default: (0, 0)].count += 1
+    }
+    return order.map { ($0, sums[$0]!.total / Double(sums[$0]!.count)) }
+  }
+}
+
 let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
+
+/// The default demo model at `goldenInstant`, built once: most tests read the same one.
+let goldenModel = try! demoModel(at: goldenInstant)
 
 /// Compares a rendered screen with `Golden/NAME.txt`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
 func expectGolden(
@@ -48,32 +84,53 @@ func expectGolden(
 @Suite struct GoldenScreenTests {
   let theme = try! Theme.bundledDefault()
 
-  @Test(arguments: [(80, 24), (160, 50)])
-  func overview(width: Int, height: Int) throws {
-    let model = try demoModel(at: goldenInstant)
+  /// The default theme's goldens are named for the view; the others' carry the theme's name.
+  static func name(_ base: String, theme: String) -> String {
+    theme == "default" ? base : "\(theme)-\(base)"
+  }
+
+  @Test(arguments: [(80, 24), (160, 50)], ["default", "mono"])
+  func overview(size: (width: Int, height: Int), themeName: String) throws {
+    let model = goldenModel
+    let theme = try Theme.load(themeName, userDirectory: nil)
     let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
     try expectGolden(
-      screen.render(width: width, height: height, now: goldenInstant), "overview-\(width)x\(height)"
-    )
+      screen.render(width: size.width, height: size.height, now: goldenInstant),
+      Self.name("overview-\(size.width)x\(size.height)", theme: themeName))
   }
 
   @Test(
-    arguments: [CockpitView.nodes, .jobs, .savings, .cost, .sources, .help], [(80, 24), (200, 60)])
-  func everyView(view: CockpitView, size: (width: Int, height: Int)) throws {
-    let model = try demoModel(at: goldenInstant)
+    arguments: CockpitView.allCases.filter { $0 != .overview },
+    [(80, 24, "default"), (200, 60, "default"), (80, 24, "mono"), (200, 60, "mono")])
+  func everyView(view: CockpitView, setting: (width: Int, height: Int, theme: String)) throws {
+    let model = goldenModel
     var navigation = Navigation()
     navigation.apply(.show(view), rowCount: 0, pageSize: 1)
     // A selection below the first page shows that the table scrolls to keep it in view.
     navigation.apply(.move(30), rowCount: 100, pageSize: 10)
     let screen = Screen(
+      model: model, theme: try Theme.load(setting.theme, userDirectory: nil), actions: .cockpit,
+      origin: model.origin, navigation: navigation)
+    try expectGolden(
+      screen.render(width: setting.width, height: setting.height, now: goldenInstant),
+      Self.name("\(view.rawValue)-\(setting.width)x\(setting.height)", theme: setting.theme))
+  }
+
+  @Test(arguments: [CockpitView.nodes, .gpus, .jobs, .power])
+  func enterShowsTheSelectedRowsDetails(view: CockpitView) throws {
+    let model = goldenModel
+    var navigation = Navigation()
+    navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+    navigation.apply(.move(2), rowCount: 100, pageSize: 10)
+    navigation.apply(.drill, rowCount: 100, pageSize: 10)
+    let screen = Screen(
       model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
     try expectGolden(
-      screen.render(width: size.width, height: size.height, now: goldenInstant),
-      "\(view.rawValue)-\(size.width)x\(size.height)")
+      screen.render(width: 140, height: 30, now: goldenInstant), "\(view.rawValue)-details-140x30")
   }
 
   @Test func enterShowsAnOpportunitysEvidenceAndEscGoesBack() throws {
-    let model = try demoModel(at: goldenInstant)
+    let model = goldenModel
     var navigation = Navigation()
     navigation.apply(.show(.savings), rowCount: 0, pageSize: 1)
     navigation.apply(.drill, rowCount: model.savings?.opportunities.count ?? 0, pageSize: 10)
@@ -94,7 +151,7 @@ func expectGolden(
   }
 
   @Test func aFailingSourceShowsInTheStatusBarAndMarksPanelsStale() throws {
-    var model = try demoModel(at: goldenInstant)
+    var model = goldenModel
     model.sources[0].lastAttempt = goldenInstant
     model.sources[0].lastSuccess = goldenInstant.addingTimeInterval(-95)
     model.sources[0].lastError = "connection refused"
@@ -106,7 +163,7 @@ func expectGolden(
   }
 
   @Test func aTinyWindowDoesNotCrash() throws {
-    let model = try demoModel(at: goldenInstant)
+    let model = goldenModel
     let screen = Screen(model: model, theme: theme, actions: .cockpit, origin: model.origin)
     for (w, h) in [(10, 5), (1, 1), (0, 0), (20, 3)] {
       _ = screen.render(width: w, height: h, now: goldenInstant)
@@ -114,7 +171,7 @@ func expectGolden(
   }
 
   @Test func hostileNamesRenderAsInertText() throws {
-    var model = try demoModel(at: goldenInstant)
+    var model = goldenModel
     let evil = "evil\u{1B}[2J\u{1B}]52;c;cm0gLXJmIC8=\u{07}\u{202E}node"
     model.state.nodes[0] = Node(
       name: evil, cluster: "train-a", rack: "a-r001", state: .down,
@@ -137,7 +194,7 @@ func expectGolden(
 
 @Suite struct CockpitAppTests {
   let theme = try! Theme.bundledDefault()
-  let model = try! demoModel(at: goldenInstant)
+  let model = goldenModel
 
   func app(_ backend: TextBackend, model: CockpitModel?, shouldStop: @escaping () -> Bool)
     -> CockpitApp
@@ -192,9 +249,9 @@ func expectGolden(
         rowCount: screen.rowCount(at: goldenInstant),
         pageSize: Screen.pageSize(height: 40))
     }
-    #expect(navigation.view == .jobs)  // ? opened help, Esc went back to jobs
+    #expect(navigation.view == .gpus)  // ? opened help, Esc went back to the GPUs
     #expect(navigation.selected(in: .nodes) == model.nodeRows.count - 3)  // G, then k k
-    #expect(navigation.selected(in: .jobs) == 0)  // g on jobs
+    #expect(navigation.selected(in: .gpus) == 0)  // g on the GPUs
     let expected = Screen(
       model: model, theme: theme, actions: .cockpit, origin: "demo fleet", navigation: navigation
     ).render(width: 120, height: 40, now: goldenInstant)

@@ -20,7 +20,7 @@ import Testing
   }
 
   @Test func monoUsesOnlyTheTerminalsOwnColours() throws {
-    let model = try demoModel(at: goldenInstant)
+    let model = goldenModel
     let mono = try Theme.load("mono", userDirectory: nil)
     for view in CockpitView.allCases {
       var navigation = Navigation()

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct SortTests {
   let theme = try! Theme.bundledDefault()
-  let model = try! demoModel(at: goldenInstant)
+  let model = goldenModel
 
   func render(_ keys: [Action.Command], view: CockpitView) -> String {
     var navigation = Navigation()

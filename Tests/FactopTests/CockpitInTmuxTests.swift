@@ -92,19 +92,28 @@ struct TmuxSession {
 
     switch ending {
     case .q:
-      // Visit every view by its key, as a person would, then quit.
+      // Visit every view by its key, as a person would: sort, filter, drill down and back,
+      // cycle the heatmap, run a command, resize the window, then quit.
       let visits = [
         ("2", "╭ Nodes (32)"), ("s", "CLUSTER▲"), ("S", "CLUSTER▼"), ("/", "Enter apply"),
         ("state=drained", "/ state=drained█"), ("Enter", "(1 of 32 · /state=drained)"),
-        ("Escape", "╭ Nodes (32)"), ("3", "╭ Jobs"),
-        ("4", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"), ("5", "╭ Spend"),
-        ("6", "╭ Sources"),
-        ("?", "╭ Keys"), ("1", "╭ Fleet"),
+        ("Enter", "State  drained (XID 79"), ("Escape", "(1 of 32 · /state=drained)"),
+        ("Escape", "╭ Nodes (32)"), ("3", "╭ GPUs (256) · utilization · one cell per GPU"),
+        ("t", "╭ GPUs (256) · SM activity"), ("Enter", "ACTIVITY, LAST 60 POLLS"),
+        ("Escape", "╭ GPUs (256)"), ("4", "╭ Jobs"), ("Enter", "Util 24h"), ("Escape", "╭ Jobs"),
+        ("5", "╭ Power chain"), ("Enter", "Esc: back"), ("Escape", "╭ Power chain"),
+        ("6", "╭ Spend"), ("7", "╭ Savings"), ("Enter", "Evidence"), ("Escape", "╭ Savings"),
+        ("8", "╭ Sources"), ("?", "╭ Keys"), (":", "Enter run"),
+        ("view overview", ": view overview█"), ("Enter", "╭ Fleet"),
       ]
       for (key, title) in visits {
         _ = try session.tmux(["send-keys", "-t", session.name, key])
         _ = try session.waitFor(title, timeoutS: 10)
       }
+      _ = try session.tmux(["resize-window", "-t", session.name, "-x", "80", "-y", "24"])
+      let small = try session.waitFor("1 Overview  2  3  4  5  6  7  8  ?", timeoutS: 10)
+      #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
+      #expect(small.contains("╭ Fleet"))
       _ = try session.tmux(["send-keys", "-t", session.name, "q"])
     default:
       let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
@@ -117,5 +126,52 @@ struct TmuxSession {
     #expect(!after.contains("╭ Fleet"), "the cockpit's screen was left behind")
     // Canonical mode and echo are back: a shell prompt would work again.
     #expect(after.contains(" icanon ") && after.contains(" echo "), "terminal modes: \(after)")
+  }
+}
+
+@Suite(.serialized) struct WallboardInTmuxTests {
+  /// A wallboard beside a poller: keys that would open a prompt, a filter, a command line or a
+  /// shell change nothing, the views keep rotating, and SIGTERM ends it cleanly.
+  @Test func ignoresEveryKeyKeepsRotatingAndEndsOnSIGTERM() throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent("cache.sqlite").path
+    let poller = Process()
+    poller.executableURL = try factopBinary()
+    poller.arguments = ["poll", "--db", db, "--sim-gpus", "256"]
+    poller.standardOutput = FileHandle.nullDevice
+    poller.standardError = FileHandle.nullDevice
+    try poller.run()
+    defer {
+      poller.terminate()
+      poller.waitUntilExit()
+    }
+    let deadline = Date().addingTimeInterval(30)
+    while !FileManager.default.fileExists(atPath: db), Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    let pidFile = folder.appendingPathComponent("pid").path
+    let session = TmuxSession()
+    defer { session.stop() }
+    let command =
+      "sh -c 'echo $$ > \(pidFile); exec \(try factopBinary().path) wallboard --db \(db) "
+      + "--rotate 2 --views overview,power'; echo FACTOP-EXIT:$?; stty -a | tr '\\n' ' '; "
+      + "echo; sleep 60"
+    #expect(try session.start(width: 100, height: 30, command: command) == 0)
+    _ = try session.waitFor("factop wallboard │ Overview")
+    for key in [":", "/", "!sh", "Enter", "Escape", "q", "x", "?", "2", "Tab", "C-z"] {
+      _ = try session.tmux(["send-keys", "-t", session.name, key])
+    }
+    _ = try session.waitFor("factop wallboard │ Power", timeoutS: 10)
+    let after = try session.waitFor("factop wallboard │ Overview", timeoutS: 10)
+    let lines = after.split(separator: "\n", omittingEmptySubsequences: false)
+    // A prompt, filter or command line would have replaced the status line.
+    #expect(lines.contains { $0.hasPrefix(" read-only wallboard · keys are ignored") })
+    #expect(!after.contains("Enter run") && !after.contains("Enter apply"))
+    let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-TERM", pid])
+    let ended = try session.waitFor("icanon", timeoutS: 10)
+    #expect(ended.contains("FACTOP-EXIT:0"), "the screen after the wallboard ended:\n\(ended)")
+    #expect(ended.contains(" icanon ") && ended.contains(" echo "))
   }
 }

@@ -1,8 +1,10 @@
 /// The cockpit's views, in the order number keys and Tab visit them.
 public enum CockpitView: String, CaseIterable, Sendable, Hashable {
-  case overview, nodes, jobs, savings, cost, sources, help
+  case overview, nodes, gpus, jobs, power, cost, savings, sources, help
 
-  public var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+  public var title: String {
+    self == .gpus ? "GPUs" : rawValue.prefix(1).uppercased() + rawValue.dropFirst()
+  }
 }
 
 /// Something a key does. Every binding lives in one registry: help and key hints are generated
@@ -21,8 +23,10 @@ public struct Action: Sendable, Hashable {
     case drill
     /// Sort by the next column; reverse the sort.
     case sortNext, sortReverse
-    /// Open the filter prompt.
-    case filter
+    /// Open the filter prompt; open the command line.
+    case filter, command
+    /// Colour the GPUs heatmap by its next metric.
+    case cycleMetric
   }
 
   public let keys: [String]
@@ -78,6 +82,13 @@ public struct ActionRegistry: Sendable {
         keys: ["/"], title: "filter",
         description: "Filter the list: util<5 team=vision state=running node~gpu-1 (Esc clears)",
         command: .filter, hinted: true),
+      Action(
+        keys: [":"], title: "command", description: "Run a command: \(PromptCommand.summary)",
+        command: .command),
+      Action(
+        keys: ["t"], title: "metric",
+        description: "Colour the GPUs heatmap by the next metric (\(HeatmapMetric.names))",
+        command: .cycleMetric),
       Action(
         keys: ["s"], title: "sort", description: "Sort by the next column", command: .sortNext),
       Action(

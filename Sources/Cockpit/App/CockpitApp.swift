@@ -1,25 +1,29 @@
 import Foundation
 import TerminalKit
 
-/// The cockpit's loop: draw when the model or the clock's second changed, send only the changed
-/// cells, handle one key, repeat. It never waits on anything but the keyboard, and at most
-/// 100 ms at a time, so a signal or a new model shows at once.
+/// The cockpit's loop: draw when the model, the clock's second or the navigation changed, send
+/// only the changed cells, handle one key, repeat. It never waits on anything but the keyboard,
+/// and at most 100 ms at a time, so a signal or a new model shows at once.
 public final class CockpitApp {
   private let backend: any TerminalBackend
-  private let theme: Theme
+  private var theme: Theme
+  private let loadTheme: (String) throws -> Theme
   private let actions: ActionRegistry
   private let origin: String
   private let latest: () -> LoadedModel?
   private let shouldStop: () -> Bool
   private let clock: () -> Date
 
+  /// `loadTheme` finds a theme by name for `:theme NAME`.
   public init(
-    backend: any TerminalBackend, theme: Theme, actions: ActionRegistry, origin: String,
-    latest: @escaping () -> LoadedModel?, shouldStop: @escaping () -> Bool,
-    clock: @escaping () -> Date = Date.init
+    backend: any TerminalBackend, theme: Theme,
+    loadTheme: @escaping (String) throws -> Theme = { try Theme.load($0, userDirectory: nil) },
+    actions: ActionRegistry, origin: String, latest: @escaping () -> LoadedModel?,
+    shouldStop: @escaping () -> Bool, clock: @escaping () -> Date = Date.init
   ) {
     self.backend = backend
     self.theme = theme
+    self.loadTheme = loadTheme
     self.actions = actions
     self.origin = origin
     self.latest = latest
@@ -29,36 +33,32 @@ public final class CockpitApp {
 
   /// Runs until the user quits or `shouldStop` says so.
   public func run() {
-    var previous: Buffer?
-    var shownVersion = -1
-    var shownSecond = -1
+    var sender = FrameSender(backend: backend)
+    var shown: (version: Int, second: Int, navigation: Navigation, theme: String)?
     var navigation = Navigation()
-    var shownNavigation = navigation
     while !shouldStop() {
       let now = clock()
       let loaded = latest()
-      let second = Int(now.timeIntervalSince1970)
       let screen = Screen(
         model: loaded?.model, theme: theme, actions: actions, origin: origin,
         navigation: navigation)
-      if previous == nil || (loaded?.version ?? 0) != shownVersion || second != shownSecond
-        || navigation != shownNavigation
-      {
-        shownVersion = loaded?.version ?? 0
-        shownSecond = second
-        shownNavigation = navigation
+      let current = (loaded?.version ?? 0, Int(now.timeIntervalSince1970), navigation, theme.name)
+      if sender.needsFrame || shown.map({ $0 != current }) ?? true {
+        shown = current
         let size = backend.size
-        let frame = screen.render(width: size.width, height: size.height, now: now)
-        backend.draw(frame.changes(since: previous))
-        previous = frame
+        sender.send(screen.render(width: size.width, height: size.height, now: now))
       }
       guard let event = backend.readEvent(timeoutMs: 100) else { continue }
       if event == .resize {
-        previous = nil
+        sender.invalidate()
         continue
       }
       if navigation.prompt != nil {
-        navigation.edit(event, fields: screen.filterFields)
+        switch navigation.edit(event, fields: screen.filterFields) {
+        case .quit: return
+        case .theme(let name): switchTheme(to: name, &navigation)
+        case .show, nil: break
+        }
         continue
       }
       guard let key = Navigation.key(for: event), let action = actions.action(forKey: key) else {
@@ -68,6 +68,18 @@ public final class CockpitApp {
       navigation.apply(
         action.command, rowCount: screen.rowCount(at: now),
         pageSize: Screen.pageSize(height: backend.size.height))
+    }
+  }
+
+  /// Loads and shows a theme; when it cannot be loaded, the command line opens again with the
+  /// reason under the name.
+  private func switchTheme(to name: String, _ navigation: inout Navigation) {
+    do {
+      theme = try loadTheme(name)
+    } catch {
+      var prompt = Prompt(.command, text: "theme \(name)")
+      prompt.error = PromptError(column: 6, message: "\(error)")
+      navigation.prompt = prompt
     }
   }
 }

@@ -21,7 +21,7 @@ public struct FilterQuery: Sendable, Equatable {
 
   /// Parses `text` against the fields a view offers; the error says at which column (0-based)
   /// the query went wrong.
-  public static func parse(_ text: String, fields: [String]) throws(FilterError) -> FilterQuery {
+  public static func parse(_ text: String, fields: [String]) throws(PromptError) -> FilterQuery {
     var terms: [Term] = []
     var offset = 0
     for word in text.split(separator: " ", omittingEmptySubsequences: false) {
@@ -36,18 +36,18 @@ public struct FilterQuery: Sendable, Equatable {
             ? a.1.lowerBound < b.1.lowerBound : a.0.rawValue.count > b.0.rawValue.count
         })
       else {
-        throw FilterError(
+        throw PromptError(
           column: offset, message: "\"\(word)\" needs an operator: = != < <= > >= ~")
       }
       let field = String(word[..<range.lowerBound]).lowercased()
       let value = String(word[range.upperBound...])
       guard fields.contains(field) else {
-        throw FilterError(
+        throw PromptError(
           column: offset,
           message: "unknown field \"\(field)\" (fields: \(fields.joined(separator: " ")))")
       }
       guard !value.isEmpty else {
-        throw FilterError(
+        throw PromptError(
           column: offset + word.count, message: "\(field)\(op.rawValue) needs a value")
       }
       terms.append(Term(field: field, op: op, value: value))
@@ -91,10 +91,4 @@ public struct FilterQuery: Sendable, Equatable {
     case .contains: false
     }
   }
-}
-
-/// What is wrong with a filter, and where.
-public struct FilterError: Error, Sendable, Equatable {
-  public let column: Int
-  public let message: String
 }

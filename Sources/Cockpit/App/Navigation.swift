@@ -13,37 +13,50 @@ public struct Navigation: Sendable, Equatable {
 
   public func sortOrder(of view: CockpitView) -> SortOrder? { sort[view] }
 
-  /// Each list's filter; the filter being typed, and what is wrong with it.
+  /// Each list's filter.
   public var filter: [CockpitView: FilterQuery] = [:]
-  public var prompt: String?
-  public var promptError: FilterError?
+  /// The filter or command being typed, if any.
+  public var prompt: Prompt?
+  /// What the GPUs heatmap colours by.
+  public var heatmapMetric: HeatmapMetric = .activity
 
-  /// Feeds a key to the open filter prompt: typing edits it, Enter applies it (or shows where it
-  /// is wrong), Esc closes it.
-  public mutating func edit(_ event: InputEvent, fields: [String]) {
-    guard var text = prompt else { return }
+  /// Feeds a key to the open prompt: typing edits it, Enter applies it (or shows where it is
+  /// wrong), Esc closes it. Returns a command only the app can carry out (a theme, quitting).
+  @discardableResult
+  public mutating func edit(_ event: InputEvent, fields: [String]) -> PromptCommand? {
+    guard var prompt else { return nil }
     switch event {
-    case .character(let character): text.append(character)
-    case .backspace: if !text.isEmpty { text.removeLast() }
+    case .character(let character): prompt.text.append(character)
+    case .backspace: if !prompt.text.isEmpty { prompt.text.removeLast() }
     case .escape:
-      prompt = nil
-      promptError = nil
-      return
+      self.prompt = nil
+      return nil
     case .enter:
       do {
-        let query = try FilterQuery.parse(text, fields: fields)
-        filter[view] = query.terms.isEmpty ? nil : query
-        selection[view] = 0
-        prompt = nil
-        promptError = nil
+        switch prompt.kind {
+        case .filter:
+          let query = try FilterQuery.parse(prompt.text, fields: fields)
+          filter[view] = query.terms.isEmpty ? nil : query
+          selection[view] = 0
+        case .command:
+          let command = try PromptCommand.parse(prompt.text)
+          self.prompt = nil
+          if case .show(let target) = command {
+            go(to: target)
+            return nil
+          }
+          return command
+        }
+        self.prompt = nil
       } catch {
-        promptError = error
+        self.prompt?.error = error
       }
-      return
-    default: return
+      return nil
+    default: return nil
     }
-    prompt = text
-    promptError = nil
+    prompt.error = nil
+    self.prompt = prompt
+    return nil
   }
 
   public init() {}
@@ -67,7 +80,9 @@ public struct Navigation: Sendable, Equatable {
       } else {
         go(to: previous)
       }
-    case .filter: prompt = filter[view]?.text ?? ""
+    case .filter: prompt = Prompt(.filter, text: filter[view]?.text ?? "")
+    case .command: prompt = Prompt(.command)
+    case .cycleMetric: heatmapMetric = heatmapMetric.next
     case .drill: if rowCount > 0 { drilled = view }
     case .sortNext:
       if sort[view] == nil { sort[view] = SortOrder() } else { sort[view]!.column += 1 }

@@ -22,6 +22,14 @@ public struct CockpitModel: Sendable, Equatable {
   /// The GPU models of each cluster, so the Cost view can name their prices without walking
   /// every GPU on the UI thread.
   public var gpuModelsByCluster: [String: [String]]
+  /// The power chain from node to site, with budgets and PUE.
+  public var power: PowerRollup
+  /// Fleet IT power (W), one slot per `historyStepS` like `utilHistory`.
+  public var powerHistory: [Double?]
+  /// Each job's mean activity (%), one slot per `historyStepS`, by job id.
+  public var jobHistory: [String: [Double?]]
+  /// Each GPU's recent readings, for the sparklines of a node's or a job's GPUs.
+  public var gpuHistory: GPUHistory
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
   /// The last error reading the cache itself, if the latest read failed.
@@ -35,7 +43,9 @@ public struct CockpitModel: Sendable, Equatable {
     savings: SavingsReport? = nil, nodeRows: [NodeRow] = [], jobRows: [JobRow] = [],
     teams: [SpendBreakdown.Line] = [], monthToDate: MonthToDateSpend = MonthToDateSpend(),
     projection: Projection? = nil, prices: PriceBook = PriceBook(prices: [:]),
-    gpuModelsByCluster: [String: [String]] = [:], origin: String, cacheError: String? = nil
+    gpuModelsByCluster: [String: [String]] = [:], power: PowerRollup? = nil,
+    powerHistory: [Double?] = [], jobHistory: [String: [Double?]] = [:],
+    gpuHistory: GPUHistory = GPUHistory(), origin: String, cacheError: String? = nil
   ) {
     self.state = state
     self.summary = summary
@@ -49,6 +59,10 @@ public struct CockpitModel: Sendable, Equatable {
     self.projection = projection
     self.prices = prices
     self.gpuModelsByCluster = gpuModelsByCluster
+    self.power = power ?? PowerRollup(state, pueBySite: prices.pueBySite, budgets: PowerBudgets())
+    self.powerHistory = powerHistory
+    self.jobHistory = jobHistory
+    self.gpuHistory = gpuHistory
     self.origin = origin
     self.cacheError = cacheError
   }
@@ -57,7 +71,9 @@ public struct CockpitModel: Sendable, Equatable {
   public init(
     state: FleetState, sources: [SourceHealth], utilHistory: [Double?], prices: PriceBook,
     savings: SavingsReport? = nil, monthToDate: MonthToDateSpend = MonthToDateSpend(),
-    projection: Projection? = nil, origin: String
+    projection: Projection? = nil, budgets: PowerBudgets = PowerBudgets(),
+    powerHistory: [Double?] = [], jobHistory: [String: [Double?]] = [:],
+    gpuHistory: GPUHistory = GPUHistory(), origin: String
   ) {
     let spend = SpendBreakdown(state, prices: prices)
     self.init(
@@ -65,7 +81,9 @@ public struct CockpitModel: Sendable, Equatable {
       utilHistory: utilHistory, savings: savings, nodeRows: NodeRow.rows(state),
       jobRows: JobRow.rows(state, spend: spend), teams: spend.teams, monthToDate: monthToDate,
       projection: projection, prices: prices,
-      gpuModelsByCluster: Self.gpuModelsByCluster(state), origin: origin)
+      gpuModelsByCluster: Self.gpuModelsByCluster(state),
+      power: PowerRollup(state, pueBySite: prices.pueBySite, budgets: budgets),
+      powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory, origin: origin)
   }
 
   private static func gpuModelsByCluster(_ state: FleetState) -> [String: [String]] {

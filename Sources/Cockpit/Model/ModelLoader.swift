@@ -10,6 +10,9 @@ public final class ModelLoader: Sendable {
   private let cache: StateCache
   private let prices: PriceBook
   private let rules: SavingsRules
+  private let budgets: PowerBudgets
+  /// GPU readings of the polls loaded so far, and the last poll appended.
+  private let gpuHistory = Mutex<(history: GPUHistory, polled: Date?)>((GPUHistory(), nil))
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
@@ -18,11 +21,13 @@ public final class ModelLoader: Sendable {
   static let historyWindowS: Double = 24 * 3_600
 
   public init(
-    cache: StateCache, prices: PriceBook, rules: SavingsRules = SavingsRules(), origin: String
+    cache: StateCache, prices: PriceBook, rules: SavingsRules = SavingsRules(),
+    budgets: PowerBudgets = PowerBudgets(), origin: String
   ) {
     self.cache = cache
     self.prices = prices
     self.rules = rules
+    self.budgets = budgets
     self.origin = origin
   }
 
@@ -57,7 +62,7 @@ public final class ModelLoader: Sendable {
 
   /// Minute points as one slot per history step, ending at `now`; empty slots stay nil so a
   /// gap in polling shows as a gap, not as a flat line.
-  static func slots(_ points: [SeriesPoint], until now: Date) -> [Double?] {
+  static func slots(_ points: [(time: Date, value: Double)], until now: Date) -> [Double?] {
     let step = CockpitModel.historyStepS
     let count = Int(historyWindowS / step)
     let end = (now.timeIntervalSince1970 / step).rounded(.down)
@@ -65,7 +70,7 @@ public final class ModelLoader: Sendable {
     for point in points {
       let slot = count - 1 - Int(end - (point.time.timeIntervalSince1970 / step).rounded(.down))
       guard sums.indices.contains(slot) else { continue }
-      sums[slot].total += point.mean
+      sums[slot].total += point.value
       sums[slot].n += 1
     }
     let slots = sums.map { $0.n > 0 ? $0.total / Double($0.n) : nil }
@@ -78,17 +83,30 @@ public final class ModelLoader: Sendable {
     do {
       let state = try cache.fleetState()
       let sources = try cache.sourceHealth()
-      let history = try cache.series(
-        entity: "fleet", metric: "util_mean_pct", resolution: .minute,
-        since: now.addingTimeInterval(-Self.historyWindowS))
-      let savings = SavingsFinder.find(
-        try KPISeries.savingsContext(cache: cache, state: state, prices: prices, now: now),
-        rules: rules)
+      func fleetHistory(_ metric: String) throws -> [Double?] {
+        let points = try cache.series(
+          entity: "fleet", metric: metric, resolution: .minute,
+          since: now.addingTimeInterval(-Self.historyWindowS))
+        return Self.slots(points.map { ($0.time, $0.mean) }, until: now)
+      }
+      let context = try KPISeries.savingsContext(
+        cache: cache, state: state, prices: prices, now: now)
+      let polled = sources.compactMap(\.lastSuccess).max()
+      let gpus = gpuHistory.withLock { kept in
+        if let polled, polled != kept.polled {
+          kept.history.append(state)
+          kept.polled = polled
+        }
+        return kept.history
+      }
       let model = CockpitModel(
-        state: state, sources: sources, utilHistory: Self.slots(history, until: now),
-        prices: prices, savings: savings,
+        state: state, sources: sources, utilHistory: try fleetHistory(KPISeries.utilMeanPct),
+        prices: prices, savings: SavingsFinder.find(context, rules: rules),
         monthToDate: try KPISeries.monthToDate(cache: cache, now: now),
-        projection: try KPISeries.projection(cache: cache, days: 7, now: now), origin: origin)
+        projection: try KPISeries.projection(cache: cache, days: 7, now: now), budgets: budgets,
+        powerHistory: try fleetHistory(KPISeries.powerW),
+        jobHistory: context.jobActivity.mapValues { Self.slots($0, until: now) },
+        gpuHistory: gpus, origin: origin)
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {
       latest.withLock { loaded in

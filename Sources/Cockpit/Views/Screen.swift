@@ -26,7 +26,9 @@ public struct Screen {
     switch navigation.view {
     case .overview: 0
     case .nodes: model.map { nodesView($0, selected: 0, note: "").rows.count } ?? 0
+    case .gpus: model?.nodeRows.count ?? 0
     case .jobs: model.map { jobsView($0, selected: 0, note: "", now: now).rows.count } ?? 0
+    case .power: model.map { PowerView.rows($0.power).count } ?? 0
     case .savings: model?.savings?.opportunities.count ?? 0
     case .cost: 0
     case .sources: model?.sources.count ?? 0
@@ -67,6 +69,13 @@ public struct Screen {
     let (titleRow, rest) = buffer.area.splitTop(1)
     let (body, statusRow) = rest.splitBottom(1)
     renderTitle(in: titleRow, now: now, into: &buffer)
+    renderBody(in: body, now: now, into: &buffer)
+    renderStatus(in: statusRow, now: now, into: &buffer)
+    return buffer
+  }
+
+  /// The current view, in `body`: the whole screen but its title and status bars.
+  func renderBody(in body: Rect, now: Date, into buffer: inout Buffer) {
     // A list can shrink under its selection (jobs end): never select past its end.
     let selected = min(navigation.selected(in: navigation.view), max(0, rowCount(at: now) - 1))
     if navigation.view == .help {
@@ -77,9 +86,36 @@ public struct Screen {
       case .overview:
         OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
       case .nodes:
-        nodesView(model, selected: selected, note: note).render(in: body, into: &buffer)
+        let view = nodesView(model, selected: selected, note: note)
+        if navigation.drilled == .nodes, view.rows.indices.contains(selected) {
+          NodeDetailView(model: model, theme: theme, row: view.rows[selected], now: now)
+            .render(in: body, into: &buffer)
+        } else {
+          view.render(in: body, into: &buffer)
+        }
+      case .gpus:
+        if navigation.drilled == .gpus, model.nodeRows.indices.contains(selected) {
+          NodeDetailView(model: model, theme: theme, row: model.nodeRows[selected], now: now)
+            .render(in: body, into: &buffer)
+        } else {
+          GPUsView(
+            model: model, theme: theme, metric: navigation.heatmapMetric, selected: selected,
+            note: note
+          ).render(in: body, into: &buffer)
+        }
       case .jobs:
-        jobsView(model, selected: selected, note: note, now: now).render(in: body, into: &buffer)
+        let view = jobsView(model, selected: selected, note: note, now: now)
+        if navigation.drilled == .jobs, view.rows.indices.contains(selected) {
+          JobDetailView(model: model, theme: theme, row: view.rows[selected], now: now)
+            .render(in: body, into: &buffer)
+        } else {
+          view.render(in: body, into: &buffer)
+        }
+      case .power:
+        PowerView(
+          model: model, theme: theme, selected: selected, drilled: navigation.drilled == .power,
+          note: note
+        ).render(in: body, into: &buffer)
       case .savings:
         SavingsView(
           model: model, theme: theme, selected: selected,
@@ -94,39 +130,49 @@ public struct Screen {
     } else {
       let message = "Waiting for the first poll of \(origin)…"
       buffer.put(
-        message, x: max(0, (width - TerminalText.width(message)) / 2), y: body.y + body.height / 2,
-        style: theme.dim)
+        message, x: body.x + max(0, (body.width - TerminalText.width(message)) / 2),
+        y: body.y + body.height / 2, style: theme.dim)
     }
-    renderStatus(in: statusRow, now: now, into: &buffer)
-    return buffer
   }
 
-  /// The filter being typed, and, on the row above, a caret under the column that is wrong.
-  private func renderPrompt(_ prompt: String, in row: Rect, into buffer: inout Buffer) {
-    let lead = " / "
-    Line([Span(lead, theme.bar.bold), Span(prompt, theme.bar), Span("█", theme.bar)])
+  /// The filter or command being typed, and, on the row above, a caret under the column that
+  /// is wrong.
+  private func renderPrompt(_ prompt: Prompt, in row: Rect, into buffer: inout Buffer) {
+    let lead = " \(prompt.kind.rawValue) "
+    let text = prompt.text
+    Line([Span(lead, theme.bar.bold), Span(text, theme.bar), Span("█", theme.bar)])
       .render(in: row, into: &buffer)
     let hint =
-      navigation.promptError == nil
-      ? "  Enter apply · Esc cancel · fields: \(filterFields.joined(separator: " "))" : ""
-    buffer.put(hint, x: row.x + lead.count + prompt.count + 1, y: row.y, style: theme.bar)
-    guard let error = navigation.promptError, row.y > 0 else { return }
+      switch prompt.kind {
+      case .filter: "  Enter apply · Esc cancel · fields: \(filterFields.joined(separator: " "))"
+      case .command: "  Enter run · Esc cancel · \(PromptCommand.summary)"
+      }
+    if prompt.error == nil {
+      buffer.put(hint, x: row.x + lead.count + text.count + 1, y: row.y, style: theme.bar)
+    }
+    guard let error = prompt.error, row.y > 0 else { return }
     let above = Rect(x: row.x, y: row.y - 1, width: row.width, height: 1)
     buffer.fill(above, style: theme.text)
-    let caret = row.x + lead.count + min(error.column, prompt.count)
+    let caret = row.x + lead.count + min(error.column, text.count)
     buffer.put("↑ " + error.message, x: caret, y: above.y, style: theme.style(.crit).bold)
   }
 
   private func renderTitle(in row: Rect, now: Date, into buffer: inout Buffer) {
     buffer.fill(row, style: theme.bar)
     // The view tabs come from the registry, so they name the keys that really switch views.
-    var tabs = [Span(" factop ", theme.bar.bold), Span("│", theme.bar)]
-    for action in actions.actions {
-      guard case .show(let view) = action.command else { continue }
-      let label = " \(action.keys[0]) \(view.title) "
-      tabs.append(Span(label, view == navigation.view ? theme.bar.bold.reversed : theme.bar))
+    // Where every title does not fit, only the current view's is spelled out.
+    func tabs(titled: Bool) -> Line {
+      var spans = [Span(" factop ", theme.bar.bold), Span("│", theme.bar)]
+      for action in actions.actions {
+        guard case .show(let view) = action.command else { continue }
+        let current = view == navigation.view
+        let label = titled || current ? " \(action.keys[0]) \(view.title) " : " \(action.keys[0]) "
+        spans.append(Span(label, current ? theme.bar.bold.reversed : theme.bar))
+      }
+      return Line(spans)
     }
-    let tabsLine = Line(tabs)
+    let full = tabs(titled: true)
+    let tabsLine = full.width <= row.width ? full : tabs(titled: false)
     tabsLine.render(in: row, into: &buffer)
     let right = "\(origin) · \(Format.utc(now)) "
     let width = TerminalText.width(right)

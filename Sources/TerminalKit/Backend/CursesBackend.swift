@@ -20,7 +20,12 @@ public final class CursesBackend: TerminalBackend {
   public init(ascii: Bool = false) throws {
     setlocale(LC_ALL, "")
     isASCII = ascii || String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
-    guard let screen = factop_newterm(), let window = factop_stdscr() else {
+    let environment = ProcessInfo.processInfo.environment
+    // COLORTERM is how terminals say they take 24-bit colour; curses sends it only through a
+    // direct-colour terminfo entry, so open the terminal as that entry where one is installed.
+    let direct = ColorDepth.directColorEntries(environment: environment)
+      .first { factop_has_terminfo($0) != 0 }
+    guard let screen = factop_newterm(direct), let window = factop_stdscr() else {
       throw TerminalError.noTerminal
     }
     set_term(screen)
@@ -34,10 +39,7 @@ public final class CursesBackend: TerminalBackend {
     if has_colors() {
       start_color()
       use_default_colors()
-      // Truecolor only where terminfo says the terminal takes direct colours (COLORS ≥ 2^24,
-      // e.g. TERM=xterm-direct); COLORTERM alone cannot make curses send them.
-      colorDepth = ColorDepth.detect(
-        colors: Int(factop_colors()), environment: ProcessInfo.processInfo.environment)
+      colorDepth = ColorDepth.detect(colors: Int(factop_colors()), environment: environment)
     } else {
       colorDepth = .monochrome
     }

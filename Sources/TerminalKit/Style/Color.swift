@@ -95,6 +95,19 @@ public enum ColorDepth: String, Sendable, Hashable, CaseIterable {
     return ColorDepth(colors: colors)
   }
 
+  /// The terminfo entries to try for a terminal whose `COLORTERM` says it takes
+  /// 24-bit colour while its `TERM` entry offers fewer colours: `xterm-256color` → `xterm-direct`.
+  /// Empty when there is nothing to gain (no COLORTERM promise, or TERM is direct already).
+  public static func directColorEntries(environment: [String: String]) -> [String] {
+    guard let colorTerm = environment["COLORTERM"]?.lowercased(),
+      ["truecolor", "24bit"].contains(colorTerm),
+      environment["NO_COLOR"]?.isEmpty ?? true,
+      let term = environment["TERM"], !term.isEmpty, !term.contains("direct")
+    else { return [] }
+    let base = term.split(separator: "-").first.map(String.init) ?? term
+    return ["\(base)-direct"]
+  }
+
   /// The depth for a terminal reporting `colors` colours.
   public init(colors: Int) {
     switch colors {

@@ -53,7 +53,11 @@ public struct Table: Widget {
   }
 
   /// The columns that fit in `width`, with their widths.
-  func layout(width: Int) -> [(index: Int, width: Int)] {
+  func layout(width: Int) -> [(index: Int, width: Int)] { Self.layout(columns, width: width) }
+
+  /// Which of `columns` fit in `width`, with their widths: the lowest priorities go first, and
+  /// the first flexible column takes what is left.
+  public static func layout(_ columns: [Column], width: Int) -> [(index: Int, width: Int)] {
     var shown = Array(columns.indices)
     func needed() -> Int { shown.reduce(0) { $0 + columns[$1].width } + max(0, shown.count - 1) }
     while needed() > width, shown.count > 1 {

@@ -1,0 +1,187 @@
+import FleetModel
+import Foundation
+import TerminalKit
+
+/// GPUs as table rows with their latest readings and, from the cockpit's own history, a
+/// sparkline each of activity and power: the body of a node's and a job's details.
+struct GPUTable {
+  let model: CockpitModel
+  let theme: Theme
+  let gpus: [GPU]
+  /// Whose GPUs these are: a job's span nodes, so each row names its node; a node's GPUs may
+  /// serve several jobs, so each row names its job.
+  enum Owner { case node, job }
+  let owner: Owner
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    guard area.height >= 2 else { return }
+    let polls = GPUHistory.slots
+    let columns: [Table.Column] = [
+      .init(owner == .job ? "NODE" : "JOB", width: 14, priority: 9),
+      .init("GPU", width: 3, alignment: .right, priority: 10),
+      .init("MODEL", width: 14, priority: 3),
+      .init("UTIL", width: 7, alignment: .right, priority: 10),
+      .init("SM", width: 7, alignment: .right, priority: 5),
+      .init("POWER", width: 7, alignment: .right, priority: 8),
+      .init("TEMP", width: 5, alignment: .right, priority: 7),
+      .init("MEM", width: 7, alignment: .right, priority: 4),
+      .init("XID", width: 4, alignment: .right, priority: 6),
+      .init("ACTIVITY, LAST \(polls) POLLS", width: 24, priority: 9, flexible: true),
+      .init("POWER % OF TDP", width: 16, priority: 2),
+    ]
+    let layout = Table.layout(columns, width: area.width)
+    func width(_ column: Int) -> Int { layout.first { $0.index == column }?.width ?? 0 }
+    let activityWidth = width(columns.count - 2)
+    let powerWidth = width(columns.count - 1)
+    let rows = gpus
+    Table(
+      columns: columns, rowCount: rows.count, headerStyle: theme.style(.headerForeground).bold
+    ) { i in
+      let gpu = rows[i]
+      let sample = model.state.gpuSamples[gpu.uuid]
+      let activity = sample?.activity?.pct
+      return [
+        owner == .job
+          ? Span(gpu.node, theme.text) : Span(model.state.allocations[gpu.uuid] ?? "—", theme.text),
+        Span(String(gpu.index), theme.dim), Span(gpu.model.name, theme.dim),
+        Span(Format.percent(activity), activity.map { theme.utilization($0) } ?? theme.dim),
+        Span(Format.percent(sample?.smActivePct), theme.text),
+        Span(sample?.powerW.map { "\(Int($0.rounded())) W" } ?? Format.unknown, theme.text),
+        Span(sample?.tempC.map { "\(Int($0.rounded()))°C" } ?? Format.unknown, theme.text),
+        Span(
+          Format.percent(sample?.memUsedMiB.map { $0 / Double(gpu.model.memoryMiB) * 100 }),
+          theme.text),
+        Span(
+          sample?.xidLast.map(String.init) ?? "—",
+          sample?.xidLast == nil ? theme.dim : theme.style(.crit).bold),
+        Span(
+          Sparkline.text(
+            model.gpuHistory.activity(of: gpu.uuid), maximum: 100, width: activityWidth),
+          activity.map { theme.utilization($0) } ?? theme.dim),
+        Span(
+          Sparkline.text(model.gpuHistory.powerPct(of: gpu.uuid), maximum: 100, width: powerWidth),
+          theme.style(.highlightForeground)),
+      ]
+    }.render(in: area, into: &buffer)
+  }
+}
+
+/// A node's facts and its GPUs: what Enter opens on the Nodes and GPUs views.
+struct NodeDetailView {
+  let model: CockpitModel
+  let theme: Theme
+  let row: NodeRow
+  let now: Date
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    let node = row.node
+    Panel(
+      title: "\(node.name) · \(node.cluster) · rack \(node.rack)", note: "Esc: back",
+      borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold, noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    let label = theme.style(.headerForeground).bold
+    let gpuW = model.state.gpus.filter { $0.node == node.name }
+      .compactMap { model.state.gpuSamples[$0.uuid]?.powerW }
+    let bmcW = model.state.nodeSamples[node.name]?.powerW
+    let gpuSum = gpuW.isEmpty ? nil : gpuW.reduce(0, +)
+    let lines: [[Span]] = [
+      [
+        Span("State  ", label), Span(node.state.rawValue, theme.nodeState(node.state)),
+        Span(node.reason.map { " (\($0))" } ?? "", theme.text),
+        Span(
+          node.stateSince.map { " for \(Format.age(now.timeIntervalSince($0)))" } ?? "", theme.dim),
+      ],
+      [
+        Span("GPUs   ", label),
+        Span(
+          "\(row.gpusAllocated) of \(row.gpusTotal) allocated · util \(Format.percent(row.utilPct))"
+            + " · hottest " + (row.hottestC.map { "\(Int($0.rounded())) °C" } ?? Format.unknown)
+            + " · XID on \(row.gpusWithXID) · ECC double-bit \(row.eccDoubleBit)", theme.text),
+      ],
+      [
+        Span("Power  ", label),
+        Span(
+          "node \(Format.power(bmcW))" + (bmcW == nil ? " (no BMC reading)" : " (BMC)")
+            + " · GPUs \(Format.power(gpuSum))"
+            + " · rest of node \(Format.power(bmcW.flatMap { b in gpuSum.map { b - $0 } }))",
+          theme.text),
+      ],
+    ]
+    for (i, spans) in lines.enumerated() where i < inner.height {
+      Line(spans).render(in: inner.row(i), into: &buffer)
+    }
+    let gpus = model.state.gpus.filter { $0.node == node.name }
+    GPUTable(model: model, theme: theme, gpus: gpus, owner: .node).render(
+      in: Rect(
+        x: inner.x, y: inner.y + lines.count + 1, width: inner.width,
+        height: max(0, inner.height - lines.count - 1)), into: &buffer)
+  }
+}
+
+/// A job's facts, its utilization over the day from the cache, and its GPUs: what Enter opens
+/// on the Jobs view.
+struct JobDetailView {
+  let model: CockpitModel
+  let theme: Theme
+  let row: JobRow
+  let now: Date
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    let job = row.job
+    let gpus = model.state.gpus.filter { model.state.allocations[$0.uuid] == job.id }
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    let tableRows = max(0, inner.height - 5)
+    let hidden = max(0, gpus.count - tableRows + 1)
+    Panel(
+      title: "job \(job.id) · \(job.name) · \(job.cluster)"
+        + (hidden > 0
+          ? " · first \(Format.count(gpus.count - hidden)) of \(Format.count(gpus.count)) GPUs"
+          : ""),
+      note: "Esc: back", borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold,
+      noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    let label = theme.style(.headerForeground).bold
+    let runtime = job.start.map { max(0, now.timeIntervalSince($0)) }
+    let history = model.jobHistory[job.id] ?? []
+    let known = history.compactMap { $0 }
+    let lines: [[Span]] = [
+      [
+        Span("Who      ", label),
+        Span(
+          "\(job.user) (team \(job.team)) · \(job.kind.rawValue) · \(job.state.rawValue)",
+          theme.text),
+        Span(runtime.map { " for \(Format.age($0))" } ?? "", theme.dim),
+      ],
+      [
+        Span("Size     ", label),
+        Span(
+          "\(Format.count(job.gpus)) GPUs on \(Format.count(job.nodes.count)) nodes"
+            + " · util \(Format.percent(row.utilPct)) · \(Format.dollars(row.costUSDPerHour))/h"
+            + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far",
+          theme.text),
+      ],
+      [
+        Span("Util 24h ", label),
+        Span(
+          Sparkline.text(
+            Sparkline.resampled(history, to: max(0, inner.width - 40)), maximum: 100,
+            width: max(0, inner.width - 40)),
+          theme.style(.highlightForeground)),
+        Span(
+          known.isEmpty
+            ? " no history in the cache yet"
+            : String(format: "  min %.0f %% · max %.0f %%", known.min()!, known.max()!), theme.dim),
+      ],
+    ]
+    for (i, spans) in lines.enumerated() where i < inner.height {
+      Line(spans).render(in: inner.row(i), into: &buffer)
+    }
+    GPUTable(
+      model: model, theme: theme, gpus: Array(gpus.prefix(max(0, tableRows - 1))), owner: .job
+    )
+    .render(
+      in: Rect(x: inner.x, y: inner.y + lines.count + 1, width: inner.width, height: tableRows),
+      into: &buffer)
+  }
+}

@@ -1,0 +1,155 @@
+import FleetModel
+import Foundation
+import TerminalKit
+
+/// The power chain: facility, IT, GPUs and the rest of the nodes, the fleet's IT power over the
+/// day, and a site → cluster → rack table with budgets, headroom and PUE. Enter lists the nodes
+/// under the selected row.
+struct PowerView {
+  let model: CockpitModel
+  let theme: Theme
+  let selected: Int
+  let drilled: Bool
+  let note: String
+
+  /// One table row: an entry and how deep in the tree it sits, with the nodes below it.
+  struct Row {
+    let entry: PowerRollup.Entry
+    let depth: Int
+    let nodes: [PowerRollup.Entry]
+  }
+
+  /// Sites, their clusters and their racks, in inventory order.
+  static func rows(_ power: PowerRollup) -> [Row] {
+    power.sites.flatMap { site in
+      let siteNodes = site.clusters.flatMap { $0.racks.flatMap(\.nodes) }
+      return [Row(entry: site.entry, depth: 0, nodes: siteNodes)]
+        + site.clusters.flatMap { cluster in
+          [Row(entry: cluster.entry, depth: 1, nodes: cluster.racks.flatMap(\.nodes))]
+            + cluster.racks.map { Row(entry: $0.entry, depth: 2, nodes: $0.nodes) }
+        }
+    }
+  }
+
+  func render(in area: Rect, into buffer: inout Buffer) {
+    let rows = Self.rows(model.power)
+    if drilled, rows.indices.contains(selected) {
+      renderNodes(of: rows[selected], in: area, into: &buffer)
+      return
+    }
+    let summaryHeight = min(4, max(0, area.height - 6))
+    let (top, rest) = area.splitTop(summaryHeight + 2)
+    renderSummary(in: top, into: &buffer)
+    ListPanel(
+      title: "Power by site, cluster and rack", note: note, theme: theme,
+      columns: Self.columns, rowCount: rows.count, selected: selected
+    ) { i in
+      let row = rows[i]
+      let name = String(repeating: "  ", count: row.depth) + row.entry.name
+      return cells(row.entry, name: name, nameStyle: row.depth == 0 ? theme.text.bold : theme.text)
+    }.render(in: rest, into: &buffer)
+  }
+
+  static let columns: [Table.Column] = [
+    .init("SCOPE", width: 18, priority: 10),
+    .init("IT", width: 9, alignment: .right, priority: 10),
+    .init("GPUS", width: 9, alignment: .right, priority: 9),
+    .init("REST OF NODE", width: 12, alignment: .right, priority: 7),
+    .init("BUDGET", width: 9, alignment: .right, priority: 8),
+    .init("HEADROOM", width: 8, alignment: .right, priority: 9),
+    .init("PUE", width: 4, alignment: .right, priority: 5),
+    .init("FACILITY", width: 9, alignment: .right, priority: 6),
+    .init("NO BMC", width: 6, alignment: .right, priority: 4),
+  ]
+
+  private func cells(_ e: PowerRollup.Entry, name: String, nameStyle: Style) -> [Span] {
+    let headroom = e.headroomPct
+    let headroomStyle =
+      headroom.map { $0 < 0 ? theme.style(.crit).bold : $0 < 10 ? theme.style(.warn) : theme.text }
+      ?? theme.dim
+    return [
+      Span(name, nameStyle), Span(Format.power(e.itW), theme.text),
+      Span(Format.power(e.gpuW), theme.text),
+      Span(
+        Format.power(e.restOfNodeW),
+        e.nodesOutOfOrder.isEmpty ? theme.text : theme.style(.crit).bold),
+      Span(e.budgetW.map { Format.power($0) } ?? "—", theme.dim),
+      Span(headroom.map { Format.percent($0, places: 0) } ?? "—", headroomStyle),
+      // The PUE is the site's: said once, on its row.
+      Span(
+        e.level == .site ? e.pue.map { String(format: "%.2f", $0) } ?? Format.unknown : "",
+        theme.dim),
+      Span(Format.power(e.facilityW), theme.text),
+      Span(e.nodesWithoutBMC == 0 ? "" : Format.count(e.nodesWithoutBMC), theme.style(.warn)),
+    ]
+  }
+
+  private func renderSummary(in area: Rect, into buffer: inout Buffer) {
+    Panel(
+      title: "Power chain", note: note, borderStyle: theme.style(.border),
+      titleStyle: theme.style(.title).bold, noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    let label = theme.style(.headerForeground).bold
+    let fleet = model.power.fleet
+    let gpuShare = fleet.gpuW.flatMap { g in fleet.itW.map { $0 > 0 ? g / $0 * 100 : 0 } }
+    let trend = model.powerHistory.compactMap { $0 }
+    let graphWidth = max(0, min(96, inner.width - 34))
+    var lines: [[Span]] = [
+      [
+        Span("Facility ", label), Span(Format.power(model.power.facilityW), theme.text.bold),
+        Span(" = IT ", theme.dim), Span(Format.power(fleet.itW), theme.text),
+        Span(" × each site's PUE", theme.dim),
+      ],
+      [
+        Span("IT       ", label),
+        Span(
+          "GPUs \(Format.power(fleet.gpuW)) (\(Format.percent(gpuShare, places: 0)))", theme.text),
+        Span(" · rest of nodes \(Format.power(fleet.restOfNodeW))", theme.text),
+        Span(" · unattributed N/A (no rack PDU or site meter yet)", theme.dim),
+      ],
+      [
+        Span("IT 24h   ", label),
+        Span(
+          Sparkline.text(
+            Sparkline.resampled(model.powerHistory, to: graphWidth),
+            maximum: trend.max() ?? 1, width: graphWidth), theme.style(.highlightForeground)),
+        Span(
+          trend.isEmpty
+            ? " no history yet"
+            : "  \(Format.power(trend.min()!)) … \(Format.power(trend.max()!))", theme.dim),
+      ],
+    ]
+    if !fleet.nodesOutOfOrder.isEmpty {
+      lines.append([
+        Span(
+          "⚠ GPUs above their node's BMC reading on \(fleet.nodesOutOfOrder.count) node(s): "
+            + fleet.nodesOutOfOrder.prefix(4).joined(separator: ", "), theme.style(.crit).bold)
+      ])
+    } else if fleet.nodesWithoutBMC > 0 {
+      lines.append([
+        Span(
+          "\(Format.count(fleet.nodesWithoutBMC)) node(s) without a BMC reading count their GPUs only",
+          theme.style(.warn))
+      ])
+    }
+    for (i, spans) in lines.enumerated() where i < inner.height {
+      Line(spans).render(in: inner.row(i), into: &buffer)
+    }
+  }
+
+  private func renderNodes(of row: Row, in area: Rect, into buffer: inout Buffer) {
+    let nodes = row.nodes
+    Panel(
+      title: "\(row.entry.level.rawValue) \(row.entry.name): \(Format.count(nodes.count)) nodes",
+      note: "Esc: back", borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold,
+      noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    Table(
+      columns: Self.columns, rowCount: nodes.count,
+      headerStyle: theme.style(.headerForeground).bold
+    ) { i in
+      cells(nodes[i], name: nodes[i].name, nameStyle: theme.text)
+    }.render(in: Panel.inner(area).inset(dx: 1, dy: 0), into: &buffer)
+  }
+}

@@ -21,9 +21,11 @@ import Testing
 
   @Test(arguments: [(80, 24), (300, 80)])
   func everyViewWithBigFiguresAndAClock(width: Int, height: Int) throws {
-    let model = goldenModel
+    var model = goldenModel
     for (turn, view) in views.enumerated() {
       let now = goldenInstant.addingTimeInterval(Double(turn) * 15)
+      // Polled two seconds before each turn: fresh data, no banner.
+      model.sources[0].lastSuccess = now.addingTimeInterval(-2)
       try expectGolden(
         wallboard(model).render(width: width, height: height, now: now),
         "wallboard-\(view.rawValue)-\(width)x\(height)")

@@ -88,6 +88,7 @@ import Testing
       "prices.gpu[0].as_of must be a date"
     ),
     ("[sites.dc-east]\npue = 0.5\n", "sites.dc-east.pue must be between 1 and 5"),
+    ("[sites.dc-east]\npower_budget_kw = -3\n", "sites.dc-east.power_budget_kw must be a positive"),
     (
       "[powercap]\nsweep = \"/nonexistent/sweep.csv\"\n",
       "powercap.sweep: cannot read /nonexistent/sweep.csv"
@@ -102,6 +103,28 @@ import Testing
     #expect(result.status == 2)
     #expect(
       result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
+  }
+
+  /// The README's config example is a config factop accepts (its sweep file aside, which the
+  /// reader supplies).
+  @Test func theReadmeConfigExampleIsValid() throws {
+    let readme = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let start = try #require(readme.range(of: "```toml\n"))
+    let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+    let example = String(readme[start.upperBound..<end.lowerBound])
+      .replacingOccurrences(of: "[powercap]", with: "[powercap_example]")
+      .components(separatedBy: "\n").filter {
+        !$0.hasPrefix("sweep =") && !$0.hasPrefix("[powercap_")
+      }
+      .joined(separator: "\n")
+      .replacingOccurrences(
+        of: "/var/lib/factop/cache.sqlite", with: temporaryFolder().path + "/c.sqlite")
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    try example.write(to: file, atomically: true, encoding: .utf8)
+    let result = try run(
+      try factopBinary(), ["snapshot", "--config", file.path, "--sim-gpus", "256"])
+    #expect(result.status == 0, "\(result.stderr)")
   }
 
   @Test func configPricesChangeTheCost() throws {

@@ -116,6 +116,18 @@ import Testing
     #expect(ColorDepth(colors: 8) == .palette8)
     #expect(ColorDepth(colors: 0) == .monochrome)
   }
+
+  @Test func colortermAsksForTheDirectColourEntryOfTheTerminal() {
+    func entries(_ environment: [String: String]) -> [String] {
+      ColorDepth.directColorEntries(environment: environment)
+    }
+    #expect(entries(["TERM": "xterm-256color", "COLORTERM": "truecolor"]) == ["xterm-direct"])
+    #expect(entries(["TERM": "tmux-256color", "COLORTERM": "24bit"]) == ["tmux-direct"])
+    // No promise, already direct, or NO_COLOR: nothing to change.
+    #expect(entries(["TERM": "xterm-256color"]).isEmpty)
+    #expect(entries(["TERM": "xterm-direct", "COLORTERM": "truecolor"]).isEmpty)
+    #expect(entries(["TERM": "xterm", "COLORTERM": "truecolor", "NO_COLOR": "1"]).isEmpty)
+  }
 }
 
 @Suite struct WidgetTests {

@@ -72,6 +72,13 @@ public struct ActionRegistry: Sendable {
       Action(
         keys: ["k", "up"], title: "up", description: "Select the previous row", command: .move(-1)),
       Action(
+        keys: ["h", "left"], title: "previous",
+        description: "Select the previous row (on the heatmap, the node before)",
+        command: .move(-1)),
+      Action(
+        keys: ["l", "right"], title: "next",
+        description: "Select the next row (on the heatmap, the node after)", command: .move(1)),
+      Action(
         keys: ["pgdn"], title: "page down", description: "Move a page down", command: .page(1)),
       Action(keys: ["pgup"], title: "page up", description: "Move a page up", command: .page(-1)),
       Action(

@@ -103,6 +103,12 @@ public struct CockpitModel: Sendable, Equatable {
     sources.compactMap { $0.ageS(at: now) }.min()
   }
 
+  /// What every panel says of its data: how old it is, and STALE while a source is in trouble.
+  public func ageNote(at now: Date) -> String {
+    (troubledSources(at: now).isEmpty ? "" : "STALE · ")
+      + "data \(Format.age(dataAgeS(at: now))) ago"
+  }
+
   /// Sources that are failing or stale: the status bar names them.
   public func troubledSources(at now: Date) -> [SourceHealth] {
     sources.filter { [.error, .stale].contains($0.status(at: now)) }

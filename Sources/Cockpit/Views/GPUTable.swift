@@ -71,12 +71,13 @@ struct NodeDetailView {
   let model: CockpitModel
   let theme: Theme
   let row: NodeRow
+  let note: String
   let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let node = row.node
     Panel(
-      title: "\(node.name) · \(node.cluster) · rack \(node.rack)", note: "Esc: back",
+      title: "\(node.name) · \(node.cluster) · rack \(node.rack)", note: "\(note) · Esc: back",
       borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
@@ -125,6 +126,7 @@ struct JobDetailView {
   let model: CockpitModel
   let theme: Theme
   let row: JobRow
+  let note: String
   let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
@@ -138,8 +140,8 @@ struct JobDetailView {
         + (hidden > 0
           ? " · first \(Format.count(gpus.count - hidden)) of \(Format.count(gpus.count)) GPUs"
           : ""),
-      note: "Esc: back", borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold,
-      noteStyle: theme.dim
+      note: "\(note) · Esc: back", borderStyle: theme.style(.border),
+      titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
     let label = theme.style(.headerForeground).bold
     let runtime = job.start.map { max(0, now.timeIntervalSince($0)) }

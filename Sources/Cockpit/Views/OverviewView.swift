@@ -50,10 +50,7 @@ struct OverviewView: Widget {
     }
   }
 
-  private var ageNote: String {
-    let troubled = !model.troubledSources(at: now).isEmpty
-    return (troubled ? "STALE · " : "") + "data \(Format.age(model.dataAgeS(at: now))) ago"
-  }
+  private var ageNote: String { model.ageNote(at: now) }
 
   private func panel(_ title: String, _ area: Rect, into buffer: inout Buffer) -> Rect {
     let stale = !model.troubledSources(at: now).isEmpty

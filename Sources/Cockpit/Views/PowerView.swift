@@ -142,7 +142,8 @@ struct PowerView {
     let nodes = row.nodes
     Panel(
       title: "\(row.entry.level.rawValue) \(row.entry.name): \(Format.count(nodes.count)) nodes",
-      note: "Esc: back", borderStyle: theme.style(.border), titleStyle: theme.style(.title).bold,
+      note: "\(note) · Esc: back", borderStyle: theme.style(.border),
+      titleStyle: theme.style(.title).bold,
       noteStyle: theme.dim
     ).render(in: area, into: &buffer)
     Table(

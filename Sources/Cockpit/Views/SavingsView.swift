@@ -46,7 +46,7 @@ struct SavingsView {
 
   private func renderEvidence(_ o: Opportunity, in area: Rect, into buffer: inout Buffer) {
     Panel(
-      title: o.title, note: "Esc: back", borderStyle: theme.style(.border),
+      title: o.title, note: "\(note) · Esc: back", borderStyle: theme.style(.border),
       titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)

@@ -81,22 +81,26 @@ public struct Screen {
     if navigation.view == .help {
       HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
     } else if let model {
-      let note = "data \(Format.age(model.dataAgeS(at: now))) ago"
+      let note = model.ageNote(at: now)
       switch navigation.view {
       case .overview:
         OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
       case .nodes:
         let view = nodesView(model, selected: selected, note: note)
         if navigation.drilled == .nodes, view.rows.indices.contains(selected) {
-          NodeDetailView(model: model, theme: theme, row: view.rows[selected], now: now)
-            .render(in: body, into: &buffer)
+          NodeDetailView(
+            model: model, theme: theme, row: view.rows[selected], note: note, now: now
+          )
+          .render(in: body, into: &buffer)
         } else {
           view.render(in: body, into: &buffer)
         }
       case .gpus:
         if navigation.drilled == .gpus, model.nodeRows.indices.contains(selected) {
-          NodeDetailView(model: model, theme: theme, row: model.nodeRows[selected], now: now)
-            .render(in: body, into: &buffer)
+          NodeDetailView(
+            model: model, theme: theme, row: model.nodeRows[selected], note: note, now: now
+          )
+          .render(in: body, into: &buffer)
         } else {
           GPUsView(
             model: model, theme: theme, metric: navigation.heatmapMetric, selected: selected,
@@ -106,8 +110,10 @@ public struct Screen {
       case .jobs:
         let view = jobsView(model, selected: selected, note: note, now: now)
         if navigation.drilled == .jobs, view.rows.indices.contains(selected) {
-          JobDetailView(model: model, theme: theme, row: view.rows[selected], now: now)
-            .render(in: body, into: &buffer)
+          JobDetailView(
+            model: model, theme: theme, row: view.rows[selected], note: note, now: now
+          )
+          .render(in: body, into: &buffer)
         } else {
           view.render(in: body, into: &buffer)
         }

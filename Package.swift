@@ -34,7 +34,9 @@ let package = Package(
         "FleetModel", "FleetSim", "StateCache", .product(name: "Logging", package: "swift-log"),
         .product(name: "CSV", package: "CSV.swift"),
       ]),
-    .target(name: "Exports", dependencies: ["FleetModel"]),
+    .target(
+      name: "Exports",
+      dependencies: ["FleetModel", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "TerminalKit", dependencies: ["CNCurses"]),
     .target(
       name: "Themes", path: "themes",
@@ -60,6 +62,9 @@ let package = Package(
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],
+      exclude: ["Golden"]),
+    .testTarget(
+      name: "ExportsTests", dependencies: ["FleetModel", "FleetSim", "Exports"],
       exclude: ["Golden"]),
     .testTarget(
       name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports"]),

@@ -11,17 +11,24 @@ public enum KPISeries {
   public static let powerW = "power_w"
   public static let costUSDPerHour = "cost_usd_per_h"
 
-  /// Every KPI point of one moment: fleet and per-cluster totals, and each job's activity.
+  /// Every KPI point of one moment: fleet and per-cluster totals, each team's and each job's
+  /// spend rate, and each job's activity.
   static func points(of state: FleetState, prices: PriceBook, at time: Date) -> [SeriesPoint] {
     let summary = FleetSummary(state, prices: prices)
     var result = points(entity: "fleet", totals: summary.fleet, at: time)
     for cluster in summary.clusters {
       result += points(entity: "cluster/\(cluster.cluster.name)", totals: cluster.totals, at: time)
     }
-    for team in SpendBreakdown(state, prices: prices).teams {
+    let spend = SpendBreakdown(state, prices: prices)
+    for team in spend.teams {
       result.append(
         SeriesPoint(
           entity: "team/\(team.name)", metric: costUSDPerHour, time: time, value: team.usdPerHour))
+    }
+    for job in state.jobs {
+      guard let rate = spend.jobs[job.id] else { continue }
+      result.append(
+        SeriesPoint(entity: jobEntity(job), metric: costUSDPerHour, time: time, value: rate))
     }
     return result + jobActivity(state, at: time)
   }
@@ -137,5 +144,57 @@ extension KPISeries {
     return SavingsContext(
       state: state, prices: prices, now: now, jobActivity: jobActivity,
       clusterAllocated: clusterAllocated, historyHours: historyHours)
+  }
+}
+
+extension KPISeries {
+  /// What each team and each job cost in every complete hour from `since` to `now`, from the
+  /// hourly rollups of their spend rates: the input of the FOCUS export. Teams carry the
+  /// `(unallocated)` capacity, so team rows add up to the fleet; job rows break teams down.
+  public static func hourlyAllocation(
+    cache: StateCache, state: FleetState, since: Date, now: Date
+  ) throws -> [CostAllocation] {
+    let lastHour = (now.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600
+    let teamOfJob = Dictionary(
+      state.jobs.map { (jobEntity($0), ($0.team, $0.cluster)) }, uniquingKeysWith: { a, _ in a })
+    var rows: [CostAllocation] = []
+    for prefix in ["team/", "job/"] {
+      let series = try cache.series(
+        entityPrefix: prefix, metric: costUSDPerHour, resolution: .hour, since: since)
+      for (entity, points) in series.sorted(by: { $0.key < $1.key }) {
+        let name = String(entity.dropFirst(prefix.count))
+        for point in points where point.time.timeIntervalSince1970 < lastHour {
+          let job = teamOfJob[entity]
+          rows.append(
+            CostAllocation(
+              scope: prefix == "team/" ? .team : .job, name: name,
+              team: prefix == "team/" ? name : job?.0, cluster: job?.1,
+              hourStart: point.time, usd: point.mean))
+        }
+      }
+    }
+    return rows.sorted {
+      ($0.hourStart, $0.scope.rawValue, $0.name) < ($1.hourStart, $1.scope.rawValue, $1.name)
+    }
+  }
+}
+
+extension KPISeries {
+  /// What the alert rules are checked against at `now`: the fleet, its power chain, the
+  /// sources, the idle GPUs of each recent minute and the month's spend so far.
+  public static func alertInputs(
+    cache: StateCache, state: FleetState, prices: PriceBook, budgets: PowerBudgets,
+    rules: AlertRules, now: Date
+  ) throws -> AlertInputs {
+    let idle = try cache.series(
+      entity: "fleet", metric: gpusIdleAllocated, resolution: .minute,
+      since: now.addingTimeInterval(-(rules.idleMinutes + 2) * 60))
+    return AlertInputs(
+      fleet: FleetSummary(state, prices: prices).fleet,
+      power: PowerRollup(state, pueBySite: prices.pueBySite, budgets: budgets),
+      sources: try cache.sourceHealth(),
+      // A minute rollup's minimum is the fewest idle GPUs any poll of that minute saw.
+      idleAllocatedByMinute: idle.map { ($0.time, $0.min) },
+      spendMonthToDateUSD: try monthToDate(cache: cache, now: now).fleet?.usd, now: now)
   }
 }

@@ -66,7 +66,7 @@ final class CockpitSession: Sendable {
     }
     loader = ModelLoader(
       cache: cache, prices: settings.priceBook, rules: settings.savingsRules,
-      budgets: settings.powerBudgets, origin: origin)
+      budgets: settings.powerBudgets, alertRules: settings.alertRules, origin: origin)
     loader.start()
     if lock != nil {
       var logger = Logger(label: "factop.poll")

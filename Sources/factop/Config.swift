@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 import TOMLKit
 
@@ -31,6 +32,53 @@ struct ConfigFile: Decodable, Equatable {
   var energy: EnergySection?
   var sites: [String: SiteSection]?
   var powercap: PowerCapSection?
+  var alerts: AlertsSection?
+
+  /// `[alerts]`: what `factop snapshot --check` and the cockpit report.
+  struct AlertsSection: Decodable, Equatable {
+    var idleAllocatedGPUs: Int?
+    var idleMinutes: TOMLNumber?
+    var powerOverBudget: Bool?
+    var nodesDown: Int?
+    var staleSource: Bool?
+    var spendUSDPerMonth: TOMLNumber?
+
+    enum CodingKeys: String, CodingKey {
+      case idleAllocatedGPUs = "idle_allocated_gpus"
+      case idleMinutes = "idle_minutes"
+      case powerOverBudget = "power_over_budget"
+      case nodesDown = "nodes_down"
+      case staleSource = "stale_source"
+      case spendUSDPerMonth = "spend_usd_per_month"
+    }
+
+    /// The rules, validated; every error names the key at fault.
+    func rules(path: String) throws(ConfigError) -> AlertRules {
+      func fail(_ key: String, _ what: String) -> ConfigError {
+        ConfigError(path: path, message: "alerts.\(key) must be \(what)")
+      }
+      var rules = AlertRules()
+      if let idleAllocatedGPUs {
+        guard idleAllocatedGPUs >= 0 else { throw fail("idle_allocated_gpus", "0 or more") }
+        rules.idleAllocatedGPUs = idleAllocatedGPUs
+      }
+      if let minutes = idleMinutes?.value {
+        guard minutes >= 1 else { throw fail("idle_minutes", "at least 1") }
+        rules.idleMinutes = minutes
+      }
+      if let nodesDown {
+        guard nodesDown >= 0 else { throw fail("nodes_down", "0 or more") }
+        rules.nodesDown = nodesDown
+      }
+      if let budget = spendUSDPerMonth?.value {
+        guard budget > 0 else { throw fail("spend_usd_per_month", "a positive number") }
+        rules.spendUSDPerMonth = budget
+      }
+      rules.powerOverBudget = powerOverBudget ?? false
+      rules.staleSource = staleSource ?? false
+      return rules
+    }
+  }
 
   struct PowerCapSection: Decodable, Equatable {
     /// A measured power-limit sweep (Zeus format) to calibrate the power-cap detector with.
@@ -43,6 +91,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
+    "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

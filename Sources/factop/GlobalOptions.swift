@@ -50,6 +50,8 @@ struct Settings {
   let demoFleet: DemoFleet
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
+  /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
+  let alertRules: AlertRules
   /// The savings detectors' rules, with the power-cap curve of a configured sweep.
   let savingsRules: SavingsRules
   /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
@@ -82,6 +84,7 @@ struct Settings {
     pollTimeoutS = config.poll?.timeoutS?.value ?? 10
     theme = config.ui?.theme ?? "default"
     priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
+    alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
     var rules = SavingsRules()
     if let sweep = config.powercap?.sweep {
       do {

@@ -53,7 +53,8 @@ struct WallboardCommand: ParsableCommand {
     let loader = try TerminalScreen.starting {
       ModelLoader(
         cache: try StateCache.openReadOnly(path: settings.dbPath), prices: settings.priceBook,
-        rules: settings.savingsRules, budgets: settings.powerBudgets, origin: settings.dbPath)
+        rules: settings.savingsRules, budgets: settings.powerBudgets,
+        alertRules: settings.alertRules, origin: settings.dbPath)
     }
     SignalTrap.install()
     loader.start()

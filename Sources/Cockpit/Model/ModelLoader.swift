@@ -11,6 +11,7 @@ public final class ModelLoader: Sendable {
   private let prices: PriceBook
   private let rules: SavingsRules
   private let budgets: PowerBudgets
+  private let alertRules: AlertRules
   /// GPU readings of the polls loaded so far, and the last poll appended.
   private let gpuHistory = Mutex<(history: GPUHistory, polled: Date?)>((GPUHistory(), nil))
   private let origin: String
@@ -22,8 +23,9 @@ public final class ModelLoader: Sendable {
 
   public init(
     cache: StateCache, prices: PriceBook, rules: SavingsRules = SavingsRules(),
-    budgets: PowerBudgets = PowerBudgets(), origin: String
+    budgets: PowerBudgets = PowerBudgets(), alertRules: AlertRules = AlertRules(), origin: String
   ) {
+    self.alertRules = alertRules
     self.cache = cache
     self.prices = prices
     self.rules = rules
@@ -99,7 +101,7 @@ public final class ModelLoader: Sendable {
         }
         return kept.history
       }
-      let model = CockpitModel(
+      var model = CockpitModel(
         state: state, sources: sources, utilHistory: try fleetHistory(KPISeries.utilMeanPct),
         prices: prices, savings: SavingsFinder.find(context, rules: rules),
         monthToDate: try KPISeries.monthToDate(cache: cache, now: now),
@@ -107,6 +109,12 @@ public final class ModelLoader: Sendable {
         powerHistory: try fleetHistory(KPISeries.powerW),
         jobHistory: context.jobActivity.mapValues { Self.slots($0, until: now) },
         gpuHistory: gpus, origin: origin)
+      if !alertRules.isEmpty {
+        model.alerts = alertRules.check(
+          try KPISeries.alertInputs(
+            cache: cache, state: state, prices: prices, budgets: budgets, rules: alertRules,
+            now: now))
+      }
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {
       latest.withLock { loaded in

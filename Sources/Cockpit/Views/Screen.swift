@@ -203,6 +203,9 @@ public struct Screen {
     if let error = model?.cacheError {
       spans.append(Span(" ⚠ cache: \(error)", highlight))
     }
+    for breach in model?.alerts ?? [] {
+      spans.append(Span(" ⚠ \(breach.message)", highlight))
+    }
     let troubled = model?.troubledSources(at: now) ?? []
     for source in troubled {
       let status = source.status(at: now)

@@ -63,9 +63,14 @@ public struct WallboardScreen {
       navigation: navigation
     ).renderBody(in: rest, now: now, into: &buffer)
     buffer.fill(status, style: theme.bar)
-    buffer.put(
-      " read-only wallboard · keys are ignored · Ctrl-C ends it", x: 0, y: status.y,
-      style: theme.bar)
+    var spans = [Span(" read-only wallboard · keys are ignored · Ctrl-C ends it", theme.bar)]
+    for breach in model?.alerts ?? [] {
+      spans.append(
+        Span(
+          " ⚠ \(breach.message)",
+          Style(foreground: theme.color(.crit), background: theme.color(.barBackground)).bold))
+    }
+    TerminalKit.Line(spans).render(in: status, into: &buffer)
     return buffer
   }
 

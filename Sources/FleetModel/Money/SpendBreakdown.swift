@@ -55,6 +55,14 @@ public enum MonthToDate {
     return calendar.date(from: calendar.dateComponents([.year, .month], from: date))!
   }
 
+  /// Hours from `date` to the start of the next month, UTC.
+  public static func hoursLeft(at date: Date) -> Double {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let next = calendar.date(byAdding: .month, value: 1, to: monthStart(of: date))!
+    return next.timeIntervalSince(date) / 3_600
+  }
+
   /// Integrates hourly mean rates (USD/h, one point per hour bucket) from the month's start to
   /// `now`. Each hour counts once, the current hour only for its elapsed part. Returns the sum and
   /// the first hour it covers: before that, factop was not watching, and says so.

@@ -1,0 +1,128 @@
+import FleetModel
+import Foundation
+
+/// Fleet KPIs, per-cluster figures, sources and savings in the Prometheus text exposition
+/// format, for node exporter's textfile collector or a push: every name starts `factop_` and
+/// says its unit; an unknown value is left out rather than written as 0.
+public enum PromExport {
+  public static func render(_ tables: SnapshotTables) -> String {
+    var out = MetricWriter()
+    let snapshot = tables.snapshot
+    let f = snapshot.fleet
+
+    out.gauge("factop_snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).") {
+      $0.sample([:], snapshot.generatedAt.timeIntervalSince1970)
+    }
+    out.gauge("factop_source_up", "1 while a source answers and its data is fresh, else 0.") {
+      for s in snapshot.sources {
+        $0.sample(["source": s.name, "kind": s.kind], s.status == .ok ? 1 : 0)
+      }
+    }
+    out.gauge("factop_source_data_age_seconds", "Age of the newest data from each source.") {
+      for s in snapshot.sources { $0.sample(["source": s.name], s.ageS) }
+    }
+    out.gauge("factop_nodes", "Nodes by state.") {
+      for state in NodeState.allCases {
+        $0.sample(["state": state.rawValue], Double(f.nodesByState[state.rawValue] ?? 0))
+      }
+    }
+    out.gauge(
+      "factop_gpus",
+      "GPUs by cluster and state: total, allocated, busy, idle_allocated, free, pending, stranded, fragmented."
+    ) { family in
+      let scopes = [("(fleet)", f.gpuCounts)] + snapshot.clusters.map { ($0.name, $0.gpuCounts) }
+      for (cluster, counts) in scopes {
+        for (state, count) in counts {
+          family.sample(["cluster": cluster, "state": state], Double(count))
+        }
+      }
+    }
+    out.gauge("factop_util_mean_ratio", "Mean GPU activity (0 to 1), fleet and per cluster.") {
+      $0.sample(["cluster": "(fleet)"], f.utilMeanPct.map { $0 / 100 })
+      for c in snapshot.clusters { $0.sample(["cluster": c.name], c.utilMeanPct.map { $0 / 100 }) }
+    }
+    out.gauge("factop_power_watts", "IT power drawn, fleet and per cluster.") {
+      $0.sample(["cluster": "(fleet)"], f.powerW)
+      for c in snapshot.clusters { $0.sample(["cluster": c.name], c.powerW) }
+    }
+    out.gauge("factop_facility_power_watts", "Facility power: IT power × each site's PUE.") {
+      $0.sample([:], tables.power.facilityW)
+    }
+    out.gauge("factop_cost_usd_per_hour", "Spend run-rate, fleet and per cluster.") {
+      $0.sample(["cluster": "(fleet)"], f.costUSDPerHour)
+      for c in snapshot.clusters { $0.sample(["cluster": c.name], c.costUSDPerHour) }
+    }
+    out.gauge("factop_spend_month_to_date_usd", "Spend since the start of the month (UTC).") {
+      $0.sample(["cluster": "(fleet)"], f.spendMTDUSD)
+      for c in snapshot.clusters { $0.sample(["cluster": c.name], c.spendMTDUSD) }
+    }
+    out.gauge("factop_savings_usd_per_month", "Each savings opportunity, by rank.") {
+      for (i, o) in snapshot.savings.enumerated() {
+        $0.sample(
+          ["rank": String(i + 1), "kind": o.kind.rawValue, "scope": o.scope], o.usdPerMonth)
+      }
+    }
+    out.gauge("factop_savings_one_percent_line_usd_per_month", "1 % of monthly spend.") {
+      $0.sample([:], tables.savings?.onePercentLine.usdPerMonth)
+    }
+    return out.text
+  }
+}
+
+/// GPU counts by state, in the order the `factop_gpus` family lists them.
+protocol GPUCounts {
+  var gpusTotal: Int { get }
+  var gpusAllocated: Int { get }
+  var gpusBusy: Int { get }
+  var gpusIdleAllocated: Int { get }
+  var capacity: Snapshot.Capacity { get }
+}
+
+extension GPUCounts {
+  var gpuCounts: [(String, Int)] {
+    [
+      ("total", gpusTotal), ("allocated", gpusAllocated), ("busy", gpusBusy),
+      ("idle_allocated", gpusIdleAllocated), ("free", capacity.gpusFree),
+      ("pending", capacity.gpusPending), ("stranded", capacity.gpusStranded),
+      ("fragmented", capacity.gpusFragmented),
+    ]
+  }
+}
+
+extension Snapshot.Fleet: GPUCounts {}
+extension Snapshot.ClusterEntry: GPUCounts {}
+
+/// Writes metric families: HELP and TYPE lines, then samples with escaped label values.
+struct MetricWriter {
+  private(set) var text = ""
+
+  struct Family {
+    let name: String
+    var lines: [String] = []
+
+    mutating func sample(_ labels: [String: String], _ value: Double?) {
+      guard let value, value.isFinite else { return }
+      let rendered = labels.sorted { $0.key < $1.key }.map {
+        "\($0.key)=\"\(Self.escape($0.value))\""
+      }
+      lines.append(
+        name + (rendered.isEmpty ? "" : "{" + rendered.joined(separator: ",") + "}") + " "
+          + ExportTable.Cell.plain(value))
+    }
+
+    /// Label values escape backslash, double quote and line feed (the exposition format).
+    static func escape(_ value: String) -> String {
+      value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+        of: "\"", with: "\\\""
+      )
+      .replacingOccurrences(of: "\n", with: "\\n")
+    }
+  }
+
+  mutating func gauge(_ name: String, _ help: String, _ fill: (inout Family) -> Void) {
+    var family = Family(name: name)
+    fill(&family)
+    text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+    text += family.lines.map { $0 + "\n" }.joined()
+  }
+}

@@ -1,0 +1,121 @@
+import Exports
+import FleetModel
+import FleetSim
+import Foundation
+import Testing
+
+let instant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
+
+/// The demo fleet's tables at a fixed instant: the same input every run.
+let demoTables: SnapshotTables = {
+  let fleet = try! DemoFleet(gpus: 256, seed: 1)
+  let polled = instant.addingTimeInterval(-2)
+  let state = fleet.state(at: polled)
+  let report = SavingsFinder.find(SavingsContext(state: state, prices: .demo, now: instant))
+  let snapshot = Snapshot(
+    state: state,
+    sources: [
+      SourceHealth(
+        name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled)
+    ], prices: .demo, now: instant, savings: report.opportunities)
+  return SnapshotTables(
+    snapshot: snapshot,
+    power: PowerRollup(state, pueBySite: PriceBook.demo.pueBySite, budgets: fleet.powerBudgets),
+    savings: report)
+}()
+
+/// Compares `text` with `Golden/NAME`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
+func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
+  throws
+{
+  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Golden/\(name)")
+  if ProcessInfo.processInfo.environment["FACTOP_RECORD_GOLDEN"] == "1" {
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return
+  }
+  let expected = try String(contentsOf: url, encoding: .utf8)
+  #expect(text == expected, "\(name) differs from its golden file", sourceLocation: sourceLocation)
+}
+
+@Suite struct ExportFormatTests {
+  @Test(arguments: SnapshotView.allCases)
+  func everyViewAsCSVAndMarkdown(view: SnapshotView) throws {
+    let table = demoTables.table(view)
+    try expectGolden(CSVExport.render(table), "\(view.rawValue).csv")
+    try expectGolden(
+      MarkdownExport.render(table, snapshot: demoTables.snapshot), "\(view.rawValue).md")
+    // Every row has a cell per column.
+    #expect(table.rows.allSatisfy { $0.count == table.columns.count })
+  }
+
+  @Test func prometheusExposition() throws {
+    try expectGolden(PromExport.render(demoTables), "snapshot.prom")
+  }
+
+  @Test func focusAllocation() throws {
+    let hour = Date(timeIntervalSince1970: 1_795_003_200)  // 12:00 UTC
+    let rows = [
+      CostAllocation(
+        scope: .team, name: "vision", team: "vision", cluster: nil, hourStart: hour, usd: 212.504),
+      CostAllocation(
+        scope: .job, name: "train-a/42", team: "vision", cluster: "train-a", hourStart: hour,
+        usd: 200.1),
+      CostAllocation(
+        scope: .job, name: "train-a/=HYPERLINK(\"x\")", team: nil, cluster: "train-a",
+        hourStart: hour, usd: 12.4),
+    ]
+    try expectGolden(FocusExport.render(rows), "focus.csv")
+  }
+
+  @Test(arguments: [
+    ("=1+2", "'=1+2"), ("+cmd", "'+cmd"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"),
+  ])
+  func formulaTextIsNeutralized(text: String, field: String) {
+    #expect(CSVExport.safe(text) == field)
+  }
+
+  @Test func csvQuotesWhatItMustAndKeepsNumbersPlain() {
+    let table = ExportTable(
+      name: "t", columns: ["name", "value", "when", "unknown"],
+      rows: [
+        [.text("a,\"b\"\nc"), .number(-3.5), .time(instant), .unknown],
+        [.text("=evil()"), .integer(-7), .number(1_234_567), .text("x")],
+      ])
+    #expect(
+      CSVExport.render(table)
+        == "name,value,when,unknown\r\n\"a,\"\"b\"\"\nc\",-3.5,2026-11-18T14:00:00Z,\r\n"
+        + "'=evil(),-7,1234567,x\r\n")
+  }
+
+  @Test func markdownCellsCannotBreakTheTable() {
+    let table = ExportTable(
+      name: "t", columns: ["name"], rows: [[.text("a|b`c`\nd\u{1B}[31m")], [.unknown]])
+    let text = MarkdownExport.render(table, generatedAt: instant, sources: "test")
+    #expect(text.contains("| a\\|b\\`c\\` d [31m |"))
+    #expect(text.contains("| N/A |"))
+  }
+
+  /// promtool (Debian's prometheus package, which .ci/run installs) accepts the exposition.
+  @Test func promtoolAcceptsTheMetrics() throws {
+    let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+    try #require(promtool != nil, "promtool is not installed (apt-get install prometheus)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: promtool!)
+    process.arguments = ["check", "metrics"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(PromExport.render(demoTables).utf8))
+    try input.fileHandleForWriting.close()
+    let said = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(String(decoding: said, as: UTF8.self))")
+  }
+}

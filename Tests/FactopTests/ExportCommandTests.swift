@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// `factop snapshot` in every format, with --out, --at and --check, as a cron job runs it.
+@Suite struct ExportCommandTests {
+  /// A cache with a day of demo history (what `--format focus` backfills into an empty one).
+  static let db: String = {
+    let path = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    _ = try! run(
+      try! factopBinary(), ["snapshot", "--format", "focus", "--db", path, "--sim-gpus", "256"])
+    return path
+  }()
+
+  func factop(_ arguments: [String], config: String? = nil) throws -> Finished {
+    var arguments = arguments + ["--db", Self.db, "--sim-gpus", "256"]
+    if let config {
+      let file = temporaryFolder().appendingPathComponent("config.toml")
+      try config.write(to: file, atomically: true, encoding: .utf8)
+      arguments += ["--config", file.path]
+    }
+    return try run(try factopBinary(), arguments)
+  }
+
+  @Test(arguments: ["fleet", "nodes", "gpus", "jobs", "power", "cost", "savings"])
+  func everyViewAsCSVWithAHeaderAndOneLinePerRow(view: String) throws {
+    let result = try factop(["snapshot", "--offline", "--format", "csv", "--view", view])
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = String(decoding: result.stdout, as: UTF8.self)
+    #expect(text.hasSuffix("\r\n"))
+    let header = try #require(text.split(separator: "\r\n").first)
+    let column = [
+      "fleet": "gpus_idle_allocated", "nodes": "rack", "gpus": "uuid", "jobs": "user",
+      "power": "headroom_pct", "cost": "spend_mtd_usd", "savings": "in_one_percent_line",
+    ]
+    #expect(header.split(separator: ",").contains { $0 == column[view]! })
+  }
+
+  @Test func focusHasAnHourlyRowPerTeamAndJob() throws {
+    let result = try factop(["snapshot", "--offline", "--format", "focus"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\r\n")
+    #expect(lines.first?.hasPrefix("BilledCost,EffectiveCost,ListCost") == true)
+    #expect(lines.count > 100)
+    #expect(lines.contains { $0.hasSuffix(",team") } && lines.contains { $0.hasSuffix(",job") })
+  }
+
+  @Test func outWritesAtomicallyForTheOwnerOnly() throws {
+    let file = temporaryFolder().appendingPathComponent("fleet.prom")
+    let result = try factop(["snapshot", "--offline", "--format", "prom", "--out", file.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(text.contains("factop_gpus{cluster=\"(fleet)\",state=\"total\"} 256"))
+    // Nothing is left beside it.
+    let folder = try FileManager.default.contentsOfDirectory(
+      atPath: file.deletingLastPathComponent().path)
+    #expect(folder == ["fleet.prom"])
+  }
+
+  @Test func atAnswersWithWhatWasRecordedThen() throws {
+    let result = try factop(["snapshot", "--at", "3h ago", "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(json["resolution"] as? String == "minute")
+    let rows = try #require(json["rows"] as? [[String: Any]])
+    let fleet = try #require(rows.first { $0["scope"] as? String == "fleet" })
+    #expect((fleet["gpus_allocated"] as? Double ?? 0) > 0)
+    #expect(
+      rows.contains { $0["scope"] as? String == "cluster" && $0["name"] as? String == "train-a" })
+    // The same moment twice gives the same figures: they come from the cache, not a poll.
+    let moment = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-5_400))
+    let first = try factop(["snapshot", "--at", moment, "--format", "csv"])
+    let second = try factop(["snapshot", "--at", moment, "--format", "csv"])
+    #expect(first.status == 0 && first.stdout == second.stdout)
+  }
+
+  @Test func atBeforeTheHistoryExitsOneAndSaysWhatThereIs() throws {
+    let result = try factop(["snapshot", "--at", "30d ago"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("no history at") && result.stderr.contains("the cache holds"))
+  }
+
+  @Test(arguments: [
+    ["snapshot", "--at", "last tuesday"], ["snapshot", "--format", "prom", "--view", "nodes"],
+    ["snapshot", "--at", "1h ago", "--view", "gpus", "--format", "csv"],
+    ["snapshot", "--format", "xml"],
+  ])
+  func usageErrorsExitTwo(arguments: [String]) throws {
+    let result = try factop(arguments)
+    #expect(result.status == 2, "\(result.stderr)")
+  }
+
+  @Test func checkListsBreachesAndExitsOne() throws {
+    let config = """
+      [alerts]
+      idle_allocated_gpus = 0
+      idle_minutes = 5
+      nodes_down = 0
+      """
+    let result = try factop(["snapshot", "--offline", "--check"], config: config)
+    #expect(result.status == 1, "\(result.stderr)")
+    let text = String(decoding: result.stdout, as: UTF8.self)
+    #expect(text.contains("ALERT nodes_down fleet: 1 node(s) down (limit 0)"))
+    #expect(text.contains("ALERT idle_allocated_gpus fleet"))
+  }
+
+  @Test func checkWithNothingBreachedExitsZero() throws {
+    let config = """
+      [alerts]
+      nodes_down = 5
+      spend_usd_per_month = 100000000
+      """
+    let result = try factop(
+      ["snapshot", "--offline", "--check", "--format", "json"], config: config)
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect((json["breaches"] as? [Any])?.isEmpty == true)
+  }
+}

@@ -1,0 +1,66 @@
+import FleetModel
+import Foundation
+import Testing
+
+@Suite struct AlertTests {
+  let now = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
+
+  func inputs(idle: [Double], idleNow: Int = 20, down: Int = 0, powerW: Double = 900)
+    -> AlertInputs
+  {
+    var fleet = FleetTotals()
+    fleet.gpusIdleAllocated = idleNow
+    fleet.nodesByState[.down] = down
+    fleet.costUSDPerHour = 100
+    let t = now.addingTimeInterval(-60)
+    let state = FleetState(
+      clusters: [Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .owned)],
+      nodes: [Node(name: "n", cluster: "c", rack: "r", state: .allocated)],
+      nodeSamples: ["n": NodeSample(time: t, powerW: powerW)])
+    return AlertInputs(
+      fleet: fleet,
+      power: PowerRollup(
+        state, pueBySite: [:], budgets: PowerBudgets(siteW: ["s": 1_000], rackW: ["s": 800])),
+      sources: [
+        SourceHealth(name: "prom", kind: "prometheus", intervalS: 10, lastSuccess: now - 100)
+      ],
+      idleAllocatedByMinute: idle.enumerated().map {
+        (now.addingTimeInterval(Double($0.offset - idle.count) * 60), $0.element)
+      }, spendMonthToDateUSD: 10_000, now: now)
+  }
+
+  @Test func idleGPUsBreachOnlyWhenIdleForTheWholeWindow() {
+    var rules = AlertRules()
+    rules.idleAllocatedGPUs = 16
+    rules.idleMinutes = 5
+    #expect(
+      rules.check(inputs(idle: [30, 30, 30, 30, 30, 30])).map(\.alert) == ["idle_allocated_gpus"])
+    #expect(rules.check(inputs(idle: [30, 30, 12, 30, 30, 30])).isEmpty)
+    // Not enough history yet to say it lasted five minutes.
+    #expect(rules.check(inputs(idle: [30, 30])).isEmpty)
+  }
+
+  @Test func powerAboveABudgetNamesTheSiteOrRack() {
+    var rules = AlertRules()
+    rules.powerOverBudget = true
+    #expect(rules.check(inputs(idle: [], powerW: 900)).map(\.scope) == ["rack/r"])
+    #expect(rules.check(inputs(idle: [], powerW: 1_100)).map(\.scope) == ["site/s", "rack/r"])
+    #expect(rules.check(inputs(idle: [], powerW: 700)).isEmpty)
+  }
+
+  @Test func downNodesStaleSourcesAndTheMonthsSpend() {
+    var rules = AlertRules()
+    rules.nodesDown = 0
+    rules.staleSource = true
+    rules.spendUSDPerMonth = 20_000
+    let breaches = rules.check(inputs(idle: [], down: 2))
+    #expect(breaches.map(\.alert) == ["nodes_down", "stale_source", "spend_over_budget"])
+    // $10,000 so far plus $100/h for the 298 hours left in November 2026.
+    #expect(breaches.last?.value == 39_800)
+  }
+
+  @Test func noRulesNoBreaches() {
+    #expect(AlertRules().isEmpty)
+    #expect(AlertRules().check(inputs(idle: [99, 99], down: 9)).isEmpty)
+  }
+}

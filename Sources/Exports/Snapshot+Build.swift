@@ -5,7 +5,7 @@ extension Snapshot {
   /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
   public init(
     state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date,
-    savings: [Opportunity] = [], history: History = History()
+    savings: [Opportunity] = [], history: History = History(), billing: [BillingRow] = []
   ) {
     let monthToDate = history.monthToDate
     let summary = FleetSummary(state, prices: prices)
@@ -83,6 +83,8 @@ extension Snapshot {
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
     }
+    self.billing =
+      billing.isEmpty ? nil : BillingSummary(billing, clusterOf: BillingSummary.clusters(of: state))
   }
 
   /// True when a script should be alerted: no source, or a source that is not healthy.

@@ -19,11 +19,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let teams: [TeamEntry]
   /// The savings finder's ranked opportunities (as `factop savings` prints them).
   public let savings: [Opportunity]
+  /// Imported bills (FOCUS) added up; null until one is imported.
+  @Null public var billing: BillingSummary?
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings
+    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing
   }
 
   /// Figures only the cache's history can give.

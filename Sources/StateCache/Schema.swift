@@ -47,6 +47,22 @@ enum Schema {
             """)
       }
     }
+    migrator.registerMigration("v2: imported bills") { db in
+      // Money as decimal text: bills are summed exactly. `source` is the file a row came from,
+      // so importing the file again replaces its rows.
+      try db.execute(
+        sql: """
+          CREATE TABLE billing (
+            source TEXT NOT NULL, line INTEGER NOT NULL,
+            billed_cost TEXT NOT NULL, effective_cost TEXT NOT NULL, list_cost TEXT NOT NULL,
+            contracted_cost TEXT, currency TEXT NOT NULL,
+            period_start REAL NOT NULL, period_end REAL NOT NULL, charge_category TEXT,
+            service_name TEXT NOT NULL, service_category TEXT, resource_id TEXT,
+            resource_name TEXT, sku_id TEXT, pricing_quantity TEXT, pricing_unit TEXT,
+            tags TEXT NOT NULL,
+            PRIMARY KEY (source, line));
+          """)
+    }
     return migrator
   }
 }

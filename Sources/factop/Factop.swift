@@ -12,7 +12,7 @@ struct Factop: AsyncParsableCommand {
       """,
     subcommands: [
       CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
-      PollCommand.self, WallboardCommand.self, ThemeCommand.self,
+      PollCommand.self, WallboardCommand.self, ImportCommand.self, ThemeCommand.self,
       ModelCommand.self,
     ],
     defaultSubcommand: CockpitCommand.self)

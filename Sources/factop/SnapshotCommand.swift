@@ -99,7 +99,7 @@ struct SnapshotCommand: AsyncParsableCommand {
           monthToDate: try KPISeries.monthToDate(cache: $0, now: now),
           idleAllocatedGPUHours24h: try KPISeries.fleetGPUHours(
             KPISeries.gpusIdleAllocated, cache: $0, now: now))
-      } ?? Snapshot.History())
+      } ?? Snapshot.History(), billing: try cache?.billingRows() ?? [])
     let tables = SnapshotTables(
       snapshot: snapshot,
       power: PowerRollup(

@@ -30,6 +30,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var jobHistory: [String: [Double?]]
   /// Each GPU's recent readings, for the sparklines of a node's or a job's GPUs.
   public var gpuHistory: GPUHistory
+  /// Imported bills (FOCUS) added up and mapped to clusters; nil until one is imported.
+  public var billing: BillingSummary?
   /// The `[alerts]` rules that do not hold now.
   public var alerts: [AlertBreach] = []
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).

@@ -109,6 +109,10 @@ public final class ModelLoader: Sendable {
         powerHistory: try fleetHistory(KPISeries.powerW),
         jobHistory: context.jobActivity.mapValues { Self.slots($0, until: now) },
         gpuHistory: gpus, origin: origin)
+      let bills = try cache.billingRows()
+      if !bills.isEmpty {
+        model.billing = BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))
+      }
       if !alertRules.isEmpty {
         model.alerts = alertRules.check(
           try KPISeries.alertInputs(

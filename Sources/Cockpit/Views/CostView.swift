@@ -42,6 +42,24 @@ struct CostView {
         Span(mtd?.since.map { "  since \(Format.utc($0))" } ?? "", theme.dim),
       ]
     ]
+    if let bill = model.billing {
+      let period = [bill.periodStart, bill.periodEnd].compactMap { $0 }.map {
+        String(Format.utc($0).prefix(10))
+      }.joined(separator: " – ")
+      let unmapped = bill.byCluster.first { $0.cluster == BillingSummary.unmapped }
+      lines.append([
+        Span("Imported bills ", label),
+        Span(
+          "\(Format.decimal(bill.effectiveCost)) effective"
+            + (bill.currency == "USD" ? "" : " (\(bill.currency ?? "mixed currencies"))"),
+          theme.text.bold),
+        Span(
+          "  (billed \(Format.decimal(bill.billedCost)), list \(Format.decimal(bill.listCost)))"
+            + " \(period) · \(Format.count(bill.rows)) charges"
+            + (unmapped.map { " · \(Format.decimal($0.effectiveCost)) not on a cluster" } ?? ""),
+          theme.dim),
+      ])
+    }
     if let projection = model.projection, let first = projection.days.first?.spendUSD {
       let week = projection.days.compactMap(\.spendUSD)
       let total = week.reduce(0) { $0 + $1.value }
@@ -72,6 +90,7 @@ struct CostView {
         .init("CLUSTER", width: 12, priority: 10), .init("PRICING", width: 11, priority: 6),
         .init("$/H", width: 9, alignment: .right, priority: 9),
         .init("MTD", width: 10, alignment: .right, priority: 8),
+        .init("BILLED", width: 10, alignment: .right, priority: 5),
         .init("PRICES (USD/GPU-h, source, as of)", width: 30, priority: 7, flexible: true),
       ],
       rowCount: clusters.count, headerStyle: theme.style(.headerForeground).bold
@@ -88,6 +107,13 @@ struct CostView {
         Span(cluster.name, theme.text.bold), Span(cluster.pricing.rawValue, theme.dim),
         Span(Format.dollars(clusters[i].totals.costUSDPerHour), theme.text),
         Span(Format.dollars(model.monthToDate.clusters[cluster.name]?.usd), theme.text),
+        // What imported bills charged for the cluster's resources, over the bills' period.
+        Span(
+          model.billing.map { bill in
+            bill.byCluster.first { $0.cluster == cluster.name }.map {
+              Format.decimal($0.effectiveCost)
+            } ?? "—"
+          } ?? "—", theme.text),
         Span(provenance, theme.dim),
       ]
     }.render(in: inner, into: &buffer)

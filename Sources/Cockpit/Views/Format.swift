@@ -42,6 +42,16 @@ enum Format {
     }
   }
 
+  /// An exact amount from a bill, to the cent: "$1,234.56".
+  static func decimal(_ amount: Decimal) -> String {
+    var rounded = Decimal()
+    var value = amount
+    NSDecimalRound(&rounded, &value, 2, .plain)
+    let cents = NSDecimalNumber(decimal: rounded * 100).int64Value
+    return (cents < 0 ? "-$" : "$") + count(Int(abs(cents) / 100))
+      + String(format: ".%02d", Int(abs(cents) % 100))
+  }
+
   /// An age in the largest sensible unit: "4s", "3m", "1h05m", "4d07h", "12d".
   static func age(_ seconds: Double?) -> String {
     guard let seconds else { return "never" }

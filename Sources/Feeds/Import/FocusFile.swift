@@ -1,0 +1,116 @@
+import FleetModel
+import Foundation
+
+/// A FOCUS 1.0–1.2 billing export (CSV). Columns are found by name, so added, reordered and
+/// custom (`x_…`, or, as in the FinOps sample, not prefixed at all) columns are fine. Missing
+/// values are the bare word `NULL` or an empty cell; times are `2024-09-18 22:00:00` or
+/// ISO-8601, UTC; money is parsed as decimal, never binary floating point.
+public enum FocusFile {
+  public static func parse(_ text: String, source: String) throws(InputError) -> [BillingRow] {
+    let table = try CSVTable(text: text, source: source)
+    let billed = try table.column("BilledCost")
+    let effective = try table.column("EffectiveCost")
+    let list = try table.column("ListCost")
+    let start = try table.column("ChargePeriodStart")
+    let end = try table.column("ChargePeriodEnd")
+    let service = try table.column("ServiceName")
+    let currency = try table.column("BillingCurrency")
+    func optional(_ name: String) -> Int? { table.header.firstIndex(of: name) }
+    let contracted = optional("ContractedCost")
+    let category = optional("ChargeCategory")
+    let serviceCategory = optional("ServiceCategory")
+    let resourceId = optional("ResourceId")
+    let resourceName = optional("ResourceName")
+    let sku = optional("SkuId")
+    let quantity = optional("PricingQuantity")
+    let unit = optional("PricingUnit")
+    let tags = optional("Tags")
+
+    return try table.rows.map { row throws(InputError) in
+      func text(_ column: Int?) throws(InputError) -> String? {
+        guard let column else { return nil }
+        let cell = try table.text(row, column)
+        return cell.isEmpty || cell == "NULL" ? nil : cell
+      }
+      func required(_ column: Int) throws(InputError) -> String {
+        guard let cell = try text(column) else {
+          throw InputError(
+            source: source, line: row.line, column: table.header[column],
+            message: "a value is required here")
+        }
+        return cell
+      }
+      func decimal(_ column: Int?) throws(InputError) -> Decimal? {
+        guard let column, let cell = try text(column) else { return nil }
+        guard let value = Decimal(string: cell, locale: Locale(identifier: "en_US_POSIX")),
+          cell.wholeMatch(of: /[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/) != nil
+        else {
+          throw InputError(
+            source: source, line: row.line, column: table.header[column],
+            message: "\"\(cell)\" is not a number")
+        }
+        return value
+      }
+      func money(_ column: Int) throws(InputError) -> Decimal {
+        _ = try required(column)
+        return try decimal(column)!
+      }
+      func time(_ column: Int) throws(InputError) -> Date {
+        let cell = try required(column)
+        guard let date = Self.time(cell) else {
+          throw InputError(
+            source: source, line: row.line, column: table.header[column],
+            message: "\"\(cell)\" is not a time (expected 2024-09-18 22:00:00 or ISO-8601)")
+        }
+        return date
+      }
+      let periodStart = try time(start)
+      let periodEnd = try time(end)
+      guard periodEnd >= periodStart else {
+        throw InputError(
+          source: source, line: row.line, column: "ChargePeriodEnd",
+          message: "the charge period ends before it starts")
+      }
+      return BillingRow(
+        billedCost: try money(billed), effectiveCost: try money(effective),
+        listCost: try money(list), contractedCost: try decimal(contracted),
+        currency: try required(currency), periodStart: periodStart, periodEnd: periodEnd,
+        chargeCategory: try text(category), serviceName: try required(service),
+        serviceCategory: try text(serviceCategory), resourceId: try text(resourceId),
+        resourceName: try text(resourceName), skuId: try text(sku),
+        pricingQuantity: try decimal(quantity), pricingUnit: try text(unit),
+        tags: try Self.tags(try text(tags), source: source, line: row.line))
+    }
+  }
+
+  /// `2024-09-18 22:00:00` (UTC by the specification), or ISO-8601 with a zone.
+  static func time(_ text: String) -> Date? {
+    let iso = ISO8601DateFormatter()
+    if let date = iso.date(from: text) { return date }
+    iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let date = iso.date(from: text) { return date }
+    let spaced = text.replacingOccurrences(of: " ", with: "T")
+    iso.formatOptions = [.withInternetDateTime]
+    return iso.date(from: spaced.hasSuffix("Z") ? spaced : spaced + "Z")
+  }
+
+  /// The `Tags` JSON object, with every value as text.
+  static func tags(_ text: String?, source: String, line: Int) throws(InputError) -> [String:
+    String]
+  {
+    guard let text else { return [:] }
+    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+    else {
+      throw InputError(
+        source: source, line: line, column: "Tags", message: "not a JSON object: \(text.prefix(60))"
+      )
+    }
+    return object.compactMapValues { value in
+      switch value {
+      case let string as String: string
+      case is NSNull: nil
+      default: "\(value)"
+      }
+    }
+  }
+}

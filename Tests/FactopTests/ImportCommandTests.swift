@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@Suite struct ImportCommandTests {
+  let header =
+    "BilledCost,EffectiveCost,ListCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ServiceName\n"
+
+  func file(_ text: String) throws -> String {
+    let url = temporaryFolder().appendingPathComponent("bill.csv")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  func billing(_ db: String) throws -> [String: Any]? {
+    let result = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
+    let json = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
+    return json?["billing"] as? [String: Any]
+  }
+
+  @Test func aBillShowsInTheSnapshotAndABadFileChangesNothing() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let good = try file(
+      header + "0.10,0.10,0.10,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,EC2\n"
+        + "0.20,0.20,0.20,USD,2024-09-18 23:00:00,2024-09-19 00:00:00,S3\n")
+    let imported = try run(try factopBinary(), ["import", "focus", good, "--db", db])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(String(decoding: imported.stdout, as: UTF8.self).contains("imported 2 charges"))
+    let before = try #require(try billing(db))
+    #expect(before["rows"] as? Int == 2)
+    #expect((before["billed_cost"] as? NSNumber)?.decimalValue == Decimal(string: "0.3"))
+
+    // A bad file exits 2, says where, and leaves the cache as it was.
+    let bad = try file(header + "0.10,oops,0.10,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,EC2\n")
+    let refused = try run(try factopBinary(), ["import", "focus", bad, "--db", db])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("\(bad) line 2 column EffectiveCost: \"oops\" is not a number"))
+    #expect(try billing(db)?["rows"] as? Int == 2)
+
+    // Importing the same file again replaces its rows rather than adding them twice.
+    _ = try run(try factopBinary(), ["import", "focus", good, "--db", db])
+    #expect(try billing(db)?["rows"] as? Int == 2)
+  }
+}

@@ -68,6 +68,31 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     try expectGolden(FocusExport.render(rows), "focus.csv")
   }
 
+  /// Imported bills (a charge and a credit) show in the cost table and the metrics, exactly.
+  @Test func importedBillsInTheCostTableAndTheMetrics() throws {
+    func charge(_ amount: String, _ service: String) -> BillingRow {
+      BillingRow(
+        billedCost: Decimal(string: amount)!, effectiveCost: Decimal(string: amount)!,
+        listCost: Decimal(string: amount)!, contractedCost: nil, currency: "USD",
+        periodStart: instant, periodEnd: instant.addingTimeInterval(3_600),
+        chargeCategory: nil, serviceName: service, serviceCategory: nil, resourceId: nil,
+        resourceName: nil, skuId: nil, pricingQuantity: nil, pricingUnit: nil, tags: [:])
+    }
+    let snapshot = Snapshot(
+      state: FleetState(), sources: [], prices: .demo, now: instant,
+      billing: [charge("12.345", "EC2"), charge("-1.5", "Credits")])
+    let tables = SnapshotTables(
+      snapshot: snapshot,
+      power: PowerRollup(FleetState(), pueBySite: [:], budgets: PowerBudgets()), savings: nil)
+    let csv = CSVExport.render(tables.table(.cost))
+    #expect(csv.contains("bill_service,EC2,,,,12.345,12.345\r\n"))
+    // A credit is a negative number, not a formula to neutralize.
+    #expect(csv.contains("bill_service,Credits,,,,-1.5,-1.5\r\n"))
+    #expect(csv.contains("bill_cluster,(unmapped),,,,10.845,10.845\r\n"))
+    #expect(
+      PromExport.render(tables).contains("factop_bill_effective_cost_usd{service=\"EC2\"} 12.345"))
+  }
+
   @Test(arguments: [
     ("=1+2", "'=1+2"), ("+cmd", "'+cmd"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"),

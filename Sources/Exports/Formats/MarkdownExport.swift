@@ -51,7 +51,7 @@ public enum MarkdownExport {
     return !known.isEmpty
       && known.allSatisfy {
         switch $0 {
-        case .number, .integer: true
+        case .number, .integer, .decimal: true
         default: false
         }
       }

@@ -65,6 +65,18 @@ public enum PromExport {
     out.gauge("factop_savings_one_percent_line_usd_per_month", "1 % of monthly spend.") {
       $0.sample([:], tables.savings?.onePercentLine.usdPerMonth)
     }
+    if let bill = snapshot.billing, bill.currency == "USD" {
+      out.gauge(
+        "factop_bill_effective_cost_usd",
+        "Imported bills (FOCUS): effective cost per service over their period."
+      ) { family in
+        for service in bill.byService {
+          family.sample(
+            ["service": service.service],
+            NSDecimalNumber(decimal: service.effectiveCost).doubleValue)
+        }
+      }
+    }
     return out.text
   }
 }

@@ -7,6 +7,8 @@ public struct ExportTable: Sendable, Equatable {
     case text(String)
     case number(Double)
     case integer(Int)
+    /// Money from a bill, exact.
+    case decimal(Decimal)
     case time(Date)
     case unknown
 
@@ -23,6 +25,7 @@ public struct ExportTable: Sendable, Equatable {
       case .text(let text): text
       case .number(let value): Self.plain(value)
       case .integer(let value): String(value)
+      case .decimal(let value): "\(value)"
       case .time(let date): date.formatted(.iso8601)
       case .unknown: ""
       }

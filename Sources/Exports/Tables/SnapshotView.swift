@@ -145,7 +145,8 @@ public struct SnapshotTables: Sendable {
   }
 
   /// Spend of the fleet, each cluster and each team: run-rate, a month at that rate, and
-  /// month to date.
+  /// month to date; then, when bills were imported, what they charged per cluster and per
+  /// service over their period.
   var cost: ExportTable {
     let hoursPerMonth = SavingsContext.hoursPerMonth
     func row(_ scope: String, _ name: String, _ rate: Double?, _ mtd: Double?)
@@ -153,16 +154,35 @@ public struct SnapshotTables: Sendable {
     {
       [
         .text(scope), .text(name), .number(rate),
-        .number(rate.map { ($0 * hoursPerMonth).rounded(toPlaces: 2) }), .number(mtd),
+        .number(rate.map { ($0 * hoursPerMonth).rounded(toPlaces: 2) }), .number(mtd), .unknown,
+        .unknown,
+      ]
+    }
+    func billed(_ scope: String, _ name: String, _ billed: Decimal, _ effective: Decimal)
+      -> [ExportTable.Cell]
+    {
+      [
+        .text(scope), .text(name), .unknown, .unknown, .unknown, .decimal(billed),
+        .decimal(effective),
       ]
     }
     let fleet = snapshot.fleet
+    let bill = snapshot.billing
     return ExportTable(
       name: "cost",
-      columns: ["scope", "name", "cost_usd_per_h", "usd_per_month_at_run_rate", "spend_mtd_usd"],
+      columns: [
+        "scope", "name", "cost_usd_per_h", "usd_per_month_at_run_rate", "spend_mtd_usd",
+        "billed_cost", "effective_cost",
+      ],
       rows: [row("fleet", "fleet", fleet.costUSDPerHour, fleet.spendMTDUSD)]
         + snapshot.clusters.map { row("cluster", $0.name, $0.costUSDPerHour, $0.spendMTDUSD) }
-        + snapshot.teams.map { row("team", $0.name, $0.costUSDPerHour, $0.spendMTDUSD) })
+        + snapshot.teams.map { row("team", $0.name, $0.costUSDPerHour, $0.spendMTDUSD) }
+        + (bill?.byCluster ?? []).map {
+          billed("bill_cluster", $0.cluster, $0.billedCost, $0.effectiveCost)
+        }
+        + (bill?.byService ?? []).map {
+          billed("bill_service", $0.service, $0.billedCost, $0.effectiveCost)
+        })
   }
 
   /// The ranked opportunities; `in_one_percent_line` marks those that together reach 1 %.

@@ -20,6 +20,9 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
   ],
   targets: [
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
@@ -33,6 +36,9 @@ let package = Package(
       dependencies: [
         "FleetModel", "FleetSim", "StateCache", .product(name: "Logging", package: "swift-log"),
         .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
     .target(
       name: "Exports",
@@ -58,7 +64,9 @@ let package = Package(
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
     .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
-    .testTarget(name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(
+      name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"]),
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],
@@ -67,7 +75,7 @@ let package = Package(
       name: "ExportsTests", dependencies: ["FleetModel", "FleetSim", "Exports"],
       exclude: ["Golden"]),
     .testTarget(
-      name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports"]),
+      name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

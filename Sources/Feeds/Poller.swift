@@ -114,7 +114,9 @@ public final class Poller: Sendable {
       merged.gpuSamples.merge(state.gpuSamples) { a, _ in a }
       merged.nodeSamples.merge(state.nodeSamples) { a, _ in a }
       merged.allocations.merge(state.allocations) { a, _ in a }
+      merged.meters += state.meters
     }
+    .applyingNodeMeters()
   }
 
   /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can

@@ -63,6 +63,17 @@ enum Schema {
             PRIMARY KEY (source, line));
           """)
     }
+    migrator.registerMigration("v3: power meters") { db in
+      // BMC and PDU readings, by the source that read them; they overlay the node power of
+      // whichever source owns the node.
+      try db.execute(
+        sql: """
+          CREATE TABLE meters (
+            source TEXT NOT NULL, scope TEXT NOT NULL, target TEXT NOT NULL,
+            watts REAL NOT NULL, via TEXT NOT NULL, t REAL NOT NULL,
+            PRIMARY KEY (source, scope, target));
+          """)
+    }
     return migrator
   }
 }

@@ -20,6 +20,7 @@ extension StateCache {
       try readNodes(into: &state, db)
       try readGPUs(into: &state, db)
       state.jobs = try readJobs(db)
+      try readMeters(into: &state, db)
       return state
     }
   }
@@ -130,5 +131,20 @@ extension StateCache {
         nodes: (try? decoder.decode([String].self, from: nodes)) ?? [],
         start: date(row["start"]))
     }
+  }
+}
+
+extension StateCache {
+  /// Power meters; a node's BMC reading becomes its power.
+  func readMeters(into state: inout FleetState, _ db: Database) throws {
+    guard try db.tableExists("meters") else { return }
+    state.meters = try Row.fetchAll(db, sql: "SELECT * FROM meters ORDER BY scope, target, t DESC")
+      .compactMap { row in
+        guard let scope = MeterReading.Scope(rawValue: row["scope"]) else { return nil }
+        return MeterReading(
+          scope: scope, target: row["target"], watts: row["watts"], via: row["via"],
+          time: Date(timeIntervalSince1970: row["t"]))
+      }
+    state.applyNodeMeters()
   }
 }

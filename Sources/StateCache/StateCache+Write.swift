@@ -8,14 +8,24 @@ extension StateCache {
   public func record(_ state: FleetState, from health: SourceHealth) throws {
     try database.write { db in
       let source = health.name
-      for table in ["clusters", "nodes", "gpus", "jobs"] {
+      for table in ["clusters", "nodes", "gpus", "jobs", "meters"] {
         try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
       }
+      try insertMeters(state.meters, source: source, db)
       try insertClusters(state.clusters, source: source, db)
       try insertNodes(state, source: source, db)
       try insertGPUs(state, source: source, db)
       try insertJobs(state.jobs, source: source, db)
       try upsert(health, db)
+      try bumpGeneration(db)
+    }
+  }
+
+  /// Replaces the meter readings `source` gave before (an import, which has no poll record).
+  public func replaceMeters(_ meters: [MeterReading], from source: String) throws {
+    try database.write { db in
+      try db.execute(sql: "DELETE FROM meters WHERE source = ?", arguments: [source])
+      try insertMeters(meters, source: source, db)
       try bumpGeneration(db)
     }
   }
@@ -86,6 +96,19 @@ extension StateCache {
         health.name, health.kind, health.intervalS, health.lastAttempt?.timeIntervalSince1970,
         health.lastSuccess?.timeIntervalSince1970, health.lastError, health.pollDurationS,
       ])
+  }
+
+  func insertMeters(_ meters: [MeterReading], source: String, _ db: Database) throws {
+    let insert = try db.cachedStatement(
+      sql:
+        "INSERT OR REPLACE INTO meters (source, scope, target, watts, via, t) VALUES (?, ?, ?, ?, ?, ?)"
+    )
+    for meter in meters {
+      try insert.execute(arguments: [
+        source, meter.scope.rawValue, meter.target, meter.watts, meter.via,
+        meter.time.timeIntervalSince1970,
+      ])
+    }
   }
 
   private func bumpGeneration(_ db: Database) throws {

@@ -33,6 +33,7 @@ struct ConfigFile: Decodable, Equatable {
   var sites: [String: SiteSection]?
   var powercap: PowerCapSection?
   var alerts: AlertsSection?
+  var redfish: RedfishSection?
 
   /// `[alerts]`: what `factop snapshot --check` and the cockpit report.
   struct AlertsSection: Decodable, Equatable {
@@ -92,6 +93,7 @@ struct ConfigFile: Decodable, Equatable {
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
+    "redfish.interval_s", "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

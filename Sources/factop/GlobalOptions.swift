@@ -48,6 +48,8 @@ struct Settings {
   let priceBook: PriceBook
   /// The built-in demo fleet, the source while no other feed is configured.
   let demoFleet: DemoFleet
+  /// The BMCs to read node power from (`[[redfish.bmc]]`), if any.
+  let redfish: RedfishFeed?
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
   /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
@@ -85,6 +87,9 @@ struct Settings {
     theme = config.ui?.theme ?? "default"
     priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
     alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
+    redfish = try config.redfish?.feed(
+      path: configPath, environment: environment,
+      defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
     var rules = SavingsRules()
     if let sweep = config.powercap?.sweep {
       do {
@@ -111,8 +116,8 @@ struct Settings {
     }
   }
 
-  /// The feeds configured for this run: for now the demo fleet.
+  /// The feeds configured for this run: the demo fleet, and the BMCs when configured.
   func feeds() -> [any Feed] {
-    [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)]
+    [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] + (redfish.map { [$0] } ?? [])
   }
 }

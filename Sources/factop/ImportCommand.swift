@@ -7,13 +7,13 @@ import StateCache
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Read a file into the cache: a FOCUS bill.",
+    abstract: "Read a file into the cache: a FOCUS bill, a BMC's Redfish power.",
     discussion: """
       The file is parsed whole before anything is written: a bad file exits 2 naming the file,
       the line and the column, and the cache keeps what it had. Importing the same file again
       replaces what it brought before.
       """,
-    subcommands: [ImportFocusCommand.self])
+    subcommands: [ImportFocusCommand.self, ImportRedfishCommand.self])
 }
 
 struct ImportFocusCommand: ParsableCommand {
@@ -64,5 +64,60 @@ enum ImportFile {
       printError(error.description)
       throw ExitStatus.usage
     }
+  }
+}
+
+struct ImportRedfishCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "redfish",
+    abstract: "Import a node's power from a Redfish mockup folder or a saved resource.",
+    discussion: """
+      DIR is a DMTF short-form mockup (the folder is /redfish/v1, each resource X/index.json), read
+      as a BMC is: EnvironmentMetrics.PowerWatts first, then Power.PowerControl, then the power
+      supplies. FILE is one saved EnvironmentMetrics or Power resource. The reading becomes the
+      node's BMC power.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "A mockup folder or a JSON resource.") var path: String
+
+  @Option(help: "The node the BMC reports for.") var node: String
+
+  @Option(help: "The chassis Id to read (default: the first that reports power).")
+  var chassis: String?
+
+  func run() async throws {
+    let settings = try Settings.resolve(global)
+    let now = Date()
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      printError("\(path): no such file or folder")
+      throw ExitStatus.usage
+    }
+    let reading: MeterReading
+    do {
+      if isFolder.boolValue {
+        let bmc = RedfishFeed.BMC(
+          node: node, chassis: chassis,
+          transport: RedfishMockupFolder(folder: URL(fileURLWithPath: path)))
+        guard let found = try await RedfishFeed.read(bmc, at: now) else {
+          printError("\(path): no chassis reports power")
+          throw ExitStatus.usage
+        }
+        reading = found
+      } else {
+        reading = try ImportFile.read(path) { text in
+          try RedfishPower.resource(Data(text.utf8), source: path, node: node, at: now)
+        }
+      }
+    } catch let error as RedfishError {
+      printError("\(error)")
+      throw ExitStatus.usage
+    }
+    try ImportFile.write(settings) { cache in
+      try cache.replaceMeters([reading], from: "import/redfish/\(node)")
+    }
+    print("imported \(node): \(Int(reading.watts.rounded())) W from \(reading.via)")
   }
 }

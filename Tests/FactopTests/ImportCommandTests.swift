@@ -41,3 +41,49 @@ import Testing
     #expect(try billing(db)?["rows"] as? Int == 2)
   }
 }
+
+/// A node's BMC power from the DMTF mockup, reconciled against its GPUs.
+@Suite(
+  .enabled(
+    if: FileManager.default.fileExists(
+      atPath: repositoryRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/fixtures/redfish/public-rackmount1").path),
+    "shared/fixtures is absent"))
+struct ImportRedfishTests {
+  let mockup = repositoryRoot.deletingLastPathComponent()
+    .appendingPathComponent("shared/fixtures/redfish/public-rackmount1")
+
+  @Test func aBMCReadingBecomesTheNodesPowerAndAGPUSumAboveItIsFlagged() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    _ = try run(try factopBinary(), ["poll", "--once", "--db", db, "--sim-gpus", "256"])
+    let imported = try run(
+      try factopBinary(),
+      ["import", "redfish", mockup.path, "--node", "gpu-a0001", "--db", db, "--sim-gpus", "256"])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(
+      String(decoding: imported.stdout, as: UTF8.self)
+        == "imported gpu-a0001: 374 W from EnvironmentMetrics.PowerWatts\n")
+    let snapshot = try run(
+      try factopBinary(), ["snapshot", "--offline", "--db", db, "--sim-gpus", "256"])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: snapshot.stdout) as? [String: Any])
+    let node = (json["nodes"] as? [[String: Any]])?.first { $0["name"] as? String == "gpu-a0001" }
+    #expect(node?["power_w"] as? Double == 374)
+    // Eight busy H100s draw far more than 374 W: the chain is out of order, and says where.
+    let power = try run(
+      try factopBinary(),
+      ["snapshot", "--offline", "--format", "csv", "--view", "power", "--db", db])
+    let rows = String(decoding: power.stdout, as: UTF8.self).split(separator: "\r\n")
+    #expect(rows.contains { $0.hasPrefix("node,gpu-a0001,") && $0.hasSuffix(",1") })
+
+    // A file that is no Redfish power resource exits 2 and changes nothing.
+    let refused = try run(
+      try factopBinary(),
+      [
+        "import", "redfish", mockup.appendingPathComponent("Chassis/index.json").path, "--node",
+        "gpu-a0002", "--db", db,
+      ])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("no power reading"))
+  }
+}

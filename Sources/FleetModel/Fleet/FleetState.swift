@@ -13,6 +13,8 @@ public struct FleetState: Sendable, Hashable {
   public var nodeSamples: [String: NodeSample]
   /// Which job holds each allocated GPU (UUID → job id).
   public var allocations: [String: String]
+  /// Power meters (BMCs, PDUs). A node's BMC reading is also its `nodeSamples` power.
+  public var meters: [MeterReading] = []
 
   public init(
     clusters: [Cluster] = [], nodes: [Node] = [], gpus: [GPU] = [], jobs: [Job] = [],

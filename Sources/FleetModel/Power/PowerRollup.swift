@@ -21,6 +21,8 @@ public struct PowerRollup: Sendable, Hashable {
     public internal(set) var nodesWithoutBMC = 0
     /// Nodes below whose GPUs add up to more than their BMC reading: a chain out of order.
     public internal(set) var nodesOutOfOrder: [String] = []
+    /// A meter's reading of this whole level (a rack PDU's mains), when there is one.
+    public internal(set) var meterW: Double?
     /// What may be drawn here, when a budget is set.
     public internal(set) var budgetW: Double?
     /// The site's PUE, when known (sites and what lies below them).
@@ -35,6 +37,11 @@ public struct PowerRollup: Sendable, Hashable {
     /// Facility power: IT power × PUE.
     public var facilityW: Double? { itW.flatMap { it in pue.map { it * $0 } } }
 
+    /// A rack's meter reading less the IT power of its nodes: switches, fans and whatever is
+    /// not attributed to a node; above a rack, the sum over its metered racks. Negative means
+    /// the nodes claim more than the meter sees. Nil where no rack below has a meter.
+    public internal(set) var unattributedW: Double?
+
     /// Share of the budget still free (negative when over it).
     public var headroomPct: Double? {
       guard let budgetW, budgetW > 0, let itW else { return nil }
@@ -42,6 +49,7 @@ public struct PowerRollup: Sendable, Hashable {
     }
 
     mutating func add(_ other: Entry) {
+      unattributedW = Self.sum(unattributedW, other.unattributedW)
       gpuW = Self.sum(gpuW, other.gpuW)
       restOfNodeW = Self.sum(restOfNodeW, other.restOfNodeW)
       itW = Self.sum(itW, other.itW)
@@ -87,6 +95,10 @@ public struct PowerRollup: Sendable, Hashable {
       if let power = state.gpuSamples[gpu.uuid]?.powerW { gpuW[gpu.node, default: 0] += power }
     }
     let nodesByRack = Dictionary(grouping: state.nodes) { "\($0.cluster)/\($0.rack)" }
+    var rackMeters: [String: Double] = [:]
+    for meter in state.meters.sorted(by: { $0.time < $1.time }) where meter.scope == .rack {
+      rackMeters[meter.target] = meter.watts
+    }
     var fleet = Entry(level: .fleet, name: "fleet", site: "")
     var sites: [Site] = []
     let siteNames = state.clusters.map(\.site).reduce(into: [String]()) {
@@ -108,6 +120,7 @@ public struct PowerRollup: Sendable, Hashable {
           var rack = Entry(level: .rack, name: rackName, site: siteName)
           rack.pue = pue
           rack.budgetW = budgets.rackW[siteName]
+          rack.meterW = rackMeters["\(cluster.name)/\(rackName)"]
           let nodes = (nodesByRack["\(cluster.name)/\(rackName)"] ?? []).map { node in
             var entry = Self.node(
               node.name, site: siteName, gpuW: gpuW[node.name],
@@ -116,6 +129,7 @@ public struct PowerRollup: Sendable, Hashable {
             return entry
           }
           nodes.forEach { rack.add($0) }
+          rack.unattributedW = rack.meterW.flatMap { meter in rack.itW.map { meter - $0 } }
           racks.append(Rack(entry: rack, nodes: nodes))
           clusterEntry.add(rack)
         }

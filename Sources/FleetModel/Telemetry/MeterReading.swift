@@ -1,0 +1,45 @@
+import Foundation
+
+/// A power meter's reading: a BMC for a node, a PDU for a rack. Meters are separate from the
+/// sources that own the inventory: a Redfish BMC reports for a node that Slurm lists.
+public struct MeterReading: Sendable, Hashable, Codable {
+  public enum Scope: String, Sendable, Hashable, Codable {
+    /// A node's BMC: the node's whole draw.
+    case node
+    /// A rack PDU's mains: everything in the rack.
+    case rack
+  }
+
+  public var scope: Scope
+  /// The node's name, or the rack as `CLUSTER/RACK`.
+  public var target: String
+  public var watts: Double
+  /// Which resource answered (`EnvironmentMetrics.PowerWatts`, `Power.PowerControl`…): sources
+  /// disagree, so a series never mixes them.
+  public var via: String
+  public var time: Date
+
+  public init(scope: Scope, target: String, watts: Double, via: String, time: Date) {
+    self.scope = scope
+    self.target = target
+    self.watts = watts
+    self.via = via
+    self.time = time
+  }
+}
+
+extension FleetState {
+  /// Makes each node's BMC reading (the newest, when several meters read one node) its power:
+  /// a meter measures the whole node, where a feed's own node power may be its GPUs' sum.
+  public func applyingNodeMeters() -> FleetState {
+    var state = self
+    state.applyNodeMeters()
+    return state
+  }
+
+  public mutating func applyNodeMeters() {
+    for meter in meters.filter({ $0.scope == .node }).sorted(by: { $0.time < $1.time }) {
+      nodeSamples[meter.target] = NodeSample(time: meter.time, powerW: meter.watts)
+    }
+  }
+}

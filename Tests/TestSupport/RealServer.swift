@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// A real server started by a test on 127.0.0.1 and stopped by its PID: the recipes of
+/// ../shared/guides/real-servers.md. Servers are installed by .ci/run; where one is missing the
+/// test is skipped, unless FACTOP_REQUIRE_SERVERS=1 (as in CI) makes that a failure.
+public final class RealServer: @unchecked Sendable {
+  public private(set) var pid: pid_t = 0
+  public let port: Int
+  public let log: URL
+
+  /// Whether the tests may run `executable`; records an issue when CI requires it and it is
+  /// missing.
+  public static func available(_ executable: String) -> Bool {
+    if FileManager.default.isExecutableFile(atPath: executable) { return true }
+    if ProcessInfo.processInfo.environment["FACTOP_REQUIRE_SERVERS"] == "1" {
+      Issue.record("\(executable) is missing: .ci/run installs it")
+    }
+    return false
+  }
+
+  /// Starts `executable` with `arguments(port)` on a free port, then waits (at most
+  /// `timeoutS`) until `ready(port)` answers.
+  public init(
+    _ executable: String, arguments: (Int) -> [String], timeoutS: Double = 15,
+    ready: (Int) -> Bool
+  ) throws {
+    port = Self.freePort()
+    log = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-server-\(UUID().uuidString).log")
+    pid = try spawnWithEmptySignalMask([executable] + arguments(port), output: log.path)
+    let deadline = Date().addingTimeInterval(timeoutS)
+    while !ready(port) {
+      guard Date() < deadline, isRunning else {
+        stop()
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw ServerError(message: "\(executable) did not become ready: \(said.suffix(2_000))")
+      }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+  }
+
+  /// Whether the server is still running (reaping it once it is not).
+  public var isRunning: Bool {
+    guard pid > 0 else { return false }
+    var status: Int32 = 0
+    if waitpid(pid, &status, WNOHANG) == 0 { return true }
+    pid = 0
+    return false
+  }
+
+  /// SIGTERM, up to 10 s to exit, then SIGKILL.
+  public func stop() {
+    guard isRunning else { return }
+    kill(pid, SIGTERM)
+    let deadline = Date().addingTimeInterval(10)
+    while isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if isRunning {
+      kill(pid, SIGKILL)
+      var status: Int32 = 0
+      waitpid(pid, &status, 0)
+      pid = 0
+    }
+  }
+
+  deinit { stop() }
+
+  /// A port the kernel says is free now.
+  public static func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  /// Whether an HTTP GET of `url` answers 200 within a second.
+  public static func answers(_ url: String) -> Bool {
+    let done = DispatchSemaphore(value: 0)
+    let ok = Box(false)
+    var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = 1
+    URLSession.shared.dataTask(with: request) { _, response, _ in
+      ok.value = (response as? HTTPURLResponse)?.statusCode == 200
+      done.signal()
+    }.resume()
+    _ = done.wait(timeout: .now() + 2)
+    return ok.value
+  }
+}
+
+final class Box<T>: @unchecked Sendable {
+  var value: T
+  init(_ value: T) { self.value = value }
+}
+
+public struct ServerError: Error, CustomStringConvertible {
+  public let message: String
+  public var description: String { message }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Starts a program directly (posix_spawnp) with an empty signal mask. The test runner's
+/// threads block signals, and a child started through Foundation's `Process` inherits that
+/// mask: a server that then never sees SIGTERM, a tmux session whose shell ignores SIGINT.
+/// Standard input is /dev/null; standard output and error go to `output` (default /dev/null).
+public func spawnWithEmptySignalMask(_ arguments: [String], output: String = "/dev/null") throws
+  -> pid_t
+{
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+  posix_spawn_file_actions_addopen(
+    &actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
+  var attributes = posix_spawnattr_t()
+  posix_spawnattr_init(&attributes)
+  defer { posix_spawnattr_destroy(&attributes) }
+  var empty = sigset_t()
+  sigemptyset(&empty)
+  posix_spawnattr_setsigmask(&attributes, &empty)
+  posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+  var argv = arguments.map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+  guard spawned == 0 else {
+    throw SpawnError(program: arguments[0], reason: String(cString: strerror(spawned)))
+  }
+  return pid
+}
+
+public struct SpawnError: Error, CustomStringConvertible {
+  public let program: String
+  public let reason: String
+  public var description: String { "cannot start \(program): \(reason)" }
+}

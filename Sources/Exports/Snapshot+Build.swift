@@ -83,6 +83,7 @@ extension Snapshot {
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
     }
+    self.power = Power(state, pueBySite: prices.pueBySite)
     self.billing =
       billing.isEmpty ? nil : BillingSummary(billing, clusterOf: BillingSummary.clusters(of: state))
   }
@@ -92,4 +93,36 @@ extension Snapshot {
     sources.isEmpty || sources.contains { $0.status != .ok }
   }
 
+}
+
+extension Snapshot.Power {
+  /// The power chain of `state`, its meters and the sites' PUE.
+  init(_ state: FleetState, pueBySite: [String: Double]) {
+    let rollup = PowerRollup(state, pueBySite: pueBySite, budgets: PowerBudgets())
+    let fleet = rollup.fleet
+    let nodeMeters = state.meters.filter { $0.scope == .node }
+    let facility = rollup.facilityW
+    self.init(
+      facilityW: facility?.rounded(toPlaces: 1), itW: fleet.itW?.rounded(toPlaces: 1),
+      nodeW: nodeMeters.isEmpty ? nil : nodeMeters.reduce(0) { $0 + $1.watts }.rounded(toPlaces: 1),
+      gpuW: fleet.gpuW?.rounded(toPlaces: 1),
+      unattributedW: fleet.unattributedW?.rounded(toPlaces: 1),
+      pue: facility.flatMap { f in fleet.itW.map { $0 > 0 ? (f / $0).rounded(toPlaces: 3) : nil } }
+        ?? nil,
+      nodesGPUAboveBMC: fleet.nodesOutOfOrder,
+      pdus: state.meters.filter { $0.scope == .rack }.map { rack in
+        PDU(
+          name: rack.target, powerW: rack.watts, via: rack.via,
+          outlets: state.meters.filter {
+            $0.scope == .outlet && $0.target.hasPrefix(rack.target + "#")
+          }
+          .map { .init(id: String($0.target.dropFirst(rack.target.count + 1)), powerW: $0.watts) })
+      },
+      sources: Dictionary(grouping: state.meters) { "\($0.scope.rawValue) \($0.via)" }
+        .map {
+          MeterSource(
+            scope: $0.value[0].scope.rawValue, via: $0.value[0].via, readings: $0.value.count)
+        }
+        .sorted { ($0.scope, $0.via) < ($1.scope, $1.via) })
+  }
 }

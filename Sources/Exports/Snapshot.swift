@@ -21,11 +21,65 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let savings: [Opportunity]
   /// Imported bills (FOCUS) added up; null until one is imported.
   @Null public var billing: BillingSummary?
+  /// The power chain: facility, IT, nodes, GPUs, what no node accounts for, and the PDUs.
+  public let power: Power
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing
+    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power
+  }
+
+  /// The power chain added up (see `PowerRollup`); unknown is null.
+  public struct Power: Encodable, Sendable, Equatable {
+    public struct PDU: Encodable, Sendable, Equatable {
+      public struct Outlet: Encodable, Sendable, Equatable {
+        public let id: String
+        public let powerW: Double
+        enum CodingKeys: String, CodingKey {
+          case id
+          case powerW = "power_w"
+        }
+      }
+      /// The rack it feeds, `CLUSTER/RACK`.
+      public let name: String
+      public let powerW: Double
+      public let via: String
+      public let outlets: [Outlet]
+      enum CodingKeys: String, CodingKey {
+        case name, via, outlets
+        case powerW = "power_w"
+      }
+    }
+    /// A meter source in use: what it measures and which resource answered.
+    public struct MeterSource: Encodable, Sendable, Equatable {
+      public let scope: String
+      public let via: String
+      public let readings: Int
+    }
+
+    @Null public var facilityW: Double?
+    @Null public var itW: Double?
+    /// What BMCs read for their nodes (whole nodes).
+    @Null public var nodeW: Double?
+    @Null public var gpuW: Double?
+    /// PDU readings less the IT power of their racks' nodes.
+    @Null public var unattributedW: Double?
+    /// Facility ÷ IT power over the fleet.
+    @Null public var pue: Double?
+    public let nodesGPUAboveBMC: [String]
+    public let pdus: [PDU]
+    public let sources: [MeterSource]
+
+    enum CodingKeys: String, CodingKey {
+      case pue, pdus, sources
+      case facilityW = "facility_w"
+      case itW = "it_w"
+      case nodeW = "node_w"
+      case gpuW = "gpu_w"
+      case unattributedW = "unattributed_w"
+      case nodesGPUAboveBMC = "nodes_gpu_above_bmc"
+    }
   }
 
   /// Figures only the cache's history can give.

@@ -94,6 +94,7 @@ struct ConfigFile: Decodable, Equatable {
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s", "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure",
+    "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -70,22 +70,38 @@ enum ImportFile {
 struct ImportRedfishCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "redfish",
-    abstract: "Import a node's power from a Redfish mockup folder or a saved resource.",
+    abstract: "Import a node's (BMC) or a rack's (PDU) power from Redfish: a mockup or a resource.",
     discussion: """
       DIR is a DMTF short-form mockup (the folder is /redfish/v1, each resource X/index.json), read
       as a BMC is: EnvironmentMetrics.PowerWatts first, then Power.PowerControl, then the power
       supplies. FILE is one saved EnvironmentMetrics or Power resource. The reading becomes the
-      node's BMC power.
+      node's BMC power. With --rack, DIR is a PDU's service: its rack PDU's draw (and each
+      outlet's) becomes the rack's meter, and what the rack's nodes do not account for shows as
+      unattributed.
       """)
 
   @OptionGroup var global: GlobalOptions
 
   @Argument(help: "A mockup folder or a JSON resource.") var path: String
 
-  @Option(help: "The node the BMC reports for.") var node: String
+  @Option(help: "The node the BMC reports for.") var node: String?
 
   @Option(help: "The chassis Id to read (default: the first that reports power).")
   var chassis: String?
+
+  @Option(help: ArgumentHelp("The rack a PDU feeds, as CLUSTER/RACK.", valueName: "cluster/rack"))
+  var rack: String?
+
+  @Option(help: "The PDU Id to read (default: the first that reports power).") var pdu: String?
+
+  func validate() throws {
+    guard (node == nil) != (rack == nil) else {
+      throw ValidationError("give --node (a BMC) or --rack (a PDU), one of them")
+    }
+    if let rack, rack.split(separator: "/").count != 2 {
+      throw ValidationError("--rack \(rack): give it as CLUSTER/RACK")
+    }
+  }
 
   func run() async throws {
     let settings = try Settings.resolve(global)
@@ -95,6 +111,35 @@ struct ImportRedfishCommand: AsyncParsableCommand {
       printError("\(path): no such file or folder")
       throw ExitStatus.usage
     }
+    if let rack {
+      guard isFolder.boolValue else {
+        printError("\(path): a PDU is read from a mockup folder")
+        throw ExitStatus.usage
+      }
+      let meters: [MeterReading]
+      do {
+        meters = try await RedfishFeed.read(
+          RedfishFeed.PDU(
+            rack: rack, pdu: pdu, transport: RedfishMockupFolder(folder: URL(fileURLWithPath: path))
+          ),
+          at: now)
+      } catch let error as RedfishError {
+        printError("\(error)")
+        throw ExitStatus.usage
+      }
+      guard let mains = meters.first else {
+        printError("\(path): no rack PDU reports power")
+        throw ExitStatus.usage
+      }
+      try ImportFile.write(settings) { cache in
+        try cache.replaceMeters(meters, from: "import/redfish/\(rack)")
+      }
+      print(
+        "imported \(rack): \(Int(mains.watts.rounded())) W from \(mains.via), \(meters.count - 1) outlets"
+      )
+      return
+    }
+    let node = node!
     let reading: MeterReading
     do {
       if isFolder.boolValue {

@@ -14,67 +14,120 @@ import Foundation
 /// password_env = "FACTOP_BMC_PASSWORD"  # read from the environment, never from this file
 /// ca_file = "/etc/factop/bmc-ca.pem"  # optional: trust this CA instead of the system's
 /// insecure = false                    # true skips TLS verification (lab BMCs only)
+/// [[redfish.pdu]]
+/// rack = "train-a/a-r001"             # CLUSTER/RACK the PDU feeds
+/// url = "https://10.1.9.1"
+/// pdu = "1"                           # optional: the RackPDU Id (default: the first)
+/// user = "monitor"                    # password_env, ca_file, insecure as for a BMC
 /// ```
 struct RedfishSection: Decodable, Equatable {
+  /// How to reach one Redfish service: what a BMC and a PDU entry share.
+  struct Endpoint {
+    var url: String
+    var user: String?
+    var passwordEnv: String?
+    var caFile: String?
+    var insecure: Bool?
+  }
+
+  // Both entries spell out the shared keys themselves: TOMLKit's strict decoding (which
+  // reports unknown keys) checks each keyed container on its own.
   struct BMC: Decodable, Equatable {
     var node: String
-    var url: String
     var chassis: String?
+    var url: String
     var user: String?
     var passwordEnv: String?
     var caFile: String?
     var insecure: Bool?
 
     enum CodingKeys: String, CodingKey {
-      case node, url, chassis, user, insecure
+      case node, chassis, url, user, insecure
       case passwordEnv = "password_env"
       case caFile = "ca_file"
+    }
+
+    var endpoint: Endpoint {
+      Endpoint(url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure)
+    }
+  }
+
+  struct PDU: Decodable, Equatable {
+    var rack: String
+    var pdu: String?
+    var url: String
+    var user: String?
+    var passwordEnv: String?
+    var caFile: String?
+    var insecure: Bool?
+
+    enum CodingKeys: String, CodingKey {
+      case rack, pdu, url, user, insecure
+      case passwordEnv = "password_env"
+      case caFile = "ca_file"
+    }
+
+    var endpoint: Endpoint {
+      Endpoint(url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure)
     }
   }
 
   var intervalS: TOMLNumber?
   var bmc: [BMC]?
+  var pdu: [PDU]?
 
   enum CodingKeys: String, CodingKey {
     case intervalS = "interval_s"
-    case bmc
+    case bmc, pdu
   }
 
   /// The Redfish feed the section describes, validated; nil without BMCs.
   func feed(path: String, environment: [String: String], defaultIntervalS: Double)
     throws(ConfigError) -> RedfishFeed?
   {
-    guard let bmcs = bmc, !bmcs.isEmpty else { return nil }
+    guard !(bmc ?? []).isEmpty || !(pdu ?? []).isEmpty else { return nil }
     func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
     let interval = intervalS?.value ?? defaultIntervalS
     guard interval >= 1 else { throw fail("redfish.interval_s must be ≥ 1") }
-    var configured: [RedfishFeed.BMC] = []
-    for (i, entry) in bmcs.enumerated() {
-      let key = "redfish.bmc[\(i)]"
-      guard entry.url.hasPrefix("https://") || entry.url.hasPrefix("http://") else {
+    func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> RedfishHTTP {
+      guard endpoint.url.hasPrefix("https://") || endpoint.url.hasPrefix("http://") else {
         throw fail("\(key).url must start with https:// (or http://)")
       }
       var password: String?
-      if let variable = entry.passwordEnv {
+      if let variable = endpoint.passwordEnv {
         guard let value = environment[variable] else {
           throw fail("\(key).password_env names \(variable), which is not set")
         }
         password = value
       }
-      if let caFile = entry.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+      if let caFile = endpoint.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
         throw fail("\(key).ca_file: cannot read \(caFile)")
       }
       do {
-        configured.append(
-          RedfishFeed.BMC(
-            node: entry.node, chassis: entry.chassis,
-            transport: try RedfishHTTP(
-              base: entry.url, user: entry.user, password: password, caFile: entry.caFile,
-              insecure: entry.insecure ?? false)))
+        return try RedfishHTTP(
+          base: endpoint.url, user: endpoint.user, password: password, caFile: endpoint.caFile,
+          insecure: endpoint.insecure ?? false)
       } catch {
         throw fail("\(key): \(error)")
       }
     }
-    return RedfishFeed(intervalS: interval, bmcs: configured)
+    var bmcs: [RedfishFeed.BMC] = []
+    for (i, entry) in (bmc ?? []).enumerated() {
+      bmcs.append(
+        RedfishFeed.BMC(
+          node: entry.node, chassis: entry.chassis,
+          transport: try transport("redfish.bmc[\(i)]", entry.endpoint)))
+    }
+    var pdus: [RedfishFeed.PDU] = []
+    for (i, entry) in (pdu ?? []).enumerated() {
+      guard entry.rack.split(separator: "/").count == 2 else {
+        throw fail("redfish.pdu[\(i)].rack must be CLUSTER/RACK")
+      }
+      pdus.append(
+        RedfishFeed.PDU(
+          rack: entry.rack, pdu: entry.pdu,
+          transport: try transport("redfish.pdu[\(i)]", entry.endpoint)))
+    }
+    return RedfishFeed(intervalS: interval, bmcs: bmcs, pdus: pdus)
   }
 }

@@ -115,3 +115,82 @@ struct RedfishServerTests {
     } throws: { "\($0)".contains("no chassis 2U reporting power (found: 1U)") }
   }
 }
+
+/// A rack PDU built after the DMTF PowerDistribution schema (the shared mockup is a server and
+/// has none): mains, outlets, and an outlet whose sensor is absent.
+@Suite struct RedfishPDUTests {
+  func pduFolder(withMetrics: Bool) throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-pdu-\(UUID().uuidString)")
+    func write(_ path: String, _ json: String) throws {
+      let folder = root.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try json.write(
+        to: folder.appendingPathComponent("index.json"), atomically: true, encoding: .utf8)
+    }
+    let pdu = "/redfish/v1/PowerEquipment/RackPDUs/1"
+    try write(
+      "PowerEquipment", #"{"RackPDUs": {"@odata.id": "/redfish/v1/PowerEquipment/RackPDUs"}}"#)
+    try write("PowerEquipment/RackPDUs", #"{"Members": [{"@odata.id": "\#(pdu)"}]}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1",
+      #"{"Id": "1", "Mains": {"@odata.id": "\#(pdu)/Mains"}, "Outlets": {"@odata.id": "\#(pdu)/Outlets"}"#
+        + (withMetrics ? #", "Metrics": {"@odata.id": "\#(pdu)/Metrics"}}"# : "}"))
+    try write(
+      "PowerEquipment/RackPDUs/1/Mains",
+      #"{"Members": [{"@odata.id": "\#(pdu)/Mains/AA"}, {"@odata.id": "\#(pdu)/Mains/AB"}]}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1/Mains/AA", #"{"Id": "AA", "PowerWatts": {"Reading": 2000}}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1/Mains/AB", #"{"Id": "AB", "PowerWatts": {"Reading": 1200}}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1/Outlets",
+      #"{"Members": [{"@odata.id": "\#(pdu)/Outlets/A1"}, {"@odata.id": "\#(pdu)/Outlets/A2"}]}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1/Outlets/A1", #"{"Id": "A1", "PowerWatts": {"Reading": 800}}"#)
+    try write(
+      "PowerEquipment/RackPDUs/1/Outlets/A2",
+      #"{"Id": "A2", "PowerWatts": {"Reading": null}, "Status": {"State": "Absent"}}"#)
+    try write("PowerEquipment/RackPDUs/1/Metrics", #"{"PowerWatts": {"Reading": 3150}}"#)
+    return root
+  }
+
+  @Test func mainsAddUpAndAnAbsentOutletIsLeftOut() async throws {
+    let meters = try await RedfishFeed.read(
+      RedfishFeed.PDU(
+        rack: "a/r1", pdu: nil,
+        transport: RedfishMockupFolder(folder: try pduFolder(withMetrics: false))),
+      at: Date())
+    #expect(meters.map(\.target) == ["a/r1", "a/r1#A1"])
+    #expect(meters.map(\.watts) == [3_200, 800])
+    #expect(meters.first?.via == "PowerDistribution.Mains")
+  }
+
+  @Test func thePDUsOwnMetricsComeFirst() async throws {
+    let meters = try await RedfishFeed.read(
+      RedfishFeed.PDU(
+        rack: "a/r1", pdu: "1",
+        transport: RedfishMockupFolder(folder: try pduFolder(withMetrics: true))),
+      at: Date())
+    #expect(meters.first?.watts == 3_150 && meters.first?.via == "PowerDistribution.Metrics")
+  }
+
+  @Test func whatTheNodesDoNotAccountForIsUnattributed() {
+    let t = Date()
+    var state = FleetState(
+      clusters: [Cluster(name: "a", scheduler: .slurm, site: "s", pricing: .owned)],
+      nodes: [
+        Node(name: "n1", cluster: "a", rack: "r1", state: .idle),
+        Node(name: "n2", cluster: "a", rack: "r2", state: .idle),
+      ],
+      nodeSamples: [
+        "n1": NodeSample(time: t, powerW: 2_500), "n2": NodeSample(time: t, powerW: 900),
+      ])
+    state.meters = [MeterReading(scope: .rack, target: "a/r1", watts: 3_200, via: "m", time: t)]
+    let rollup = PowerRollup(state, pueBySite: [:], budgets: PowerBudgets())
+    let racks = rollup.sites[0].clusters[0].racks
+    #expect(racks.map(\.entry.unattributedW) == [700, nil])
+    // Above the racks, only metered racks count.
+    #expect(rollup.fleet.unattributedW == 700)
+  }
+}

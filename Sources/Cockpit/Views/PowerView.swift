@@ -55,6 +55,7 @@ struct PowerView {
     .init("IT", width: 9, alignment: .right, priority: 10),
     .init("GPUS", width: 9, alignment: .right, priority: 9),
     .init("REST OF NODE", width: 12, alignment: .right, priority: 7),
+    .init("UNATTRIB.", width: 9, alignment: .right, priority: 3),
     .init("BUDGET", width: 9, alignment: .right, priority: 8),
     .init("HEADROOM", width: 8, alignment: .right, priority: 9),
     .init("PUE", width: 4, alignment: .right, priority: 5),
@@ -73,6 +74,7 @@ struct PowerView {
       Span(
         Format.power(e.restOfNodeW),
         e.nodesOutOfOrder.isEmpty ? theme.text : theme.style(.crit).bold),
+      Span(e.unattributedW.map { Format.power($0) } ?? "—", theme.dim),
       Span(e.budgetW.map { Format.power($0) } ?? "—", theme.dim),
       Span(headroom.map { Format.percent($0, places: 0) } ?? "—", headroomStyle),
       // The PUE is the site's: said once, on its row.
@@ -106,7 +108,9 @@ struct PowerView {
         Span(
           "GPUs \(Format.power(fleet.gpuW)) (\(Format.percent(gpuShare, places: 0)))", theme.text),
         Span(" · rest of nodes \(Format.power(fleet.restOfNodeW))", theme.text),
-        Span(" · unattributed N/A (no rack PDU or site meter yet)", theme.dim),
+        fleet.unattributedW.map {
+          Span(" · unattributed \(Format.power($0)) (PDUs less their nodes)", theme.text)
+        } ?? Span(" · unattributed N/A (no rack PDU read)", theme.dim),
       ],
       [
         Span("IT 24h   ", label),

@@ -118,7 +118,8 @@ public struct SnapshotTables: Sendable {
         .text(e.level.rawValue), .text(e.name), .text(e.site.isEmpty ? nil : e.site),
         .text(cluster), .text(rack), .number(e.itW.map { $0.rounded(toPlaces: 1) }),
         .number(e.gpuW.map { $0.rounded(toPlaces: 1) }),
-        .number(e.restOfNodeW.map { $0.rounded(toPlaces: 1) }), .number(e.budgetW),
+        .number(e.restOfNodeW.map { $0.rounded(toPlaces: 1) }), .number(e.meterW),
+        .number(e.unattributedW.map { $0.rounded(toPlaces: 1) }), .number(e.budgetW),
         .number(e.headroomPct.map { $0.rounded(toPlaces: 2) }), .number(e.pue),
         .number(e.facilityW.map { $0.rounded(toPlaces: 1) }), .integer(e.nodesWithoutBMC),
         .integer(e.nodesOutOfOrder.count),
@@ -138,8 +139,8 @@ public struct SnapshotTables: Sendable {
     return ExportTable(
       name: "power",
       columns: [
-        "level", "name", "site", "cluster", "rack", "it_w", "gpu_w", "rest_of_node_w",
-        "budget_w", "headroom_pct", "pue", "facility_w", "nodes_without_bmc",
+        "level", "name", "site", "cluster", "rack", "it_w", "gpu_w", "rest_of_node_w", "meter_w",
+        "unattributed_w", "budget_w", "headroom_pct", "pue", "facility_w", "nodes_without_bmc",
         "nodes_gpu_above_bmc",
       ], rows: rows)
   }

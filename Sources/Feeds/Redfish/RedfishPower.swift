@@ -67,6 +67,64 @@ public struct RedfishPower: Sendable {
     return nil
   }
 
+  /// A rack PDU's draw and its outlets', from `PowerEquipment/RackPDUs`.
+  public struct PDUReading: Sendable, Equatable {
+    public let pdu: String
+    public let watts: Double
+    public let via: String
+    /// Each outlet's `Id` and draw, in collection order; unknown outlets are left out.
+    public let outlets: [(id: String, watts: Double)]
+
+    public static func == (a: PDUReading, b: PDUReading) -> Bool {
+      a.pdu == b.pdu && a.watts == b.watts && a.via == b.via
+        && a.outlets.map(\.id) == b.outlets.map(\.id)
+        && a.outlets.map(\.watts) == b.outlets.map(\.watts)
+    }
+  }
+
+  /// Every rack PDU that reports power: its `Metrics.PowerWatts`, else the sum of its mains.
+  public func pduReadings() async throws -> [PDUReading] {
+    guard let equipment = try await optionalDocument("/redfish/v1/PowerEquipment"),
+      let racksLink = Self.link(equipment, "RackPDUs"),
+      let racks = try await optionalDocument(racksLink)
+    else { return [] }
+    var readings: [PDUReading] = []
+    for member in Self.members(racks) {
+      let pdu = try await document(member)
+      let id = pdu["Id"] as? String ?? String(member.split(separator: "/").last ?? "")
+      var outlets: [(id: String, watts: Double)] = []
+      if let link = Self.link(pdu, "Outlets"), let collection = try await optionalDocument(link) {
+        for outletPath in Self.members(collection) {
+          guard let outlet = try await optionalDocument(outletPath),
+            let watts = Self.reading(outlet["PowerWatts"])
+          else { continue }
+          outlets.append((outlet["Id"] as? String ?? outletPath, watts))
+        }
+      }
+      if let link = Self.link(pdu, "Metrics"), let metrics = try await optionalDocument(link),
+        let watts = Self.reading(metrics["PowerWatts"])
+      {
+        readings.append(
+          PDUReading(pdu: id, watts: watts, via: "PowerDistribution.Metrics", outlets: outlets))
+        continue
+      }
+      if let link = Self.link(pdu, "Mains"), let mains = try await optionalDocument(link) {
+        var total: Double?
+        for circuit in Self.members(mains) {
+          guard let main = try await optionalDocument(circuit),
+            let watts = Self.reading(main["PowerWatts"])
+          else { continue }
+          total = (total ?? 0) + watts
+        }
+        if let total {
+          readings.append(
+            PDUReading(pdu: id, watts: total, via: "PowerDistribution.Mains", outlets: outlets))
+        }
+      }
+    }
+    return readings
+  }
+
   // MARK: Parsing (pure)
 
   /// One saved resource (EnvironmentMetrics or Power) as a node's meter reading.
@@ -160,29 +218,73 @@ public struct RedfishFeed: Feed {
     }
   }
 
+  /// One rack PDU and the rack it feeds.
+  public struct PDU: Sendable {
+    /// The rack as `CLUSTER/RACK`.
+    public let rack: String
+    /// The PDU to read (its `Id`); nil takes the first that reports power.
+    public let pdu: String?
+    public let transport: any RedfishTransport
+
+    public init(rack: String, pdu: String?, transport: any RedfishTransport) {
+      self.rack = rack
+      self.pdu = pdu
+      self.transport = transport
+    }
+  }
+
   public let name: String
   public let kind = "redfish"
   public let intervalS: Double
   public let bmcs: [BMC]
+  public let pdus: [PDU]
 
-  public init(name: String = "redfish", intervalS: Double, bmcs: [BMC]) {
+  public init(name: String = "redfish", intervalS: Double, bmcs: [BMC], pdus: [PDU] = []) {
     self.name = name
     self.intervalS = intervalS
     self.bmcs = bmcs
+    self.pdus = pdus
   }
 
   /// Every BMC, concurrently. One that fails fails the poll with its error, and the cache keeps
   /// the last good readings of all of them (a BMC either answers or the source is in trouble).
   public func poll(at time: Date) async throws -> FleetState {
-    let meters = try await withThrowingTaskGroup(of: MeterReading?.self) { group in
+    let meters = try await withThrowingTaskGroup(of: [MeterReading].self) { group in
       for bmc in bmcs {
-        group.addTask { try await Self.read(bmc, at: time) }
+        group.addTask { try await Self.read(bmc, at: time).map { [$0] } ?? [] }
       }
-      return try await group.reduce(into: [MeterReading]()) { if let m = $1 { $0.append(m) } }
+      for pdu in pdus {
+        group.addTask { try await Self.read(pdu, at: time) }
+      }
+      return try await group.reduce(into: [MeterReading]()) { $0 += $1 }
     }
     var state = FleetState()
     state.meters = meters.sorted { $0.target < $1.target }
     return state
+  }
+
+  /// The rack's meter reading and its outlets' from its PDU; none when it reports no power.
+  public static func read(_ pdu: PDU, at time: Date) async throws -> [MeterReading] {
+    let readings = try await RedfishPower(transport: pdu.transport).pduReadings()
+    let chosen = pdu.pdu.map { id in readings.first { $0.pdu == id } } ?? readings.first
+    guard let reading = chosen else {
+      if let id = pdu.pdu {
+        throw RedfishError(
+          origin: pdu.transport.origin, path: "/redfish/v1/PowerEquipment/RackPDUs",
+          message:
+            "no PDU \(id) reporting power (found: \(readings.map(\.pdu).joined(separator: ", ")))")
+      }
+      return []
+    }
+    return [
+      MeterReading(
+        scope: .rack, target: pdu.rack, watts: reading.watts, via: reading.via, time: time)
+    ]
+      + reading.outlets.map {
+        MeterReading(
+          scope: .outlet, target: "\(pdu.rack)#\($0.id)", watts: $0.watts,
+          via: "PowerDistribution.Outlets", time: time)
+      }
   }
 
   /// The node's meter reading from its BMC, or nil when the BMC reports no power.

@@ -8,6 +8,8 @@ public struct MeterReading: Sendable, Hashable, Codable {
     case node
     /// A rack PDU's mains: everything in the rack.
     case rack
+    /// One outlet of a rack PDU (target `CLUSTER/RACK#OUTLET`).
+    case outlet
   }
 
   public var scope: Scope

@@ -66,7 +66,8 @@ let package = Package(
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(
-      name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"]),
+      name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"],
+      exclude: ["Recorded"]),
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],

@@ -84,6 +84,7 @@ extension Snapshot {
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
     }
     self.power = Power(state, pueBySite: prices.pueBySite)
+    self.opencost = state.workloadCosts.isEmpty ? nil : WorkloadCostSummary(state.workloadCosts)
     self.billing =
       billing.isEmpty ? nil : BillingSummary(billing, clusterOf: BillingSummary.clusters(of: state))
   }

@@ -21,13 +21,15 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let savings: [Opportunity]
   /// Imported bills (FOCUS) added up; null until one is imported.
   @Null public var billing: BillingSummary?
+  /// What OpenCost says workloads cost (live or imported); null until it has said anything.
+  @Null public var opencost: WorkloadCostSummary?
   /// The power chain: facility, IT, nodes, GPUs, what no node accounts for, and the PDUs.
   public let power: Power
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power
+    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power, opencost
   }
 
   /// The power chain added up (see `PowerRollup`); unknown is null.

@@ -115,6 +115,7 @@ public final class Poller: Sendable {
       merged.nodeSamples.merge(state.nodeSamples) { a, _ in a }
       merged.allocations.merge(state.allocations) { a, _ in a }
       merged.meters += state.meters
+      merged.workloadCosts += state.workloadCosts
     }
     .applyingNodeMeters()
   }

@@ -74,6 +74,15 @@ enum Schema {
             PRIMARY KEY (source, scope, target));
           """)
     }
+    migrator.registerMigration("v4: workload costs") { db in
+      // OpenCost's allocations, by the source (a live OpenCost, or an imported file).
+      try db.execute(
+        sql: """
+          CREATE TABLE workload_costs (
+            source TEXT NOT NULL, ord INTEGER NOT NULL, cost TEXT NOT NULL,
+            PRIMARY KEY (source, ord));
+          """)
+    }
     return migrator
   }
 }

@@ -21,6 +21,7 @@ extension StateCache {
       try readGPUs(into: &state, db)
       state.jobs = try readJobs(db)
       try readMeters(into: &state, db)
+      try readWorkloadCosts(into: &state, db)
       return state
     }
   }
@@ -146,5 +147,16 @@ extension StateCache {
           time: Date(timeIntervalSince1970: row["t"]))
       }
     state.applyNodeMeters()
+  }
+}
+
+extension StateCache {
+  func readWorkloadCosts(into state: inout FleetState, _ db: Database) throws {
+    guard try db.tableExists("workload_costs") else { return }
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .secondsSince1970
+    state.workloadCosts = try String.fetchAll(
+      db, sql: "SELECT cost FROM workload_costs ORDER BY source, ord"
+    ).compactMap { try? decoder.decode(WorkloadCost.self, from: Data($0.utf8)) }
   }
 }

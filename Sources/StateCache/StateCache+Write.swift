@@ -8,10 +8,11 @@ extension StateCache {
   public func record(_ state: FleetState, from health: SourceHealth) throws {
     try database.write { db in
       let source = health.name
-      for table in ["clusters", "nodes", "gpus", "jobs", "meters"] {
+      for table in ["clusters", "nodes", "gpus", "jobs", "meters", "workload_costs"] {
         try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
       }
       try insertMeters(state.meters, source: source, db)
+      try insertWorkloadCosts(state.workloadCosts, source: source, db)
       try insertClusters(state.clusters, source: source, db)
       try insertNodes(state, source: source, db)
       try insertGPUs(state, source: source, db)
@@ -96,6 +97,25 @@ extension StateCache {
         health.name, health.kind, health.intervalS, health.lastAttempt?.timeIntervalSince1970,
         health.lastSuccess?.timeIntervalSince1970, health.lastError, health.pollDurationS,
       ])
+  }
+
+  /// Replaces what `source` said workloads cost (an import, which has no poll record).
+  public func replaceWorkloadCosts(_ costs: [WorkloadCost], from source: String) throws {
+    try database.write { db in
+      try db.execute(sql: "DELETE FROM workload_costs WHERE source = ?", arguments: [source])
+      try insertWorkloadCosts(costs, source: source, db)
+      try bumpGeneration(db)
+    }
+  }
+
+  func insertWorkloadCosts(_ costs: [WorkloadCost], source: String, _ db: Database) throws {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .secondsSince1970
+    for (i, cost) in costs.enumerated() {
+      try db.execute(
+        sql: "INSERT INTO workload_costs (source, ord, cost) VALUES (?, ?, ?)",
+        arguments: [source, i, String(decoding: try encoder.encode(cost), as: UTF8.self)])
+    }
   }
 
   func insertMeters(_ meters: [MeterReading], source: String, _ db: Database) throws {

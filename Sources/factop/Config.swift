@@ -1,3 +1,4 @@
+import Feeds
 import FleetModel
 import Foundation
 import TOMLKit
@@ -34,6 +35,44 @@ struct ConfigFile: Decodable, Equatable {
   var powercap: PowerCapSection?
   var alerts: AlertsSection?
   var redfish: RedfishSection?
+  var opencost: OpenCostSection?
+
+  /// `[opencost]`: an OpenCost to read workload costs from.
+  struct OpenCostSection: Decodable, Equatable {
+    var url: String
+    var window: String?
+    var aggregate: String?
+    var caFile: String?
+
+    enum CodingKeys: String, CodingKey {
+      case url, window, aggregate
+      case caFile = "ca_file"
+    }
+
+    func feed(path: String, intervalS: Double) throws(ConfigError) -> OpenCostFeed {
+      func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
+      guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+        throw fail("opencost.url must start with https:// or http://")
+      }
+      let window = window ?? "1d"
+      guard
+        window.wholeMatch(of: /[0-9]+[mhd]|today|yesterday|week|month|lastweek|lastmonth/) != nil
+      else {
+        throw fail("opencost.window must be like 1d, 24h, 60m, today or lastweek")
+      }
+      let aggregate = aggregate ?? "namespace"
+      guard aggregate.wholeMatch(of: /[a-z,:]+/) != nil else {
+        throw fail("opencost.aggregate must be like namespace, pod or cluster")
+      }
+      do {
+        return OpenCostFeed(
+          service: try HTTPSource(base: url, user: nil, password: nil, caFile: caFile),
+          window: window, aggregate: aggregate, intervalS: intervalS)
+      } catch {
+        throw fail("opencost: \(error)")
+      }
+    }
+  }
 
   /// `[alerts]`: what `factop snapshot --check` and the cockpit report.
   struct AlertsSection: Decodable, Equatable {
@@ -95,6 +134,7 @@ struct ConfigFile: Decodable, Equatable {
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s", "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure",
     "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure",
+    "opencost.url/window/aggregate/ca_file",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -50,6 +50,8 @@ struct Settings {
   let demoFleet: DemoFleet
   /// The BMCs to read node power from (`[[redfish.bmc]]`), if any.
   let redfish: RedfishFeed?
+  /// The OpenCost to read workload costs from (`[opencost]`), if any.
+  let opencost: OpenCostFeed?
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
   /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
@@ -87,6 +89,9 @@ struct Settings {
     theme = config.ui?.theme ?? "default"
     priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
     alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
+    opencost = try config.opencost?.feed(
+      path: configPath,
+      intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
     redfish = try config.redfish?.feed(
       path: configPath, environment: environment,
       defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
@@ -116,8 +121,10 @@ struct Settings {
     }
   }
 
-  /// The feeds configured for this run: the demo fleet, and the BMCs when configured.
+  /// The feeds configured for this run: the demo fleet, and the BMCs and OpenCost when
+  /// configured.
   func feeds() -> [any Feed] {
     [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] + (redfish.map { [$0] } ?? [])
+      + (opencost.map { [$0] } ?? [])
   }
 }

@@ -7,13 +7,13 @@ import StateCache
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Read a file into the cache: a FOCUS bill, a BMC's Redfish power.",
+    abstract: "Read a file into the cache: a FOCUS bill, Redfish power, OpenCost allocations.",
     discussion: """
       The file is parsed whole before anything is written: a bad file exits 2 naming the file,
       the line and the column, and the cache keeps what it had. Importing the same file again
       replaces what it brought before.
       """,
-    subcommands: [ImportFocusCommand.self, ImportRedfishCommand.self])
+    subcommands: [ImportFocusCommand.self, ImportRedfishCommand.self, ImportOpenCostCommand.self])
 }
 
 struct ImportFocusCommand: ParsableCommand {
@@ -123,7 +123,7 @@ struct ImportRedfishCommand: AsyncParsableCommand {
             rack: rack, pdu: pdu, transport: RedfishMockupFolder(folder: URL(fileURLWithPath: path))
           ),
           at: now)
-      } catch let error as RedfishError {
+      } catch let error as SourceError {
         printError("\(error)")
         throw ExitStatus.usage
       }
@@ -156,7 +156,7 @@ struct ImportRedfishCommand: AsyncParsableCommand {
           try RedfishPower.resource(Data(text.utf8), source: path, node: node, at: now)
         }
       }
-    } catch let error as RedfishError {
+    } catch let error as SourceError {
       printError("\(error)")
       throw ExitStatus.usage
     }
@@ -164,5 +164,31 @@ struct ImportRedfishCommand: AsyncParsableCommand {
       try cache.replaceMeters([reading], from: "import/redfish/\(node)")
     }
     print("imported \(node): \(Int(reading.watts.rounded())) W from \(reading.via)")
+  }
+}
+
+struct ImportOpenCostCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "opencost",
+    abstract: "Import a saved OpenCost /allocation/compute answer (JSON).")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "The saved answer.") var file: String
+
+  func run() throws {
+    let settings = try Settings.resolve(global)
+    let costs = try ImportFile.read(file) { text in
+      try OpenCostAllocation.parse(Data(text.utf8), source: file)
+    }
+    try ImportFile.write(settings) { cache in
+      try cache.replaceWorkloadCosts(
+        costs, from: "import/opencost/" + URL(fileURLWithPath: file).standardizedFileURL.path)
+    }
+    let summary = WorkloadCostSummary(costs)
+    print(
+      "imported \(costs.count) allocations from \(file): $"
+        + String(format: "%.2f", summary.totalCost)
+        + " over \(summary.byNamespace.count) namespaces")
   }
 }

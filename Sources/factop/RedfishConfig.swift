@@ -89,7 +89,7 @@ struct RedfishSection: Decodable, Equatable {
     func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
     let interval = intervalS?.value ?? defaultIntervalS
     guard interval >= 1 else { throw fail("redfish.interval_s must be ≥ 1") }
-    func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> RedfishHTTP {
+    func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> HTTPSource {
       guard endpoint.url.hasPrefix("https://") || endpoint.url.hasPrefix("http://") else {
         throw fail("\(key).url must start with https:// (or http://)")
       }
@@ -104,7 +104,7 @@ struct RedfishSection: Decodable, Equatable {
         throw fail("\(key).ca_file: cannot read \(caFile)")
       }
       do {
-        return try RedfishHTTP(
+        return try HTTPSource(
           base: endpoint.url, user: endpoint.user, password: password, caFile: endpoint.caFile,
           insecure: endpoint.insecure ?? false)
       } catch {

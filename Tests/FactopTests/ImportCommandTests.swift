@@ -87,3 +87,28 @@ struct ImportRedfishTests {
     #expect(refused.stderr.contains("no power reading"))
   }
 }
+
+@Suite struct ImportOpenCostTests {
+  @Test func savedAllocationsShowInTheSnapshot() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let recorded = repositoryRoot.appendingPathComponent(
+      "Tests/FeedsTests/Recorded/opencost-allocation-compute.json")
+    let imported = try run(try factopBinary(), ["import", "opencost", recorded.path, "--db", db])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(
+      String(decoding: imported.stdout, as: UTF8.self).hasPrefix("imported 3 allocations from"))
+    let snapshot = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
+    #expect(try validateAgainstSnapshotSchema(snapshot.stdout) == nil)
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: snapshot.stdout) as? [String: Any])
+    let opencost = try #require(json["opencost"] as? [String: Any])
+    #expect(opencost["allocations"] as? Int == 3)
+    #expect(opencost["total_cost"] as? Double == 12_694.27)
+
+    let bad = temporaryFolder().appendingPathComponent("bad.json")
+    try #"{"code": 200, "data": [{"x": {}}]}"#.write(to: bad, atomically: true, encoding: .utf8)
+    let refused = try run(try factopBinary(), ["import", "opencost", bad.path, "--db", db])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("\(bad.path) column data[0].x.totalCost"))
+  }
+}

@@ -80,7 +80,7 @@ struct RedfishServerTests {
       bmcs: [
         .init(
           node: "gpu-a0001", chassis: "1U",
-          transport: try RedfishHTTP(
+          transport: try HTTPSource(
             base: "http://127.0.0.1:\(server.port)", user: "monitor", password: "secret",
             caFile: nil))
       ])
@@ -107,7 +107,7 @@ struct RedfishServerTests {
       bmcs: [
         .init(
           node: "gpu-a0001", chassis: "2U",
-          transport: try RedfishHTTP(
+          transport: try HTTPSource(
             base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil))
       ])
     await #expect {

@@ -69,6 +69,19 @@ public final class RealServer: @unchecked Sendable {
 
   deinit { stop() }
 
+  /// The real Python interpreter (not a pyenv shim, whose PID would not be the server's).
+  public static let python: String = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
+    let output = Pipe()
+    process.standardOutput = output
+    try? process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }()
+
   /// A port the kernel says is free now.
   public static func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -32,6 +32,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var gpuHistory: GPUHistory
   /// Imported bills (FOCUS) added up and mapped to clusters; nil until one is imported.
   public var billing: BillingSummary?
+  /// OpenCost's workload costs added up; nil until it has said anything.
+  public var opencost: WorkloadCostSummary?
   /// The `[alerts]` rules that do not hold now.
   public var alerts: [AlertBreach] = []
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).

@@ -109,6 +109,9 @@ public final class ModelLoader: Sendable {
         powerHistory: try fleetHistory(KPISeries.powerW),
         jobHistory: context.jobActivity.mapValues { Self.slots($0, until: now) },
         gpuHistory: gpus, origin: origin)
+      if !state.workloadCosts.isEmpty {
+        model.opencost = WorkloadCostSummary(state.workloadCosts)
+      }
       let bills = try cache.billingRows()
       if !bills.isEmpty {
         model.billing = BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))

@@ -60,6 +60,20 @@ struct CostView {
           theme.dim),
       ])
     }
+    if let opencost = model.opencost {
+      let window = [opencost.windowStart, opencost.windowEnd].compactMap { $0 }.map {
+        String(Format.utc($0).dropLast(4))
+      }.joined(separator: " – ")
+      let top = opencost.byNamespace.prefix(3).map {
+        "\($0.namespace) \(Format.dollarsCompact($0.totalCost))"
+      }.joined(separator: ", ")
+      lines.append([
+        Span("OpenCost ", label),
+        Span("\(Format.dollarsCompact(opencost.totalCost))", theme.text.bold),
+        Span(
+          " (GPUs \(Format.dollarsCompact(opencost.gpuCost))) \(window) · \(top)", theme.dim),
+      ])
+    }
     if let projection = model.projection, let first = projection.days.first?.spendUSD {
       let week = projection.days.compactMap(\.spendUSD)
       let total = week.reduce(0) { $0 + $1.value }

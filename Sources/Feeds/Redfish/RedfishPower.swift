@@ -188,7 +188,7 @@ public struct RedfishPower: Sendable {
 
   private func document(_ path: String) async throws -> [String: Any] {
     guard let document = try await optionalDocument(path) else {
-      throw RedfishError(origin: transport.origin, path: path, message: "not found")
+      throw SourceError(origin: transport.origin, path: path, message: "not found")
     }
     return document
   }
@@ -196,7 +196,7 @@ public struct RedfishPower: Sendable {
   private func optionalDocument(_ path: String) async throws -> [String: Any]? {
     guard let data = try await transport.get(path) else { return nil }
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw RedfishError(origin: transport.origin, path: path, message: "not a JSON object")
+      throw SourceError(origin: transport.origin, path: path, message: "not a JSON object")
     }
     return object
   }
@@ -269,7 +269,7 @@ public struct RedfishFeed: Feed {
     let chosen = pdu.pdu.map { id in readings.first { $0.pdu == id } } ?? readings.first
     guard let reading = chosen else {
       if let id = pdu.pdu {
-        throw RedfishError(
+        throw SourceError(
           origin: pdu.transport.origin, path: "/redfish/v1/PowerEquipment/RackPDUs",
           message:
             "no PDU \(id) reporting power (found: \(readings.map(\.pdu).joined(separator: ", ")))")
@@ -294,7 +294,7 @@ public struct RedfishFeed: Feed {
     let chosen = bmc.chassis.map { id in readings.first { $0.chassis == id } } ?? readings.first
     guard let reading = chosen else {
       if let id = bmc.chassis {
-        throw RedfishError(
+        throw SourceError(
           origin: bmc.transport.origin, path: "/redfish/v1/Chassis",
           message:
             "no chassis \(id) reporting power (found: \(readings.map(\.chassis).joined(separator: ", ")))"

@@ -15,6 +15,8 @@ public struct FleetState: Sendable, Hashable {
   public var allocations: [String: String]
   /// Power meters (BMCs, PDUs). A node's BMC reading is also its `nodeSamples` power.
   public var meters: [MeterReading] = []
+  /// What a cost source (OpenCost) says each workload cost over its window.
+  public var workloadCosts: [WorkloadCost] = []
 
   public init(
     clusters: [Cluster] = [], nodes: [Node] = [], gpus: [GPU] = [], jobs: [Job] = [],

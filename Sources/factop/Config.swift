@@ -36,6 +36,46 @@ struct ConfigFile: Decodable, Equatable {
   var alerts: AlertsSection?
   var redfish: RedfishSection?
   var opencost: OpenCostSection?
+  var nodeExporter: [NodeExporterEntry]?
+
+  enum CodingKeys: String, CodingKey {
+    case cache, sim, poll, ui, prices, energy, sites, powercap, alerts, redfish, opencost
+    case nodeExporter = "node_exporter"
+  }
+
+  /// `[[node_exporter]]`: node power from node exporter where no BMC is read.
+  struct NodeExporterEntry: Decodable, Equatable {
+    var node: String
+    var url: String
+    var caFile: String?
+
+    enum CodingKeys: String, CodingKey {
+      case node, url
+      case caFile = "ca_file"
+    }
+  }
+
+  /// The node exporters the config lists, validated; nil without any.
+  func nodeExporterFeed(path: String, intervalS: Double) throws(ConfigError) -> NodeExporterFeed? {
+    guard let entries = nodeExporter, !entries.isEmpty else { return nil }
+    var targets: [NodeExporterFeed.Target] = []
+    for (i, entry) in entries.enumerated() {
+      guard entry.url.hasPrefix("https://") || entry.url.hasPrefix("http://") else {
+        throw ConfigError(
+          path: path, message: "node_exporter[\(i)].url must start with https:// or http://")
+      }
+      do {
+        targets.append(
+          .init(
+            node: entry.node,
+            service: try HTTPSource(base: entry.url, user: nil, password: nil, caFile: entry.caFile)
+          ))
+      } catch {
+        throw ConfigError(path: path, message: "node_exporter[\(i)]: \(error)")
+      }
+    }
+    return NodeExporterFeed(intervalS: intervalS, targets: targets)
+  }
 
   /// `[opencost]`: an OpenCost to read workload costs from.
   struct OpenCostSection: Decodable, Equatable {
@@ -134,7 +174,7 @@ struct ConfigFile: Decodable, Equatable {
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s", "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure",
     "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure",
-    "opencost.url/window/aggregate/ca_file",
+    "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

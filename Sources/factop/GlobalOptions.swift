@@ -52,6 +52,8 @@ struct Settings {
   let redfish: RedfishFeed?
   /// The OpenCost to read workload costs from (`[opencost]`), if any.
   let opencost: OpenCostFeed?
+  /// The node exporters to read node power from (`[[node_exporter]]`), if any.
+  let nodeExporter: NodeExporterFeed?
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
   /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
@@ -89,6 +91,8 @@ struct Settings {
     theme = config.ui?.theme ?? "default"
     priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
     alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
+    nodeExporter = try config.nodeExporterFeed(
+      path: configPath, intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
     opencost = try config.opencost?.feed(
       path: configPath,
       intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
@@ -121,10 +125,10 @@ struct Settings {
     }
   }
 
-  /// The feeds configured for this run: the demo fleet, and the BMCs and OpenCost when
-  /// configured.
+  /// The feeds configured for this run: the demo fleet, and the BMCs, OpenCost and node
+  /// exporters when configured.
   func feeds() -> [any Feed] {
     [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] + (redfish.map { [$0] } ?? [])
-      + (opencost.map { [$0] } ?? [])
+      + (opencost.map { [$0] } ?? []) + (nodeExporter.map { [$0] } ?? [])
   }
 }

@@ -1,0 +1,84 @@
+import Feeds
+import FleetModel
+import Foundation
+import TestSupport
+import Testing
+
+let nodeExporter = "/usr/bin/prometheus-node-exporter"
+
+@Suite struct PrometheusTextTests {
+  @Test func readsLabelsEscapesAndSkipsTheRest() {
+    let text = """
+      # HELP node_hwmon_power_watt Hardware monitor for power usage in watts
+      # TYPE node_hwmon_power_watt gauge
+      node_hwmon_power_watt{chip="acpi_power_meter",sensor="power1"} 512
+      node_hwmon_power_watt{chip="odd \\"chip\\"",sensor="power2"} 1.5e+01 1700000000000
+      node_cpu_seconds_total{cpu="0",mode="idle"} 100
+      garbage line
+      """
+    let samples = PrometheusText.samples(text, named: ["node_hwmon_power_watt"])
+    #expect(samples.map(\.value) == [512, 15])
+    #expect(samples[1].labels == ["chip": "odd \"chip\"", "sensor": "power2"])
+  }
+}
+
+/// Node power from a real node exporter reading a fake sysfs (the sandbox has no hwmon or
+/// powercap of its own): the recipe of ../shared/guides/real-servers.md §6.
+@Suite(
+  .serialized,
+  .enabled(if: RealServer.available(nodeExporter), "prometheus-node-exporter is not installed"))
+struct NodeExporterTests {
+  func fakeSysfs() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-sysfs-\(UUID().uuidString)")
+    func write(_ path: String, _ text: String) throws {
+      let file = root.appendingPathComponent(path)
+      try FileManager.default.createDirectory(
+        at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try (text + "\n").write(to: file, atomically: true, encoding: .utf8)
+    }
+    try write("class/hwmon/hwmon0/name", "acpi_power_meter")
+    try write("class/hwmon/hwmon0/power1_input", "512000000")  // µW
+    try write("class/hwmon/hwmon0/power1_label", "Node Power")
+    try write("class/powercap/intel-rapl:0/name", "package-0")
+    try write("class/powercap/intel-rapl:0/energy_uj", "123456789")
+    try write("class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850")
+    return root
+  }
+
+  @Test func hwmonFirstThenRAPLAsARateBetweenScrapes() async throws {
+    let sysfs = try fakeSysfs()
+    let server = try RealServer(
+      nodeExporter,
+      arguments: {
+        [
+          "--web.listen-address=127.0.0.1:\($0)", "--path.sysfs=\(sysfs.path)",
+          "--collector.disable-defaults", "--collector.hwmon", "--collector.rapl",
+        ]
+      }, ready: { RealServer.answers("http://127.0.0.1:\($0)/metrics") })
+    defer { server.stop() }
+    let feed = NodeExporterFeed(
+      intervalS: 10,
+      targets: [
+        .init(
+          node: "gpu-a0001",
+          service: try HTTPSource(
+            base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil))
+      ])
+    let t0 = Date()
+    let hwmon = try await feed.poll(at: t0).meters
+    #expect(hwmon.map(\.watts) == [512] && hwmon.first?.via == "node_exporter hwmon")
+    #expect(hwmon.first?.target == "gpu-a0001")
+
+    // Without a power meter, RAPL: nothing on the first scrape, then joules over seconds.
+    try FileManager.default.removeItem(at: sysfs.appendingPathComponent("class/hwmon/hwmon0"))
+    #expect(try await feed.poll(at: t0.addingTimeInterval(10)).meters.isEmpty)
+    try "223456789\n".write(
+      to: sysfs.appendingPathComponent("class/powercap/intel-rapl:0/energy_uj"), atomically: true,
+      encoding: .utf8)
+    let rapl = try await feed.poll(at: t0.addingTimeInterval(20)).meters
+    // 100 J more in 10 s.
+    #expect(rapl.count == 1 && abs((rapl.first?.watts ?? 0) - 10) < 1e-9)
+    #expect(rapl.first?.via == "node_exporter RAPL (CPU and DRAM only)")
+  }
+}

@@ -101,16 +101,15 @@ struct PowerView {
       [
         Span("Facility ", label), Span(Format.power(model.power.facilityW), theme.text.bold),
         Span(" = IT ", theme.dim), Span(Format.power(fleet.itW), theme.text),
-        Span(" × each site's PUE", theme.dim),
+        Span(" × site PUE", theme.dim), Span(" · unattributed ", label),
+        fleet.unattributedW.map { Span(Format.power($0), theme.text) }
+          ?? Span("N/A (no PDU read)", theme.dim),
       ],
       [
         Span("IT       ", label),
         Span(
           "GPUs \(Format.power(fleet.gpuW)) (\(Format.percent(gpuShare, places: 0)))", theme.text),
         Span(" · rest of nodes \(Format.power(fleet.restOfNodeW))", theme.text),
-        fleet.unattributedW.map {
-          Span(" · unattributed \(Format.power($0)) (PDUs less their nodes)", theme.text)
-        } ?? Span(" · unattributed N/A (no rack PDU read)", theme.dim),
       ],
       [
         Span("IT 24h   ", label),

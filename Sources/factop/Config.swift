@@ -172,8 +172,9 @@ struct ConfigFile: Decodable, Equatable {
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
-    "redfish.interval_s", "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure",
-    "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure",
+    "redfish.interval_s",
+    "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure/auth",
+    "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
   ]
 

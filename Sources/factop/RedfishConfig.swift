@@ -14,6 +14,7 @@ import Foundation
 /// password_env = "FACTOP_BMC_PASSWORD"  # read from the environment, never from this file
 /// ca_file = "/etc/factop/bmc-ca.pem"  # optional: trust this CA instead of the system's
 /// insecure = false                    # true skips TLS verification (lab BMCs only)
+/// auth = "session"                    # a Redfish session (X-Auth-Token), or "basic"
 /// [[redfish.pdu]]
 /// rack = "train-a/a-r001"             # CLUSTER/RACK the PDU feeds
 /// url = "https://10.1.9.1"
@@ -28,6 +29,7 @@ struct RedfishSection: Decodable, Equatable {
     var passwordEnv: String?
     var caFile: String?
     var insecure: Bool?
+    var auth: String?
   }
 
   // Both entries spell out the shared keys themselves: TOMLKit's strict decoding (which
@@ -40,15 +42,18 @@ struct RedfishSection: Decodable, Equatable {
     var passwordEnv: String?
     var caFile: String?
     var insecure: Bool?
+    var auth: String?
 
     enum CodingKeys: String, CodingKey {
-      case node, chassis, url, user, insecure
+      case node, chassis, url, user, insecure, auth
       case passwordEnv = "password_env"
       case caFile = "ca_file"
     }
 
     var endpoint: Endpoint {
-      Endpoint(url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure)
+      Endpoint(
+        url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure,
+        auth: auth)
     }
   }
 
@@ -60,15 +65,18 @@ struct RedfishSection: Decodable, Equatable {
     var passwordEnv: String?
     var caFile: String?
     var insecure: Bool?
+    var auth: String?
 
     enum CodingKeys: String, CodingKey {
-      case rack, pdu, url, user, insecure
+      case rack, pdu, url, user, insecure, auth
       case passwordEnv = "password_env"
       case caFile = "ca_file"
     }
 
     var endpoint: Endpoint {
-      Endpoint(url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure)
+      Endpoint(
+        url: url, user: user, passwordEnv: passwordEnv, caFile: caFile, insecure: insecure,
+        auth: auth)
     }
   }
 
@@ -90,6 +98,9 @@ struct RedfishSection: Decodable, Equatable {
     let interval = intervalS?.value ?? defaultIntervalS
     guard interval >= 1 else { throw fail("redfish.interval_s must be ≥ 1") }
     func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> HTTPSource {
+      guard [nil, "session", "basic"].contains(endpoint.auth) else {
+        throw fail("\(key).auth must be \"session\" or \"basic\"")
+      }
       guard endpoint.url.hasPrefix("https://") || endpoint.url.hasPrefix("http://") else {
         throw fail("\(key).url must start with https:// (or http://)")
       }
@@ -106,7 +117,8 @@ struct RedfishSection: Decodable, Equatable {
       do {
         return try HTTPSource(
           base: endpoint.url, user: endpoint.user, password: password, caFile: endpoint.caFile,
-          insecure: endpoint.insecure ?? false)
+          insecure: endpoint.insecure ?? false,
+          sessionPath: endpoint.auth == "basic" ? nil : "/redfish/v1/SessionService/Sessions")
       } catch {
         throw fail("\(key): \(error)")
       }

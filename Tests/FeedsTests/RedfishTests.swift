@@ -86,6 +86,17 @@ struct RedfishServerTests {
       ])
     let first = try await feed.poll(at: Date()).meters
     #expect(first.map(\.target) == ["gpu-a0001"])
+    // Asked for a session, sushy-static answers 204 without a token: Basic authentication then.
+    let viaSession = RedfishFeed(
+      intervalS: 10,
+      bmcs: [
+        .init(
+          node: "gpu-a0001", chassis: nil,
+          transport: try HTTPSource(
+            base: "http://127.0.0.1:\(server.port)", user: "monitor", password: "secret",
+            caFile: nil, sessionPath: "/redfish/v1/SessionService/Sessions"))
+      ])
+    #expect(try await viaSession.poll(at: Date()).meters.first?.watts == 374)
     #expect(first.first?.watts == 374 && first.first?.via == "EnvironmentMetrics.PowerWatts")
 
     // Without the current resource, the deprecated one answers; a value changed on disk shows

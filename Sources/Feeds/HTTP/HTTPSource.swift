@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// An HTTP(S) service that factop reads with GETs (a BMC, a PDU, OpenCost, node exporter): TLS
 /// verified against the system's roots or a CA file, Basic authentication, a size limit and a
@@ -11,16 +12,27 @@ public final class HTTPSource: Sendable {
   public var origin: String { base }
   private let client: HTTPClient
   private let authorization: String?
+  /// Where to open a Redfish session (`X-Auth-Token`) instead of sending the password with
+  /// every request; nil for Basic authentication.
+  private let sessionPath: String?
+  private let credentials: (user: String, password: String)?
+  private enum Session { case unopened, open(token: String), basic }
+  private let session = Mutex<Session>(.unopened)
   private let timeoutS: Double
   /// The largest answer read; anything larger is refused rather than held in memory.
   public let maxBytes: Int
 
   /// `caFile` replaces the system's trust roots; `insecure` skips verification (for lab BMCs
   /// with self-signed certificates, never by default).
+  /// With `sessionPath` (Redfish: `/redfish/v1/SessionService/Sessions`), the credentials open
+  /// a session whose token authenticates the requests; a service that answers without a token
+  /// gets Basic authentication instead.
   public init(
     base: String, user: String?, password: String?, caFile: String?, insecure: Bool = false,
-    timeoutS: Double = 10, maxBytes: Int = 4 << 20
+    timeoutS: Double = 10, maxBytes: Int = 4 << 20, sessionPath: String? = nil
   ) throws {
+    self.sessionPath = user == nil ? nil : sessionPath
+    credentials = user.map { ($0, password ?? "") }
     self.maxBytes = maxBytes
     self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
     var tls = TLSConfiguration.makeClientConfiguration()
@@ -47,11 +59,12 @@ public final class HTTPSource: Sendable {
   /// The body of `base + path` (a fragment dropped), or nil on 404.
   public func get(_ path: String) async throws -> Data? {
     let resource = path.split(separator: "#").first.map(String.init) ?? path
-    var request = HTTPClientRequest(url: base + resource)
-    request.headers.add(name: "Accept", value: "application/json")
-    if let authorization { request.headers.add(name: "Authorization", value: authorization) }
-    let response = try await client.execute(
-      request, timeout: .milliseconds(Int64(timeoutS * 1_000)))
+    var response = try await send(resource, token: try await sessionToken())
+    if response.status.code == 401, case .open = session.withLock({ $0 }) {
+      // The session expired: open a new one, once.
+      session.withLock { $0 = .unopened }
+      response = try await send(resource, token: try await sessionToken())
+    }
     switch response.status.code {
     case 200..<300:
       let body = try await response.body.collect(upTo: maxBytes)
@@ -64,6 +77,52 @@ public final class HTTPSource: Sendable {
         message: "refused: HTTP \(response.status.code) (check the user and password)")
     default:
       throw SourceError(origin: base, path: resource, message: "HTTP \(response.status.code)")
+    }
+  }
+}
+
+extension HTTPSource {
+  private func send(_ resource: String, token: String?) async throws -> HTTPClientResponse {
+    var request = HTTPClientRequest(url: base + resource)
+    request.headers.add(name: "Accept", value: "application/json")
+    if let token {
+      request.headers.add(name: "X-Auth-Token", value: token)
+    } else if let authorization {
+      request.headers.add(name: "Authorization", value: authorization)
+    }
+    return try await client.execute(request, timeout: .milliseconds(Int64(timeoutS * 1_000)))
+  }
+
+  /// The open session's token, opening one when needed; nil for Basic authentication (no
+  /// session configured, or a service that opens none).
+  private func sessionToken() async throws -> String? {
+    guard let sessionPath, let credentials else { return nil }
+    switch session.withLock({ $0 }) {
+    case .open(let token): return token
+    case .basic: return nil
+    case .unopened: break
+    }
+    var request = HTTPClientRequest(url: base + sessionPath)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    let body = try JSONSerialization.data(
+      withJSONObject: ["UserName": credentials.user, "Password": credentials.password])
+    request.body = .bytes(ByteBuffer(bytes: body))
+    let response = try await client.execute(
+      request, timeout: .milliseconds(Int64(timeoutS * 1_000)))
+    switch response.status.code {
+    case 200..<300:
+      let opened = response.headers.first(name: "X-Auth-Token")
+      session.withLock { $0 = opened.map { .open(token: $0) } ?? .basic }
+      return opened
+    case 401, 403:
+      throw SourceError(
+        origin: base, path: sessionPath,
+        message: "session refused: HTTP \(response.status.code) (check the user and password)")
+    default:
+      throw SourceError(
+        origin: base, path: sessionPath,
+        message: "cannot open a session: HTTP \(response.status.code)")
     }
   }
 }

@@ -110,7 +110,7 @@ extension Snapshot.Power {
       unattributedW: fleet.unattributedW?.rounded(toPlaces: 1),
       pue: facility.flatMap { f in fleet.itW.map { $0 > 0 ? (f / $0).rounded(toPlaces: 3) : nil } }
         ?? nil,
-      nodesGPUAboveBMC: fleet.nodesOutOfOrder,
+      nodesGPUAboveBMC: fleet.nodesOutOfOrder, racksNodesAbovePDU: fleet.racksOutOfOrder,
       pdus: state.meters.filter { $0.scope == .rack }.map { rack in
         PDU(
           name: rack.target, powerW: rack.watts, via: rack.via,

@@ -70,6 +70,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     /// Facility ÷ IT power over the fleet.
     @Null public var pue: Double?
     public let nodesGPUAboveBMC: [String]
+    /// Racks whose nodes add up to more than their PDU reads.
+    public let racksNodesAbovePDU: [String]
     public let pdus: [PDU]
     public let sources: [MeterSource]
 
@@ -81,6 +83,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case gpuW = "gpu_w"
       case unattributedW = "unattributed_w"
       case nodesGPUAboveBMC = "nodes_gpu_above_bmc"
+      case racksNodesAbovePDU = "racks_nodes_above_pdu"
     }
   }
 

@@ -174,7 +174,7 @@ struct ConfigFile: Decodable, Equatable {
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s",
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure/auth",
-    "[[redfish.pdu]] rack/url/pdu/user/password_env/ca_file/insecure/auth",
+    "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
   ]
 

@@ -19,6 +19,7 @@ import Foundation
 /// rack = "train-a/a-r001"             # CLUSTER/RACK the PDU feeds
 /// url = "https://10.1.9.1"
 /// pdu = "1"                           # optional: the RackPDU Id (default: the first)
+/// outlets = { A1 = "gpu-a0001" }      # optional: outlet Id → the node it feeds
 /// user = "monitor"                    # password_env, ca_file, insecure as for a BMC
 /// ```
 struct RedfishSection: Decodable, Equatable {
@@ -60,6 +61,8 @@ struct RedfishSection: Decodable, Equatable {
   struct PDU: Decodable, Equatable {
     var rack: String
     var pdu: String?
+    /// Outlet Id → node.
+    var outlets: [String: String]?
     var url: String
     var user: String?
     var passwordEnv: String?
@@ -68,7 +71,7 @@ struct RedfishSection: Decodable, Equatable {
     var auth: String?
 
     enum CodingKeys: String, CodingKey {
-      case rack, pdu, url, user, insecure, auth
+      case rack, pdu, outlets, url, user, insecure, auth
       case passwordEnv = "password_env"
       case caFile = "ca_file"
     }
@@ -137,7 +140,7 @@ struct RedfishSection: Decodable, Equatable {
       }
       pdus.append(
         RedfishFeed.PDU(
-          rack: entry.rack, pdu: entry.pdu,
+          rack: entry.rack, pdu: entry.pdu, outletNodes: entry.outlets ?? [:],
           transport: try transport("redfish.pdu[\(i)]", entry.endpoint)))
     }
     return RedfishFeed(intervalS: interval, bmcs: bmcs, pdus: pdus)

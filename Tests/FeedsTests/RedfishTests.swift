@@ -177,6 +177,26 @@ struct RedfishServerTests {
     #expect(meters.first?.via == "PowerDistribution.Mains")
   }
 
+  @Test func aMappedOutletIsItsNodesPowerUnlessABMCSaysOtherwise() async throws {
+    let meters = try await RedfishFeed.read(
+      RedfishFeed.PDU(
+        rack: "a/r1", pdu: nil, outletNodes: ["A1": "n1", "A2": "n2"],
+        transport: RedfishMockupFolder(folder: try pduFolder(withMetrics: false))),
+      at: Date(timeIntervalSince1970: 2_000))
+    // A2's sensor is absent: no reading for n2 rather than 0 W.
+    let nodes = meters.filter { $0.scope == .node }
+    #expect(nodes.map(\.target) == ["n1"] && nodes.map(\.watts) == [800])
+    var state = FleetState(nodes: [Node(name: "n1", cluster: "a", rack: "r1", state: .idle)])
+    state.meters =
+      meters + [
+        MeterReading(
+          scope: .node, target: "n1", watts: 750, via: "EnvironmentMetrics.PowerWatts",
+          time: Date(timeIntervalSince1970: 1_000))
+      ]
+    // The BMC's reading wins though the outlet's is newer: sources are never mixed.
+    #expect(state.applyingNodeMeters().nodeSamples["n1"]?.powerW == 750)
+  }
+
   @Test func thePDUsOwnMetricsComeFirst() async throws {
     let meters = try await RedfishFeed.read(
       RedfishFeed.PDU(
@@ -201,6 +221,11 @@ struct RedfishServerTests {
     let rollup = PowerRollup(state, pueBySite: [:], budgets: PowerBudgets())
     let racks = rollup.sites[0].clusters[0].racks
     #expect(racks.map(\.entry.unattributedW) == [700, nil])
+    #expect(rollup.fleet.racksOutOfOrder.isEmpty)
+    state.meters[0].watts = 2_000
+    // The nodes claim more than the PDU sees: flagged, not hidden.
+    #expect(
+      PowerRollup(state, pueBySite: [:], budgets: PowerBudgets()).fleet.racksOutOfOrder == ["a/r1"])
     // Above the racks, only metered racks count.
     #expect(rollup.fleet.unattributedW == 700)
   }

@@ -123,6 +123,13 @@ struct PowerView {
             : "  \(Format.power(trend.min()!)) … \(Format.power(trend.max()!))", theme.dim),
       ],
     ]
+    if !fleet.racksOutOfOrder.isEmpty {
+      lines.append([
+        Span(
+          "⚠ nodes above their PDU's reading in \(fleet.racksOutOfOrder.count) rack(s): "
+            + fleet.racksOutOfOrder.prefix(4).joined(separator: ", "), theme.style(.crit).bold)
+      ])
+    }
     if !fleet.nodesOutOfOrder.isEmpty {
       lines.append([
         Span(

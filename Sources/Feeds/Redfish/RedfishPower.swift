@@ -224,11 +224,18 @@ public struct RedfishFeed: Feed {
     public let rack: String
     /// The PDU to read (its `Id`); nil takes the first that reports power.
     public let pdu: String?
+    /// Outlet `Id` → the node it feeds: the outlet's reading is then that node's power where
+    /// no BMC reports it.
+    public let outletNodes: [String: String]
     public let transport: any RedfishTransport
 
-    public init(rack: String, pdu: String?, transport: any RedfishTransport) {
+    public init(
+      rack: String, pdu: String?, outletNodes: [String: String] = [:],
+      transport: any RedfishTransport
+    ) {
       self.rack = rack
       self.pdu = pdu
+      self.outletNodes = outletNodes
       self.transport = transport
     }
   }
@@ -280,10 +287,19 @@ public struct RedfishFeed: Feed {
       MeterReading(
         scope: .rack, target: pdu.rack, watts: reading.watts, via: reading.via, time: time)
     ]
-      + reading.outlets.map {
-        MeterReading(
-          scope: .outlet, target: "\(pdu.rack)#\($0.id)", watts: $0.watts,
-          via: "PowerDistribution.Outlets", time: time)
+      + reading.outlets.flatMap { outlet in
+        [
+          MeterReading(
+            scope: .outlet, target: "\(pdu.rack)#\(outlet.id)", watts: outlet.watts,
+            via: "PowerDistribution.Outlets", time: time)
+        ]
+          + (pdu.outletNodes[outlet.id].map {
+            [
+              MeterReading(
+                scope: .node, target: $0, watts: outlet.watts, via: MeterReading.outletVia,
+                time: time)
+            ]
+          } ?? [])
       }
   }
 

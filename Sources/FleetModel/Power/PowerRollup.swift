@@ -21,6 +21,8 @@ public struct PowerRollup: Sendable, Hashable {
     public internal(set) var nodesWithoutBMC = 0
     /// Nodes below whose GPUs add up to more than their BMC reading: a chain out of order.
     public internal(set) var nodesOutOfOrder: [String] = []
+    /// Racks below whose nodes add up to more than their PDU reading (`CLUSTER/RACK`).
+    public internal(set) var racksOutOfOrder: [String] = []
     /// A meter's reading of this whole level (a rack PDU's mains), when there is one.
     public internal(set) var meterW: Double?
     /// What may be drawn here, when a budget is set.
@@ -55,6 +57,7 @@ public struct PowerRollup: Sendable, Hashable {
       itW = Self.sum(itW, other.itW)
       nodesWithoutBMC += other.nodesWithoutBMC
       nodesOutOfOrder += other.nodesOutOfOrder
+      racksOutOfOrder += other.racksOutOfOrder
     }
 
     static func sum(_ a: Double?, _ b: Double?) -> Double? {
@@ -130,6 +133,9 @@ public struct PowerRollup: Sendable, Hashable {
           }
           nodes.forEach { rack.add($0) }
           rack.unattributedW = rack.meterW.flatMap { meter in rack.itW.map { meter - $0 } }
+          if let unattributed = rack.unattributedW, unattributed < 0 {
+            rack.racksOutOfOrder = ["\(cluster.name)/\(rackName)"]
+          }
           racks.append(Rack(entry: rack, nodes: nodes))
           clusterEntry.add(rack)
         }

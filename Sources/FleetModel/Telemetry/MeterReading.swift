@@ -21,6 +21,10 @@ public struct MeterReading: Sendable, Hashable, Codable {
   public var via: String
   public var time: Date
 
+  /// A node's reading taken at its PDU outlet: the node's whole draw at the wall, used where
+  /// no BMC reports the node.
+  public static let outletVia = "PowerDistribution.Outlet"
+
   public init(scope: Scope, target: String, watts: Double, via: String, time: Date) {
     self.scope = scope
     self.target = target
@@ -40,7 +44,13 @@ extension FleetState {
   }
 
   public mutating func applyNodeMeters() {
-    for meter in meters.filter({ $0.scope == .node }).sorted(by: { $0.time < $1.time }) {
+    // Outlet readings first, so a BMC's reading of the same node wins; the newest last.
+    let ordered = meters.filter { $0.scope == .node }.sorted {
+      ($0.via != MeterReading.outletVia ? 1 : 0, $0.time) < (
+        $1.via != MeterReading.outletVia ? 1 : 0, $1.time
+      )
+    }
+    for meter in ordered {
       nodeSamples[meter.target] = NodeSample(time: meter.time, powerW: meter.watts)
     }
   }

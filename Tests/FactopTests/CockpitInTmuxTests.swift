@@ -29,16 +29,20 @@ struct TmuxSession {
     String(decoding: try tmux(["capture-pane", "-p", "-t", name]).stdout, as: UTF8.self)
   }
 
-  /// Waits (at most `timeoutS`) until the screen contains `text`.
-  func waitFor(_ text: String, timeoutS: Double = 30) throws -> String {
+  /// Waits (at most `timeoutS`) until the screen contains every one of `texts`. A frame can be
+  /// caught half drawn (the terminal gets it in pieces), so a screen is judged only once all of
+  /// what it should show is there.
+  func waitFor(_ texts: String..., timeoutS: Double = 30) throws -> String {
     let deadline = Date().addingTimeInterval(timeoutS)
     var shown = ""
     while Date() < deadline {
       shown = try screen()
-      if shown.contains(text) { return shown }
+      if texts.allSatisfy({ shown.contains($0) }) { return shown }
       Thread.sleep(forTimeInterval: 0.1)
     }
-    Issue.record("\(text) did not appear within \(timeoutS) s; the screen was:\n\(shown)")
+    Issue.record(
+      "\(texts.joined(separator: ", ")) did not all appear within \(timeoutS) s; the screen was:\n\(shown)"
+    )
     return shown
   }
 
@@ -66,12 +70,9 @@ struct TmuxSession {
       + "echo FACTOP-EXIT:$?; stty -a | tr '\\n' ' '; echo; sleep 60"
     #expect(try session.start(width: 160, height: 50, command: command) == 0)
 
-    let overview = try session.waitFor("GPUs 256")
-    #expect(overview.contains("╭ Fleet"))
-    #expect(overview.contains("╭ Clusters"))
-    #expect(overview.contains("train-a"))
-    #expect(overview.contains("demo fleet · 256 GPUs · seed 1"))
-    _ = try session.waitFor("all 1 source(s) ok")
+    _ = try session.waitFor(
+      "GPUs 256", "╭ Fleet", "╭ Clusters", "train-a", "demo fleet · 256 GPUs · seed 1",
+      "all 1 source(s) ok")
 
     switch ending {
     case .q:
@@ -94,7 +95,8 @@ struct TmuxSession {
         _ = try session.waitFor(title, timeoutS: 10)
       }
       _ = try session.tmux(["resize-window", "-t", session.name, "-x", "80", "-y", "24"])
-      let small = try session.waitFor("1 Overview  2  3  4  5  6  7  8  ?", timeoutS: 10)
+      let small = try session.waitFor(
+        "1 Overview  2  3  4  5  6  7  8  ?", "╭ Fleet", "all 1 source(s) ok", timeoutS: 10)
       #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
       #expect(small.contains("╭ Fleet"))
       _ = try session.tmux(["send-keys", "-t", session.name, "q"])
@@ -104,7 +106,7 @@ struct TmuxSession {
       _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-\(ending.rawValue)", pid])
     }
     // The shell prints the exit status, then the terminal's modes (stty always names icanon).
-    let after = try session.waitFor("icanon", timeoutS: 10)
+    let after = try session.waitFor("FACTOP-EXIT:", "icanon", timeoutS: 10)
     #expect(after.contains("FACTOP-EXIT:0"), "the screen after the cockpit ended:\n\(after)")
     #expect(!after.contains("╭ Fleet"), "the cockpit's screen was left behind")
     // Canonical mode and echo are back: a shell prompt would work again.
@@ -145,7 +147,8 @@ struct TmuxSession {
       _ = try session.tmux(["send-keys", "-t", session.name, key])
     }
     _ = try session.waitFor("factop wallboard │ Power", timeoutS: 10)
-    let after = try session.waitFor("factop wallboard │ Overview", timeoutS: 10)
+    let after = try session.waitFor(
+      "factop wallboard │ Overview", " read-only wallboard · keys are ignored", timeoutS: 10)
     let lines = after.split(separator: "\n", omittingEmptySubsequences: false)
     // A prompt, filter or command line would have replaced the status line.
     #expect(lines.contains { $0.hasPrefix(" read-only wallboard · keys are ignored") })
@@ -153,7 +156,7 @@ struct TmuxSession {
     let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
       in: .whitespacesAndNewlines)
     _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-TERM", pid])
-    let ended = try session.waitFor("icanon", timeoutS: 10)
+    let ended = try session.waitFor("FACTOP-EXIT:", "icanon", timeoutS: 10)
     #expect(ended.contains("FACTOP-EXIT:0"), "the screen after the wallboard ended:\n\(ended)")
     #expect(ended.contains(" icanon ") && ended.contains(" echo "))
   }

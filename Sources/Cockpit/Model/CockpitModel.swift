@@ -111,8 +111,8 @@ public struct CockpitModel: Sendable, Equatable {
 
   /// What every panel says of its data: how old it is, and STALE while a source is in trouble.
   public func ageNote(at now: Date) -> String {
-    (troubledSources(at: now).isEmpty ? "" : "STALE · ")
-      + "data \(Format.age(dataAgeS(at: now))) ago"
+    guard let age = dataAgeS(at: now) else { return "no data yet" }
+    return (troubledSources(at: now).isEmpty ? "" : "STALE · ") + "data \(Format.age(age)) ago"
   }
 
   /// Sources that are failing or stale: the status bar names them.

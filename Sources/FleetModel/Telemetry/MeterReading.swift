@@ -35,23 +35,23 @@ public struct MeterReading: Sendable, Hashable, Codable {
 }
 
 extension FleetState {
-  /// Makes each node's BMC reading (the newest, when several meters read one node) its power:
-  /// a meter measures the whole node, where a feed's own node power may be its GPUs' sum.
-  public func applyingNodeMeters() -> FleetState {
-    var state = self
-    state.applyNodeMeters()
-    return state
-  }
-
+  /// Makes each node's meter reading its power: a meter measures the whole node, where a
+  /// feed's own node power may be its GPUs' sum. A BMC's reading wins over an outlet's, and
+  /// the newest over older ones.
   public mutating func applyNodeMeters() {
-    // Outlet readings first, so a BMC's reading of the same node wins; the newest last.
+    func rank(_ meter: MeterReading) -> Int { meter.via == MeterReading.outletVia ? 0 : 1 }
     let ordered = meters.filter { $0.scope == .node }.sorted {
-      ($0.via != MeterReading.outletVia ? 1 : 0, $0.time) < (
-        $1.via != MeterReading.outletVia ? 1 : 0, $1.time
-      )
+      (rank($0), $0.time) < (rank($1), $1.time)
     }
     for meter in ordered {
       nodeSamples[meter.target] = NodeSample(time: meter.time, powerW: meter.watts)
     }
+  }
+
+  /// This state with `applyNodeMeters()` done.
+  public func applyingNodeMeters() -> FleetState {
+    var state = self
+    state.applyNodeMeters()
+    return state
   }
 }

@@ -1,0 +1,65 @@
+import Feeds
+import Foundation
+import Testing
+
+let h100Capture = fixtures.appendingPathComponent(
+  "nvidia-smi-captures/linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt")
+
+@Suite struct NvidiaSMIQueryTests {
+  /// The H100 capture's `--query-gpu` CSV (212 fields, with units), idle and under load; the
+  /// values are the ones in the file (see ../shared/guides/data-formats.md §2).
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: h100Capture.path), "shared/fixtures is absent"))
+  func theH100CaptureIdleAndUnderLoad() throws {
+    let sections = NvidiaSMIQuery.captureSections(
+      try String(contentsOf: h100Capture, encoding: .utf8))
+    func query(_ phase: String) throws -> NvidiaSMIQuery.GPU {
+      let body = try #require(sections.first { $0.name.hasPrefix("\(phase) :: query-gpu") }?.body)
+      let gpus = try NvidiaSMIQuery.parse(body, source: "\(phase) query-gpu")
+      #expect(gpus.count == 1)
+      return try #require(gpus.first)
+    }
+    let idle = try query("idle")
+    #expect(idle.uuid == "GPU-00000000-0000-0000-0000-000000000000")
+    #expect(idle.name == "NVIDIA H100 80GB HBM3" && idle.index == 0)
+    #expect(idle.utilizationPct == 0 && idle.memoryUsedMiB == 0 && idle.memoryTotalMiB == 81_559)
+    #expect(idle.powerW == 69.85 && idle.powerLimitW == 700 && idle.temperatureC == 41)
+    #expect(idle.smClockMHz == 345 && idle.migEnabled == false)
+    let load = try query("load")
+    #expect(load.utilizationPct == 100 && load.memoryUsedMiB == 19_818)
+    #expect(load.powerW == 631.95 && load.temperatureC == 59 && load.smClockMHz == 1_980)
+  }
+
+  @Test func unitsOrNoUnitsAndUnknownIsNil() throws {
+    let withUnits = """
+      uuid, index, name, utilization.gpu [%], memory.used [MiB], power.draw [W], mig.mode.current
+      GPU-a, 0, NVIDIA A100-SXM4-80GB, [N/A], 1024 MiB, [Not Supported], Enabled
+      """
+    let gpu = try #require(try NvidiaSMIQuery.parse(withUnits, source: "q.csv").first)
+    #expect(gpu.utilizationPct == nil && gpu.powerW == nil && gpu.memoryUsedMiB == 1_024)
+    #expect(gpu.migEnabled == true)
+    let noUnits = try NvidiaSMIQuery.parse(
+      "GPU-b, 3, 88, 512.5\n", source: "q.csv",
+      header: ["uuid", "index", "utilization.gpu", "power.draw"])
+    #expect(noUnits.first?.index == 3 && noUnits.first?.utilizationPct == 88)
+    #expect(noUnits.first?.powerW == 512.5)
+  }
+
+  @Test func badOutputSaysWhere() {
+    #expect(
+      throws: InputError(
+        source: "q.csv", line: 1, column: "uuid",
+        message: "the query must include uuid (GPUs are keyed by it)")
+    ) {
+      try NvidiaSMIQuery.parse("index, name\n0, x\n", source: "q.csv")
+    }
+    #expect(
+      throws: InputError(
+        source: "q.csv", line: 2,
+        message: "3 fields for 2 columns (free text with \", \" in it?)")
+    ) {
+      try NvidiaSMIQuery.parse("uuid, name\nGPU-1, Tesla, T4\n", source: "q.csv")
+    }
+  }
+}

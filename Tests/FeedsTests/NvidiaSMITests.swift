@@ -14,7 +14,7 @@ let h100Capture = fixtures.appendingPathComponent(
   func theH100CaptureIdleAndUnderLoad() throws {
     let sections = NvidiaSMIQuery.captureSections(
       try String(contentsOf: h100Capture, encoding: .utf8))
-    func query(_ phase: String) throws -> NvidiaSMIQuery.GPU {
+    func query(_ phase: String) throws -> NvidiaSMIGPU {
       let body = try #require(sections.first { $0.name.hasPrefix("\(phase) :: query-gpu") }?.body)
       let gpus = try NvidiaSMIQuery.parse(body, source: "\(phase) query-gpu")
       #expect(gpus.count == 1)
@@ -60,6 +60,52 @@ let h100Capture = fixtures.appendingPathComponent(
         message: "3 fields for 2 columns (free text with \", \" in it?)")
     ) {
       try NvidiaSMIQuery.parse("uuid, name\nGPU-1, Tesla, T4\n", source: "q.csv")
+    }
+  }
+}
+
+@Suite struct NvidiaSMIXMLTests {
+  func parse(_ file: String) throws -> [NvidiaSMIGPU] {
+    let url = fixtures.appendingPathComponent("nvidia-smi-xml/\(file)")
+    return try NvidiaSMIXML.parse(try Data(contentsOf: url), source: file)
+  }
+
+  /// DTD v12, an A100 with MIG on: the log says 4 GPUs attached but holds one; its utilization
+  /// is N/A under MIG.
+  @Test(
+    .enabled(if: FileManager.default.fileExists(atPath: fixtures.path), "shared/fixtures is absent")
+  )
+  func anA100WithMIGOnV12() throws {
+    let gpus = try parse("a100-sxm4-v12.xml")
+    #expect(gpus.count == 1)
+    let gpu = try #require(gpus.first)
+    #expect(gpu.uuid == "GPU-513536b6-7d19-9063-b049-1e69664bb298" && gpu.index == 1)
+    #expect(gpu.name == "NVIDIA A100-SXM4-80GB" && gpu.migEnabled == true)
+    #expect(gpu.utilizationPct == nil)
+    #expect(gpu.memoryTotalMiB == 81_920 && gpu.memoryUsedMiB == 50)
+    #expect(gpu.powerW == 67.03 && gpu.powerLimitW == 500 && gpu.temperatureC == 27)
+    #expect(gpu.smClockMHz == 1_275 && gpu.memoryClockMHz == 1_593)
+  }
+
+  /// DTD v13: no `power_draw` any more, `instant_power_draw` instead; MIG not available.
+  @Test(
+    .enabled(if: FileManager.default.fileExists(atPath: fixtures.path), "shared/fixtures is absent")
+  )
+  func anRTX4000V13() throws {
+    let gpu = try #require(try parse("rtx-4000-sff-ada-v13.xml").first)
+    #expect(gpu.uuid == "GPU-37037c3f-65c8-ec4d-24a9-420204ad8026" && gpu.index == 0)
+    #expect(gpu.name == "NVIDIA RTX 4000 SFF Ada Generation" && gpu.migEnabled == nil)
+    #expect(gpu.utilizationPct == 0 && gpu.memoryTotalMiB == 20_475 && gpu.memoryUsedMiB == 3_534)
+    #expect(gpu.powerW == 8.44 && gpu.powerLimitW == 70 && gpu.temperatureC == 38)
+    #expect(gpu.smClockMHz == 210 && gpu.memoryClockMHz == 405)
+  }
+
+  @Test func notNvidiaSMIIsAClearError() {
+    #expect(
+      throws: InputError(
+        source: "x.xml", message: "not nvidia-smi -q -x output (no nvidia_smi_log)")
+    ) {
+      try NvidiaSMIXML.parse(Data("<html/>".utf8), source: "x.xml")
     }
   }
 }

@@ -6,29 +6,9 @@ import Foundation
 /// mean unknown. Fields are found by name, so any selection and order works; the ones factop
 /// needs are read, the rest ignored.
 public enum NvidiaSMIQuery {
-  /// One GPU's reading. Unknown is nil, never 0.
-  public struct GPU: Sendable, Equatable {
-    public var uuid: String
-    public var index: Int?
-    /// The product name as nvidia-smi reports it (`NVIDIA H100 80GB HBM3`).
-    public var name: String?
-    public var memoryTotalMiB: Double?
-    public var memoryUsedMiB: Double?
-    public var utilizationPct: Double?
-    public var powerW: Double?
-    public var powerLimitW: Double?
-    public var temperatureC: Double?
-    public var smClockMHz: Double?
-    public var memoryClockMHz: Double?
-    /// Whether MIG is on (`mig.mode.current`); GPU utilization is `[N/A]` then.
-    public var migEnabled: Bool?
-    /// Uncorrectable (double-bit) ECC errors since the driver loaded.
-    public var eccUncorrected: Int?
-  }
-
   /// The rows of a query's output; `header` is needed when the output has none (`noheader`).
   public static func parse(_ text: String, source: String, header: [String]? = nil)
-    throws(InputError) -> [GPU]
+    throws(InputError) -> [NvidiaSMIGPU]
   {
     var lines = text.split(whereSeparator: \.isNewline).map(String.init)
       .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
@@ -68,7 +48,7 @@ public enum NvidiaSMIQuery {
         }
         return nil
       }
-      return GPU(
+      return NvidiaSMIGPU(
         uuid: values[uuidColumn], index: number("index").map { Int($0) }, name: value("name"),
         memoryTotalMiB: number("memory.total"), memoryUsedMiB: number("memory.used"),
         utilizationPct: number("utilization.gpu"),

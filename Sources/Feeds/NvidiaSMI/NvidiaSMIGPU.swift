@@ -1,0 +1,19 @@
+/// One GPU as nvidia-smi reports it, from the CSV query or the XML. Unknown is nil, never 0.
+public struct NvidiaSMIGPU: Sendable, Equatable {
+  public var uuid: String
+  public var index: Int?
+  /// The product name as nvidia-smi reports it (`NVIDIA H100 80GB HBM3`).
+  public var name: String?
+  public var memoryTotalMiB: Double?
+  public var memoryUsedMiB: Double?
+  public var utilizationPct: Double?
+  public var powerW: Double?
+  public var powerLimitW: Double?
+  public var temperatureC: Double?
+  public var smClockMHz: Double?
+  public var memoryClockMHz: Double?
+  /// Whether MIG is on (`mig.mode.current`); GPU utilization is `[N/A]` then.
+  public var migEnabled: Bool?
+  /// Uncorrectable (double-bit) ECC errors since the driver loaded.
+  public var eccUncorrected: Int?
+}

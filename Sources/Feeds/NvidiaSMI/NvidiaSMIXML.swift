@@ -1,0 +1,63 @@
+import Foundation
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// `nvidia-smi -q -x`: `<nvidia_smi_log>` with one `<gpu>` per GPU (count the elements; the
+/// `attached_gpus` count can disagree). Element names moved between DTD versions — GPU power is
+/// `power_readings/power_draw` (v10–v11), `gpu_power_readings/power_draw` (v12), then
+/// `gpu_power_readings/instant_power_draw` (v13) — so each value is looked for under every name
+/// it has had. Values carry units (`67.03 W`, `27 C`); `N/A` and `Requested functionality has
+/// been deprecated` mean unknown. The external DTD is never fetched.
+public enum NvidiaSMIXML {
+  public static func parse(_ data: Data, source: String) throws(InputError) -> [NvidiaSMIGPU] {
+    let document: XMLDocument
+    do {
+      document = try XMLDocument(data: data, options: [])
+    } catch {
+      throw InputError(source: source, message: "not XML: \(error.localizedDescription)")
+    }
+    guard document.rootElement()?.name == "nvidia_smi_log" else {
+      throw InputError(source: source, message: "not nvidia-smi -q -x output (no nvidia_smi_log)")
+    }
+    let gpus = (try? document.nodes(forXPath: "/nvidia_smi_log/gpu")) ?? []
+    return try gpus.enumerated().map { i, node throws(InputError) in
+      func text(_ paths: String...) -> String? {
+        for path in paths {
+          if let value = (try? node.nodes(forXPath: path))?.first?.stringValue?
+            .trimmingCharacters(in: .whitespacesAndNewlines),
+            value != "N/A", !value.isEmpty, !value.hasPrefix("Requested functionality")
+          {
+            return value
+          }
+        }
+        return nil
+      }
+      func number(_ paths: String...) -> Double? {
+        for path in paths {
+          if let value = text(path), let n = NvidiaSMIQuery.number(value) { return n }
+        }
+        return nil
+      }
+      guard let uuid = text("uuid") else {
+        throw InputError(source: source, column: "gpu[\(i)]/uuid", message: "missing")
+      }
+      return NvidiaSMIGPU(
+        uuid: uuid, index: number("minor_number").map { Int($0) }, name: text("product_name"),
+        memoryTotalMiB: number("fb_memory_usage/total"),
+        memoryUsedMiB: number("fb_memory_usage/used"),
+        utilizationPct: number("utilization/gpu_util"),
+        powerW: number(
+          "gpu_power_readings/instant_power_draw", "gpu_power_readings/power_draw",
+          "gpu_power_readings/average_power_draw", "power_readings/power_draw"),
+        powerLimitW: number(
+          "gpu_power_readings/current_power_limit", "power_readings/enforced_power_limit",
+          "power_readings/power_limit"),
+        temperatureC: number("temperature/gpu_temp"), smClockMHz: number("clocks/sm_clock"),
+        memoryClockMHz: number("clocks/mem_clock"),
+        migEnabled: text("mig_mode/current_mig").map { $0 == "Enabled" },
+        eccUncorrected: nil)
+    }
+  }
+}

@@ -9,10 +9,15 @@ public enum PrometheusText {
   }
 
   public static func samples(_ text: String, named names: Set<String>) -> [Sample] {
+    samples(text) { names.contains($0) }
+  }
+
+  /// The samples whose metric name `include` accepts.
+  public static func samples(_ text: String, where include: (String) -> Bool) -> [Sample] {
     text.split(whereSeparator: \.isNewline).compactMap { line in
       guard !line.hasPrefix("#"),
         let name = line.split(separator: "{", maxSplits: 1).first?
-          .split(separator: " ", maxSplits: 1).first, names.contains(String(name))
+          .split(separator: " ", maxSplits: 1).first, include(String(name))
       else { return nil }
       return sample(String(line), name: String(name))
     }

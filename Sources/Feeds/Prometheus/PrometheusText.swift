@@ -1,6 +1,6 @@
 /// The Prometheus text exposition format, read: one sample a line,
-/// `name{label="value",…} value [timestamp]`, `#` lines are comments. Enough to read node
-/// exporter's `/metrics`; a line that does not parse is skipped (exporters add what they like).
+/// `name{label="value",…} value [timestamp]`, `#` lines are comments. What node exporter and
+/// dcgm-exporter serve; a line that does not parse is skipped (exporters add what they like).
 public enum PrometheusText {
   public struct Sample: Sendable, Equatable {
     public let name: String

@@ -180,21 +180,16 @@ extension KPISeries {
 }
 
 extension KPISeries {
-  /// What the alert rules are checked against at `now`: the fleet, its power chain, the
-  /// sources, the idle GPUs of each recent minute and the month's spend so far.
-  public static func alertInputs(
-    cache: StateCache, state: FleetState, prices: PriceBook, budgets: PowerBudgets,
-    rules: AlertRules, now: Date
-  ) throws -> AlertInputs {
-    let idle = try cache.series(
+  /// The fewest allocated-but-idle GPUs of each minute the idle alert looks at: the only
+  /// history the alert rules need beyond what the model already has.
+  public static func idleAllocatedByMinute(cache: StateCache, rules: AlertRules, now: Date)
+    throws -> [(time: Date, value: Double)]
+  {
+    try cache.series(
       entity: "fleet", metric: gpusIdleAllocated, resolution: .minute,
-      since: now.addingTimeInterval(-(rules.idleMinutes + 2) * 60))
-    return AlertInputs(
-      fleet: FleetSummary(state, prices: prices).fleet,
-      power: PowerRollup(state, pueBySite: prices.pueBySite, budgets: budgets),
-      sources: try cache.sourceHealth(),
-      // A minute rollup's minimum is the fewest idle GPUs any poll of that minute saw.
-      idleAllocatedByMinute: idle.map { ($0.time, $0.min) },
-      spendMonthToDateUSD: try monthToDate(cache: cache, now: now).fleet?.usd, now: now)
+      since: now.addingTimeInterval(-(rules.idleMinutes + 2) * 60)
+    )
+    // A minute rollup's minimum is the fewest idle GPUs any poll of that minute saw.
+    .map { ($0.time, $0.min) }
   }
 }

@@ -17,18 +17,6 @@ enum CacheAccess {
     return cache
   }
 
-  /// The cache, read-only, for answers from its history; nil when there is none.
-  static func openForHistory(_ settings: Settings) throws -> StateCache? {
-    do {
-      return try StateCache.openReadOnly(path: settings.dbPath)
-    } catch CacheError.missing {
-      return nil
-    } catch let error as CacheError {
-      printError(error.description)
-      throw ExitStatus.usage
-    }
-  }
-
   /// The cache, after one poll when asked and no other poller owns it (and, with `backfill`, a
   /// day of history for an empty cache); nil when there is no cache to read offline (which
   /// reads as empty, not as an error).

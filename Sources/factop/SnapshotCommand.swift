@@ -53,10 +53,10 @@ struct SnapshotCommand: AsyncParsableCommand {
   var out: String?
 
   func validate() throws {
-    if at != nil {
-      guard PastTime.parse(at!, now: Date()) != nil else {
+    if let at {
+      guard PastTime.parse(at, now: Date()) != nil else {
         throw ValidationError(
-          "--at \(at!): give ISO-8601 (2026-11-24T10:00:00Z) or an age (2h ago)")
+          "--at \(at): give ISO-8601 (2026-11-24T10:00:00Z) or an age (2h ago)")
       }
       guard [.json, .csv, .md].contains(format ?? .json), [nil, .fleet].contains(view), !check
       else {
@@ -75,7 +75,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     let settings = try Settings.resolve(global)
     let now = Date()
     if let at, let moment = PastTime.parse(at, now: now) {
-      try runAt(moment, settings: settings, now: now)
+      try await runAt(moment, settings: settings, now: now)
       return
     }
     // The cost allocation is hourly history: an empty demo cache gets its day first.
@@ -130,8 +130,8 @@ struct SnapshotCommand: AsyncParsableCommand {
   }
 
   /// The figures recorded at `moment`, or exit 1 saying what range the cache holds.
-  private func runAt(_ moment: Date, settings: Settings, now: Date) throws {
-    guard let cache = try CacheAccess.openForHistory(settings) else {
+  private func runAt(_ moment: Date, settings: Settings, now: Date) async throws {
+    guard let cache = try await CacheAccess.open(settings, pollFirst: false, now: now) else {
       printError("no cache at \(settings.dbPath): it holds no history (run `factop poll`)")
       throw ExitStatus.attention
     }
@@ -177,9 +177,15 @@ struct SnapshotCommand: AsyncParsableCommand {
       throw ExitStatus.attention
     }
     let breaches = settings.alertRules.check(
-      try KPISeries.alertInputs(
-        cache: cache, state: state, prices: settings.priceBook, budgets: settings.powerBudgets,
-        rules: settings.alertRules, now: now))
+      AlertInputs(
+        fleet: FleetSummary(state, prices: settings.priceBook).fleet,
+        power: PowerRollup(
+          state, pueBySite: settings.priceBook.pueBySite, budgets: settings.powerBudgets),
+        sources: try cache.sourceHealth(),
+        idleAllocatedByMinute: try KPISeries.idleAllocatedByMinute(
+          cache: cache, rules: settings.alertRules, now: now),
+        spendMonthToDateUSD: try KPISeries.monthToDate(cache: cache, now: now).fleet?.usd,
+        now: now))
     switch format {
     case .json?:
       struct Report: Encodable {

@@ -118,9 +118,11 @@ public final class ModelLoader: Sendable {
       }
       if !alertRules.isEmpty {
         model.alerts = alertRules.check(
-          try KPISeries.alertInputs(
-            cache: cache, state: state, prices: prices, budgets: budgets, rules: alertRules,
-            now: now))
+          AlertInputs(
+            fleet: model.summary.fleet, power: model.power, sources: sources,
+            idleAllocatedByMinute: try KPISeries.idleAllocatedByMinute(
+              cache: cache, rules: alertRules, now: now),
+            spendMonthToDateUSD: model.monthToDate.fleet?.usd, now: now))
       }
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {

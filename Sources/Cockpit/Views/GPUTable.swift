@@ -82,9 +82,11 @@ struct NodeDetailView {
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let label = theme.style(.headerForeground).bold
-    let gpuW = model.state.gpus.filter { $0.node == node.name }
-      .compactMap { model.state.gpuSamples[$0.uuid]?.powerW }
-    let bmcW = model.state.nodeSamples[node.name]?.powerW
+    let gpus = model.state.gpus.filter { $0.node == node.name }
+    let gpuW = gpus.compactMap { model.state.gpuSamples[$0.uuid]?.powerW }
+    let nodeW = model.state.nodeSamples[node.name]?.powerW
+    // Which meter read the node, when one did (a BMC, an outlet, node exporter).
+    let meter = model.state.meters.last { $0.scope == .node && $0.target == node.name }?.via
     let gpuSum = gpuW.isEmpty ? nil : gpuW.reduce(0, +)
     let lines: [[Span]] = [
       [
@@ -103,16 +105,16 @@ struct NodeDetailView {
       [
         Span("Power  ", label),
         Span(
-          "node \(Format.power(bmcW))" + (bmcW == nil ? " (no BMC reading)" : " (BMC)")
+          "node \(Format.power(nodeW))"
+            + (nodeW == nil ? " (no node reading)" : meter.map { " (\($0))" } ?? "")
             + " · GPUs \(Format.power(gpuSum))"
-            + " · rest of node \(Format.power(bmcW.flatMap { b in gpuSum.map { b - $0 } }))",
+            + " · rest of node \(Format.power(nodeW.flatMap { n in gpuSum.map { n - $0 } }))",
           theme.text),
       ],
     ]
     for (i, spans) in lines.enumerated() where i < inner.height {
       Line(spans).render(in: inner.row(i), into: &buffer)
     }
-    let gpus = model.state.gpus.filter { $0.node == node.name }
     GPUTable(model: model, theme: theme, gpus: gpus, owner: .node).render(
       in: Rect(
         x: inner.x, y: inner.y + lines.count + 1, width: inner.width,

@@ -12,21 +12,44 @@ struct PowerView {
   let drilled: Bool
   let note: String
 
-  /// One table row: an entry and how deep in the tree it sits, with the nodes below it.
-  struct Row {
-    let entry: PowerRollup.Entry
-    let depth: Int
-    let nodes: [PowerRollup.Entry]
+  /// One table row: a site, a cluster or a rack, holding its part of the tree so the nodes
+  /// below it are gathered only when the row is opened.
+  enum Row {
+    case site(PowerRollup.Site)
+    case cluster(PowerRollup.ClusterPower)
+    case rack(PowerRollup.Rack)
+
+    var entry: PowerRollup.Entry {
+      switch self {
+      case .site(let site): site.entry
+      case .cluster(let cluster): cluster.entry
+      case .rack(let rack): rack.entry
+      }
+    }
+
+    var depth: Int {
+      switch self {
+      case .site: 0
+      case .cluster: 1
+      case .rack: 2
+      }
+    }
+
+    var nodes: [PowerRollup.Entry] {
+      switch self {
+      case .site(let site): site.clusters.flatMap { $0.racks.flatMap(\.nodes) }
+      case .cluster(let cluster): cluster.racks.flatMap(\.nodes)
+      case .rack(let rack): rack.nodes
+      }
+    }
   }
 
   /// Sites, their clusters and their racks, in inventory order.
   static func rows(_ power: PowerRollup) -> [Row] {
     power.sites.flatMap { site in
-      let siteNodes = site.clusters.flatMap { $0.racks.flatMap(\.nodes) }
-      return [Row(entry: site.entry, depth: 0, nodes: siteNodes)]
+      [Row.site(site)]
         + site.clusters.flatMap { cluster in
-          [Row(entry: cluster.entry, depth: 1, nodes: cluster.racks.flatMap(\.nodes))]
-            + cluster.racks.map { Row(entry: $0.entry, depth: 2, nodes: $0.nodes) }
+          [Row.cluster(cluster)] + cluster.racks.map(Row.rack)
         }
     }
   }

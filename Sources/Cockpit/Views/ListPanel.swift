@@ -29,6 +29,8 @@ struct ListPanel {
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let visible = Self.pageSize(height: area.height)
+    // A list can shrink under its selection (jobs end): never select past its end.
+    let selected = min(selected, max(0, rowCount - 1))
     var columns = columns
     if let sort {
       for i in columns.indices {

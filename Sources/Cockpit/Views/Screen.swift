@@ -76,8 +76,9 @@ public struct Screen {
 
   /// The current view, in `body`: the whole screen but its title and status bars.
   func renderBody(in body: Rect, now: Date, into buffer: inout Buffer) {
-    // A list can shrink under its selection (jobs end): never select past its end.
-    let selected = min(navigation.selected(in: navigation.view), max(0, rowCount(at: now) - 1))
+    // Each view clamps the selection to its rows (a list can shrink under it as jobs end), so
+    // the rows are built once per frame, by the view that shows them.
+    let selected = navigation.selected(in: navigation.view)
     if navigation.view == .help {
       HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
     } else if let model {

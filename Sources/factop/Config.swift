@@ -37,9 +37,10 @@ struct ConfigFile: Decodable, Equatable {
   var redfish: RedfishSection?
   var opencost: OpenCostSection?
   var nodeExporter: [NodeExporterEntry]?
+  var cluster: [ClusterSection]?
 
   enum CodingKeys: String, CodingKey {
-    case cache, sim, poll, ui, prices, energy, sites, powercap, alerts, redfish, opencost
+    case cache, sim, poll, ui, prices, energy, sites, powercap, alerts, redfish, opencost, cluster
     case nodeExporter = "node_exporter"
   }
 
@@ -176,6 +177,8 @@ struct ConfigFile: Decodable, Equatable {
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure/auth",
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
+    "[[cluster]] name/site/pricing/racks.RACK",
+    "[[cluster.source]] kind/name/url/user/token_file/token_env/ca_file/insecure_skip_verify/interval_s/timeout_s",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -54,6 +54,8 @@ struct Settings {
   let opencost: OpenCostFeed?
   /// The node exporters to read node power from (`[[node_exporter]]`), if any.
   let nodeExporter: NodeExporterFeed?
+  /// The real clusters' sources (`[[cluster]]`); while there are any, no demo fleet.
+  let clusterFeeds: [any Feed]
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
   /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
@@ -96,6 +98,19 @@ struct Settings {
     opencost = try config.opencost?.feed(
       path: configPath,
       intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
+    var clusterFeeds: [any Feed] = []
+    for (i, cluster) in (config.cluster ?? []).enumerated() {
+      clusterFeeds += try cluster.feeds(
+        index: i, path: configPath, environment: environment,
+        defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS,
+        defaultTimeoutS: config.poll?.timeoutS?.value ?? 10)
+    }
+    let names = clusterFeeds.map(\.name)
+    if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+      throw ConfigError(
+        path: configPath, message: "two sources are called \(twice): give one a name = \"…\"")
+    }
+    self.clusterFeeds = clusterFeeds
     redfish = try config.redfish?.feed(
       path: configPath, environment: environment,
       defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
@@ -125,10 +140,12 @@ struct Settings {
     }
   }
 
-  /// The feeds configured for this run: the demo fleet, and the BMCs, OpenCost and node
-  /// exporters when configured.
+  /// The feeds configured for this run: the configured clusters (else the demo fleet), and the
+  /// BMCs, OpenCost and node exporters when configured.
   func feeds() -> [any Feed] {
-    [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] + (redfish.map { [$0] } ?? [])
+    (clusterFeeds.isEmpty
+      ? [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] : clusterFeeds)
+      + (redfish.map { [$0] } ?? [])
       + (opencost.map { [$0] } ?? []) + (nodeExporter.map { [$0] } ?? [])
   }
 }

@@ -19,6 +19,8 @@ public final class HTTPSource: Sendable {
   private enum Session { case unopened, open(token: String), basic }
   private let session = Mutex<Session>(.unopened)
   private let timeoutS: Double
+  /// Sent with every request: a bearer token, Slurm's `X-SLURM-USER-TOKEN`.
+  private let headers: [String: String]
   /// The largest answer read; anything larger is refused rather than held in memory.
   public let maxBytes: Int
 
@@ -29,8 +31,10 @@ public final class HTTPSource: Sendable {
   /// gets Basic authentication instead.
   public init(
     base: String, user: String?, password: String?, caFile: String?, insecure: Bool = false,
-    timeoutS: Double = 10, maxBytes: Int = 4 << 20, sessionPath: String? = nil
+    timeoutS: Double = 10, maxBytes: Int = 4 << 20, sessionPath: String? = nil,
+    headers: [String: String] = [:], clientCertificate: (certFile: String, keyFile: String)? = nil
   ) throws {
+    self.headers = headers
     self.sessionPath = user == nil ? nil : sessionPath
     credentials = user.map { ($0, password ?? "") }
     self.maxBytes = maxBytes
@@ -40,6 +44,12 @@ public final class HTTPSource: Sendable {
       tls.trustRoots = .file(caFile)
     }
     if insecure { tls.certificateVerification = .none }
+    if let clientCertificate {
+      tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certFile)
+        .map { .certificate($0) }
+      tls.privateKey = .privateKey(
+        try NIOSSLPrivateKey(file: clientCertificate.keyFile, format: .pem))
+    }
     var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
     configuration.timeout = .init(
       connect: .milliseconds(Int64(timeoutS * 1_000)), read: .milliseconds(Int64(timeoutS * 1_000)))
@@ -56,14 +66,15 @@ public final class HTTPSource: Sendable {
     try? client.syncShutdown()
   }
 
-  /// The body of `base + path` (a fragment dropped), or nil on 404.
-  public func get(_ path: String) async throws -> Data? {
+  /// The body of `base + path` (a fragment dropped), or nil on 404. `headers` go with this
+  /// request only (a token read fresh for each poll).
+  public func get(_ path: String, headers: [String: String]) async throws -> Data? {
     let resource = path.split(separator: "#").first.map(String.init) ?? path
-    var response = try await send(resource, token: try await sessionToken())
+    var response = try await send(resource, token: try await sessionToken(), headers: headers)
     if response.status.code == 401, case .open = session.withLock({ $0 }) {
       // The session expired: open a new one, once.
       session.withLock { $0 = .unopened }
-      response = try await send(resource, token: try await sessionToken())
+      response = try await send(resource, token: try await sessionToken(), headers: headers)
     }
     switch response.status.code {
     case 200..<300:
@@ -72,19 +83,42 @@ public final class HTTPSource: Sendable {
     case 404:
       return nil
     case 401, 403:
+      let detail = await Self.detail(of: response)
       throw SourceError(
         origin: base, path: resource,
-        message: "refused: HTTP \(response.status.code) (check the user and password)")
+        message: "refused: HTTP \(response.status.code)\(detail) (check the credentials)")
     default:
-      throw SourceError(origin: base, path: resource, message: "HTTP \(response.status.code)")
+      let detail = await Self.detail(of: response)
+      throw SourceError(
+        origin: base, path: resource, message: "HTTP \(response.status.code)\(detail)")
     }
+  }
+
+  /// What an error answer says, when it is JSON that says it: Prometheus' `error`, Slurm's
+  /// `errors[].error`, a Kubernetes Status' `message`. Empty otherwise (an HTML error page says
+  /// nothing a person needs).
+  private static func detail(of response: HTTPClientResponse) async -> String {
+    guard let body = try? await response.body.collect(upTo: 16 << 10),
+      let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+        as? [String: Any]
+    else { return "" }
+    let errors = (object["errors"] as? [[String: Any]])?.compactMap {
+      ($0["description"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? $0["error"] as? String
+    }
+    let said = (object["error"] as? String) ?? errors?.first ?? (object["message"] as? String)
+    return said.map { ": \($0.prefix(300))" } ?? ""
   }
 }
 
 extension HTTPSource {
-  private func send(_ resource: String, token: String?) async throws -> HTTPClientResponse {
+  private func send(_ resource: String, token: String?, headers extra: [String: String])
+    async throws -> HTTPClientResponse
+  {
     var request = HTTPClientRequest(url: base + resource)
     request.headers.add(name: "Accept", value: "application/json")
+    for (name, value) in headers.merging(extra, uniquingKeysWith: { _, new in new }) {
+      request.headers.add(name: name, value: value)
+    }
     if let token {
       request.headers.add(name: "X-Auth-Token", value: token)
     } else if let authorization {
@@ -132,6 +166,12 @@ public struct SourceError: Error, CustomStringConvertible {
   public let origin: String
   public let path: String
   public let message: String
+
+  public init(origin: String, path: String, message: String) {
+    self.origin = origin
+    self.path = path
+    self.message = message
+  }
 
   public var description: String { "\(origin)\(path): \(message)" }
 }

@@ -32,4 +32,6 @@ public struct RedfishMockupFolder: RedfishTransport {
 }
 
 /// The live service: a BMC's or a PDU's HTTPS endpoint.
-extension HTTPSource: RedfishTransport {}
+extension HTTPSource: RedfishTransport {
+  public func get(_ path: String) async throws -> Data? { try await get(path, headers: [:]) }
+}

@@ -45,3 +45,38 @@ extension GPUModel {
     catalog.first { $0.name == name }
   }
 }
+
+extension GPUModel {
+  /// A model as a source names it (nvidia-smi's `NVIDIA H100 80GB HBM3`, Slurm's `h100`, GPU
+  /// feature discovery's `NVIDIA-H100-80GB-HBM3`). The name stays as reported; the power envelope
+  /// and memory come from the catalog entry of the same family, or, for a family factop does not
+  /// know, from what the source says (its power limit and memory), else they are 0.
+  public static func reported(_ name: String, powerLimitW: Double? = nil, memoryMiB: Int? = nil)
+    -> GPUModel
+  {
+    if let family = family(of: name) {
+      return GPUModel(
+        name: name, vendor: family.vendor, tdpW: family.tdpW, idleW: family.idleW,
+        memoryMiB: memoryMiB ?? family.memoryMiB)
+    }
+    let upper = name.uppercased()
+    let nvidia = ["NVIDIA", "TESLA", "GEFORCE", "QUADRO", "RTX"].contains { upper.contains($0) }
+    let tdp = powerLimitW ?? 0
+    return GPUModel(
+      name: name, vendor: nvidia ? "NVIDIA" : (upper.contains("INSTINCT") ? "AMD" : "unknown"),
+      tdpW: tdp, idleW: tdp * 0.12, memoryMiB: memoryMiB ?? 0)
+  }
+
+  /// The catalog entry whose family (`H100`, `A100`, `MI300X`…) the name carries as a word.
+  public static func family(of name: String) -> GPUModel? {
+    if let exact = named(name) { return exact }
+    let words = Set(
+      name.uppercased().split { !$0.isLetter && !$0.isNumber }.map(String.init))
+    return familyWords.first { words.contains($0.word) }?.model
+  }
+
+  private static let familyWords: [(word: String, model: GPUModel)] = [
+    ("H100", h100SXM), ("H200", h200), ("A100", a100SXM), ("B200", b200), ("L40S", l40s),
+    ("MI300X", mi300x),
+  ]
+}

@@ -75,8 +75,11 @@ public struct PriceBook: Sendable, Hashable {
   }
 
   /// The price of one GPU-hour of `model` bought as `pricing`, or nil when the book has none.
+  /// A model named as a source reports it (`NVIDIA H100 80GB HBM3`) is priced as its catalog
+  /// family when the book has no entry under that exact name.
   public func price(model: String, pricing: PricingKind) -> GPUHourPrice? {
-    prices[Key(model: model, pricing: pricing)]
+    if let exact = prices[Key(model: model, pricing: pricing)] { return exact }
+    return GPUModel.family(of: model).flatMap { prices[Key(model: $0.name, pricing: pricing)] }
   }
 }
 

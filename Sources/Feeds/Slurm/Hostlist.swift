@@ -1,0 +1,55 @@
+import Foundation
+
+/// Slurm hostlists: `n[1-2]`, `gpu[01-04]`, `a[1,3-5],b2` name each node once, in order.
+public enum Hostlist {
+  /// The node names a hostlist expression stands for. Zero padding is kept (`gpu[01-02]` →
+  /// `gpu01`, `gpu02`); a malformed bracket is taken as a literal name rather than guessed at.
+  public static func expand(_ expression: String) -> [String] {
+    splitOutsideBrackets(expression).flatMap(expandOne)
+  }
+
+  /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
+  private static func expandOne(_ item: String) -> [String] {
+    guard let open = item.firstIndex(of: "["),
+      let close = item[open...].firstIndex(of: "]")
+    else { return item.isEmpty ? [] : [item] }
+    let prefix = item[..<open]
+    let body = item[item.index(after: open)..<close]
+    let rest = expandOne(String(item[item.index(after: close)...]))
+    let suffixes = rest.isEmpty ? [""] : rest
+    var names: [String] = []
+    for range in body.split(separator: ",") {
+      let bounds = range.split(separator: "-", maxSplits: 1).map(String.init)
+      guard let low = Int(bounds[0]) else { return [item] }
+      let high = bounds.count == 2 ? Int(bounds[1]) : low
+      guard let high, high >= low, high - low < 100_000 else { return [item] }
+      let width = bounds[0].count
+      for n in low...high {
+        let digits = String(n)
+        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
+        for suffix in suffixes { names.append(prefix + padded + suffix) }
+      }
+    }
+    return names
+  }
+
+  private static func splitOutsideBrackets(_ text: String) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
+    for c in text {
+      switch c {
+      case "[": depth += 1
+      case "]": depth = max(0, depth - 1)
+      case "," where depth == 0:
+        parts.append(current)
+        current = ""
+        continue
+      default: break
+      }
+      current.append(c)
+    }
+    parts.append(current)
+    return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+}

@@ -1,0 +1,129 @@
+import FleetModel
+import Foundation
+import Synchronization
+
+/// A Slurm cluster: nodes and jobs, one call per kind per poll, through the client commands
+/// (`sinfo --json`, `squeue --json`, falling back to their text output where the binaries
+/// take no `--json`) or slurmrestd with a JWT.
+public final class SlurmFeed: Feed {
+  public enum Access: Sendable {
+    /// The Slurm client commands on this host (SLURM_CONF from the environment).
+    case commands
+    /// slurmrestd: its URL, the user the token is for, and the token (read for every poll, so
+    /// a rotated token is picked up).
+    case rest(HTTPSource, user: String, token: @Sendable () throws -> String)
+  }
+
+  public let name: String
+  public let kind = "slurm"
+  public let intervalS: Double
+  public let layout: ClusterLayout
+  private let access: Access
+  /// Set once the commands refuse `--json`: later polls go straight to the text formats.
+  private let textOnly = Mutex(false)
+  /// The slurmrestd API version that answered, found on the first poll.
+  private let restVersion = Mutex<String?>(nil)
+
+  public init(name: String, layout: ClusterLayout, access: Access, intervalS: Double) {
+    self.name = name
+    self.layout = layout
+    self.access = access
+    self.intervalS = intervalS
+  }
+
+  public func poll(at time: Date) async throws -> FleetState {
+    async let nodes = nodes()
+    async let jobs = jobs()
+    async let ended = endedBadly()
+    let current = try await jobs
+    let known = Set(current.map(\.id))
+    return SlurmInventory.state(
+      nodes: try await nodes, jobs: current + (await ended).filter { !known.contains($0.id) },
+      layout: layout)
+  }
+
+  /// Jobs that failed, timed out or lost their node in the last hour, from accounting:
+  /// slurmctld forgets finished jobs after MinJobAge (5 minutes by default), and these are the
+  /// ones on-call asks about. Best effort: a site without accounting (or a slurmdbd that is
+  /// down) costs the poll nothing.
+  private func endedBadly() async -> [SlurmJob] {
+    guard case .commands = access else { return [] }
+    let command = Command(
+      "sacct",
+      [
+        "--json", "-a", "-S", "now-1hours", "-E", "now",
+        "--state=FAILED,NODE_FAIL,TIMEOUT,OUT_OF_MEMORY,BOOT_FAIL,DEADLINE",
+      ])
+    guard let text = try? await command.output(),
+      let jobs = try? SlurmDBJobs.parse(Data(text.utf8), source: "sacct --json")
+    else { return [] }
+    return jobs
+  }
+
+  private func nodes() async throws -> [SlurmNode] {
+    switch access {
+    case .commands:
+      if let json = try await json(Command("sinfo", ["--json"])) {
+        return try SlurmNodes.parse(Data(json.utf8), source: "sinfo --json")
+      }
+      let command = Command("sinfo", ["-N", "-h", "-o", SlurmText.sinfoFormat])
+      return try SlurmText.sinfoNodes(try await command.output(), source: "\(command)")
+    case .rest(let http, let user, let token):
+      let (path, data) = try await rest(http, user: user, token: token, "nodes")
+      return try SlurmNodes.parse(data, source: http.origin + path)
+    }
+  }
+
+  private func jobs() async throws -> [SlurmJob] {
+    switch access {
+    case .commands:
+      if let json = try await json(Command("squeue", ["--json"])) {
+        return try SlurmJobs.parse(Data(json.utf8), source: "squeue --json")
+      }
+      let command = Command("squeue", ["-h", "-o", SlurmText.squeueFormat])
+      return try SlurmText.squeueJobs(try await command.output(), source: "\(command)")
+    case .rest(let http, let user, let token):
+      let (path, data) = try await rest(http, user: user, token: token, "jobs")
+      return try SlurmJobs.parse(data, source: http.origin + path)
+    }
+  }
+
+  /// The command's JSON, or nil when this Slurm's commands take no `--json` (then never again).
+  private func json(_ command: Command) async throws -> String? {
+    guard !textOnly.withLock({ $0 }) else { return nil }
+    do {
+      return try await command.output()
+    } catch let error as CommandError
+      where error.message.contains("unrecognized option")
+      || error.message.contains("invalid option")
+    {
+      textOnly.withLock { $0 = true }
+      return nil
+    }
+  }
+
+  /// The newest API version this slurmrestd serves, found once: it serves only the plugins it
+  /// was started with and answers 404 for the others.
+  static let restVersions = [
+    "v0.0.44", "v0.0.43", "v0.0.42", "v0.0.41", "v0.0.40", "v0.0.39",
+    "v0.0.38", "v0.0.37",
+  ]
+
+  private func rest(
+    _ http: HTTPSource, user: String, token: @Sendable () throws -> String, _ resource: String
+  ) async throws -> (String, Data) {
+    let headers = ["X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": try token()]
+    let known = restVersion.withLock { $0 }
+    for version in known.map({ [$0] }) ?? Self.restVersions {
+      let path = "/slurm/\(version)/\(resource)"
+      if let data = try await http.get(path, headers: headers) {
+        restVersion.withLock { $0 = version }
+        return (path, data)
+      }
+    }
+    throw SourceError(
+      origin: http.origin, path: "/slurm/",
+      message:
+        "no Slurm REST API version answered (tried \(Self.restVersions.joined(separator: ", ")))")
+  }
+}

@@ -1,0 +1,61 @@
+import FleetModel
+import Foundation
+
+/// Slurm's nodes and jobs as factop's fleet: nodes with their states and reasons, one GPU per
+/// GRES device, jobs with the GPUs they hold.
+///
+/// Slurm knows how many GPUs a node has and which device indices a job holds, not their
+/// UUIDs: each GPU is named `node/index` until telemetry (DCGM, nvidia-smi) reports the same
+/// node and index, when the fleet's reconciliation takes the telemetry's UUID and product name.
+public enum SlurmInventory {
+  public static func state(nodes: [SlurmNode], jobs: [SlurmJob], layout: ClusterLayout)
+    -> FleetState
+  {
+    var state = FleetState(clusters: [layout.cluster])
+    var gpusByNode: [String: [GPU]] = [:]
+    for node in nodes {
+      state.nodes.append(
+        layout.node(node.name, state: node.state, reason: node.reason, since: node.reasonSince))
+      var gpus: [GPU] = []
+      for item in node.gpus where item.name == "gpu" {
+        for _ in 0..<max(0, item.count) {
+          gpus.append(
+            GPU(
+              uuid: placeholderUUID(node: node.name, index: gpus.count), node: node.name,
+              index: gpus.count, model: .reported(item.type ?? "GPU")))
+        }
+      }
+      gpusByNode[node.name] = gpus
+      state.gpus += gpus
+    }
+    for job in jobs {
+      state.jobs.append(
+        Job(
+          id: job.id, cluster: layout.cluster.name, name: job.name, user: job.user,
+          team: job.account, kind: .guess(name: job.name, partition: job.partition),
+          state: job.state, gpus: job.gpus ?? 0, nodes: job.nodes, start: job.start))
+    }
+    // Device indices where Slurm gives them (JSON's gres_detail); otherwise the job's share of
+    // each of its nodes, from the lowest free index.
+    for job in jobs where job.state == .running && (job.gpus ?? 0) > 0 {
+      let perNode = (job.gpus ?? 0) / max(1, job.nodes.count)
+      for host in job.nodes {
+        let gpus = gpusByNode[host] ?? []
+        let wanted = job.gpuIndices[host].map(Set.init)
+        var given = 0
+        for gpu in gpus where state.allocations[gpu.uuid] == nil {
+          if let wanted {
+            guard wanted.contains(gpu.index) else { continue }
+          } else if given == perNode {
+            break
+          }
+          state.allocations[gpu.uuid] = job.id
+          given += 1
+        }
+      }
+    }
+    return state
+  }
+
+  public static func placeholderUUID(node: String, index: Int) -> String { "\(node)/\(index)" }
+}

@@ -1,0 +1,140 @@
+import FleetModel
+import Foundation
+
+/// The text fallbacks for sites whose Slurm gives no JSON: `scontrol show node -o`,
+/// `sinfo -N -h -o`, `squeue -h -o`. The `-o` formats are factop's own, with the free-text field
+/// last so a `|` in it cannot shift the others.
+public enum SlurmText {
+  /// `sinfo -N -h -o` with this format: node, state, GRES, partition, reason.
+  public static let sinfoFormat = "%N|%T|%G|%P|%E"
+  /// `squeue -h -o` with this format: id, state, nodes count, per-node TRES, nodes, start, user,
+  /// account, partition, name.
+  public static let squeueFormat = "%i|%T|%D|%b|%N|%S|%u|%a|%P|%j"
+
+  /// `sinfo -N -h -o '\(sinfoFormat)'`: one line per node and partition.
+  public static func sinfoNodes(_ text: String, source: String) throws -> [SlurmNode] {
+    var order: [String] = []
+    var nodes: [String: SlurmNode] = [:]
+    for (number, line) in lines(text) {
+      let fields = try split(line, number: number, format: sinfoFormat, source: source)
+      let partition = fields[3].trimmingCharacters(in: CharacterSet(charactersIn: "*"))
+      if var known = nodes[fields[0]] {
+        if !known.partitions.contains(partition) { known.partitions.append(partition) }
+        nodes[fields[0]] = known
+        continue
+      }
+      order.append(fields[0])
+      nodes[fields[0]] = SlurmNode(
+        name: fields[0], state: SlurmNodeState.text(fields[1]), reason: noValue(fields[4]),
+        reasonSince: nil, gpus: GresItem.parse(noValue(fields[2])), gpusUsed: [],
+        partitions: [partition])
+    }
+    return order.map { nodes[$0]! }
+  }
+
+  /// `squeue -h -o '\(squeueFormat)'`.
+  public static func squeueJobs(_ text: String, source: String) throws -> [SlurmJob] {
+    try lines(text).map { number, line in
+      let fields = try split(line, number: number, format: squeueFormat, source: source)
+      let state = SlurmJobState.map([fields[1]])
+      let hosts = state == .pending ? [] : Hostlist.expand(noValue(fields[4]) ?? "")
+      let perNode = GresItem.gpus(noValue(fields[3]))
+      return SlurmJob(
+        id: fields[0], name: fields[9], user: fields[6], account: fields[7],
+        partition: fields[8], state: state,
+        gpus: perNode.map { $0 * max(1, Int(fields[2]) ?? 1) }, nodes: hosts, gpuIndices: [:],
+        start: state == .pending ? nil : localTime(fields[5]))
+    }
+  }
+
+  /// `scontrol show node -o`: one `Key=Value …` line per node.
+  public static func scontrolNodes(_ text: String, source: String) throws -> [SlurmNode] {
+    try lines(text).map { number, line in
+      let fields = keyValues(line)
+      guard let name = fields["NodeName"] else {
+        throw InputError(source: source, line: number, message: "no NodeName=")
+      }
+      var reason = noValue(fields["Reason"] ?? "")
+      var since: Date?
+      // `Reason=XID 79 on GPU 3 [root@2026-11-24T21:06:58]`: who and when, in brackets.
+      if let text = reason, text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
+        let stamp = text[text.index(after: open)..<text.index(before: text.endIndex)]
+        since = stamp.split(separator: "@").last.flatMap { localTime(String($0)) }
+        reason = String(text[..<open]).trimmingCharacters(in: .whitespaces)
+      }
+      return SlurmNode(
+        name: name,
+        state: SlurmNodeState.map((fields["State"] ?? "").split(separator: "+").map(String.init)),
+        reason: reason, reasonSince: since, gpus: GresItem.parse(noValue(fields["Gres"] ?? "")),
+        gpusUsed: GresItem.parse(noValue(fields["GresUsed"] ?? "")),
+        partitions: (noValue(fields["Partitions"] ?? "") ?? "").split(separator: ",").map(
+          String.init))
+    }
+  }
+
+  /// Splits `Key=Value` pairs where values may hold spaces (`OS=Linux 6.1 #1 SMP`) and keys
+  /// may hold `:` and `/` (`AllocNode:Sid=`, `CPUs/Task=`): a pair starts at a space followed
+  /// by a key and `=`.
+  static func keyValues(_ line: String) -> [String: String] {
+    let chars = Array(line)
+    var starts: [Int] = []
+    var i = 0
+    while i < chars.count {
+      if i == 0 || chars[i - 1] == " ", chars[i] != " " {
+        var j = i
+        while j < chars.count, chars[j].isLetter || chars[j].isNumber || "_:/".contains(chars[j]) {
+          j += 1
+        }
+        if j > i, j < chars.count, chars[j] == "=" { starts.append(i) }
+      }
+      i += 1
+    }
+    var pairs: [String: String] = [:]
+    for (n, start) in starts.enumerated() {
+      let end = n + 1 < starts.count ? starts[n + 1] : chars.count
+      let pair = String(chars[start..<end]).trimmingCharacters(in: .whitespaces)
+      guard let eq = pair.firstIndex(of: "=") else { continue }
+      pairs[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+    }
+    return pairs
+  }
+
+  /// A line of `-o format` output, as many fields as the format has: the last (free text)
+  /// keeps any `|` it holds.
+  private static func split(_ line: String, number: Int, format: String, source: String) throws
+    -> [String]
+  {
+    let count = format.split(separator: "|").count
+    let fields = line.split(separator: "|", maxSplits: count - 1, omittingEmptySubsequences: false)
+      .map(String.init)
+    guard fields.count == count else {
+      throw InputError(
+        source: source, line: number,
+        message: "expected \(count) fields (\(format)), found \(fields.count)")
+    }
+    return fields
+  }
+
+  private static func lines(_ text: String) -> [(Int, String)] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap {
+      let line = $1.trimmingCharacters(in: .whitespaces)
+      return line.isEmpty ? nil : ($0 + 1, line)
+    }
+  }
+
+  /// Slurm's words for "nothing here".
+  static func noValue(_ text: String) -> String? {
+    ["", "(null)", "N/A", "n/a", "n/s", "None", "none", "Unknown", "UNLIMITED"].contains(text)
+      ? nil : text
+  }
+
+  /// Slurm's text times are local and carry no zone (`2026-11-24T21:06:58`).
+  static func localTime(_ text: String) -> Date? {
+    guard noValue(text) != nil else { return nil }
+    let format = DateFormatter()
+    format.locale = Locale(identifier: "en_US_POSIX")
+    format.timeZone = .current
+    format.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+    return format.date(from: text)
+  }
+}

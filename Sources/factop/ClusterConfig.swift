@@ -1,0 +1,148 @@
+import Feeds
+import FleetModel
+import Foundation
+
+/// `[[cluster]]`: a real cluster and the sources that see it. While any is configured, the
+/// demo fleet is not shown.
+///
+/// ```toml
+/// [[cluster]]
+/// name = "fleet"
+/// site = "dc1"                          # optional: the site, for PUE and power budgets
+/// pricing = "owned"                     # on_demand, reserved_1y, reserved_3y, spot or owned
+/// racks = { r01 = "gpu[001-016]" }      # optional: rack → its nodes (a Slurm hostlist)
+///   [[cluster.source]]
+///   kind = "slurm"                      # the Slurm client commands on this host
+///   interval_s = 30                     # optional, default poll.interval_s
+///   timeout_s = 10                      # optional, default poll.timeout_s
+///   [[cluster.source]]
+///   kind = "slurmrestd"
+///   url = "https://slurm-api:6820"
+///   user = "factop"                     # the user the JWT was issued to
+///   token_file = "/etc/factop/slurm.jwt"  # or token_env = "SLURM_JWT"
+/// ```
+struct ClusterSection: Decodable, Equatable {
+  var name: String
+  var site: String?
+  var pricing: String?
+  var racks: [String: String]?
+  var source: [SourceEntry]?
+
+  struct SourceEntry: Decodable, Equatable {
+    var kind: String
+    var name: String?
+    var url: String?
+    var user: String?
+    var tokenFile: String?
+    var tokenEnv: String?
+    var caFile: String?
+    var insecureSkipVerify: Bool?
+    var intervalS: TOMLNumber?
+    var timeoutS: TOMLNumber?
+
+    enum CodingKeys: String, CodingKey {
+      case kind, name, url, user
+      case tokenFile = "token_file"
+      case tokenEnv = "token_env"
+      case caFile = "ca_file"
+      case insecureSkipVerify = "insecure_skip_verify"
+      case intervalS = "interval_s"
+      case timeoutS = "timeout_s"
+    }
+  }
+
+  static let kinds = ["slurm", "slurmrestd"]
+
+  /// The cluster's feeds; every error names the key at fault and what it may be.
+  func feeds(
+    index: Int, path: String, environment: [String: String], defaultIntervalS: Double,
+    defaultTimeoutS: Double
+  ) throws(ConfigError) -> [any Feed] {
+    let key = "cluster[\(index)]"
+    func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
+    guard name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) != nil else {
+      throw fail("\(key).name must be letters, digits, '.', '_' or '-'")
+    }
+    let pricingKind = PricingKind(rawValue: pricing ?? "owned")
+    guard let pricingKind else {
+      throw fail(
+        "\(key).pricing must be one of "
+          + PricingKind.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    let layout = ClusterLayout(
+      cluster: Cluster(
+        name: name, scheduler: .slurm, site: site ?? "default", pricing: pricingKind),
+      racks: (racks ?? [:]).mapValues(Hostlist.expand))
+    guard let sources = source, !sources.isEmpty else {
+      throw fail("\(key) lists no [[cluster.source]]")
+    }
+    var feeds: [any Feed] = []
+    for (i, entry) in sources.enumerated() {
+      let sourceKey = "\(key).source[\(i)]"
+      let intervalS = entry.intervalS?.value ?? defaultIntervalS
+      let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
+      guard intervalS >= 1, timeoutS > 0 else {
+        throw fail("\(sourceKey).interval_s must be ≥ 1 and timeout_s > 0")
+      }
+      let feedName = entry.name ?? "\(name)/\(entry.kind)"
+      switch entry.kind {
+      case "slurm":
+        feeds.append(
+          SlurmFeed(name: feedName, layout: layout, access: .commands, intervalS: intervalS))
+      case "slurmrestd":
+        let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
+        guard let user = entry.user else {
+          throw fail("\(sourceKey).user is required for slurmrestd")
+        }
+        let token = try entry.token(key: sourceKey, path: path, environment: environment)
+        feeds.append(
+          SlurmFeed(
+            name: feedName, layout: layout, access: .rest(http, user: user, token: token),
+            intervalS: intervalS))
+      default:
+        throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
+      }
+    }
+    return feeds
+  }
+}
+
+extension ClusterSection.SourceEntry {
+  func http(key: String, path: String, timeoutS: Double) throws(ConfigError) -> HTTPSource {
+    guard let url, url.hasPrefix("https://") || url.hasPrefix("http://") else {
+      throw ConfigError(path: path, message: "\(key).url must start with https:// or http://")
+    }
+    do {
+      return try HTTPSource(
+        base: url, user: nil, password: nil, caFile: caFile, insecure: insecureSkipVerify ?? false,
+        timeoutS: timeoutS, maxBytes: 256 << 20)
+    } catch {
+      throw ConfigError(path: path, message: "\(key): \(error)")
+    }
+  }
+
+  /// The token, read when asked (each poll) from `token_file` or `token_env`: never from the
+  /// config itself, and never printed.
+  func token(key: String, path: String, environment: [String: String]) throws(ConfigError)
+    -> @Sendable () throws -> String
+  {
+    switch (tokenFile, tokenEnv) {
+    case (let file?, nil):
+      return {
+        do {
+          return try String(contentsOfFile: file, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+          throw SourceError(origin: file, path: "", message: "cannot read the token file")
+        }
+      }
+    case (nil, let variable?):
+      guard let value = environment[variable], !value.isEmpty else {
+        throw ConfigError(path: path, message: "\(key).token_env: \(variable) is not set")
+      }
+      return { value }
+    default:
+      throw ConfigError(path: path, message: "\(key) needs token_file or token_env (one of them)")
+    }
+  }
+}

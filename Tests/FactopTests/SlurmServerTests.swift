@@ -1,0 +1,123 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// factop against a real Slurm 22.05 (scripts/it/slurm.sh): four emulated 8-GPU nodes with
+/// slurmdbd and slurmrestd, running, pending and failed jobs, a node drained with an XID reason
+/// and a node set down. One poll, then the snapshot must show exactly that.
+@Suite(.serialized) struct SlurmServerTests {
+  @Test func oneSnapshotShowsTheClusterAsSlurmSeesIt() throws {
+    guard let slurm = try SlurmCluster.start() else { return }
+    defer { slurm.stop() }
+    _ = try slurm.client([
+      "sbatch", "-N", "2", "--gres=gpu:8", "-J", "llm-pretrain", "--wrap", "sleep 600",
+    ])
+    _ = try slurm.client(["sbatch", "--gres=gpu:2", "-J", "finetune", "--wrap", "sleep 600"])
+    _ = try slurm.client(["sbatch", "--gres=gpu:1", "-J", "failing", "--wrap", "exit 3"])
+    _ = try slurm.client([
+      "sbatch", "-N", "2", "--gres=gpu:8", "-J", "waiting", "--wrap", "sleep 600",
+    ])
+    // Accounting is asynchronous: wait until it knows the failure and the two jobs run.
+    try waitUntil(seconds: 60) {
+      let queue = try slurm.client(["squeue", "-h", "-o", "%j %T"])
+      let failed = try slurm.client([
+        "sacct", "-a", "-n", "-X", "-S", "now-1hours", "-E", "now", "-s", "F", "-o", "JobName%20",
+      ])
+      return queue.contains("llm-pretrain RUNNING") && queue.contains("finetune RUNNING")
+        && failed.contains("failing")
+    }
+    _ = try slurm.client([
+      "scontrol", "update", "nodename=n3", "state=drain", "reason=XID 79 on GPU 3",
+    ])
+    _ = try slurm.client([
+      "scontrol", "update", "nodename=n4", "state=down", "reason=GPU fell off the bus",
+    ])
+
+    let folder = temporaryFolder()
+    let config = """
+      [[cluster]]
+      name = "fleet"
+      racks = { r1 = "n[1-2]", r2 = "n[3-4]" }
+        [[cluster.source]]
+        kind = "slurm"
+      """
+    let snapshot = try factopSnapshot(config: config, in: folder, slurm: slurm)
+    let nodes = try #require(snapshot["nodes"] as? [[String: Any]])
+    #expect(nodes.map { $0["name"] as? String } == ["n1", "n2", "n3", "n4"])
+    #expect(nodes.map { $0["state"] as? String } == ["mixed", "mixed", "draining", "down"])
+    #expect(nodes.map { $0["rack"] as? String } == ["r1", "r1", "r2", "r2"])
+    #expect(nodes[2]["reason"] as? String == "XID 79 on GPU 3")
+    #expect(nodes[3]["reason"] as? String == "GPU fell off the bus")
+    #expect(nodes[0]["reason"] is NSNull)
+    #expect(nodes.map { $0["gpus_total"] as? Int } == [8, 8, 8, 8])
+    #expect(nodes.map { $0["gpus_allocated"] as? Int } == [8, 8, 2, 0])
+
+    let jobs = try #require(snapshot["jobs"] as? [[String: Any]])
+    let byName = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0) })
+    #expect(byName.keys.sorted() == ["failing", "finetune", "llm-pretrain", "waiting"])
+    #expect(byName["llm-pretrain"]?["state"] as? String == "running")
+    #expect(byName["llm-pretrain"]?["gpus"] as? Int == 16)
+    #expect(byName["llm-pretrain"]?["nodes"] as? [String] == ["n1", "n2"])
+    #expect(byName["finetune"]?["gpus"] as? Int == 2)
+    #expect(byName["finetune"]?["nodes"] as? [String] == ["n3"])
+    #expect(byName["waiting"]?["state"] as? String == "pending")
+    #expect(byName["waiting"]?["gpus"] as? Int == 16)
+    #expect(byName["waiting"]?["nodes"] as? [String] == [])
+    #expect(byName["failing"]?["state"] as? String == "failed")
+    #expect(byName["llm-pretrain"]?["user"] as? String == "root")
+    #expect(byName["llm-pretrain"]?["team"] as? String == "ml")
+
+    let gpus = try #require(snapshot["gpus"] as? [[String: Any]])
+    #expect(gpus.count == 32 && gpus.allSatisfy { $0["model"] as? String == "h100" })
+    let sources = try #require(snapshot["sources"] as? [[String: Any]])
+    #expect(sources.map { $0["status"] as? String } == ["ok"])
+
+    // The same cluster through slurmrestd with a JWT.
+    let token = try slurm.client(["scontrol", "token", "username=nobody", "lifespan=600"])
+    let tokenFile = folder.appendingPathComponent("slurm.jwt")
+    try Data(token.replacingOccurrences(of: "SLURM_JWT=", with: "").utf8).write(to: tokenFile)
+    let rest = """
+      [[cluster]]
+      name = "fleet"
+        [[cluster.source]]
+        kind = "slurmrestd"
+        url = "http://127.0.0.1:17020"
+        user = "nobody"
+        token_file = "\(tokenFile.path)"
+      """
+    let viaREST = try factopSnapshot(config: rest, in: temporaryFolder(), slurm: slurm)
+    let restNodes = try #require(viaREST["nodes"] as? [[String: Any]])
+    #expect(restNodes.map { $0["state"] as? String } == ["mixed", "mixed", "draining", "down"])
+    #expect(restNodes.map { $0["gpus_allocated"] as? Int } == [8, 8, 2, 0])
+    let restJobs = try #require(viaREST["jobs"] as? [[String: Any]])
+    #expect(
+      restJobs.filter { $0["state"] as? String == "running" }.compactMap { $0["name"] as? String }
+        .sorted() == ["finetune", "llm-pretrain"])
+  }
+
+  private func factopSnapshot(config: String, in folder: URL, slurm: SlurmCluster) throws
+    -> [String: Any]
+  {
+    let file = folder.appendingPathComponent("config.toml")
+    try config.write(to: file, atomically: true, encoding: .utf8)
+    let result = try run(
+      try factopBinary(),
+      [
+        "snapshot", "--format", "json", "--config", file.path, "--db",
+        folder.appendingPathComponent("cache.sqlite").path,
+      ], environment: ["SLURM_CONF": slurm.conf])
+    #expect(result.status == 0, "\(result.stderr)")
+    return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+  }
+
+  private func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while try !condition() {
+      guard Date() < deadline else {
+        Issue.record("timed out after \(seconds) s")
+        return
+      }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+  }
+}

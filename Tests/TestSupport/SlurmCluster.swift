@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// A real Slurm 22.05 cluster (munge, MariaDB, slurmdbd, slurmctld, four emulated 8-GPU nodes,
+/// slurmrestd) brought up by `scripts/it/slurm.sh` on 127.0.0.1 and torn down by PID.
+public final class SlurmCluster: @unchecked Sendable {
+  public let directory: URL
+  public var conf: String { directory.appendingPathComponent("slurm.conf").path }
+  private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("scripts/it/slurm.sh").path
+
+  /// Nil (the test skips) where Slurm is not installed, unless CI requires it.
+  public static func start() throws -> SlurmCluster? {
+    let daemons = [
+      "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/slurmdbd",
+      "/usr/sbin/slurmrestd", "/usr/sbin/munged", "/usr/sbin/mariadbd",
+    ]
+    guard daemons.allSatisfy(RealServer.available) else { return nil }
+    return try SlurmCluster()
+  }
+
+  private init() throws {
+    directory = URL(fileURLWithPath: "/tmp").appendingPathComponent(
+      "factop-slurm-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let (status, output) = try Self.runScript(["up", directory.path], timeoutS: 180)
+    guard status == 0 else {
+      throw ServerError(message: "Slurm did not start: \(output.suffix(2_000))")
+    }
+  }
+
+  /// Runs a Slurm client command against this cluster, bounded like every Slurm client call
+  /// must be (clients hang while slurmctld is down).
+  public func client(_ arguments: [String], timeoutS: Double = 20) throws -> String {
+    let (status, output) = try Self.spawnAndWait(
+      ["/usr/bin/env", "SLURM_CONF=\(conf)", "timeout", "\(Int(timeoutS))"] + arguments,
+      directory: directory.appendingPathComponent("jobs").path, timeoutS: timeoutS + 5)
+    guard status == 0 else {
+      throw ServerError(message: "\(arguments.joined(separator: " ")) exited \(status): \(output)")
+    }
+    return output
+  }
+
+  public func stop() {
+    _ = try? Self.runScript(["down", directory.path], timeoutS: 60)
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  private static func runScript(_ arguments: [String], timeoutS: Double) throws -> (Int32, String) {
+    try spawnAndWait(["/bin/bash", script] + arguments, directory: nil, timeoutS: timeoutS)
+  }
+
+  /// Runs a program with an empty signal mask (the daemons it starts must see SIGTERM) and
+  /// waits for it, killing it after `timeoutS`.
+  private static func spawnAndWait(_ arguments: [String], directory: String?, timeoutS: Double)
+    throws -> (Int32, String)
+  {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-slurm-\(UUID().uuidString).log")
+    defer { try? FileManager.default.removeItem(at: log) }
+    let command =
+      directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + arguments } ?? arguments
+    let pid = try spawnWithEmptySignalMask(command, output: log.path)
+    let deadline = Date().addingTimeInterval(timeoutS)
+    var status: Int32 = 0
+    while waitpid(pid, &status, WNOHANG) == 0 {
+      if Date() > deadline {
+        kill(pid, SIGKILL)
+        waitpid(pid, &status, 0)
+        return (124, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+      }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exited, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+  }
+}

@@ -17,10 +17,25 @@ public protocol Feed: Sendable {
   /// query), so an empty cache can be given the last day's history at once.
   var answersForThePast: Bool { get }
   func poll(at time: Date) async throws -> FleetState
+  /// The fleet at each step of `[start, end]`, for a feed that answers for the past. A source
+  /// that can answer for a whole range at once (a Prometheus range query) does so.
+  func history(from start: Date, to end: Date, stepS: Double) async throws -> [(Date, FleetState)]
 }
 
 extension Feed {
   public var answersForThePast: Bool { false }
+
+  public func history(from start: Date, to end: Date, stepS: Double) async throws
+    -> [(Date, FleetState)]
+  {
+    var states: [(Date, FleetState)] = []
+    var time = start
+    while time < end, !Task.isCancelled {
+      states.append((time, try await poll(at: time)))
+      time = time.addingTimeInterval(stepS)
+    }
+    return states
+  }
 }
 
 /// The built-in demo fleet as a source: what `swift run factop` shows out of the box.

@@ -117,7 +117,7 @@ public final class Poller: Sendable {
       merged.meters += state.meters
       merged.workloadCosts += state.workloadCosts
     }
-    .applyingNodeMeters()
+    .reconciled().applyingNodeMeters()
   }
 
   /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can
@@ -135,21 +135,26 @@ public final class Poller: Sendable {
     guard !feeds.isEmpty, let existing, !existing.contains(where: { $0.time < earlier }) else {
       return
     }
+    let gpus = latest.withLock { $0.values.reduce(0) { $0 + $1.gpus.count } }
+    let steps = min(288, max(24, 5_000_000 / Double(max(1, gpus))))
+    let stepS = (windowS / steps / 300).rounded(.up) * 300
+    // Each feed answers for the whole window at once; their answers meet at the step they
+    // fall in.
+    var byStep: [Int: [String: FleetState]] = [:]
+    for feed in feeds {
+      guard let states = try? await feed.history(from: start, to: now, stepS: stepS) else {
+        continue
+      }
+      for (time, state) in states {
+        let step = Int((time.timeIntervalSince(start) / stepS).rounded())
+        byStep[step, default: [:]][feed.name] = state
+      }
+    }
     var points: [SeriesPoint] = []
-    var time = start
-    var stepS = 300.0
-    while time < now, !Task.isCancelled {
-      var states: [String: FleetState] = [:]
-      for feed in feeds {
-        states[feed.name] = try? await feed.poll(at: time)
-      }
-      let merged = Self.merge(states)
-      if points.isEmpty {
-        let steps = min(288, max(24, 5_000_000 / Double(max(1, merged.gpus.count))))
-        stepS = (windowS / steps / 300).rounded(.up) * 300
-      }
-      points += KPISeries.points(of: merged, prices: prices, at: time)
-      time = time.addingTimeInterval(stepS)
+    for step in byStep.keys.sorted() where !Task.isCancelled {
+      let time = start.addingTimeInterval(Double(step) * stepS)
+      guard time < now else { continue }
+      points += KPISeries.points(of: Self.merge(byStep[step]!), prices: prices, at: time)
     }
     guard !Task.isCancelled else { return }
     do {

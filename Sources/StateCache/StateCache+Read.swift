@@ -22,7 +22,7 @@ extension StateCache {
       state.jobs = try readJobs(db)
       try readMeters(into: &state, db)
       try readWorkloadCosts(into: &state, db)
-      return state
+      return state.reconciled()
     }
   }
 

@@ -33,6 +33,8 @@ struct ClusterSection: Decodable, Equatable {
     var name: String?
     var url: String?
     var user: String?
+    var passwordEnv: String?
+    var selector: String?
     var tokenFile: String?
     var tokenEnv: String?
     var caFile: String?
@@ -41,7 +43,8 @@ struct ClusterSection: Decodable, Equatable {
     var timeoutS: TOMLNumber?
 
     enum CodingKeys: String, CodingKey {
-      case kind, name, url, user
+      case kind, name, url, user, selector
+      case passwordEnv = "password_env"
       case tokenFile = "token_file"
       case tokenEnv = "token_env"
       case caFile = "ca_file"
@@ -51,7 +54,7 @@ struct ClusterSection: Decodable, Equatable {
     }
   }
 
-  static let kinds = ["slurm", "slurmrestd"]
+  static let kinds = ["slurm", "slurmrestd", "prometheus"]
 
   /// The cluster's feeds; every error names the key at fault and what it may be.
   func feeds(
@@ -99,6 +102,13 @@ struct ClusterSection: Decodable, Equatable {
           SlurmFeed(
             name: feedName, layout: layout, access: .rest(http, user: user, token: token),
             intervalS: intervalS))
+      case "prometheus":
+        feeds.append(
+          PrometheusFeed(
+            name: feedName, layout: layout,
+            http: try entry.prometheus(
+              key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
+            selector: entry.selector ?? "", intervalS: intervalS))
       default:
         throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
       }
@@ -108,17 +118,52 @@ struct ClusterSection: Decodable, Equatable {
 }
 
 extension ClusterSection.SourceEntry {
-  func http(key: String, path: String, timeoutS: Double) throws(ConfigError) -> HTTPSource {
+  func http(
+    key: String, path: String, timeoutS: Double, user: String? = nil, password: String? = nil,
+    headers: [String: String] = [:]
+  ) throws(ConfigError) -> HTTPSource {
     guard let url, url.hasPrefix("https://") || url.hasPrefix("http://") else {
       throw ConfigError(path: path, message: "\(key).url must start with https:// or http://")
     }
     do {
       return try HTTPSource(
-        base: url, user: nil, password: nil, caFile: caFile, insecure: insecureSkipVerify ?? false,
-        timeoutS: timeoutS, maxBytes: 256 << 20)
+        base: url, user: user, password: password, caFile: caFile,
+        insecure: insecureSkipVerify ?? false, timeoutS: timeoutS, maxBytes: 256 << 20,
+        headers: headers)
     } catch {
       throw ConfigError(path: path, message: "\(key): \(error)")
     }
+  }
+
+  /// Prometheus: a bearer token (`token_file`/`token_env`), Basic authentication (`user` and
+  /// `password_env`), or neither.
+  func prometheus(key: String, path: String, environment: [String: String], timeoutS: Double)
+    throws(ConfigError) -> HTTPSource
+  {
+    if let selector, selector.contains("}") || selector.contains("{") {
+      throw ConfigError(
+        path: path, message: "\(key).selector is label matchers without braces: cluster=\"a\"")
+    }
+    var headers: [String: String] = [:]
+    if tokenFile != nil || tokenEnv != nil {
+      do {
+        headers["Authorization"] =
+          "Bearer " + (try token(key: key, path: path, environment: environment)())
+      } catch let error as ConfigError {
+        throw error
+      } catch {
+        throw ConfigError(path: path, message: "\(key): \(error)")
+      }
+    }
+    var password: String?
+    if let passwordEnv {
+      guard let value = environment[passwordEnv] else {
+        throw ConfigError(path: path, message: "\(key).password_env: \(passwordEnv) is not set")
+      }
+      password = value
+    }
+    return try http(
+      key: key, path: path, timeoutS: timeoutS, user: user, password: password, headers: headers)
   }
 
   /// The token, read when asked (each poll) from `token_file` or `token_env`: never from the

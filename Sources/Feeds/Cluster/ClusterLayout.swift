@@ -13,11 +13,8 @@ public struct ClusterLayout: Sendable, Hashable {
     self.racks = racks.mapValues(Set.init)
   }
 
-  /// Nodes no rack lists sit in this one.
-  public static let unracked = "unracked"
-
   public func rack(of node: String) -> String {
-    racks.first { $0.value.contains(node) }?.key ?? Self.unracked
+    racks.first { $0.value.contains(node) }?.key ?? Node.unracked
   }
 
   public func node(_ name: String, state: NodeState, reason: String? = nil, since: Date? = nil)

@@ -10,6 +10,8 @@ public enum DCGMExposition {
   public struct GPU: Sendable, Equatable {
     public var host: String?
     public var uuid: String
+    /// The `gpu` label: the device's index on its host.
+    public var index: Int?
     /// The MIG instance (`GPU_I_ID`), for a slice.
     public var migInstance: String?
     public var model: String?
@@ -47,9 +49,13 @@ public enum DCGMExposition {
   ]
 
   public static func parse(_ text: String) -> Scrape {
-    // Every DCGM series names its GPU, so any of them makes the GPU known; the values come
-    // from the metrics factop reads.
-    let samples = PrometheusText.samples(text) { $0.hasPrefix("DCGM_FI_") }
+    gpus(from: PrometheusText.samples(text) { $0.hasPrefix("DCGM_FI_") })
+  }
+
+  /// The GPUs DCGM series describe, whether scraped from the exporter or answered by
+  /// Prometheus. Every DCGM series names its GPU, so any of them makes the GPU known; the values
+  /// come from the metrics factop reads.
+  public static func gpus(from samples: [PrometheusText.Sample]) -> Scrape {
     var gpus: [String: GPU] = [:]
     var order: [String] = []
     var unattributable = 0
@@ -63,7 +69,9 @@ public enum DCGMExposition {
       let key = [host ?? "", uuid, labels["GPU_I_ID"] ?? ""].joined(separator: "|")
       if gpus[key] == nil {
         order.append(key)
-        gpus[key] = GPU(host: host, uuid: uuid, migInstance: labels["GPU_I_ID"])
+        gpus[key] = GPU(
+          host: host, uuid: uuid, index: labels["gpu"].flatMap { Int($0) },
+          migInstance: labels["GPU_I_ID"])
       }
       // Labels can be on some series and not others: take each the first time it shows.
       var gpu = gpus[key]!

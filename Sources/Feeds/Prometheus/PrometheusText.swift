@@ -6,6 +6,12 @@ public enum PrometheusText {
     public let name: String
     public let labels: [String: String]
     public let value: Double
+
+    public init(name: String, labels: [String: String], value: Double) {
+      self.name = name
+      self.labels = labels
+      self.value = value
+    }
   }
 
   public static func samples(_ text: String, named names: Set<String>) -> [Sample] {

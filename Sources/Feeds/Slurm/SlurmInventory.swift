@@ -57,5 +57,6 @@ public enum SlurmInventory {
     return state
   }
 
+  /// What `GPU.isPlaceholder` recognizes.
   public static func placeholderUUID(node: String, index: Int) -> String { "\(node)/\(index)" }
 }

@@ -10,6 +10,9 @@ public enum NodeState: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A host with GPUs in a rack of a cluster.
 public struct Node: Sendable, Hashable, Codable {
+  /// The rack of a node no source or config places (schedulers know no racks).
+  public static let unracked = "unracked"
+
   public let name: String
   public let cluster: String
   public let rack: String

@@ -1,0 +1,65 @@
+import FleetModel
+import Foundation
+
+/// DCGM's GPUs (from the exporter or from Prometheus) as factop's fleet: one GPU per UUID and
+/// host, its MIG slices folded into it, on nodes named by the host. The nodes' state is
+/// unknown here: only a scheduler knows it, and the fleet's reconciliation takes it from one.
+public enum DCGMInventory {
+  public static func state(_ gpus: [DCGMExposition.GPU], layout: ClusterLayout, at time: Date)
+    -> FleetState
+  {
+    var state = FleetState(clusters: [layout.cluster])
+    var order: [String] = []
+    var slices: [String: [DCGMExposition.GPU]] = [:]
+    for gpu in gpus {
+      let key = "\(gpu.host ?? "")|\(gpu.uuid)"
+      if slices[key] == nil { order.append(key) }
+      slices[key, default: []].append(gpu)
+    }
+    var nodes: [String] = []
+    var nextIndex: [String: Int] = [:]
+    for key in order {
+      let parts = slices[key]!
+      let first = parts[0]
+      let host = shortName(first.host ?? "unknown-host")
+      if nextIndex[host] == nil { nodes.append(host) }
+      let index = first.index ?? nextIndex[host, default: 0]
+      nextIndex[host] = max(nextIndex[host, default: 0], index + 1)
+      state.gpus.append(
+        GPU(
+          uuid: first.uuid, node: host, index: index,
+          model: .reported(first.model ?? "GPU")))
+      state.gpuSamples[first.uuid] = sample(parts, at: time)
+    }
+    // Prometheus answers series in no particular order: node, then index, like every state.
+    state.nodes = nodes.sorted().map { layout.node($0, state: .unknown) }
+    state.gpus.sort { ($0.node, $0.index, $0.uuid) < ($1.node, $1.index, $1.uuid) }
+    return state
+  }
+
+  /// MIG slices are read as one GPU: the mean of their engine activity, their memory summed,
+  /// the device's own readings (power, temperature) from whichever slice carries them.
+  static func sample(_ parts: [DCGMExposition.GPU], at time: Date) -> GPUSample {
+    let activity = parts.compactMap(\.activityPct)
+    let sm = parts.compactMap(\.smActivePct)
+    let memory = parts.compactMap(\.memUsedMiB)
+    let mig = parts.count > 1 || parts[0].migInstance != nil
+    return GPUSample(
+      time: time,
+      utilPct: mig
+        ? (activity.isEmpty ? nil : activity.reduce(0, +) / Double(activity.count))
+        : parts[0].utilPct ?? parts[0].engineActivePct,
+      smActivePct: sm.isEmpty ? nil : sm.reduce(0, +) / Double(sm.count),
+      memUsedMiB: memory.isEmpty ? nil : memory.reduce(0, +),
+      powerW: parts.lazy.compactMap(\.powerW).first, tempC: parts.lazy.compactMap(\.tempC).first,
+      smClockMHz: parts.lazy.compactMap(\.smClockMHz).first,
+      xidLast: parts.lazy.compactMap(\.xidLast).first)
+  }
+
+  /// Exporters report the host's name as the host has it (`gpu01.cluster.local`); schedulers
+  /// use the short name.
+  static func shortName(_ host: String) -> String {
+    guard !host.allSatisfy({ $0.isNumber || $0 == "." }) else { return host }
+    return host.split(separator: ".").first.map(String.init) ?? host
+  }
+}

@@ -1,0 +1,91 @@
+import FleetModel
+import Foundation
+
+/// DCGM telemetry through Prometheus' HTTP API. One query per poll whatever the fleet's size:
+/// every DCGM metric factop reads, reduced by `max by` to the labels that identify a GPU and
+/// its workload, so each GPU costs a handful of series and no exporter label multiplies them.
+/// History (for an empty cache) is one range query over the same expression.
+public struct PrometheusFeed: Feed {
+  public let name: String
+  public let kind = "prometheus"
+  public let intervalS: Double
+  public let answersForThePast = true
+  public let layout: ClusterLayout
+  let http: HTTPSource
+  /// Label matchers that pick this cluster's series out of a shared Prometheus
+  /// (`cluster="train-a"`); empty for all.
+  let selector: String
+
+  public init(
+    name: String, layout: ClusterLayout, http: HTTPSource, selector: String = "",
+    intervalS: Double
+  ) {
+    self.name = name
+    self.layout = layout
+    self.http = http
+    self.selector = selector
+    self.intervalS = intervalS
+  }
+
+  /// The labels that name a GPU, a MIG slice and the workload on it, in both spellings.
+  static let gpuLabels = [
+    "Hostname", "hostname", "UUID", "uuid", "gpu", "modelName", "GPU_I_ID", "GPU_I_PROFILE",
+    "exported_namespace", "exported_pod", "exported_container", "namespace", "pod", "container",
+    "hpc_job",
+  ]
+
+  /// The one expression every poll sends.
+  public var expression: String {
+    let names = DCGMExposition.metrics.sorted().joined(separator: "|")
+    let matchers = ["__name__=~\"\(names)\""] + (selector.isEmpty ? [] : [selector])
+    return "max by (__name__, \(Self.gpuLabels.joined(separator: ", "))) "
+      + "({\(matchers.joined(separator: ","))})"
+  }
+
+  public func poll(at time: Date) async throws -> FleetState {
+    let path =
+      "/api/v1/query?query=\(Self.encode(expression))&time=\(time.timeIntervalSince1970)"
+    let series = try await series(path)
+    return DCGMInventory.state(gpus(series, at: nil), layout: layout, at: time)
+  }
+
+  /// The fleet at each step of `[start, end]`, from one range query.
+  public func history(from start: Date, to end: Date, stepS: Double) async throws
+    -> [(Date, FleetState)]
+  {
+    let path =
+      "/api/v1/query_range?query=\(Self.encode(expression))"
+      + "&start=\(start.timeIntervalSince1970)&end=\(end.timeIntervalSince1970)&step=\(stepS)"
+    let series = try await series(path)
+    let times = Set(series.flatMap { $0.points.map(\.time) }).sorted()
+    return times.map { time in
+      (time, DCGMInventory.state(gpus(series, at: time), layout: layout, at: time))
+    }
+  }
+
+  private func series(_ path: String) async throws -> [PrometheusAPI.Series] {
+    guard let data = try await http.get(path, headers: [:]) else {
+      throw SourceError(
+        origin: http.origin, path: "/api/v1/", message: "not a Prometheus API (404)")
+    }
+    return try PrometheusAPI.parse(data, source: http.origin + "/api/v1/")
+  }
+
+  /// The series' values at `time` (nil: the only point of an instant answer) as DCGM samples.
+  private func gpus(_ series: [PrometheusAPI.Series], at time: Date?) -> [DCGMExposition.GPU] {
+    let samples = series.compactMap { item -> PrometheusText.Sample? in
+      guard let name = item.labels["__name__"],
+        let point = time.map({ t in item.points.first { $0.time == t } }) ?? item.points.last,
+        let value = point.value
+      else { return nil }
+      return PrometheusText.Sample(name: name, labels: item.labels, value: value)
+    }
+    return DCGMExposition.gpus(from: samples).gpus
+  }
+
+  static func encode(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+  }
+}

@@ -1,0 +1,62 @@
+/// Sources overlap: a scheduler knows a cluster's nodes, their states and which job holds which
+/// GPU index; telemetry knows the same GPUs by UUID and product name with their readings. Each
+/// source writes what it sees; the fleet is their union with each node and GPU told once.
+extension FleetState {
+  /// The union of the sources' states with duplicates joined:
+  /// - a node reported twice in a cluster keeps the scheduler's state and reason (a telemetry
+  ///   source reports nodes as `unknown`);
+  /// - a GPU a scheduler names `node/index` (it knows no UUID) takes the UUID and product name
+  ///   of the telemetry GPU at the same node and index, and keeps its job;
+  /// - a cluster named twice is kept once.
+  /// Order is kept: the first source's entries first.
+  public func reconciled() -> FleetState {
+    var result = self
+    result.clusters = unique(clusters, by: \.name)
+    var nodeAt: [String: Int] = [:]
+    result.nodes = []
+    for node in nodes {
+      let key = "\(node.cluster)/\(node.name)"
+      if let i = nodeAt[key] {
+        if result.nodes[i].state == .unknown, node.state != .unknown {
+          let rack = result.nodes[i].rack
+          result.nodes[i] = Node(
+            name: node.name, cluster: node.cluster, rack: rack == Node.unracked ? node.rack : rack,
+            state: node.state, reason: node.reason, stateSince: node.stateSince)
+        }
+      } else {
+        nodeAt[key] = result.nodes.count
+        result.nodes.append(node)
+      }
+    }
+    // Telemetry GPUs by node and index; a placeholder at the same place gives way to one.
+    var measured: [String: GPU] = [:]
+    for gpu in gpus where !gpu.isPlaceholder {
+      measured["\(gpu.node)#\(gpu.index)"] = gpu
+    }
+    var seen: Set<String> = []
+    result.gpus = []
+    for gpu in gpus {
+      var kept = gpu
+      if gpu.isPlaceholder, let real = measured["\(gpu.node)#\(gpu.index)"] {
+        if let job = allocations[gpu.uuid] {
+          result.allocations[real.uuid] = result.allocations[real.uuid] ?? job
+        }
+        result.allocations[gpu.uuid] = nil
+        kept = real
+      }
+      guard seen.insert(kept.uuid).inserted else { continue }
+      result.gpus.append(kept)
+    }
+    return result
+  }
+
+  private func unique<T>(_ items: [T], by key: (T) -> String) -> [T] {
+    var seen: Set<String> = []
+    return items.filter { seen.insert(key($0)).inserted }
+  }
+}
+
+extension GPU {
+  /// A scheduler's stand-in (`node/index`) for a GPU whose UUID it does not know.
+  public var isPlaceholder: Bool { uuid == "\(node)/\(index)" }
+}

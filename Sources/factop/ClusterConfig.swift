@@ -35,6 +35,10 @@ struct ClusterSection: Decodable, Equatable {
     var user: String?
     var passwordEnv: String?
     var selector: String?
+    var kubeconfig: String?
+    var context: String?
+    var node: String?
+    var command: String?
     var tokenFile: String?
     var tokenEnv: String?
     var caFile: String?
@@ -43,7 +47,7 @@ struct ClusterSection: Decodable, Equatable {
     var timeoutS: TOMLNumber?
 
     enum CodingKeys: String, CodingKey {
-      case kind, name, url, user, selector
+      case kind, name, url, user, selector, kubeconfig, context, node, command
       case passwordEnv = "password_env"
       case tokenFile = "token_file"
       case tokenEnv = "token_env"
@@ -54,7 +58,7 @@ struct ClusterSection: Decodable, Equatable {
     }
   }
 
-  static let kinds = ["slurm", "slurmrestd", "prometheus"]
+  static let kinds = ["slurm", "slurmrestd", "prometheus", "kubernetes", "nvidia-smi"]
 
   /// The cluster's feeds; every error names the key at fault and what it may be.
   func feeds(
@@ -72,13 +76,16 @@ struct ClusterSection: Decodable, Equatable {
         "\(key).pricing must be one of "
           + PricingKind.allCases.map(\.rawValue).joined(separator: ", "))
     }
-    let layout = ClusterLayout(
-      cluster: Cluster(
-        name: name, scheduler: .slurm, site: site ?? "default", pricing: pricingKind),
-      racks: (racks ?? [:]).mapValues(Hostlist.expand))
     guard let sources = source, !sources.isEmpty else {
       throw fail("\(key) lists no [[cluster.source]]")
     }
+    // A cluster with a Kubernetes source is scheduled by Kubernetes; otherwise by Slurm.
+    let scheduler: SchedulerKind =
+      sources.contains { $0.kind == "kubernetes" } ? .kubernetes : .slurm
+    let layout = ClusterLayout(
+      cluster: Cluster(
+        name: name, scheduler: scheduler, site: site ?? "default", pricing: pricingKind),
+      racks: (racks ?? [:]).mapValues(Hostlist.expand))
     var feeds: [any Feed] = []
     for (i, entry) in sources.enumerated() {
       let sourceKey = "\(key).source[\(i)]"
@@ -109,6 +116,17 @@ struct ClusterSection: Decodable, Equatable {
             http: try entry.prometheus(
               key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
             selector: entry.selector ?? "", intervalS: intervalS))
+      case "kubernetes":
+        let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
+        feeds.append(
+          KubernetesFeed(
+            name: feedName, layout: layout, http: http, token: token,
+            intervalS: intervalS))
+      case "nvidia-smi":
+        feeds.append(
+          NvidiaSMIFeed(
+            name: feedName, layout: layout, node: entry.node,
+            executable: entry.command ?? "nvidia-smi", intervalS: intervalS))
       default:
         throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
       }
@@ -132,6 +150,25 @@ extension ClusterSection.SourceEntry {
         headers: headers)
     } catch {
       throw ConfigError(path: path, message: "\(key): \(error)")
+    }
+  }
+
+  /// Kubernetes: the API server, trust and credentials of a kubeconfig's context.
+  func kubernetes(key: String, path: String, timeoutS: Double) throws(ConfigError)
+    -> (HTTPSource, String?)
+  {
+    let file =
+      kubeconfig.map { NSString(string: $0).expandingTildeInPath }
+      ?? NSString(string: "~/.kube/config").expandingTildeInPath
+    do {
+      let config = try Kubeconfig.load(path: file, context: context)
+      let http = try HTTPSource(
+        base: config.server, user: nil, password: nil, caFile: nil,
+        insecure: config.insecure || (insecureSkipVerify ?? false), timeoutS: timeoutS,
+        maxBytes: 256 << 20, caPEM: config.caPEM, clientCertificate: config.clientCertificate)
+      return (http, config.token)
+    } catch {
+      throw ConfigError(path: path, message: "\(key).kubeconfig: \(error)")
     }
   }
 

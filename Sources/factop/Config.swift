@@ -178,7 +178,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
     "[[cluster]] name/site/pricing/racks.RACK",
-    "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/interval_s/timeout_s",
+    "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/kubeconfig/context/node/command/interval_s/timeout_s",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

@@ -32,7 +32,8 @@ public final class HTTPSource: Sendable {
   public init(
     base: String, user: String?, password: String?, caFile: String?, insecure: Bool = false,
     timeoutS: Double = 10, maxBytes: Int = 4 << 20, sessionPath: String? = nil,
-    headers: [String: String] = [:], clientCertificate: (certFile: String, keyFile: String)? = nil
+    headers: [String: String] = [:], caPEM: [UInt8]? = nil,
+    clientCertificate: (certPEM: [UInt8], keyPEM: [UInt8])? = nil
   ) throws {
     self.headers = headers
     self.sessionPath = user == nil ? nil : sessionPath
@@ -44,11 +45,14 @@ public final class HTTPSource: Sendable {
       tls.trustRoots = .file(caFile)
     }
     if insecure { tls.certificateVerification = .none }
+    if let caPEM {
+      tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(caPEM))
+    }
     if let clientCertificate {
-      tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certFile)
+      tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(clientCertificate.certPEM)
         .map { .certificate($0) }
       tls.privateKey = .privateKey(
-        try NIOSSLPrivateKey(file: clientCertificate.keyFile, format: .pem))
+        try NIOSSLPrivateKey(bytes: clientCertificate.keyPEM, format: .pem))
     }
     var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
     configuration.timeout = .init(

@@ -1,0 +1,131 @@
+import FleetModel
+import Foundation
+
+/// The parts of Kubernetes' NodeList and PodList factop reads (`kubectl get nodes -o json`).
+public enum Kubernetes {
+  /// A list page: its items and, when there is more, the token for the next page.
+  public struct ListPage<Item: Decodable>: Decodable {
+    public struct Meta: Decodable {
+      public let `continue`: String?
+    }
+    public let kind: String?
+    public let metadata: Meta?
+    public let items: [Item]
+  }
+
+  public struct Metadata: Decodable, Sendable {
+    public let name: String
+    public let namespace: String?
+    public let labels: [String: String]?
+    public let ownerReferences: [Owner]?
+    public let creationTimestamp: String?
+  }
+
+  public struct Owner: Decodable, Sendable {
+    public let kind: String
+    public let name: String
+  }
+
+  public struct Node: Decodable, Sendable {
+    public struct Spec: Decodable, Sendable {
+      public let unschedulable: Bool?
+      public let taints: [Taint]?
+      public let providerID: String?
+    }
+    public struct Taint: Decodable, Sendable {
+      public let key: String
+      public let effect: String?
+    }
+    public struct Status: Decodable, Sendable {
+      public let capacity: [String: String]?
+      public let allocatable: [String: String]?
+      public let conditions: [Condition]?
+    }
+    public struct Condition: Decodable, Sendable {
+      public let type: String
+      public let status: String
+      public let reason: String?
+      public let message: String?
+    }
+    public let metadata: Metadata
+    public let spec: Spec?
+    public let status: Status?
+  }
+
+  public struct Pod: Decodable, Sendable {
+    public struct Spec: Decodable, Sendable {
+      public let nodeName: String?
+      public let containers: [Container]?
+      public let initContainers: [Container]?
+    }
+    public struct Container: Decodable, Sendable {
+      public struct Resources: Decodable, Sendable {
+        public let limits: [String: String]?
+        public let requests: [String: String]?
+      }
+      public let resources: Resources?
+    }
+    public struct Status: Decodable, Sendable {
+      public let phase: String?
+      public let startTime: String?
+    }
+    public let metadata: Metadata
+    public let spec: Spec?
+    public let status: Status?
+  }
+
+  public static func nodes(_ data: Data, source: String) throws -> ListPage<Node> {
+    try JSONInput.decode(ListPage<Node>.self, from: data, source: source, snakeCase: false)
+  }
+
+  public static func pods(_ data: Data, source: String) throws -> ListPage<Pod> {
+    try JSONInput.decode(ListPage<Pod>.self, from: data, source: source, snakeCase: false)
+  }
+
+  /// A quantity string as a number: `"8"`, `"500m"`, `"1e3"`, `"16367668Ki"`, `"1Gi"`.
+  public static func quantity(_ text: String?) -> Double? {
+    guard let text, !text.isEmpty else { return nil }
+    let suffixes: [(String, Double)] = [
+      ("Ki", 1_024), ("Mi", 1_048_576), ("Gi", 1_073_741_824), ("Ti", 1_099_511_627_776),
+      ("m", 0.001), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12),
+    ]
+    for (suffix, factor) in suffixes where text.hasSuffix(suffix) {
+      return Double(text.dropLast(suffix.count)).map { $0 * factor }
+    }
+    return Double(text)
+  }
+}
+
+extension Kubernetes.Node {
+  /// Whole GPUs: `nvidia.com/gpu` (the MIG `single` strategy counts slices there; `mixed` names
+  /// each slice profile `nvidia.com/mig-…`, counted by the GPU feature discovery `gpu.count`).
+  public var gpuCount: Int {
+    let capacity = status?.capacity ?? [:]
+    let labels = metadata.labels ?? [:]
+    if let count = labels["nvidia.com/gpu.count"].flatMap(Int.init) { return count }
+    return Int(Kubernetes.quantity(capacity["nvidia.com/gpu"]) ?? 0)
+  }
+
+  /// GPU feature discovery's product label (`NVIDIA-H100-80GB-HBM3`), when present.
+  public var gpuProduct: String? { metadata.labels?["nvidia.com/gpu.product"] }
+
+  public var isReady: Bool {
+    status?.conditions?.first { $0.type == "Ready" }?.status == "True"
+  }
+}
+
+extension Kubernetes.Pod {
+  /// GPUs the pod holds: the containers' limits (requests where no limit) summed, or the
+  /// largest init container's if that is more (init containers run one at a time, first).
+  public var gpus: Int {
+    func count(_ containers: [Container]?) -> [Int] {
+      (containers ?? []).map { container in
+        let resources = container.resources
+        let all = (resources?.limits ?? [:]).merging(resources?.requests ?? [:]) { a, _ in a }
+        return all.filter { $0.key == "nvidia.com/gpu" || $0.key.hasPrefix("nvidia.com/mig-") }
+          .reduce(0) { $0 + Int(Kubernetes.quantity($1.value) ?? 0) }
+      }
+    }
+    return max(count(spec?.containers).reduce(0, +), count(spec?.initContainers).max() ?? 0)
+  }
+}

@@ -1,0 +1,115 @@
+import Feeds
+import FleetModel
+import Foundation
+import TestSupport
+import Testing
+
+private let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .appendingPathComponent("Recorded/k8s")
+private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+  .appendingPathComponent("scripts/it/k8s_stub.py")
+
+/// No Kubernetes API server can run on these machines (none in Debian or PyPI, no containers),
+/// so the feed reads recorded NodeList/PodList JSON (shaped as `kubectl get -o json` answers,
+/// with GPU feature discovery's label names) from scripts/it/k8s_stub.py, which pages and
+/// checks the token as an API server does. This is a stand-in, not a real API server.
+@Suite struct KubernetesTests {
+  let layout = ClusterLayout(
+    cluster: Cluster(name: "k8s", scheduler: .kubernetes, site: "dc1", pricing: .onDemand))
+
+  @Test func theFeedListsNodesAndPodsPageByPageThroughAKubeconfig() async throws {
+    let token = "factop-test-token"
+    let server = try RealServer(
+      RealServer.python, arguments: { [stub.path, String($0), recorded.path, token] },
+      ready: { port in
+        // Any answer (a 401 without the token) means it listens.
+        RealServer.answers("http://127.0.0.1:\(port)/api/v1/nodes") || Self.listens(port)
+      })
+    defer { server.stop() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-k8s-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let kubeconfig = folder.appendingPathComponent("config")
+    try """
+    apiVersion: v1
+    kind: Config
+    current-context: lab
+    clusters:
+    - name: lab
+      cluster:
+        server: http://127.0.0.1:\(server.port)
+    users:
+    - name: reader
+      user:
+        token: \(token)
+    contexts:
+    - name: lab
+      context:
+        cluster: lab
+        user: reader
+    """.write(to: kubeconfig, atomically: true, encoding: .utf8)
+    let config = try Kubeconfig.load(path: kubeconfig.path)
+    #expect(config.server == "http://127.0.0.1:\(server.port)" && config.token == token)
+    let http = try HTTPSource(base: config.server, user: nil, password: nil, caFile: nil)
+    // Two items a page: five nodes and seven pods take several requests each.
+    let feed = KubernetesFeed(
+      name: "k8s/kubernetes", layout: layout, http: http, token: config.token, pageSize: 2,
+      intervalS: 30)
+    let state = try await feed.poll(at: Date())
+    #expect(state.nodes.map(\.name) == ["gpu-a01", "gpu-a02", "gpu-b01", "gpu-a03"])
+    #expect(state.nodes.map(\.state) == [.allocated, .draining, .allocated, .down])
+    #expect(state.nodes[1].reason == "cordoned")
+    #expect(state.nodes[3].reason == "Kubelet stopped posting node status.")
+    #expect(state.gpus.count == 26)  // 8 + 8 + 2 + 8
+    #expect(state.gpus[0].model.name == "NVIDIA H100 80GB HBM3")
+    #expect(state.gpus[0].model.tdpW == GPUModel.h100SXM.tdpW)
+    let jobs = Dictionary(uniqueKeysWithValues: state.jobs.map { ($0.id, $0) })
+    #expect(jobs.count == 6)
+    let pretrain = try #require(jobs["llm/pretrain-0-abcde"])
+    #expect(pretrain.name == "pretrain-0" && pretrain.team == "foundation")
+    #expect(pretrain.kind == .training && pretrain.state == .running && pretrain.gpus == 8)
+    #expect(pretrain.nodes == ["gpu-a01"])
+    #expect(jobs["serving/chat-7d9f8-x2k4p"]?.kind == .inference)
+    // An init container asking for more GPUs than the main ones sets the pod's count.
+    #expect(jobs["serving/chat-7d9f8-q8w2z"]?.gpus == 3)
+    #expect(jobs["research/sweep-17-zz9"]?.state == .pending)
+    #expect(jobs["research/sweep-17-zz9"]?.nodes == [])
+    #expect(jobs["research/eval-3-done"]?.state == .completed)
+    #expect(jobs["research/jupyter-ada"]?.kind == .interactive)
+    #expect(jobs["kube-system/coredns-5d78c9869d-abcde"] == nil)
+    #expect(state.allocations.values.filter { $0 == "llm/pretrain-0-abcde" }.count == 8)
+
+    // Without the token the API server refuses, and the error says so.
+    let anonymous = KubernetesFeed(
+      name: "anon", layout: layout, http: http, token: nil, intervalS: 30)
+    await #expect {
+      _ = try await anonymous.poll(at: Date())
+    } throws: { "\($0)".contains("HTTP 401") }
+  }
+
+  @Test func quantitiesAndBadLists() throws {
+    #expect(Kubernetes.quantity("8") == 8 && Kubernetes.quantity("500m") == 0.5)
+    #expect(Kubernetes.quantity("1Gi") == 1_073_741_824 && Kubernetes.quantity("1e3") == 1_000)
+    #expect(Kubernetes.quantity("16367668Ki") == 16_760_492_032.0)
+    #expect(Kubernetes.quantity("lots") == nil)
+    #expect {
+      try Kubernetes.nodes(Data(#"{"items":[{"metadata":{}}]}"#.utf8), source: "nodes.json")
+    } throws: { "\($0)".hasPrefix("nodes.json: at items[0].metadata.name") }
+  }
+
+  static func listens(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+      }
+    }
+  }
+}

@@ -7,13 +7,21 @@ import StateCache
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Read a file into the cache: a FOCUS bill, Redfish power, OpenCost allocations.",
+    abstract:
+      "Read captured files into the cache: bills, power, cost allocations, GPUs, nodes and jobs.",
     discussion: """
       The file is parsed whole before anything is written: a bad file exits 2 naming the file,
       the line and the column, and the cache keeps what it had. Importing the same file again
       replaces what it brought before.
       """,
-    subcommands: [ImportFocusCommand.self, ImportRedfishCommand.self, ImportOpenCostCommand.self])
+    subcommands: [
+      ImportFocusCommand.self, ImportRedfishCommand.self, ImportOpenCostCommand.self,
+      ImportFleetCommand<NvidiaSMIImport>.self, ImportFleetCommand<NvidiaSMIXMLImport>.self,
+      ImportFleetCommand<DCGMImport>.self, ImportFleetCommand<PrometheusJSONImport>.self,
+      ImportFleetCommand<SlurmNodesImport>.self, ImportFleetCommand<SlurmJobsImport>.self,
+      ImportFleetCommand<SlurmDBJobsImport>.self, ImportFleetCommand<K8sNodesImport>.self,
+      ImportFleetCommand<K8sPodsImport>.self,
+    ])
 }
 
 struct ImportFocusCommand: ParsableCommand {

@@ -221,3 +221,42 @@ private func read(_ name: String) throws -> Data {
     #expect(throws: InputError.self) { try SlurmText.squeueJobs("1|RUNNING", source: "squeue") }
   }
 }
+
+private let prometheusAPI = fixtures.appendingPathComponent("prometheus-api")
+
+/// Prometheus API answers captured from a real server (Slurm-web's queries).
+@Suite(
+  .enabled(
+    if: FileManager.default.fileExists(atPath: prometheusAPI.path), "shared/fixtures is absent"))
+struct PrometheusAPIFixtureTests {
+  func read(_ name: String) throws -> Data {
+    try Data(contentsOf: prometheusAPI.appendingPathComponent(name))
+  }
+
+  @Test func matrices() throws {
+    let nodes = try PrometheusAPI.parse(try read("slurmweb-nodes-hour.json"), source: "nodes")
+    #expect(
+      nodes.map { $0.labels["state"] } == [
+        "allocated", "down", "drain", "idle", "mixed", "unknown",
+      ])
+    #expect(nodes.allSatisfy { $0.points.count == 120 })
+    let idle = try #require(nodes.first { $0.labels["state"] == "idle" })
+    #expect(idle.points.first?.value == 1_020 && idle.points.last?.value == 1_013)
+    #expect(idle.points.first?.time == Date(timeIntervalSince1970: 1_747_750_980))
+    // 30 s steps.
+    #expect(idle.points[1].time.timeIntervalSince(idle.points[0].time) == 30)
+    let gpus = try PrometheusAPI.parse(try read("slurmweb-gpus-hour.json"), source: "gpus")
+    #expect(gpus.count == 5 && gpus.allSatisfy { $0.points.allSatisfy { $0.value == 0 } })
+    // An unknown metric is success with nothing in it, not an error.
+    #expect(try PrometheusAPI.parse(try read("slurmweb-unknown-metric.json"), source: "x").isEmpty)
+  }
+
+  @Test func anErrorAnswerSaysPrometheusWords() {
+    #expect {
+      try PrometheusAPI.parse(try read("slurmweb-unknown-path.json"), source: "q.json")
+    } throws: { error in
+      "\(error)"
+        == #"q.json: Prometheus says bad_data: invalid parameter "query": 1:1: parse error: unexpected <op:/>"#
+    }
+  }
+}

@@ -15,6 +15,18 @@ public enum PrometheusAPI {
     }
   }
 
+  /// The series' values at `time` (nil: each series' last point) as exposition samples, as
+  /// if scraped. A value Prometheus had no number for (`NaN`) still names its series: it is
+  /// kept as NaN, which the readers take as unknown.
+  public static func samples(_ series: [Series], at time: Date?) -> [PrometheusText.Sample] {
+    series.compactMap { item in
+      guard let name = item.labels["__name__"],
+        let point = time.map({ t in item.points.first { $0.time == t } }) ?? item.points.last
+      else { return nil }
+      return PrometheusText.Sample(name: name, labels: item.labels, value: point.value ?? .nan)
+    }
+  }
+
   public static func parse(_ data: Data, source: String) throws -> [Series] {
     let answer = try JSONInput.decode(Answer.self, from: data, source: source, snakeCase: false)
     guard answer.status == "success" else {

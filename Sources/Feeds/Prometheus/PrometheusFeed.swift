@@ -71,16 +71,8 @@ public struct PrometheusFeed: Feed {
     return try PrometheusAPI.parse(data, source: http.origin + "/api/v1/")
   }
 
-  /// The series' values at `time` (nil: the only point of an instant answer) as DCGM samples.
   private func gpus(_ series: [PrometheusAPI.Series], at time: Date?) -> [DCGMExposition.GPU] {
-    let samples = series.compactMap { item -> PrometheusText.Sample? in
-      guard let name = item.labels["__name__"],
-        let point = time.map({ t in item.points.first { $0.time == t } }) ?? item.points.last,
-        let value = point.value
-      else { return nil }
-      return PrometheusText.Sample(name: name, labels: item.labels, value: value)
-    }
-    return DCGMExposition.gpus(from: samples).gpus
+    DCGMExposition.gpus(from: PrometheusAPI.samples(series, at: time)).gpus
   }
 
   static func encode(_ text: String) -> String {

@@ -59,7 +59,7 @@ let package = Package(
     .executableTarget(
       name: "factop",
       dependencies: [
-        "FleetModel", "FleetSim", "StateCache", "Feeds", "Exports", "Cockpit",
+        "FleetModel", "FleetSim", "StateCache", "Feeds", "Exports", "Cockpit", "TerminalKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "TOMLKit", package: "TOMLKit"),

@@ -13,6 +13,10 @@ public protocol Feed: Sendable {
   /// What kind of source this is (`sim`, `slurm`, `prometheus`, …).
   var kind: String { get }
   var intervalS: Double { get }
+  /// How long one poll may take; nil for the poller's default.
+  var timeoutS: Double? { get }
+  /// Where it reads from, for people (`factop sources`): a URL or a command, never a secret.
+  var target: String { get }
   /// Whether `poll(at:)` can also answer for a past time (a simulator; a Prometheus range
   /// query), so an empty cache can be given the last day's history at once.
   var answersForThePast: Bool { get }
@@ -24,6 +28,8 @@ public protocol Feed: Sendable {
 
 extension Feed {
   public var answersForThePast: Bool { false }
+  public var timeoutS: Double? { nil }
+  public var target: String { "" }
 
   public func history(from start: Date, to end: Date, stepS: Double) async throws
     -> [(Date, FleetState)]

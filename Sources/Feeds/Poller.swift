@@ -46,25 +46,51 @@ public final class Poller: Sendable {
     return outcomes.sorted { $0.source < $1.source }
   }
 
-  /// Polls every `intervalS` until `shouldStop` says so; checks it at least every 200 ms. Returns
-  /// once nothing it started still writes to the cache.
-  public func run(intervalS: Double, shouldStop: @Sendable () -> Bool) async {
-    // The first poll goes first so the screen has data at once; history for the day before it
-    // is filled in beside the polls, which never wait for it.
-    var history: Task<Void, Never>?
-    while !shouldStop() {
-      let started = Date()
-      await pollOnce(at: started)
-      if history == nil {
-        history = Task { await self.backfill(before: started) }
+  /// Polls until `shouldStop` says so (checked at least every 200 ms); returns once nothing it
+  /// started still writes to the cache. Every source is polled at once first, so the screen has
+  /// data at once; then each on its own schedule (its interval, backing off after failures), so
+  /// a slow or broken source never delays another. The fleet's series are recorded every
+  /// `intervalS` from each source's last good answer.
+  public func run(intervalS: Double, shouldStop: @escaping @Sendable () -> Bool) async {
+    let started = Date()
+    await pollOnce(at: started)
+    // History for the day before is filled in beside the polls, which never wait for it.
+    let history = Task { await self.backfill(before: started) }
+    await withTaskGroup(of: Void.self) { group in
+      for feed in feeds {
+        group.addTask { await self.keepPolling(feed, since: started, shouldStop: shouldStop) }
       }
-      let next = started.addingTimeInterval(intervalS)
-      while !shouldStop(), Date() < next {
-        try? await Task.sleep(for: .milliseconds(200))
+      group.addTask {
+        var next = started.addingTimeInterval(intervalS)
+        while !shouldStop() {
+          if Date() >= next {
+            self.recordSeries(at: Date())
+            next = next.addingTimeInterval(intervalS)
+          }
+          try? await Task.sleep(for: .milliseconds(200))
+        }
       }
     }
-    history?.cancel()
-    await history?.value
+    history.cancel()
+    await history.value
+  }
+
+  private func keepPolling(
+    _ feed: any Feed, since started: Date, shouldStop: @Sendable () -> Bool
+  ) async {
+    let schedule = PollSchedule(intervalS: feed.intervalS)
+    var failures = 0
+    var next = started.addingTimeInterval(
+      schedule.delayS(afterFailures: 0, random: Double.random(in: 0..<1)))
+    while !shouldStop() {
+      if Date() >= next {
+        let outcome = await poll(feed, at: Date())
+        failures = outcome.error == nil ? 0 : failures + 1
+        next = Date().addingTimeInterval(
+          schedule.delayS(afterFailures: failures, random: Double.random(in: 0..<1)))
+      }
+      try? await Task.sleep(for: .milliseconds(200))
+    }
   }
 
   private func poll(_ feed: any Feed, at now: Date) async -> Outcome {
@@ -75,7 +101,9 @@ public final class Poller: Sendable {
     health.intervalS = feed.intervalS
     health.lastAttempt = now
     do {
-      let state = try await withTimeout(seconds: timeoutS) { try await feed.poll(at: now) }
+      let state = try await withTimeout(seconds: feed.timeoutS ?? timeoutS) {
+        try await feed.poll(at: now)
+      }
       health.lastSuccess = now
       health.lastError = nil
       health.pollDurationS = (ContinuousClock.now - started).seconds

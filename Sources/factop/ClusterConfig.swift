@@ -98,7 +98,9 @@ struct ClusterSection: Decodable, Equatable {
       switch entry.kind {
       case "slurm":
         feeds.append(
-          SlurmFeed(name: feedName, layout: layout, access: .commands, intervalS: intervalS))
+          SlurmFeed(
+            name: feedName, layout: layout, access: .commands, timeoutS: timeoutS,
+            intervalS: intervalS))
       case "slurmrestd":
         let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
         guard let user = entry.user else {
@@ -108,25 +110,25 @@ struct ClusterSection: Decodable, Equatable {
         feeds.append(
           SlurmFeed(
             name: feedName, layout: layout, access: .rest(http, user: user, token: token),
-            intervalS: intervalS))
+            timeoutS: timeoutS, intervalS: intervalS))
       case "prometheus":
         feeds.append(
           PrometheusFeed(
             name: feedName, layout: layout,
             http: try entry.prometheus(
               key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
-            selector: entry.selector ?? "", intervalS: intervalS))
+            selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS))
       case "kubernetes":
         let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
         feeds.append(
           KubernetesFeed(
             name: feedName, layout: layout, http: http, token: token,
-            intervalS: intervalS))
+            timeoutS: timeoutS, intervalS: intervalS))
       case "nvidia-smi":
         feeds.append(
           NvidiaSMIFeed(
             name: feedName, layout: layout, node: entry.node,
-            executable: entry.command ?? "nvidia-smi", intervalS: intervalS))
+            executable: entry.command ?? "nvidia-smi", timeoutS: timeoutS, intervalS: intervalS))
       default:
         throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
       }

@@ -13,7 +13,7 @@ struct Factop: AsyncParsableCommand {
     subcommands: [
       CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
       PollCommand.self, WallboardCommand.self, ImportCommand.self, ThemeCommand.self,
-      ModelCommand.self,
+      ModelCommand.self, SourcesCommand.self,
     ],
     defaultSubcommand: CockpitCommand.self)
 

@@ -9,7 +9,14 @@ import Synchronization
 /// deadline per request.
 public final class HTTPSource: Sendable {
   public let base: String
-  public var origin: String { base }
+  /// The base URL without any `user:password@` it was given: safe to show and log.
+  public var origin: String {
+    guard var parts = URLComponents(string: base), parts.user != nil || parts.password != nil
+    else { return base }
+    parts.user = nil
+    parts.password = nil
+    return parts.string ?? base
+  }
   private let client: HTTPClient
   private let authorization: String?
   /// Where to open a Redfish session (`X-Auth-Token`) instead of sending the password with

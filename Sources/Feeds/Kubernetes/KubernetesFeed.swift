@@ -8,6 +8,7 @@ public struct KubernetesFeed: Feed {
   public let name: String
   public let kind = "kubernetes"
   public let intervalS: Double
+  public let timeoutS: Double?
   public let layout: ClusterLayout
   let http: HTTPSource
   let token: String?
@@ -17,7 +18,7 @@ public struct KubernetesFeed: Feed {
 
   public init(
     name: String, layout: ClusterLayout, http: HTTPSource, token: String?, pageSize: Int = 500,
-    intervalS: Double
+    timeoutS: Double? = nil, intervalS: Double
   ) {
     self.pageSize = pageSize
     self.name = name
@@ -25,7 +26,10 @@ public struct KubernetesFeed: Feed {
     self.http = http
     self.token = token
     self.intervalS = intervalS
+    self.timeoutS = timeoutS
   }
+
+  public var target: String { http.origin }
 
   public func poll(at time: Date) async throws -> FleetState {
     async let nodes = list("/api/v1/nodes", Kubernetes.nodes)

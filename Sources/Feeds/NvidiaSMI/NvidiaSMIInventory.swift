@@ -30,6 +30,7 @@ public struct NvidiaSMIFeed: Feed {
   public let name: String
   public let kind = "nvidia-smi"
   public let intervalS: Double
+  public let timeoutS: Double?
   public let layout: ClusterLayout
   /// The node these GPUs are in (default: this host's short name).
   public let node: String
@@ -43,14 +44,17 @@ public struct NvidiaSMIFeed: Feed {
 
   public init(
     name: String, layout: ClusterLayout, node: String? = nil, executable: String = "nvidia-smi",
-    intervalS: Double
+    timeoutS: Double? = nil, intervalS: Double
   ) {
     self.name = name
     self.layout = layout
     self.node = node ?? DCGMInventory.shortName(ProcessInfo.processInfo.hostName)
     self.executable = executable
     self.intervalS = intervalS
+    self.timeoutS = timeoutS
   }
+
+  public var target: String { "\(executable) --query-gpu on \(node)" }
 
   public func poll(at time: Date) async throws -> FleetState {
     let command = Command(

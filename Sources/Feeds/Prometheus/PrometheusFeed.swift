@@ -9,6 +9,7 @@ public struct PrometheusFeed: Feed {
   public let name: String
   public let kind = "prometheus"
   public let intervalS: Double
+  public let timeoutS: Double?
   public let answersForThePast = true
   public let layout: ClusterLayout
   let http: HTTPSource
@@ -18,13 +19,14 @@ public struct PrometheusFeed: Feed {
 
   public init(
     name: String, layout: ClusterLayout, http: HTTPSource, selector: String = "",
-    intervalS: Double
+    timeoutS: Double? = nil, intervalS: Double
   ) {
     self.name = name
     self.layout = layout
     self.http = http
     self.selector = selector
     self.intervalS = intervalS
+    self.timeoutS = timeoutS
   }
 
   /// The labels that name a GPU, a MIG slice and the workload on it, in both spellings.
@@ -41,6 +43,8 @@ public struct PrometheusFeed: Feed {
     return "max by (__name__, \(Self.gpuLabels.joined(separator: ", "))) "
       + "({\(matchers.joined(separator: ","))})"
   }
+
+  public var target: String { http.origin + (selector.isEmpty ? "" : " {\(selector)}") }
 
   public func poll(at time: Date) async throws -> FleetState {
     let path =

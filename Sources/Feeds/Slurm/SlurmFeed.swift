@@ -17,6 +17,7 @@ public final class SlurmFeed: Feed {
   public let name: String
   public let kind = "slurm"
   public let intervalS: Double
+  public let timeoutS: Double?
   public let layout: ClusterLayout
   private let access: Access
   /// Set once the commands refuse `--json`: later polls go straight to the text formats.
@@ -24,11 +25,21 @@ public final class SlurmFeed: Feed {
   /// The slurmrestd API version that answered, found on the first poll.
   private let restVersion = Mutex<String?>(nil)
 
-  public init(name: String, layout: ClusterLayout, access: Access, intervalS: Double) {
+  public init(
+    name: String, layout: ClusterLayout, access: Access, timeoutS: Double? = nil, intervalS: Double
+  ) {
     self.name = name
     self.layout = layout
     self.access = access
     self.intervalS = intervalS
+    self.timeoutS = timeoutS
+  }
+
+  public var target: String {
+    switch access {
+    case .commands: "sinfo, squeue, sacct --json (SLURM_CONF)"
+    case .rest(let http, let user, _): "\(http.origin) as \(user)"
+    }
   }
 
   public func poll(at time: Date) async throws -> FleetState {

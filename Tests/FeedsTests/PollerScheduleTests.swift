@@ -1,0 +1,86 @@
+import Feeds
+import FleetModel
+import Foundation
+import Logging
+import StateCache
+import Synchronization
+import Testing
+
+@Suite struct PollScheduleTests {
+  @Test func backsOffAfterFailuresWithJitter() {
+    let schedule = PollSchedule(intervalS: 10, maxBackoffS: 60, jitter: 0.1)
+    #expect(schedule.delayS(afterFailures: 0, random: 0.5) == 10)
+    #expect(schedule.delayS(afterFailures: 0, random: 0) == 9)
+    #expect(abs(schedule.delayS(afterFailures: 0, random: 0.999_999) - 11) < 1e-4)
+    #expect(schedule.delayS(afterFailures: 1, random: 0.5) == 20)
+    #expect(schedule.delayS(afterFailures: 2, random: 0.5) == 40)
+    #expect(schedule.delayS(afterFailures: 3, random: 0.5) == 60)
+    #expect(schedule.delayS(afterFailures: 500, random: 0.5) == 60)
+  }
+}
+
+/// A source that counts its polls and answers, fails or hangs as told.
+private final class ScriptedFeed: Feed {
+  enum Behaviour { case answer, fail, hang }
+  let name: String
+  let kind = "test"
+  let intervalS: Double
+  let timeoutS: Double?
+  let behaviour: Behaviour
+  let polls = Mutex(0)
+
+  init(_ name: String, _ behaviour: Behaviour, intervalS: Double = 1, timeoutS: Double? = nil) {
+    self.name = name
+    self.behaviour = behaviour
+    self.intervalS = intervalS
+    self.timeoutS = timeoutS
+  }
+
+  struct Broken: Error {}
+
+  func poll(at time: Date) async throws -> FleetState {
+    polls.withLock { $0 += 1 }
+    switch behaviour {
+    case .answer:
+      return FleetState(
+        nodes: [Node(name: name, cluster: "c", rack: "r", state: .idle)])
+    case .fail: throw Broken()
+    case .hang:
+      try await Task.sleep(for: .seconds(3_600))
+      return FleetState()
+    }
+  }
+}
+
+@Suite struct PollerScheduleTests {
+  /// Each source on its own schedule: a healthy one keeps its interval while another fails
+  /// (and backs off) and a third hangs until its own timeout; the healthy one's data and
+  /// health are current, the others' errors recorded.
+  @Test func aBrokenOrHungSourceNeverDelaysAnother() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-poller-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
+    let healthy = ScriptedFeed("healthy", .answer)
+    let broken = ScriptedFeed("broken", .fail)
+    let hung = ScriptedFeed("hung", .hang, timeoutS: 0.5)
+    let poller = Poller(
+      cache: cache, feeds: [healthy, broken, hung], prices: .demo, timeoutS: 30,
+      logger: Logger(label: "test"))
+    let started = Date()
+    await poller.run(intervalS: 1) { Date().timeIntervalSince(started) > 4.5 }
+    // Polled at once, then about every second: 4 or 5 times in 4.5 s.
+    #expect(healthy.polls.withLock { $0 } >= 4)
+    // Failing: at once, then after ~2 s, then ~4 s later: 2 or 3 times.
+    let brokenPolls = broken.polls.withLock { $0 }
+    #expect(brokenPolls >= 2 && brokenPolls <= 3)
+    let health = Dictionary(
+      uniqueKeysWithValues: try cache.sourceHealth().map { ($0.name, $0) })
+    #expect(health["healthy"]?.lastError == nil)
+    #expect(try #require(health["healthy"]?.ageS(at: Date())) < 2)
+    #expect(health["broken"]?.lastError?.contains("Broken") == true)
+    #expect(health["hung"]?.lastError == "no answer within 0.5 s")
+    #expect(try cache.fleetState().nodes.map(\.name) == ["healthy"])
+  }
+}

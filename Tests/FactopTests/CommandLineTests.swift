@@ -106,6 +106,35 @@ import Testing
       "powercap.sweep: cannot read /nonexistent/sweep.csv"
     ),
     ("[energy]\nusd_per_kwh = 0.1\nas_of = \"2024-01-01\"\n", "energy.source"),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"lsf\"\n",
+      "cluster[0].source[0].kind must be one of slurm, slurmrestd, prometheus, kubernetes, nvidia-smi"
+    ),
+    ("[[cluster]]\nname = \"a\"\n", "cluster[0] lists no [[cluster.source]]"),
+    (
+      "[[cluster]]\nname = \"a\"\npricing = \"free\"\n[[cluster.source]]\nkind = \"slurm\"\n",
+      "cluster[0].pricing must be one of on_demand, reserved_1y"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurmrestd\"\nurl = \"http://x\"\nuser = \"u\"\n",
+      "cluster[0].source[0] needs token_file or token_env"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"prometheus\"\nurl = \"x\"\n",
+      "cluster[0].source[0].url must start with https:// or http://"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurm\"\ninterval_s = 0\n",
+      "cluster[0].source[0].interval_s must be ≥ 1"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurm\"\n[[cluster.source]]\nkind = \"slurm\"\n",
+      "two sources are called a/slurm"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurm\"\ncolour = 1\n",
+      "unknown key cluster[0].source[0].colour"
+    ),
   ])
   func aBadConfigNamesTheFileAndTheKey(config: String, message: String) throws {
     let file = temporaryFolder().appendingPathComponent("config.toml")

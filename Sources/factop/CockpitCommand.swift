@@ -57,8 +57,7 @@ final class CockpitSession: Sendable {
     let cache: StateCache
     if lock != nil {
       cache = try StateCache.open(path: settings.dbPath)
-      origin =
-        "demo fleet · \(settings.simGPUs.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) GPUs · seed \(settings.simSeed)"
+      origin = settings.origin
     } else {
       // Another poller writes this cache; we only read what it writes.
       cache = try StateCache.openReadOnly(path: settings.dbPath)

@@ -56,6 +56,7 @@ struct Settings {
   let nodeExporter: NodeExporterFeed?
   /// The real clusters' sources (`[[cluster]]`); while there are any, no demo fleet.
   let clusterFeeds: [any Feed]
+  let clusterNames: [String]
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
   /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
@@ -111,6 +112,7 @@ struct Settings {
         path: configPath, message: "two sources are called \(twice): give one a name = \"…\"")
     }
     self.clusterFeeds = clusterFeeds
+    clusterNames = (config.cluster ?? []).map(\.name)
     redfish = try config.redfish?.feed(
       path: configPath, environment: environment,
       defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
@@ -138,6 +140,18 @@ struct Settings {
       throw ConfigError(
         path: configPath, message: "poll.interval_s must be ≥ 1 and poll.timeout_s > 0")
     }
+  }
+
+  /// What this run watches, for the title bar: the configured clusters, else the demo fleet.
+  var origin: String {
+    if !clusterFeeds.isEmpty {
+      let clusters =
+        clusterNames.count == 1 ? "cluster \(clusterNames[0])" : "\(clusterNames.count) clusters"
+      return "\(clusters) · "
+        + "\(clusterFeeds.count) source\(clusterFeeds.count == 1 ? "" : "s")"
+    }
+    let gpus = simGPUs.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+    return "demo fleet · \(gpus) GPUs · seed \(simSeed)"
   }
 
   /// The feeds configured for this run: the configured clusters (else the demo fleet), and the

@@ -113,3 +113,38 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
   }
 }
+
+private let gfdLabels = fixtures.appendingPathComponent("k8s-gfd-labels")
+
+/// GPU feature discovery's label catalogue (the project's expected-output regexes): the labels
+/// factop reads are the ones GFD writes, for every MIG strategy.
+@Suite(
+  .enabled(if: FileManager.default.fileExists(atPath: gfdLabels.path), "shared/fixtures is absent"))
+struct GFDLabelTests {
+  func names(_ file: String) throws -> [String] {
+    try String(contentsOf: gfdLabels.appendingPathComponent(file), encoding: .utf8)
+      .split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) }
+  }
+
+  func catalogued(_ label: String, in names: [String]) -> Bool {
+    names.contains { pattern in
+      (try? Regex("^" + pattern + "$")).map { label.wholeMatch(of: $0) != nil } ?? false
+    }
+  }
+
+  @Test(arguments: [
+    "expected-output.txt", "expected-output-mig-none.txt", "expected-output-mig-single.txt",
+    "expected-output-mig-mixed.txt",
+  ])
+  func theLabelsFactopReadsAreGFDs(file: String) throws {
+    let names = try names(file)
+    #expect(names.count > 20)
+    for label in ["nvidia.com/gpu.product", "nvidia.com/gpu.count", "nvidia.com/gpu.memory"] {
+      #expect(catalogued(label, in: names), "\(label) in \(file)")
+    }
+    if file.hasSuffix("mig-mixed.txt") {
+      #expect(catalogued("nvidia.com/mig-3g.40gb.count", in: names))
+      #expect(catalogued("nvidia.com/mig.strategy", in: names))
+    }
+  }
+}

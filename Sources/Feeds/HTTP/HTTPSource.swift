@@ -62,6 +62,9 @@ public final class HTTPSource: Sendable {
         try NIOSSLPrivateKey(bytes: clientCertificate.keyPEM, format: .pem))
     }
     var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+    // The poller retries each source on its own schedule (with backoff): a refused connection
+    // should fail this poll at once and say so, not be retried until the poll's deadline.
+    configuration.connectionPool.retryConnectionEstablishment = false
     configuration.timeout = .init(
       connect: .milliseconds(Int64(timeoutS * 1_000)), read: .milliseconds(Int64(timeoutS * 1_000)))
     client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -81,6 +84,39 @@ public final class HTTPSource: Sendable {
   /// request only (a token read fresh for each poll).
   public func get(_ path: String, headers: [String: String]) async throws -> Data? {
     let resource = path.split(separator: "#").first.map(String.init) ?? path
+    do {
+      return try await fetch(resource, headers: headers)
+    } catch let error as SourceError {
+      throw error
+    } catch {
+      throw SourceError(
+        origin: origin, path: Self.shown(resource), message: Self.describe(error))
+    }
+  }
+
+  /// A resource as errors show it: without its query, which can be long (PromQL) or carry
+  /// what should not be repeated.
+  static func shown(_ resource: String) -> String {
+    String(resource.prefix { $0 != "?" })
+  }
+
+  /// What went wrong below HTTP, in an operator's words.
+  static func describe(_ error: any Error) -> String {
+    if let io = error as? IOError {
+      return "cannot connect: \(String(cString: strerror(io.errnoCode)))"
+    }
+    if let client = error as? HTTPClientError {
+      switch client {
+      case .deadlineExceeded, .readTimeout, .connectTimeout: return "no answer in time"
+      case .remoteConnectionClosed: return "the server closed the connection"
+      default: return "\(client)"
+      }
+    }
+    if error is NIOSSLError { return "TLS: \(error)" }
+    return "\(error)"
+  }
+
+  private func fetch(_ resource: String, headers: [String: String]) async throws -> Data? {
     var response = try await send(resource, token: try await sessionToken(), headers: headers)
     if response.status.code == 401, case .open = session.withLock({ $0 }) {
       // The session expired: open a new one, once.
@@ -96,12 +132,13 @@ public final class HTTPSource: Sendable {
     case 401, 403:
       let detail = await Self.detail(of: response)
       throw SourceError(
-        origin: base, path: resource,
+        origin: origin, path: Self.shown(resource),
         message: "refused: HTTP \(response.status.code)\(detail) (check the credentials)")
     default:
       let detail = await Self.detail(of: response)
       throw SourceError(
-        origin: base, path: resource, message: "HTTP \(response.status.code)\(detail)")
+        origin: origin, path: Self.shown(resource), message: "HTTP \(response.status.code)\(detail)"
+      )
     }
   }
 

@@ -59,6 +59,8 @@ import Testing
     #expect(h100["model"] as? String == "NVIDIA H100 80GB HBM3")
     #expect(h100["power_w"] as? Double == 631.95 && h100["util_pct"] as? Double == 100)
     #expect(h100["mem_used_mib"] as? Double == 19_818)
+    // Its capture's processes under load hold it: the first of the three.
+    #expect(h100["job"] as? String == "h100-box:11327")
     // The XML captures: an A100 with MIG on (utilization unknown, not 0) and an RTX 4000.
     let a100 = try #require(gpu(node: "a100-sxm4-v12"))
     #expect(a100["model"] as? String == "NVIDIA A100-SXM4-80GB")

@@ -124,11 +124,23 @@ struct NvidiaSMIFeedTests {
       "factop-smi-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
+    let apps = try #require(
+      NvidiaSMIQuery.captureSections(text).last {
+        $0.name.hasPrefix("load :: query-compute-apps")
+      })
     try load.body.write(
-      to: folder.appendingPathComponent("load.csv"), atomically: true, encoding: .utf8)
+      to: folder.appendingPathComponent("gpus.csv"), atomically: true, encoding: .utf8)
+    try apps.body.write(
+      to: folder.appendingPathComponent("apps.csv"), atomically: true, encoding: .utf8)
     let script = folder.appendingPathComponent("nvidia-smi")
-    try "#!/bin/sh\ncat \"$(dirname \"$0\")/load.csv\"\n".write(
-      to: script, atomically: true, encoding: .utf8)
+    try """
+    #!/bin/sh
+    case "$1" in
+      --query-gpu=*) cat "$(dirname "$0")/gpus.csv" ;;
+      --query-compute-apps=*) cat "$(dirname "$0")/apps.csv" ;;
+      *) echo "unexpected: $*" >&2; exit 9 ;;
+    esac
+    """.write(to: script, atomically: true, encoding: .utf8)
     chmod(script.path, 0o755)
     let layout = ClusterLayout(
       cluster: Cluster(name: "lab", scheduler: .slurm, site: "lab", pricing: .owned))
@@ -142,6 +154,10 @@ struct NvidiaSMIFeedTests {
     let sample = try #require(state.gpuSamples[gpu.uuid])
     #expect(sample.powerW == 631.95 && sample.utilPct == 100 && sample.memUsedMiB == 19_818)
     #expect(sample.tempC == 59 && sample.smClockMHz == 1_980)
+    // Three processes hold the GPU: three running jobs, the GPU held by the first.
+    #expect(state.jobs.map(\.id) == ["h100-box:11327", "h100-box:11328", "h100-box:11345"])
+    #expect(state.jobs.map(\.name) == ["memhog", "memhog", "gpu_burn"])
+    #expect(state.allocations[gpu.uuid] == "h100-box:11327")
 
     // A command that fails: its exit status and what it said.
     let broken = NvidiaSMIFeed(
@@ -152,5 +168,33 @@ struct NvidiaSMIFeedTests {
     let missing = NvidiaSMIFeed(
       name: "x", layout: layout, node: "n", executable: "/nonexistent/nvidia-smi", intervalS: 10)
     await #expect(throws: CommandError.self) { _ = try await missing.poll(at: Date()) }
+  }
+}
+
+@Suite(
+  .enabled(if: FileManager.default.fileExists(atPath: fixtures.path), "shared/fixtures is absent"))
+struct NvidiaSMIComputeAppsTests {
+  @Test func theCapturesProcesses() throws {
+    let text = try String(contentsOf: h100Capture, encoding: .utf8)
+    let sections = NvidiaSMIQuery.captureSections(text)
+    let load = try #require(sections.first { $0.name.hasPrefix("load :: query-compute-apps") })
+    let processes = try NvidiaSMIQuery.computeApps(load.body, source: "load")
+    #expect(processes.map(\.pid) == [11_327, 11_328, 11_345])
+    #expect(processes.map(\.name) == ["/home/tools/memhog", "/home/tools/memhog", "./gpu_burn"])
+    #expect(processes.map(\.usedMemoryMiB) == [2_566, 1_542, 15_690])
+    #expect(processes.allSatisfy { $0.gpuUUID == "GPU-00000000-0000-0000-0000-000000000000" })
+    let idle = try #require(sections.first { $0.name.hasPrefix("idle :: query-compute-apps") })
+    #expect(try NvidiaSMIQuery.computeApps(idle.body, source: "idle").isEmpty)
+  }
+
+  @Test func aNameWithACommaAndABadRow() throws {
+    let text =
+      "gpu_uuid, pid, used_gpu_memory [MiB], process_name\nGPU-1, 7, 10 MiB, python, -m x\n"
+    let processes = try NvidiaSMIQuery.computeApps(text, source: "apps")
+    #expect(processes.first?.name == "python, -m x")
+    #expect(throws: InputError.self) {
+      try NvidiaSMIQuery.computeApps("gpu_uuid, pid\nGPU-1, seven\n", source: "apps")
+    }
+    #expect(throws: InputError.self) { try NvidiaSMIQuery.computeApps("pid\n1\n", source: "x") }
   }
 }

@@ -55,14 +55,22 @@ public enum FleetImport: String, CaseIterable, Sendable {
     switch self {
     case .nvidiaSMI:
       var csv = try text()
-      // A capture file: its last query-gpu section is the latest state.
-      if let section = NvidiaSMIQuery.captureSections(csv).last(where: {
-        $0.name.contains(":: query-gpu")
-      }) {
+      var processes: [NvidiaSMIProcess] = []
+      // A capture file: its last query-gpu section is the latest state, with the processes of
+      // the same phase.
+      let sections = NvidiaSMIQuery.captureSections(csv)
+      if let section = sections.last(where: { $0.name.contains(":: query-gpu") }) {
         csv = section.body
+        let phase = section.name.prefix { $0 != ":" }
+        if let apps = sections.last(where: {
+          $0.name.hasPrefix(phase) && $0.name.contains(":: query-compute-apps")
+        }) {
+          processes = try NvidiaSMIQuery.computeApps(apps.body, source: source)
+        }
       }
       return NvidiaSMIInventory.state(
-        try NvidiaSMIQuery.parse(csv, source: source), node: node, layout: layout, at: time)
+        try NvidiaSMIQuery.parse(csv, source: source), processes: processes, node: node,
+        layout: layout, at: time)
     case .nvidiaSMIXML:
       return NvidiaSMIInventory.state(
         try NvidiaSMIXML.parse(data, source: source), node: node, layout: layout, at: time)

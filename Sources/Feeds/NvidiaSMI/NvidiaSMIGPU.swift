@@ -17,3 +17,11 @@ public struct NvidiaSMIGPU: Sendable, Equatable {
   /// Uncorrectable (double-bit) ECC errors since the driver loaded.
   public var eccUncorrected: Int?
 }
+
+/// A process holding a GPU, from `--query-compute-apps`.
+public struct NvidiaSMIProcess: Sendable, Equatable {
+  public var gpuUUID: String
+  public var pid: Int
+  public var name: String
+  public var usedMemoryMiB: Double?
+}

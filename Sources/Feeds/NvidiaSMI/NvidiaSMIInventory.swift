@@ -2,10 +2,14 @@ import FleetModel
 import Foundation
 
 /// nvidia-smi's GPUs (the query CSV or the XML) as one node of the fleet. The node's state is
-/// unknown here; a scheduler says it.
+/// unknown here; a scheduler says it. On a host no scheduler sees, the processes holding GPUs
+/// are its workloads: each becomes a running job (`node:pid`) holding the GPUs it is on, so a
+/// process that holds a GPU and does nothing shows as idle allocation. Where a scheduler also
+/// reports the node, its jobs hold the GPUs instead.
 public enum NvidiaSMIInventory {
   public static func state(
-    _ gpus: [NvidiaSMIGPU], node: String, layout: ClusterLayout, at time: Date
+    _ gpus: [NvidiaSMIGPU], processes: [NvidiaSMIProcess] = [], node: String,
+    layout: ClusterLayout, at time: Date
   ) -> FleetState {
     var state = FleetState(clusters: [layout.cluster], nodes: [layout.node(node, state: .unknown)])
     for (position, gpu) in gpus.enumerated() {
@@ -19,6 +23,26 @@ public enum NvidiaSMIInventory {
         time: time, utilPct: gpu.utilizationPct, memUsedMiB: gpu.memoryUsedMiB,
         powerW: gpu.powerW, tempC: gpu.temperatureC, smClockMHz: gpu.smClockMHz,
         memClockMHz: gpu.memoryClockMHz, eccDoubleBit: gpu.eccUncorrected)
+    }
+    let known = Set(gpus.map(\.uuid))
+    var held: [Int: [String]] = [:]
+    var order: [Int] = []
+    var names: [Int: String] = [:]
+    for process in processes where known.contains(process.gpuUUID) {
+      if held[process.pid] == nil { order.append(process.pid) }
+      held[process.pid, default: []].append(process.gpuUUID)
+      names[process.pid] = process.name
+    }
+    for pid in order {
+      let id = "\(node):\(pid)"
+      let name = names[pid].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "pid \(pid)"
+      let gpus = held[pid]!
+      state.jobs.append(
+        Job(
+          id: id, cluster: layout.cluster.name, name: name, user: "", team: "",
+          kind: .guess(name: name, partition: ""), state: .running, gpus: gpus.count,
+          nodes: [node], start: nil))
+      for uuid in gpus where state.allocations[uuid] == nil { state.allocations[uuid] = id }
     }
     return state
   }
@@ -57,9 +81,16 @@ public struct NvidiaSMIFeed: Feed {
   public var target: String { "\(executable) --query-gpu on \(node)" }
 
   public func poll(at time: Date) async throws -> FleetState {
-    let command = Command(
+    let query = Command(
       executable, ["--query-gpu=\(Self.fields.joined(separator: ","))", "--format=csv,nounits"])
-    let gpus = try NvidiaSMIQuery.parse(try await command.output(), source: "\(command)")
-    return NvidiaSMIInventory.state(gpus, node: node, layout: layout, at: time)
+    let apps = Command(
+      executable,
+      ["--query-compute-apps=gpu_uuid,pid,used_gpu_memory,process_name", "--format=csv,nounits"])
+    async let gpuText = query.output()
+    async let appText = apps.output()
+    let gpus = try NvidiaSMIQuery.parse(try await gpuText, source: "\(query)")
+    let processes = try NvidiaSMIQuery.computeApps(try await appText, source: "\(apps)")
+    return NvidiaSMIInventory.state(
+      gpus, processes: processes, node: node, layout: layout, at: time)
   }
 }

@@ -62,6 +62,44 @@ public enum NvidiaSMIQuery {
     }
   }
 
+  /// `nvidia-smi --query-compute-apps=gpu_uuid,pid,used_gpu_memory,process_name --format=csv`
+  /// (any selection and order with a header): the processes holding each GPU. A process name
+  /// with `, ` in it is put back together when it is the last column.
+  public static func computeApps(_ text: String, source: String) throws(InputError)
+    -> [NvidiaSMIProcess]
+  {
+    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+      .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    guard !lines.isEmpty else { return [] }
+    let names = fields(lines.removeFirst()).map {
+      $0.split(separator: " [").first.map(String.init) ?? $0
+    }
+    guard let uuidColumn = names.firstIndex(of: "gpu_uuid"),
+      let pidColumn = names.firstIndex(of: "pid")
+    else {
+      throw InputError(
+        source: source, line: 1, message: "the query must include gpu_uuid and pid")
+    }
+    return try lines.enumerated().map { offset, line throws(InputError) in
+      var values = fields(line)
+      if values.count > names.count, names.last == "process_name" {
+        let name = values[(names.count - 1)...].joined(separator: ", ")
+        values = Array(values[..<(names.count - 1)]) + [name]
+      }
+      guard values.count == names.count, let pid = Int(values[pidColumn]) else {
+        throw InputError(
+          source: source, line: offset + 2,
+          message: "expected \(names.count) fields with a numeric pid, found \(values.count)")
+      }
+      func value(_ name: String) -> String? {
+        names.firstIndex(of: name).flatMap { known(values[$0]) }
+      }
+      return NvidiaSMIProcess(
+        gpuUUID: values[uuidColumn], pid: pid, name: value("process_name") ?? "",
+        usedMemoryMiB: (value("used_gpu_memory") ?? value("used_memory")).flatMap(number))
+    }
+  }
+
   /// The sections of a capture file (a line of `#`s, `# <phase> :: <name>`, `# $ <command>`,
   /// then the output), by name: `idle :: query-gpu (csv, what the exporter parses)` and so on.
   public static func captureSections(_ text: String) -> [(name: String, body: String)] {

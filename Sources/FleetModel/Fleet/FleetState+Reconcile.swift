@@ -24,7 +24,8 @@ extension FleetState {
   /// - a node reported twice in a cluster keeps the scheduler's state and reason (a telemetry
   ///   source reports nodes as `unknown`);
   /// - a GPU a scheduler names `node/index` (it knows no UUID) takes the UUID and product name
-  ///   of the telemetry GPU at the same node and index, and keeps its job;
+  ///   of the telemetry GPU at the same node and index, and keeps its job (the scheduler's job
+  ///   wins over a process telemetry saw on the GPU);
   /// - a cluster named twice is kept once.
   /// Order is kept: the first source's entries first.
   public func reconciled() -> FleetState {
@@ -56,9 +57,8 @@ extension FleetState {
     for gpu in gpus {
       var kept = gpu
       if gpu.isPlaceholder, let real = measured["\(gpu.node)#\(gpu.index)"] {
-        if let job = allocations[gpu.uuid] {
-          result.allocations[real.uuid] = result.allocations[real.uuid] ?? job
-        }
+        // The scheduler's job holds the GPU, not the process telemetry saw on it.
+        if let job = allocations[gpu.uuid] { result.allocations[real.uuid] = job }
         result.allocations[gpu.uuid] = nil
         kept = real
       }

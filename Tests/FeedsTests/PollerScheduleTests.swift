@@ -85,3 +85,47 @@ private final class ScriptedFeed: Feed {
     #expect(try cache.fleetState().nodes.map(\.name) == ["healthy"])
   }
 }
+
+@Suite struct CommandTimeoutTests {
+  /// A command that hangs (Slurm clients do while slurmctld is down) is killed when its poll
+  /// times out: nothing is left running.
+  @Test func aHungCommandIsKilledAtTheTimeout() async throws {
+    let marker = "factop-hang-\(UUID().uuidString.prefix(8))"
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(marker)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let script = folder.appendingPathComponent("nvidia-smi")
+    // `tail -f` never ends; naming the script keeps the marker in its command line.
+    try "#!/bin/sh\nexec tail -f /dev/null \"$0\"\n".write(
+      to: script, atomically: true, encoding: .utf8)
+    chmod(script.path, 0o755)
+    let feed = NvidiaSMIFeed(
+      name: "hang",
+      layout: ClusterLayout(
+        cluster: Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .owned)),
+      node: "n", executable: script.path, timeoutS: 1, intervalS: 10)
+    let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
+    let poller = Poller(
+      cache: cache, feeds: [feed], prices: .demo, logger: Logger(label: "test"))
+    let outcome = try #require(await poller.pollOnce(at: Date()).first)
+    #expect(outcome.error == "no answer within 1 s")
+    // Give the kill a moment to land, then look for survivors.
+    var survivors = 1
+    for _ in 0..<50 where survivors > 0 {
+      survivors = try runningProcesses().filter { $0.hasPrefix("tail") && $0.contains(marker) }
+        .count
+      if survivors > 0 { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    #expect(survivors == 0)
+  }
+
+  /// Every process's command line, from /proc.
+  private func runningProcesses() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { pid in
+      guard Int(pid) != nil,
+        let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+      else { return nil }
+      return String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    }
+  }
+}

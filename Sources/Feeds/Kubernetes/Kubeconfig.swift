@@ -66,19 +66,18 @@ public struct Kubeconfig: Sendable {
   }
 
   struct File: Decodable {
-    struct Named<T: Decodable>: Decodable {
+    /// `{name, cluster: {…}}`, `{name, user: {…}}`, `{name, context: {…}}`.
+    struct NamedCluster: Decodable {
       let name: String
-      let value: T?
-      init(from decoder: any Decoder) throws {
-        let keys = try decoder.container(keyedBy: AnyKey.self)
-        name = try keys.decode(String.self, forKey: AnyKey("name"))
-        value = try ["cluster", "user", "context"].lazy.compactMap {
-          try keys.decodeIfPresent(T.self, forKey: AnyKey($0))
-        }.first
-      }
-      var cluster: T? { value }
-      var user: T? { value }
-      var context: T? { value }
+      let cluster: Cluster
+    }
+    struct NamedUser: Decodable {
+      let name: String
+      let user: User
+    }
+    struct NamedContext: Decodable {
+      let name: String
+      let context: Context
     }
     struct Cluster: Decodable {
       let server: String
@@ -111,21 +110,13 @@ public struct Kubeconfig: Sendable {
       let cluster: String
       let user: String
     }
-    let clusters: [Named<Cluster>]?
-    let users: [Named<User>]?
-    let contexts: [Named<Context>]?
+    let clusters: [NamedCluster]?
+    let users: [NamedUser]?
+    let contexts: [NamedContext]?
     let currentContext: String?
     enum CodingKeys: String, CodingKey {
       case clusters, users, contexts
       case currentContext = "current-context"
     }
-  }
-
-  struct AnyKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
   }
 }

@@ -89,6 +89,51 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     } throws: { "\($0)".contains("HTTP 401") }
   }
 
+  /// Inline data and files relative to the kubeconfig, as clusters hand them out.
+  @Test func kubeconfigCredentialsFromDataAndFiles() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-kubeconfig-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let ca = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n"
+    let cert = "-----BEGIN CERTIFICATE-----\nME\n-----END CERTIFICATE-----\n"
+    try Data("KEY".utf8).write(to: folder.appendingPathComponent("client.key"))
+    try Data("reader-token\n".utf8).write(to: folder.appendingPathComponent("token"))
+    let file = folder.appendingPathComponent("config")
+    try """
+    apiVersion: v1
+    kind: Config
+    current-context: a
+    clusters:
+    - name: prod
+      cluster:
+        server: https://10.0.0.1:6443
+        certificate-authority-data: \(Data(ca.utf8).base64EncodedString())
+    users:
+    - name: cert-user
+      user:
+        client-certificate-data: \(Data(cert.utf8).base64EncodedString())
+        client-key: client.key
+    - name: token-user
+      user:
+        tokenFile: token
+    contexts:
+    - name: a
+      context: {cluster: prod, user: cert-user}
+    - name: b
+      context: {cluster: prod, user: token-user}
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let a = try Kubeconfig.load(path: file.path)
+    #expect(a.server == "https://10.0.0.1:6443" && a.caPEM == Array(ca.utf8))
+    #expect(a.clientCertificate?.certPEM == Array(cert.utf8))
+    #expect(a.clientCertificate?.keyPEM == Array("KEY".utf8) && a.token == nil)
+    let b = try Kubeconfig.load(path: file.path, context: "b")
+    #expect(b.token == "reader-token" && b.clientCertificate == nil)
+    #expect {
+      try Kubeconfig.load(path: file.path, context: "c")
+    } throws: { "\($0)".contains("no current-context (or no context named so)") }
+  }
+
   @Test func quantitiesAndBadLists() throws {
     #expect(Kubernetes.quantity("8") == 8 && Kubernetes.quantity("500m") == 0.5)
     #expect(Kubernetes.quantity("1Gi") == 1_073_741_824 && Kubernetes.quantity("1e3") == 1_000)

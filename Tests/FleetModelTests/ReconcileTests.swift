@@ -18,7 +18,12 @@ import Testing
         Node(name: "n2", cluster: "fleet", rack: "r1", state: .drained, reason: "XID 79"),
       ],
       gpus: (0..<2).map { GPU(uuid: "n1/\($0)", node: "n1", index: $0, model: h100) }
-        + [GPU(uuid: "n2/0", node: "n2", index: 0, model: h100)])
+        + [GPU(uuid: "n2/0", node: "n2", index: 0, model: h100)],
+      jobs: [
+        Job(
+          id: "42", cluster: "fleet", name: "train", user: "ada", team: "ml", kind: .training,
+          state: .running, gpus: 1, nodes: ["n1"], start: nil)
+      ])
     slurm.allocations = ["n1/1": "42"]
     let dcgm = FleetState(
       clusters: [cluster],
@@ -44,6 +49,36 @@ import Testing
     #expect(fleet.gpus[1].model.name == "NVIDIA H100 80GB HBM3")
     #expect(fleet.allocations == ["GPU-1": "42"])
     #expect(fleet.gpuSamples["GPU-1"]?.utilPct == 87)
+  }
+
+  /// Kubernetes places a pod on "some" GPU of a node; DCGM's pod labels say which: the
+  /// measured GPU holds it. A process nvidia-smi saw gives way to the scheduler's job, and a
+  /// pod no source lists holds nothing.
+  @Test func measuredWorkloadsWinOverPlacementAndProcesses() {
+    let model = GPUModel.reported("NVIDIA H100 80GB HBM3")
+    var k8s = FleetState(
+      clusters: [cluster], nodes: [Node(name: "n1", cluster: "fleet", rack: "r", state: .mixed)],
+      gpus: (0..<3).map { GPU(uuid: "n1/\($0)", node: "n1", index: $0, model: model) },
+      jobs: [
+        Job(
+          id: "llm/train-0", cluster: "fleet", name: "train", user: "", team: "llm",
+          kind: .training, state: .running, gpus: 1, nodes: ["n1"], start: nil),
+        Job(
+          id: "llm/eval-1", cluster: "fleet", name: "eval", user: "", team: "llm",
+          kind: .training, state: .running, gpus: 1, nodes: ["n1"], start: nil),
+      ])
+    k8s.allocations = ["n1/0": "llm/train-0", "n1/2": "llm/eval-1"]
+    var telemetry = FleetState(
+      gpus: (0..<3).map { GPU(uuid: "GPU-\($0)", node: "n1", index: $0, model: model) },
+      jobs: [
+        Job(
+          id: "n1:4242", cluster: "fleet", name: "python", user: "", team: "",
+          kind: .training, state: .running, gpus: 1, nodes: ["n1"], start: nil)
+      ])
+    telemetry.allocations = ["GPU-1": "llm/train-0", "GPU-2": "n1:4242", "GPU-0": "other/pod"]
+    let fleet = FleetState(joining: [k8s, telemetry])
+    #expect(fleet.gpus.map(\.uuid) == ["GPU-0", "GPU-1", "GPU-2"])
+    #expect(fleet.allocations == ["GPU-1": "llm/train-0", "GPU-2": "llm/eval-1"])
   }
 
   @Test func aFleetWithoutOverlapIsUnchanged() {

@@ -2,8 +2,9 @@ import FleetModel
 import Foundation
 
 /// DCGM's GPUs (from the exporter or from Prometheus) as factop's fleet: one GPU per UUID and
-/// host, its MIG slices folded into it, on nodes named by the host. The nodes' state is
-/// unknown here: only a scheduler knows it, and the fleet's reconciliation takes it from one.
+/// host, its MIG slices folded into it, on nodes named by the host, each held by the workload
+/// its labels name. The nodes' state and the jobs are unknown here: only a scheduler knows
+/// them, and the fleet's reconciliation takes them from one.
 public enum DCGMInventory {
   public static func state(_ gpus: [DCGMExposition.GPU], layout: ClusterLayout, at time: Date)
     -> FleetState
@@ -30,11 +31,22 @@ public enum DCGMInventory {
           uuid: first.uuid, node: host, index: index,
           model: .reported(first.model ?? "GPU")))
       state.gpuSamples[first.uuid] = sample(parts, at: time)
+      // The workload on it, as the exporter labels it: a Slurm job (`hpc_job`) or a pod
+      // (`namespace/pod`, the ids the Slurm and Kubernetes feeds give their jobs).
+      if let job = workload(parts) { state.allocations[first.uuid] = job }
     }
     // Prometheus answers series in no particular order: node, then index, like every state.
     state.nodes = nodes.sorted().map { layout.node($0, state: .unknown) }
     state.gpus.sort { ($0.node, $0.index, $0.uuid) < ($1.node, $1.index, $1.uuid) }
     return state
+  }
+
+  static func workload(_ parts: [DCGMExposition.GPU]) -> String? {
+    for part in parts {
+      if let job = part.hpcJob?.split(separator: ",").first { return String(job) }
+      if let namespace = part.namespace, let pod = part.pod { return "\(namespace)/\(pod)" }
+    }
+    return nil
   }
 
   /// MIG slices are read as one GPU: the mean of their engine activity, their memory summed,

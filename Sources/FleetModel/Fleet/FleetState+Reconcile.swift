@@ -25,7 +25,9 @@ extension FleetState {
   ///   source reports nodes as `unknown`);
   /// - a GPU a scheduler names `node/index` (it knows no UUID) takes the UUID and product name
   ///   of the telemetry GPU at the same node and index, and keeps its job (the scheduler's job
-  ///   wins over a process telemetry saw on the GPU);
+  ///   wins over a process telemetry saw on the GPU, and a job telemetry measured on a GPU
+  ///   (DCGM's pod or `hpc_job` labels) wins over the scheduler's placement on that node);
+  /// - an allocation to a job no source reports is dropped;
   /// - a cluster named twice is kept once.
   /// Order is kept: the first source's entries first.
   public func reconciled() -> FleetState {
@@ -52,19 +54,38 @@ extension FleetState {
     for gpu in gpus where !gpu.isPlaceholder {
       measured["\(gpu.node)#\(gpu.index)"] = gpu
     }
+    // Which job telemetry saw on a GPU (DCGM's pod or Slurm job labels), where that job is a
+    // scheduler's: measured, so it wins over the scheduler's placement on that node.
+    let schedulerJobs = Set(jobs.filter { !$0.isHostProcess }.map(\.id))
+    var placedByTelemetry: Set<String> = []
+    for gpu in gpus where !gpu.isPlaceholder {
+      if let job = allocations[gpu.uuid], schedulerJobs.contains(job) {
+        placedByTelemetry.insert("\(gpu.node)|\(job)")
+      }
+    }
     var seen: Set<String> = []
     result.gpus = []
     for gpu in gpus {
       var kept = gpu
       if gpu.isPlaceholder, let real = measured["\(gpu.node)#\(gpu.index)"] {
-        // The scheduler's job holds the GPU, not the process telemetry saw on it.
-        if let job = allocations[gpu.uuid] { result.allocations[real.uuid] = job }
+        let telemetryJob = allocations[real.uuid]
+        let measuredHere = telemetryJob.map { schedulerJobs.contains($0) } ?? false
+        if !measuredHere, let job = allocations[gpu.uuid],
+          !placedByTelemetry.contains("\(gpu.node)|\(job)")
+        {
+          // The scheduler's job holds the GPU, not a process telemetry saw on it.
+          result.allocations[real.uuid] = job
+        }
         result.allocations[gpu.uuid] = nil
         kept = real
       }
       guard seen.insert(kept.uuid).inserted else { continue }
       result.gpus.append(kept)
     }
+    // Telemetry naming a job no source reports (a pod of a cluster factop does not list) holds
+    // nothing: its GPU is counted by what the schedulers say.
+    let known = Set(jobs.map(\.id))
+    result.allocations = result.allocations.filter { known.contains($0.value) }
     return result
   }
 
@@ -72,6 +93,12 @@ extension FleetState {
     var seen: Set<String> = []
     return items.filter { seen.insert(key($0)).inserted }
   }
+}
+
+extension Job {
+  /// A process nvidia-smi saw holding GPUs on a host (`node:pid`), standing in for a job where
+  /// no scheduler says.
+  public var isHostProcess: Bool { nodes.count == 1 && id.hasPrefix("\(nodes[0]):") }
 }
 
 extension GPU {

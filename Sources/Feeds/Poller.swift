@@ -140,7 +140,8 @@ public final class Poller: Sendable {
   /// answer for the past, so utilization graphs and the day-shaped savings detectors work from
   /// the first minute. Does nothing when the cache already has history, or no feed can look back.
   /// Steps are 5 minutes (the cockpit's graph resolution) up to 16,384 GPUs, and grow beyond so
-  /// the work stays near five million GPU readings.
+  /// the work stays near five million GPU readings; the fleet's size is what the last poll saw,
+  /// so poll first.
   public func backfill(before now: Date, windowS: Double = KPISeries.savingsWindowS) async {
     let feeds = feeds.filter(\.answersForThePast)
     let start = now.addingTimeInterval(-windowS)

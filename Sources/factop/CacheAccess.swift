@@ -30,8 +30,8 @@ enum CacheAccess {
         let poller = Poller(
           cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
           timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
-        if backfill { await poller.backfill(before: now) }
         await poller.pollOnce(at: now)
+        if backfill { await poller.backfill(before: now) }
         withExtendedLifetime(lock) {}
       }
       return cache

@@ -117,6 +117,7 @@ struct ClusterSection: Decodable, Equatable {
             name: feedName, layout: layout,
             http: try entry.prometheus(
               key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
+            token: try entry.optionalToken(key: sourceKey, path: path, environment: environment),
             selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS))
       case "kubernetes":
         let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
@@ -139,8 +140,7 @@ struct ClusterSection: Decodable, Equatable {
 
 extension ClusterSection.SourceEntry {
   func http(
-    key: String, path: String, timeoutS: Double, user: String? = nil, password: String? = nil,
-    headers: [String: String] = [:]
+    key: String, path: String, timeoutS: Double, user: String? = nil, password: String? = nil
   ) throws(ConfigError) -> HTTPSource {
     guard let url, url.hasPrefix("https://") || url.hasPrefix("http://") else {
       throw ConfigError(path: path, message: "\(key).url must start with https:// or http://")
@@ -148,8 +148,7 @@ extension ClusterSection.SourceEntry {
     do {
       return try HTTPSource(
         base: url, user: user, password: password, caFile: caFile,
-        insecure: insecureSkipVerify ?? false, timeoutS: timeoutS, maxBytes: 256 << 20,
-        headers: headers)
+        insecure: insecureSkipVerify ?? false, timeoutS: timeoutS, maxBytes: 256 << 20)
     } catch {
       throw ConfigError(path: path, message: "\(key): \(error)")
     }
@@ -183,17 +182,6 @@ extension ClusterSection.SourceEntry {
       throw ConfigError(
         path: path, message: "\(key).selector is label matchers without braces: cluster=\"a\"")
     }
-    var headers: [String: String] = [:]
-    if tokenFile != nil || tokenEnv != nil {
-      do {
-        headers["Authorization"] =
-          "Bearer " + (try token(key: key, path: path, environment: environment)())
-      } catch let error as ConfigError {
-        throw error
-      } catch {
-        throw ConfigError(path: path, message: "\(key): \(error)")
-      }
-    }
     var password: String?
     if let passwordEnv {
       guard let value = environment[passwordEnv] else {
@@ -201,8 +189,15 @@ extension ClusterSection.SourceEntry {
       }
       password = value
     }
-    return try http(
-      key: key, path: path, timeoutS: timeoutS, user: user, password: password, headers: headers)
+    return try http(key: key, path: path, timeoutS: timeoutS, user: user, password: password)
+  }
+
+  /// The bearer token, when the source names one (`token_file` or `token_env`).
+  func optionalToken(key: String, path: String, environment: [String: String])
+    throws(ConfigError) -> (@Sendable () throws -> String)?
+  {
+    guard tokenFile != nil || tokenEnv != nil else { return nil }
+    return try token(key: key, path: path, environment: environment)
   }
 
   /// The token, read when asked (each poll) from `token_file` or `token_env`: never from the

@@ -26,8 +26,6 @@ public final class HTTPSource: Sendable {
   private enum Session { case unopened, open(token: String), basic }
   private let session = Mutex<Session>(.unopened)
   private let timeoutS: Double
-  /// Sent with every request: a bearer token, Slurm's `X-SLURM-USER-TOKEN`.
-  private let headers: [String: String]
   /// The largest answer read; anything larger is refused rather than held in memory.
   public let maxBytes: Int
 
@@ -39,10 +37,9 @@ public final class HTTPSource: Sendable {
   public init(
     base: String, user: String?, password: String?, caFile: String?, insecure: Bool = false,
     timeoutS: Double = 10, maxBytes: Int = 4 << 20, sessionPath: String? = nil,
-    headers: [String: String] = [:], caPEM: [UInt8]? = nil,
+    caPEM: [UInt8]? = nil,
     clientCertificate: (certPEM: [UInt8], keyPEM: [UInt8])? = nil
   ) throws {
-    self.headers = headers
     self.sessionPath = user == nil ? nil : sessionPath
     credentials = user.map { ($0, password ?? "") }
     self.maxBytes = maxBytes
@@ -159,12 +156,12 @@ public final class HTTPSource: Sendable {
 }
 
 extension HTTPSource {
-  private func send(_ resource: String, token: String?, headers extra: [String: String])
+  private func send(_ resource: String, token: String?, headers: [String: String])
     async throws -> HTTPClientResponse
   {
     var request = HTTPClientRequest(url: base + resource)
     request.headers.add(name: "Accept", value: "application/json")
-    for (name, value) in headers.merging(extra, uniquingKeysWith: { _, new in new }) {
+    for (name, value) in headers {
       request.headers.add(name: name, value: value)
     }
     if let token {

@@ -20,25 +20,23 @@ public enum KubernetesInventory {
       let total = node.gpuCount
       let used = held[name, default: 0]
       let nodeState: NodeState
-      if !node.isReady {
+      let notReady = node.notReadyReason
+      if notReady != nil {
         nodeState = .down
       } else if node.spec?.unschedulable == true {
         nodeState = used > 0 ? .draining : .drained
       } else {
         nodeState = used == 0 ? .idle : (used >= total ? .allocated : .mixed)
       }
-      let notReady = node.status?.conditions?.first { $0.type == "Ready" && $0.status != "True" }
-      let reason =
-        notReady.map { $0.message ?? $0.reason ?? "NotReady" }
-        ?? (node.spec?.unschedulable == true ? "cordoned" : nil)
+      let reason = notReady ?? (node.spec?.unschedulable == true ? "cordoned" : nil)
       state.nodes.append(layout.node(name, state: nodeState, reason: reason))
       let model = GPUModel.reported(
         node.gpuProduct.map { $0.replacingOccurrences(of: "-", with: " ") } ?? "GPU",
         memoryMiB: node.metadata.labels?["nvidia.com/gpu.memory"].flatMap(Int.init))
       for index in 0..<total {
-        let uuid = "\(name)/\(index)"
-        state.gpus.append(GPU(uuid: uuid, node: name, index: index, model: model))
-        free[name, default: []].append(uuid)
+        let gpu = GPU.placeholder(node: name, index: index, model: model)
+        state.gpus.append(gpu)
+        free[name, default: []].append(gpu.uuid)
       }
     }
     for pod in gpuPods {

@@ -109,8 +109,12 @@ extension Kubernetes.Node {
   /// GPU feature discovery's product label (`NVIDIA-H100-80GB-HBM3`), when present.
   public var gpuProduct: String? { metadata.labels?["nvidia.com/gpu.product"] }
 
-  public var isReady: Bool {
-    status?.conditions?.first { $0.type == "Ready" }?.status == "True"
+  /// Why the node is not Ready (its Ready condition's message), or nil when it is.
+  public var notReadyReason: String? {
+    guard let ready = status?.conditions?.first(where: { $0.type == "Ready" }) else {
+      return "no Ready condition"
+    }
+    return ready.status == "True" ? nil : ready.message ?? ready.reason ?? "NotReady"
   }
 }
 

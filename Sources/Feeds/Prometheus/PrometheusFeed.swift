@@ -13,17 +13,21 @@ public struct PrometheusFeed: Feed {
   public let answersForThePast = true
   public let layout: ClusterLayout
   let http: HTTPSource
+  /// The bearer token, read for every poll (so a rotated token is picked up); nil for none.
+  let token: (@Sendable () throws -> String)?
   /// Label matchers that pick this cluster's series out of a shared Prometheus
   /// (`cluster="train-a"`); empty for all.
   let selector: String
 
   public init(
-    name: String, layout: ClusterLayout, http: HTTPSource, selector: String = "",
+    name: String, layout: ClusterLayout, http: HTTPSource,
+    token: (@Sendable () throws -> String)? = nil, selector: String = "",
     timeoutS: Double? = nil, intervalS: Double
   ) {
     self.name = name
     self.layout = layout
     self.http = http
+    self.token = token
     self.selector = selector
     self.intervalS = intervalS
     self.timeoutS = timeoutS
@@ -68,7 +72,8 @@ public struct PrometheusFeed: Feed {
   }
 
   private func series(_ path: String) async throws -> [PrometheusAPI.Series] {
-    guard let data = try await http.get(path, headers: [:]) else {
+    let headers = try token.map { ["Authorization": "Bearer \(try $0())"] } ?? [:]
+    guard let data = try await http.get(path, headers: headers) else {
       throw SourceError(
         origin: http.origin, path: "/api/v1/", message: "not a Prometheus API (404)")
     }

@@ -20,9 +20,8 @@ public enum SlurmInventory {
       for item in node.gpus where item.name == "gpu" {
         for _ in 0..<max(0, item.count) {
           gpus.append(
-            GPU(
-              uuid: placeholderUUID(node: node.name, index: gpus.count), node: node.name,
-              index: gpus.count, model: .reported(item.type ?? "GPU")))
+            .placeholder(
+              node: node.name, index: gpus.count, model: .reported(item.type ?? "GPU")))
         }
       }
       gpusByNode[node.name] = gpus
@@ -56,7 +55,4 @@ public enum SlurmInventory {
     }
     return state
   }
-
-  /// What `GPU.isPlaceholder` recognizes.
-  public static func placeholderUUID(node: String, index: Int) -> String { "\(node)/\(index)" }
 }

@@ -102,6 +102,11 @@ extension Job {
 }
 
 extension GPU {
-  /// A scheduler's stand-in (`node/index`) for a GPU whose UUID it does not know.
+  /// A scheduler's stand-in for a GPU whose UUID it does not know, named `node/index` until
+  /// telemetry at the same node and index gives the real one.
+  public static func placeholder(node: String, index: Int, model: GPUModel) -> GPU {
+    GPU(uuid: "\(node)/\(index)", node: node, index: index, model: model)
+  }
+
   public var isPlaceholder: Bool { uuid == "\(node)/\(index)" }
 }

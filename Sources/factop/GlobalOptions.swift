@@ -92,7 +92,6 @@ struct Settings {
     pollIntervalS = config.poll?.intervalS?.value ?? Self.defaultPollIntervalS
     pollTimeoutS = config.poll?.timeoutS?.value ?? 10
     theme = config.ui?.theme ?? "default"
-    priceBook = PriceBook.demo.overridden(by: try config.priceBook(path: configPath))
     alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
     nodeExporter = try config.nodeExporterFeed(
       path: configPath, intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
@@ -112,6 +111,10 @@ struct Settings {
         path: configPath, message: "two sources are called \(twice): give one a name = \"…\"")
     }
     self.clusterFeeds = clusterFeeds
+    // The demo fleet is priced by its own illustrative book; a real fleet starts from public
+    // list prices. Either way the config's prices win, entry by entry.
+    priceBook = (clusterFeeds.isEmpty ? PriceBook.demo : PriceBook.publicList)
+      .overridden(by: try config.priceBook(path: configPath))
     clusterNames = (config.cluster ?? []).map(\.name)
     redfish = try config.redfish?.feed(
       path: configPath, environment: environment,

@@ -22,6 +22,40 @@ import Testing
 
   func fixture(_ path: String) -> String { Self.fixtures.appendingPathComponent(path).path }
 
+  /// A real fleet is priced from public list prices, the demo fleet from its own book; the
+  /// nvidia-smi capture's one H100, rented on demand, costs AWS's p5 list price ÷ 8 under a config
+  /// that names the cluster.
+  @Test(.enabled(if: present, "shared/fixtures is absent"))
+  func aRealFleetIsPricedFromPublicListPrices() throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent("cache.sqlite").path
+    let capture = fixture("nvidia-smi-captures/linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt")
+    let imported = try factop(
+      [
+        "import", "nvidia-smi", capture, "--node", "h100-box", "--cluster", "lab",
+        "--pricing", "on_demand",
+      ], db: db)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let config = folder.appendingPathComponent("config.toml")
+    try """
+    [[cluster]]
+    name = "lab"
+    [[cluster.source]]
+    kind = "nvidia-smi"
+    """.write(to: config, atomically: true, encoding: .utf8)
+    func costPerHour(_ extra: [String]) throws -> Double? {
+      let result = try factop(["snapshot", "--offline", "--format", "json"] + extra, db: db)
+      #expect(result.status == 0, "\(result.stderr)")
+      let json = try #require(
+        try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+      return (json["fleet"] as? [String: Any])?["cost_usd_per_h"] as? Double
+    }
+    let real = try #require(try costPerHour(["--config", config.path]))
+    #expect(abs(real - 98.32 / 8) < 1e-9)
+    let demo = try #require(try costPerHour([]))
+    #expect(abs(demo - 4.00) < 1e-9)  // the demo book's illustrative H100 on-demand price
+  }
+
   @Test(.enabled(if: present, "shared/fixtures is absent"))
   func everyKindLandsInTheSnapshot() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path

@@ -85,6 +85,42 @@ import Testing
     #expect(merged.energy == PriceBook.demo.energy)
   }
 
+  @Test func thePublicBookHoldsOnlyDatedPublicPrices() {
+    let book = PriceBook.publicList
+    #expect(!book.prices.isEmpty)
+    for price in book.prices.values {
+      #expect(price.asOf.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, "\(price)")
+      #expect(!price.source.contains("illustrative") && !price.source.contains("demo"))
+    }
+    #expect(book.energy?.source.contains("EIA") == true)
+    // A site's PUE is the site's own; the public book cannot know it.
+    #expect(book.pueBySite.isEmpty)
+  }
+
+  /// The public book's H100 entries are guide row P1's list prices, so its break-evens are P1's.
+  @Test func thePublicH100PricesReproduceTheirPublishedBreakEvens() throws {
+    func usd(_ kind: PricingKind) throws -> Double {
+      try #require(PriceBook.publicList.price(model: "H100-SXM5-80GB", pricing: kind))
+        .usdPerGPUHour
+    }
+    #expect(abs(try usd(.onDemand) * 8 - 98.32) < 1e-9)
+    let oneYear = ReservationBreakEven(
+      onDemandUSDPerHour: try usd(.onDemand), reservedUSDPerHour: try usd(.reserved1y))
+    let threeYear = ReservationBreakEven(
+      onDemandUSDPerHour: try usd(.onDemand), reservedUSDPerHour: try usd(.reserved3y))
+    #expect(abs(oneYear.breakevenUtilizationPct - 58.6) <= 0.5)
+    #expect(abs(threeYear.breakevenUtilizationPct - 43.9) <= 0.5)
+    // Owned: $50k over 5 years is guide row P2's $1.14 per GPU-hour of hardware.
+    #expect(abs(try usd(.owned) - 50_000 / (5 * 8_760)) < 0.01)
+  }
+
+  @Test func aModelOrKindWithoutAPublicPriceStaysUnpriced() {
+    #expect(PriceBook.publicList.price(model: "H200-SXM-141GB", pricing: .onDemand) == nil)
+    #expect(PriceBook.publicList.price(model: "H100-SXM5-80GB", pricing: .spot) == nil)
+    // A reported name finds its family's public price.
+    #expect(PriceBook.publicList.price(model: "NVIDIA H100 80GB HBM3", pricing: .onDemand) != nil)
+  }
+
   @Test func everyDemoPriceSaysWhereAndWhenItCameFrom() {
     for price in PriceBook.demo.prices.values {
       #expect(!price.source.isEmpty && price.asOf.count == 10)

@@ -84,8 +84,9 @@ public struct PriceBook: Sendable, Hashable {
 }
 
 extension PriceBook {
-  /// The demo price book: illustrative round figures in the range clouds and neoclouds quoted in
-  /// 2025–2026, so the demo's dollars have a realistic scale. Real sites set their own.
+  /// The simulated demo fleet's price book: illustrative round figures in the range clouds and
+  /// neoclouds quoted in 2025–2026, so the demo's dollars have a realistic scale and every GPU
+  /// model and pricing kind it plants waste in has a price. Real fleets start from `publicList`.
   public static let demo: PriceBook = {
     let asOf = "2026-11-01"
     let source = "factop demo price book (illustrative)"

@@ -39,6 +39,7 @@ struct ClusterSection: Decodable, Equatable {
     var context: String?
     var node: String?
     var command: String?
+    var binDir: String?
     var tokenFile: String?
     var tokenEnv: String?
     var caFile: String?
@@ -48,6 +49,7 @@ struct ClusterSection: Decodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case kind, name, url, user, selector, kubeconfig, context, node, command
+      case binDir = "bin_dir"
       case passwordEnv = "password_env"
       case tokenFile = "token_file"
       case tokenEnv = "token_env"
@@ -99,7 +101,8 @@ struct ClusterSection: Decodable, Equatable {
       case "slurm":
         feeds.append(
           SlurmFeed(
-            name: feedName, layout: layout, access: .commands, timeoutS: timeoutS,
+            name: feedName, layout: layout, access: .commands(binDirectory: entry.binDir),
+            timeoutS: timeoutS,
             intervalS: intervalS))
       case "slurmrestd":
         let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)

@@ -100,6 +100,45 @@ public final class RealServer: @unchecked Sendable {
     return Int(UInt16(bigEndian: address.sin_port))
   }
 
+  /// Whether something accepts TCP connections on 127.0.0.1:`port` (a TLS server, whose
+  /// certificate a plain probe would not trust).
+  public static func listens(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+      }
+    }
+  }
+
+  /// A self-signed certificate for 127.0.0.1 that no trust store knows, made by openssl:
+  /// `[certificate path, key path]`.
+  public static func selfSignedCertificate() throws -> [String] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-tls-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let cert = folder.appendingPathComponent("cert.pem").path
+    let key = folder.appendingPathComponent("key.pem").path
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    openssl.arguments = [
+      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+      "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+    ]
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
+    guard openssl.terminationStatus == 0 else {
+      throw ServerError(message: "openssl could not make a certificate")
+    }
+    return [cert, key]
+  }
+
   /// Whether an HTTP GET of `url` answers 200 within a second.
   public static func answers(_ url: String) -> Bool {
     let done = DispatchSemaphore(value: 0)
@@ -123,4 +162,5 @@ final class Box<T>: @unchecked Sendable {
 public struct ServerError: Error, CustomStringConvertible {
   public let message: String
   public var description: String { message }
+  public init(message: String) { self.message = message }
 }

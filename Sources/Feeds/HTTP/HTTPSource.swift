@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import Synchronization
 
@@ -82,12 +83,16 @@ public final class HTTPSource: Sendable {
   public func get(_ path: String, headers: [String: String]) async throws -> Data? {
     let resource = path.split(separator: "#").first.map(String.init) ?? path
     do {
-      return try await fetch(resource, headers: headers)
+      // The client's deadline ends with the answer's head; a server that then drips its body
+      // a byte at a time must not hold the poll past its deadline too.
+      return try await withTimeout(seconds: timeoutS) {
+        try await self.fetch(resource, headers: headers)
+      }
     } catch let error as SourceError {
       throw error
     } catch {
       throw SourceError(
-        origin: origin, path: Self.shown(resource), message: Self.describe(error))
+        origin: origin, path: Self.shown(resource), message: describe(error))
     }
   }
 
@@ -98,7 +103,7 @@ public final class HTTPSource: Sendable {
   }
 
   /// What went wrong below HTTP, in an operator's words.
-  static func describe(_ error: any Error) -> String {
+  func describe(_ error: any Error) -> String {
     if let io = error as? IOError {
       return "cannot connect: \(String(cString: strerror(io.errnoCode)))"
     }
@@ -109,7 +114,22 @@ public final class HTTPSource: Sendable {
       default: return "\(client)"
       }
     }
-    if error is NIOSSLError { return "TLS: \(error)" }
+    if error is NIOTooManyBytesError {
+      return "the answer is larger than \(maxBytes >> 20) MiB, this source's limit; not read"
+    }
+    if error is HTTPParserError {
+      return "the answer was cut short or is not HTTP (\(error))"
+    }
+    if let tls = error as? NIOSSLError {
+      // BoringSSL's own text names the file it was built from; say what it means instead.
+      if "\(tls)".contains("CERTIFICATE_VERIFY_FAILED") {
+        return
+          "TLS: the server's certificate is not signed by a trusted CA (set ca_file to the CA "
+          + "that signed it)"
+      }
+      if case .handshakeFailed = tls { return "TLS: the handshake failed" }
+      return "TLS: the connection failed"
+    }
     return "\(error)"
   }
 

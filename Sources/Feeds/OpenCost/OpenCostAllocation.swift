@@ -82,10 +82,12 @@ public struct OpenCostFeed: Feed {
     let path = "/allocation/compute?window=\(window)&aggregate=\(aggregate)&accumulate=true"
     guard let data = try await service.get(path) else {
       throw SourceError(
-        origin: service.origin, path: path, message: "not found (is this OpenCost?)")
+        origin: service.origin, path: HTTPSource.shown(path),
+        message: "not found (is this OpenCost?)")
     }
     var state = FleetState()
-    state.workloadCosts = try OpenCostAllocation.parse(data, source: service.origin + path)
+    state.workloadCosts = try OpenCostAllocation.parse(
+      data, source: service.origin + HTTPSource.shown(path))
     return state
   }
 }

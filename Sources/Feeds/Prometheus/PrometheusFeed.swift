@@ -75,9 +75,9 @@ public struct PrometheusFeed: Feed {
     let headers = try token.map { ["Authorization": "Bearer \(try $0())"] } ?? [:]
     guard let data = try await http.get(path, headers: headers) else {
       throw SourceError(
-        origin: http.origin, path: "/api/v1/", message: "not a Prometheus API (404)")
+        origin: http.origin, path: HTTPSource.shown(path), message: "not a Prometheus API (404)")
     }
-    return try PrometheusAPI.parse(data, source: http.origin + "/api/v1/")
+    return try PrometheusAPI.parse(data, source: http.origin + HTTPSource.shown(path))
   }
 
   private func gpus(_ series: [PrometheusAPI.Series], at time: Date?) -> [DCGMExposition.GPU] {

@@ -25,7 +25,7 @@ public struct RedfishPower: Sendable {
   public func chassisReadings() async throws -> [Reading] {
     let collection = try await document("/redfish/v1/Chassis")
     var readings: [Reading] = []
-    for member in Self.members(collection) {
+    for member in try members(collection, at: "/redfish/v1/Chassis") {
       if let reading = try await reading(ofChassis: member) { readings.append(reading) }
     }
     return readings
@@ -52,7 +52,7 @@ public struct RedfishPower: Sendable {
       let supplies = try await optionalDocument(suppliesLink)
     {
       var total: Double?
-      for supply in Self.members(supplies) {
+      for supply in try members(supplies, at: suppliesLink) {
         guard let unit = try await optionalDocument(supply),
           let metricsLink = Self.link(unit, "Metrics"),
           let metrics = try await optionalDocument(metricsLink),
@@ -89,12 +89,12 @@ public struct RedfishPower: Sendable {
       let racks = try await optionalDocument(racksLink)
     else { return [] }
     var readings: [PDUReading] = []
-    for member in Self.members(racks) {
+    for member in try members(racks, at: racksLink) {
       let pdu = try await document(member)
       let id = pdu["Id"] as? String ?? String(member.split(separator: "/").last ?? "")
       var outlets: [(id: String, watts: Double)] = []
       if let link = Self.link(pdu, "Outlets"), let collection = try await optionalDocument(link) {
-        for outletPath in Self.members(collection) {
+        for outletPath in try members(collection, at: link) {
           guard let outlet = try await optionalDocument(outletPath),
             let watts = Self.reading(outlet["PowerWatts"])
           else { continue }
@@ -110,7 +110,7 @@ public struct RedfishPower: Sendable {
       }
       if let link = Self.link(pdu, "Mains"), let mains = try await optionalDocument(link) {
         var total: Double?
-        for circuit in Self.members(mains) {
+        for circuit in try members(mains, at: link) {
           guard let main = try await optionalDocument(circuit),
             let watts = Self.reading(main["PowerWatts"])
           else { continue }
@@ -150,9 +150,15 @@ public struct RedfishPower: Sendable {
     )
   }
 
-  /// `Members[].@odata.id` of a collection.
-  static func members(_ document: [String: Any]) -> [String] {
-    (document["Members"] as? [[String: Any]] ?? []).compactMap { $0["@odata.id"] as? String }
+  /// `Members[].@odata.id` of the collection at `path`; a document without a `Members` array is
+  /// not a collection, whatever else it holds.
+  private func members(_ document: [String: Any], at path: String) throws -> [String] {
+    guard let members = document["Members"] as? [[String: Any]] else {
+      throw SourceError(
+        origin: transport.origin, path: path, message: "not a Redfish collection (no Members array)"
+      )
+    }
+    return members.compactMap { $0["@odata.id"] as? String }
   }
 
   /// The `@odata.id` a property links to.

@@ -7,8 +7,9 @@ import Synchronization
 /// take no `--json`) or slurmrestd with a JWT.
 public final class SlurmFeed: Feed {
   public enum Access: Sendable {
-    /// The Slurm client commands on this host (SLURM_CONF from the environment).
-    case commands
+    /// The Slurm client commands on this host (SLURM_CONF from the environment), from
+    /// `binDirectory` or, when nil, the PATH.
+    case commands(binDirectory: String? = nil)
     /// slurmrestd: its URL, the user the token is for, and the token (read for every poll, so
     /// a rotated token is picked up).
     case rest(HTTPSource, user: String, token: @Sendable () throws -> String)
@@ -59,7 +60,7 @@ public final class SlurmFeed: Feed {
   /// down) costs the poll nothing.
   private func endedBadly() async -> [SlurmJob] {
     guard case .commands = access else { return [] }
-    let command = Command(
+    let command = slurm(
       "sacct",
       [
         "--json", "-a", "-S", "now-1hours", "-E", "now",
@@ -74,10 +75,10 @@ public final class SlurmFeed: Feed {
   private func nodes() async throws -> [SlurmNode] {
     switch access {
     case .commands:
-      if let json = try await json(Command("sinfo", ["--json"])) {
+      if let json = try await json(slurm("sinfo", ["--json"])) {
         return try SlurmNodes.parse(Data(json.utf8), source: "sinfo --json")
       }
-      let command = Command("sinfo", ["-N", "-h", "-o", SlurmText.sinfoFormat])
+      let command = slurm("sinfo", ["-N", "-h", "-o", SlurmText.sinfoFormat])
       return try SlurmText.sinfoNodes(try await command.output(), source: "\(command)")
     case .rest(let http, let user, let token):
       let (path, data) = try await rest(http, user: user, token: token, "nodes")
@@ -88,15 +89,21 @@ public final class SlurmFeed: Feed {
   private func jobs() async throws -> [SlurmJob] {
     switch access {
     case .commands:
-      if let json = try await json(Command("squeue", ["--json"])) {
+      if let json = try await json(slurm("squeue", ["--json"])) {
         return try SlurmJobs.parse(Data(json.utf8), source: "squeue --json")
       }
-      let command = Command("squeue", ["-h", "-o", SlurmText.squeueFormat])
+      let command = slurm("squeue", ["-h", "-o", SlurmText.squeueFormat])
       return try SlurmText.squeueJobs(try await command.output(), source: "\(command)")
     case .rest(let http, let user, let token):
       let (path, data) = try await rest(http, user: user, token: token, "jobs")
       return try SlurmJobs.parse(data, source: http.origin + path)
     }
+  }
+
+  /// A Slurm client command, from the configured directory or the PATH.
+  private func slurm(_ name: String, _ arguments: [String]) -> Command {
+    guard case .commands(let directory?) = access else { return Command(name, arguments) }
+    return Command((directory as NSString).appendingPathComponent(name), arguments)
   }
 
   /// The command's JSON, or nil when this Slurm's commands take no `--json` (then never again).

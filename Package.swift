@@ -47,8 +47,9 @@ let package = Package(
       ]),
     .target(
       name: "Exports",
-      dependencies: ["FleetModel", .product(name: "CSV", package: "CSV.swift")]),
-    .target(name: "TerminalKit", dependencies: ["CNCurses"]),
+      dependencies: ["FleetModel", "UntrustedText", .product(name: "CSV", package: "CSV.swift")]),
+    .target(name: "UntrustedText"),
+    .target(name: "TerminalKit", dependencies: ["CNCurses", "UntrustedText"]),
     .target(
       name: "Themes", path: "themes",
       resources: ["default", "light", "high-contrast", "colorblind", "mono"].map {
@@ -61,14 +62,14 @@ let package = Package(
       name: "factop",
       dependencies: [
         "FleetModel", "FleetSim", "StateCache", "Feeds", "Exports", "Cockpit", "TerminalKit",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "UntrustedText", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]),
     .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
     .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
-    .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit"]),
+    .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "UntrustedText"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(
       name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"],

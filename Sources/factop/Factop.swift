@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import UntrustedText
 
 @main
 struct Factop: AsyncParsableCommand {
@@ -19,6 +21,7 @@ struct Factop: AsyncParsableCommand {
 
   /// Runs the command line, with usage errors exiting 2 (ArgumentParser's default is 64).
   static func main() async {
+    LoggingSystem.bootstrap { InertLogHandler(inner: StreamLogHandler.standardError(label: $0)) }
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
@@ -27,11 +30,12 @@ struct Factop: AsyncParsableCommand {
         try command.run()
       }
     } catch {
-      if exitCode(for: error) == .validationFailure {
-        StandardError().write(fullMessage(for: error) + "\n")
-        Foundation.exit(ExitStatus.usage.rawValue)
-      }
-      exit(withError: error)
+      let code = exitCode(for: error)
+      // --help and --version print to standard output and end well.
+      if code == .success { exit(withError: error) }
+      // Errors quote files, sources and servers: written through StandardError, made inert.
+      StandardError().write(fullMessage(for: error) + "\n")
+      Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
     }
   }
 }
@@ -48,8 +52,39 @@ func printError(_ message: String) {
   print("factop: \(message)", to: &stderr)
 }
 
+/// Standard error, where messages quote what other people wrote (a server's error text, a
+/// node's name, a file's contents): each line is made inert on its way out.
 struct StandardError: TextOutputStream {
   func write(_ string: String) {
-    FileHandle.standardError.write(Data(string.utf8))
+    let lines = string.split(separator: "\n", omittingEmptySubsequences: false)
+    let inert = lines.map { UntrustedText.inert(String($0)) }.joined(separator: "\n")
+    FileHandle.standardError.write(Data(inert.utf8))
   }
+}
+
+/// The log, through standard error like every other message: each message and its metadata
+/// made inert, as a source's error can carry what its server sent.
+struct InertLogHandler: LogHandler {
+  var inner: StreamLogHandler
+
+  var logLevel: Logger.Level {
+    get { inner.logLevel }
+    set { inner.logLevel = newValue }
+  }
+  var metadata: Logger.Metadata {
+    get { inner.metadata }
+    set { inner.metadata = newValue }
+  }
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { inner[metadataKey: key] }
+    set { inner[metadataKey: key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    var event = event
+    event.message = "\(UntrustedText.inert(event.message.description))"
+    event.metadata = event.metadata?.mapValues { .string(UntrustedText.inert($0.description)) }
+    inner.log(event: event)
+  }
+
 }

@@ -4,6 +4,7 @@ import FleetModel
 import Foundation
 import StateCache
 import TerminalKit
+import UntrustedText
 
 struct SourcesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -30,7 +31,7 @@ struct SourcesCommand: ParsableCommand {
       return Row(
         name: feed.name, kind: feed.kind, target: feed.target, intervalS: feed.intervalS,
         status: record?.status(at: now) ?? .pending, ageS: record?.ageS(at: now),
-        error: record?.lastError.map(TerminalText.inert))
+        error: record?.lastError.map(UntrustedText.inert))
     }
     if json {
       let encoder = JSONEncoder()

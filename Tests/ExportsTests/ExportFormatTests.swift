@@ -105,12 +105,12 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     let table = ExportTable(
       name: "t", columns: ["name", "value", "when", "unknown"],
       rows: [
-        [.text("a,\"b\"\nc"), .number(-3.5), .time(instant), .unknown],
+        [.text("a,\"b\"\nc\u{1B}]0;t\u{07}"), .number(-3.5), .time(instant), .unknown],
         [.text("=evil()"), .integer(-7), .number(1_234_567), .text("x")],
       ])
     #expect(
       CSVExport.render(table)
-        == "name,value,when,unknown\r\n\"a,\"\"b\"\"\nc\",-3.5,2026-11-18T14:00:00Z,\r\n"
+        == "name,value,when,unknown\r\n\"a,\"\"b\"\" c\",-3.5,2026-11-18T14:00:00Z,\r\n"
         + "'=evil(),-7,1234567,x\r\n")
   }
 
@@ -118,7 +118,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     let table = ExportTable(
       name: "t", columns: ["name"], rows: [[.text("a|b`c`\nd\u{1B}[31m")], [.unknown]])
     let text = MarkdownExport.render(table, generatedAt: instant, sources: "test")
-    #expect(text.contains("| a\\|b\\`c\\` d [31m |"))
+    #expect(text.contains("| a\\|b\\`c\\` d |"))
     #expect(text.contains("| N/A |"))
   }
 

@@ -164,7 +164,7 @@ struct NvidiaSMIFeedTests {
       name: "x", layout: layout, node: "n", executable: "/bin/false", intervalS: 10)
     await #expect {
       _ = try await broken.poll(at: Date())
-    } throws: { "\($0)".hasPrefix("/bin/false --query-gpu") }
+    } throws: { "\($0)" == "false --query-gpu=… …: exited(1)" }
     let missing = NvidiaSMIFeed(
       name: "x", layout: layout, node: "n", executable: "/nonexistent/nvidia-smi", intervalS: 10)
     await #expect(throws: CommandError.self) { _ = try await missing.poll(at: Date()) }

@@ -1,5 +1,6 @@
 import TerminalKit
 import Testing
+import UntrustedText
 
 @Suite struct TerminalTextTests {
   @Test(arguments: [
@@ -15,7 +16,7 @@ import Testing
     ("gpu-a0001", "gpu-a0001"),
   ])
   func escapeSequencesAndControlsBecomeInert(input: String, expected: String) {
-    #expect(TerminalText.inert(input) == expected)
+    #expect(UntrustedText.inert(input) == expected)
   }
 
   @Test func widthsOfWideAndCombiningCharacters() {

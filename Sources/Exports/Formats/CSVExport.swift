@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import UntrustedText
 
 /// Tables as RFC 4180 CSV: a header row, CRLF line ends, fields quoted where they must be,
 /// numbers unformatted, unknown empty. Text that a spreadsheet would run as a formula (starting
@@ -24,10 +25,11 @@ public enum CSVExport {
     return String(decoding: data, as: UTF8.self) + "\r\n"
   }
 
-  /// A cell as a CSV field: text neutralized against formula injection, the rest plain.
+  /// A cell as a CSV field: text made inert (a CSV is often read in a terminal) and neutralized
+  /// against formula injection, the rest plain.
   static func field(_ cell: ExportTable.Cell) -> String {
     guard case .text(let text) = cell else { return cell.plain }
-    return safe(text)
+    return safe(UntrustedText.inert(text))
   }
 
   /// `text` with a leading `'` when a spreadsheet would read it as a formula.

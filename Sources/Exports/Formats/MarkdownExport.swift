@@ -1,4 +1,5 @@
 import Foundation
+import UntrustedText
 
 /// Tables as Markdown for tickets and reports: a title, the age of the data and the state of
 /// its sources, then a pipe table with numbers right-aligned and unknown as `N/A`.
@@ -33,14 +34,9 @@ public enum MarkdownExport {
     switch cell {
     case .unknown: return "N/A"
     case .text(let text):
-      // A pipe would end the cell and a newline the row; backslashes and backticks would
-      // change what the rest means.
-      // Control characters have no business in a report.
-      let printable = String(
-        String.UnicodeScalarView(
-          text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }
-        ))
-      return printable.replacingOccurrences(of: "\\", with: "\\\\")
+      // Escape sequences and controls have no business in a report; a pipe would end the cell
+      // and a newline the row; backslashes and backticks would change what the rest means.
+      return UntrustedText.inert(text).replacingOccurrences(of: "\\", with: "\\\\")
         .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
     default: return cell.plain
     }

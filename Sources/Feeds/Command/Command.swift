@@ -21,6 +21,15 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { ([executable] + arguments).joined(separator: " ") }
 
+  /// The command as an error names it: the program and its first argument, a long query cut
+  /// short (`nvidia-smi --query-gpu=… …`), so what went wrong fits on the Sources line.
+  var shown: String {
+    let program = (executable as NSString).lastPathComponent
+    guard let first = arguments.first else { return program }
+    let argument = first.firstIndex(of: "=").map { first[...$0] + "…" } ?? Substring(first)
+    return "\(program) \(argument)" + (arguments.count > 1 ? " …" : "")
+  }
+
   /// The most output a source may print; beyond it the poll fails rather than eat memory.
   public static let outputLimit = 64 << 20
 
@@ -33,12 +42,12 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
         executable, arguments: Arguments(arguments),
         output: .string(limit: Self.outputLimit), error: .string(limit: 64 << 10))
     } catch let error as SubprocessError {
-      throw CommandError(command: description, message: "\(error)")
+      throw CommandError(command: shown, message: "\(error)")
     }
     guard case .exited(0) = result.terminationStatus else {
       let said = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
       throw CommandError(
-        command: description,
+        command: shown,
         message: "\(result.terminationStatus)" + (said.isEmpty ? "" : ": \(said.suffix(500))"))
     }
     return result.standardOutput

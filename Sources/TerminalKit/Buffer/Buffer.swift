@@ -1,3 +1,5 @@
+import UntrustedText
+
 /// One character cell of the screen.
 public struct Cell: Sendable, Hashable {
   public var symbol: Character
@@ -58,7 +60,7 @@ public struct Buffer: Sendable, Equatable {
     guard y >= 0, y < height else { return 0 }
     let limit = min(width, x + (maxWidth ?? width))
     var column = x
-    for character in TerminalText.inert(text) {
+    for character in UntrustedText.inert(text) {
       let columns = TerminalText.columns(of: character)
       if columns == 0 { continue }
       if column + columns > limit { break }

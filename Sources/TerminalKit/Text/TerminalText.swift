@@ -1,61 +1,7 @@
+import UntrustedText
+
 /// Text as the terminal will see it: made inert, and measured in columns.
 public enum TerminalText {
-  /// Removes everything that could make a terminal do something instead of showing text:
-  /// escape sequences (CSI, OSC with its payload, DCS and friends), C0 and C1 controls, and bidi
-  /// overrides. Strings from the cluster (job, user, node names) are other people's input.
-  public static func inert(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
-    var out = String.UnicodeScalarView()
-    var state = EscapeState.text
-    for scalar in text.unicodeScalars {
-      switch state {
-      case .text:
-        if scalar == "\u{1B}" {
-          state = .escape
-        } else if scalar == "\u{9B}" {
-          state = .csi
-        } else if scalar == "\u{9D}" || scalar == "\u{90}" || scalar == "\u{9E}"
-          || scalar == "\u{9F}"
-        {
-          state = .string
-        } else if scalar == "\t" || scalar == "\n" || scalar == "\r" {
-          out.append(" ")
-        } else if !isUnsafe(scalar) {
-          out.append(scalar)
-        }
-      case .escape:
-        switch scalar {
-        case "[": state = .csi
-        case "]", "P", "X", "^", "_": state = .string
-        default: state = .text  // a two-character sequence: drop both
-        }
-      case .csi:
-        // Parameters and intermediates run until a final byte in @…~.
-        if (0x40...0x7E).contains(scalar.value) { state = .text }
-      case .string:
-        // OSC/DCS payloads (clipboard writes, links, titles) end at BEL or ST (ESC \ or 0x9C).
-        if scalar == "\u{07}" || scalar == "\u{9C}" {
-          state = .text
-        } else if scalar == "\u{1B}" {
-          state = .stringEscape
-        }
-      case .stringEscape:
-        state = scalar == "\\" ? .text : .string
-      }
-    }
-    return String(out)
-  }
-
-  private enum EscapeState { case text, escape, csi, string, stringEscape }
-
-  static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x00...0x1F, 0x7F...0x9F: true
-    case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true  // bidi controls
-    default: false
-    }
-  }
-
   /// Columns a grapheme takes: 0 for marks and format characters, 2 for wide and emoji, else 1.
   public static func columns(of character: Character) -> Int {
     guard let first = character.unicodeScalars.first else { return 0 }
@@ -83,12 +29,12 @@ public enum TerminalText {
 
   /// Columns a string takes once made inert.
   public static func width(_ text: String) -> Int {
-    inert(text).reduce(0) { $0 + columns(of: $1) }
+    UntrustedText.inert(text).reduce(0) { $0 + columns(of: $1) }
   }
 
   /// `text` cut to `width` columns, ending in `…` when something was cut.
   public static func truncated(_ text: String, to width: Int) -> String {
-    let safe = inert(text)
+    let safe = UntrustedText.inert(text)
     guard width > 0 else { return "" }
     if safe.reduce(0, { $0 + columns(of: $1) }) <= width { return safe }
     var result = ""
@@ -107,7 +53,7 @@ public enum TerminalText {
     guard width > 0 else { return [] }
     var lines: [String] = []
     var current = ""
-    for word in inert(text).split(separator: " ", omittingEmptySubsequences: true) {
+    for word in UntrustedText.inert(text).split(separator: " ", omittingEmptySubsequences: true) {
       let candidate = current.isEmpty ? String(word) : current + " " + word
       if TerminalText.width(candidate) <= width {
         current = candidate

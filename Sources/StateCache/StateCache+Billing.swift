@@ -5,7 +5,7 @@ import GRDB
 extension StateCache {
   /// Replaces the rows imported before from `source` (a file) with `rows`, in one transaction.
   public func replaceBilling(_ rows: [BillingRow], from source: String) throws {
-    try database.write { db in
+    try write { db in
       try db.execute(sql: "DELETE FROM billing WHERE source = ?", arguments: [source])
       let insert = try db.cachedStatement(
         sql: """
@@ -33,7 +33,7 @@ extension StateCache {
 
   /// Every imported bill row, in import order.
   public func billingRows() throws -> [BillingRow] {
-    try database.read { db in
+    try read { db in
       guard try db.tableExists("billing") else { return [] }
       return try Row.fetchAll(db, sql: "SELECT * FROM billing ORDER BY source, line").map { r in
         func decimal(_ column: String) -> Decimal? {

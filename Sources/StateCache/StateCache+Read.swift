@@ -5,7 +5,7 @@ import GRDB
 extension StateCache {
   /// Bumped by every write; a reader reloads only when it changed.
   public func generation() throws -> Int {
-    try database.read { db in
+    try read { db in
       guard try hasSchema(db) else { return 0 }
       return try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'") ?? 0
     }
@@ -13,7 +13,7 @@ extension StateCache {
 
   /// Everything the cache knows, merged over all sources, in one consistent read.
   public func fleetState() throws -> FleetState {
-    try database.read { db in
+    try read { db in
       guard try hasSchema(db) else { return FleetState() }
       var state = FleetState()
       state.clusters = try readClusters(db)
@@ -28,7 +28,7 @@ extension StateCache {
 
   /// Every source's poll record, by name.
   public func sourceHealth() throws -> [SourceHealth] {
-    try database.read { db in
+    try read { db in
       guard try hasSchema(db) else { return [] }
       return try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY name").map { row in
         SourceHealth(
@@ -43,7 +43,7 @@ extension StateCache {
   public func series(
     entity: String, metric: String, resolution: SeriesResolution, since: Date
   ) throws -> [SeriesPoint] {
-    try database.read { db in
+    try read { db in
       guard try hasSchema(db) else { return [] }
       return try Row.fetchAll(
         db,

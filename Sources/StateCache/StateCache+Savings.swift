@@ -7,7 +7,7 @@ extension StateCache {
   public func series(
     entityPrefix prefix: String, metric: String, resolution: SeriesResolution, since: Date
   ) throws -> [String: [SeriesPoint]] {
-    try database.read { db in
+    try read { db in
       guard try hasSchema(db) else { return [:] }
       let rows = try Row.fetchCursor(
         db,

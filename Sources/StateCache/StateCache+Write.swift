@@ -6,7 +6,7 @@ extension StateCache {
   /// Replaces everything `health.name` said before with `state` and marks the poll a success,
   /// in one transaction: readers see the old data or the new, never a mix.
   public func record(_ state: FleetState, from health: SourceHealth) throws {
-    try database.write { db in
+    try write { db in
       let source = health.name
       for table in ["clusters", "nodes", "gpus", "jobs", "meters", "workload_costs"] {
         try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
@@ -24,7 +24,7 @@ extension StateCache {
 
   /// Replaces the meter readings `source` gave before (an import, which has no poll record).
   public func replaceMeters(_ meters: [MeterReading], from source: String) throws {
-    try database.write { db in
+    try write { db in
       try db.execute(sql: "DELETE FROM meters WHERE source = ?", arguments: [source])
       try insertMeters(meters, source: source, db)
       try bumpGeneration(db)
@@ -33,7 +33,7 @@ extension StateCache {
 
   /// Records a poll that failed: the source's last good data stays untouched.
   public func recordFailure(_ health: SourceHealth) throws {
-    try database.write { db in
+    try write { db in
       try upsert(health, db)
       try bumpGeneration(db)
     }
@@ -43,7 +43,7 @@ extension StateCache {
   /// older than the retention allows.
   public func append(_ points: [SeriesPoint], now: Date, retention: Retention = .standard) throws {
     guard let earliest = points.map(\.time).min() else { return }
-    try database.write { db in
+    try write { db in
       let insert = try db.cachedStatement(
         sql: """
           INSERT OR REPLACE INTO series_raw (entity, metric, t, mean, min, max, n)
@@ -101,7 +101,7 @@ extension StateCache {
 
   /// Replaces what `source` said workloads cost (an import, which has no poll record).
   public func replaceWorkloadCosts(_ costs: [WorkloadCost], from source: String) throws {
-    try database.write { db in
+    try write { db in
       try db.execute(sql: "DELETE FROM workload_costs WHERE source = ?", arguments: [source])
       try insertWorkloadCosts(costs, source: source, db)
       try bumpGeneration(db)

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Why the cache could not be opened or used.
 public enum CacheError: Error, CustomStringConvertible, Equatable {
   /// No cache file at the path (read-only opening never creates one).
@@ -9,6 +13,11 @@ public enum CacheError: Error, CustomStringConvertible, Equatable {
   case newerSchema(path: String)
   /// The file is not a factop cache, or SQLite refused it.
   case unusable(path: String, reason: String)
+  /// The file is damaged (torn by a crash or a full disk, truncated, overwritten): SQLite's
+  /// integrity check says so. The one poller may move it aside and start afresh.
+  case corrupt(path: String, reason: String)
+  /// A write failed for lack of room or permission: the data already there is kept and shown.
+  case notWritable(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -16,6 +25,9 @@ public enum CacheError: Error, CustomStringConvertible, Equatable {
     case .newerSchema(let path):
       "the cache at \(path) was written by a newer factop; upgrade factop or point --db elsewhere"
     case .unusable(let path, let reason): "cannot use the cache at \(path): \(reason)"
+    case .corrupt(let path, let reason): "the cache at \(path) is damaged: \(reason)"
+    case .notWritable(let path, let reason):
+      "cache not writable (\(path)): \(reason); the last data written stays shown"
     }
   }
 }
@@ -34,18 +46,30 @@ public final class StateCache: Sendable {
     self.database = database
   }
 
-  /// Opens (creating if needed) the cache for writing and brings its schema up to date.
-  public static func open(path: String) throws -> StateCache {
+  /// Opens (creating if needed, mode 0600) the cache for writing, checks it is whole and brings
+  /// its schema up to date. `pageLimit` caps the file at that many pages: what a full disk
+  /// looks like to SQLite, for the tests that check factop survives one.
+  public static func open(path: String, pageLimit: Int? = nil) throws -> StateCache {
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
       try? FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true,
         attributes: [.posixPermissions: 0o700])
     }
+    // Created private before SQLite opens it; SQLite gives its -wal and -shm the same mode.
+    let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+    if fd >= 0 { close(fd) }
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(5)
+      if let pageLimit {
+        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pageLimit)") }
+      }
       let pool = try DatabasePool(path: path, configuration: configuration)
+      let check = try pool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
+      guard check == "ok" else {
+        throw CacheError.corrupt(path: path, reason: check ?? "the integrity check said nothing")
+      }
       let migrator = Schema.migrator
       if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
         throw CacheError.newerSchema(path: path)
@@ -54,8 +78,53 @@ public final class StateCache: Sendable {
       return StateCache(path: path, isReadOnly: false, database: pool)
     } catch let error as CacheError {
       throw error
+    } catch let error as DatabaseError
+      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
+    {
+      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
     } catch {
       throw CacheError.unusable(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Moves a damaged cache (and its -wal and -shm) aside to `<path>.corrupt-<unix time>`, so a
+  /// new one can start in its place and nothing is deleted; returns where it went. Only the
+  /// process holding the poll lock may do this.
+  public static func moveAside(path: String, at time: Date) throws -> String {
+    let aside = "\(path).corrupt-\(Int(time.timeIntervalSince1970))"
+    for suffix in ["", "-wal", "-shm"]
+    where FileManager.default.fileExists(atPath: path + suffix) {
+      try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+    }
+    return aside
+  }
+
+  /// Runs a read; a file found damaged on the way becomes `CacheError.corrupt`, naming it.
+  func read<T>(_ value: (Database) throws -> T) throws -> T {
+    do {
+      return try database.read(value)
+    } catch let error as DatabaseError
+      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
+    {
+      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+    }
+  }
+
+  /// Runs a write transaction; a write refused for lack of room or permission becomes
+  /// `CacheError.notWritable`, which the poller reports as the cache's state.
+  func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    do {
+      return try database.write(updates)
+    } catch let error as DatabaseError
+      where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM]
+      .contains(error.resultCode)
+    {
+      let reason = error.resultCode == .SQLITE_FULL ? "disk full" : error.message ?? "\(error)"
+      throw CacheError.notWritable(path: path, reason: reason)
+    } catch let error as DatabaseError
+      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
+    {
+      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
     }
   }
 

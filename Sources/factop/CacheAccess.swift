@@ -5,6 +5,20 @@ import StateCache
 
 /// Opening the cache for a command that reads it.
 enum CacheAccess {
+  /// The cache for the process holding the poll lock. A damaged one (SQLite's integrity check
+  /// fails: a crash mid-write on a bad disk, a truncated copy) is moved aside, kept for a
+  /// post-mortem, and a new one started, saying so: the next poll fills it again.
+  static func openForPolling(_ path: String) throws -> StateCache {
+    do {
+      return try StateCache.open(path: path)
+    } catch CacheError.corrupt(_, let reason) {
+      let aside = try StateCache.moveAside(path: path, at: Date())
+      printError(
+        "the cache at \(path) was damaged (\(reason)); moved it to \(aside) and started a new one")
+      return try StateCache.open(path: path)
+    }
+  }
+
   /// The cache with a day of history (backfilled into an empty one when this process may poll),
   /// or exit 1 when there is no cache to read.
   static func openWithHistory(_ settings: Settings, offline: Bool, now: Date) async throws
@@ -24,16 +38,17 @@ enum CacheAccess {
     async throws -> StateCache?
   {
     do {
-      guard pollFirst else { return try StateCache.openReadOnly(path: settings.dbPath) }
-      let cache = try StateCache.open(path: settings.dbPath)
-      if let lock = try PollLock.acquire(forCacheAt: settings.dbPath) {
-        let poller = Poller(
-          cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
-          timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
-        await poller.pollOnce(at: now)
-        if backfill { await poller.backfill(before: now) }
-        withExtendedLifetime(lock) {}
+      // Offline, or another poller writes the cache: read what is there.
+      guard pollFirst, let lock = try PollLock.acquire(forCacheAt: settings.dbPath) else {
+        return try StateCache.openReadOnly(path: settings.dbPath)
       }
+      let cache = try openForPolling(settings.dbPath)
+      let poller = Poller(
+        cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
+        timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
+      await poller.pollOnce(at: now)
+      if backfill { await poller.backfill(before: now) }
+      withExtendedLifetime(lock) {}
       return cache
     } catch CacheError.missing {
       return nil

@@ -56,7 +56,7 @@ final class CockpitSession: Sendable {
     lock = try PollLock.acquire(forCacheAt: settings.dbPath)
     let cache: StateCache
     if lock != nil {
-      cache = try StateCache.open(path: settings.dbPath)
+      cache = try CacheAccess.openForPolling(settings.dbPath)
       origin = settings.origin
     } else {
       // Another poller writes this cache; we only read what it writes.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import StateCache
 import UntrustedText
 
 @main
@@ -29,6 +30,10 @@ struct Factop: AsyncParsableCommand {
       } else {
         try command.run()
       }
+    } catch let error as CacheError {
+      // Found while reading, after the command opened the cache: the file, not the command.
+      printError(error.description)
+      Foundation.exit(ExitStatus.usage.rawValue)
     } catch {
       let code = exitCode(for: error)
       // --help and --version print to standard output and end well.

@@ -30,12 +30,12 @@ struct PollCommand: AsyncParsableCommand {
     let cache: StateCache
     let lock: PollLock
     do {
-      cache = try StateCache.open(path: settings.dbPath)
       guard let acquired = try PollLock.acquire(forCacheAt: settings.dbPath) else {
         printError("another poller is already writing \(settings.dbPath)")
         throw ExitStatus.attention
       }
       lock = acquired
+      cache = try CacheAccess.openForPolling(settings.dbPath)
     } catch let error as CacheError {
       printError(error.description)
       throw ExitStatus.usage

@@ -68,15 +68,70 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     #expect(throws: CacheError.newerSchema(path: path)) { try StateCache.openReadOnly(path: path) }
   }
 
-  @Test func notACacheIsAClearError() throws {
+  @Test func notACacheIsCalledDamaged() throws {
     let path = temporaryCachePath()
     try Data("this is not sqlite, it is a text file of some length".utf8).write(
       to: URL(fileURLWithPath: path))
     #expect {
       try StateCache.open(path: path)
     } throws: { error in
-      guard case CacheError.unusable(let errorPath, _) = error else { return false }
+      guard case CacheError.corrupt(let errorPath, _) = error else { return false }
       return errorPath == path
+    }
+  }
+
+  /// A cache cut short (a copy that stopped half way, a crash on a bad disk) fails SQLite's
+  /// integrity check on opening; moved aside, it leaves room for a new one and is kept whole.
+  @Test func aTruncatedCacheIsDetectedAndMovedAsideWhole() throws {
+    let path = temporaryCachePath()
+    do {
+      let cache = try StateCache.open(path: path)
+      try cache.record(try DemoFleet(gpus: 1_024, seed: 3).state(at: t0), from: health())
+    }
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(truncate(path, off_t(size / 2)) == 0)
+    #expect(throws: CacheError.self) { try StateCache.open(path: path) }
+    let aside = try StateCache.moveAside(path: path, at: t0)
+    #expect(aside == path + ".corrupt-1795000000")
+    #expect(!FileManager.default.fileExists(atPath: path))
+    #expect(
+      try FileManager.default.attributesOfItem(atPath: aside)[.size] as? Int == size / 2)
+    let fresh = try StateCache.open(path: path)
+    #expect(try fresh.fleetState().isEmpty)
+  }
+
+  /// A full disk (here a page limit, which SQLite meets exactly as it meets a full disk): the
+  /// write is refused as "cache not writable", and what was written before is still there.
+  @Test func aFullDiskRefusesTheWriteAndKeepsWhatIsThere() throws {
+    let path = temporaryCachePath()
+    let small = try DemoFleet(gpus: 256, seed: 1).state(at: t0)
+    do {
+      let cache = try StateCache.open(path: path)
+      try cache.record(small, from: health())
+    }
+    let pages = try #require(
+      try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) / 4_096
+    let full = try StateCache.open(path: path, pageLimit: pages + 8)
+    let big = try DemoFleet(gpus: 8_192, seed: 1).state(at: t0.addingTimeInterval(10))
+    #expect {
+      try full.record(big, from: health(at: t0.addingTimeInterval(10)))
+    } throws: { error in
+      guard case CacheError.notWritable(_, let reason) = error else { return false }
+      return reason == "disk full" && "\(error)".hasPrefix("cache not writable")
+    }
+    #expect(try full.fleetState() == small)
+    #expect(try full.sourceHealth().first?.lastSuccess == t0)
+  }
+
+  @Test func theCacheIsReadableByItsOwnerOnly() throws {
+    let path = temporaryCachePath()
+    let cache = try StateCache.open(path: path)
+    try cache.record(fleet.state(at: t0), from: health())
+    for file in [path, path + "-wal"] {
+      let mode = try #require(
+        try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+      #expect(mode == 0o600, "\(file): \(String(mode, radix: 8))")
     }
   }
 

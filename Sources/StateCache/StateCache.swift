@@ -63,7 +63,9 @@ public final class StateCache: Sendable {
       var configuration = Configuration()
       configuration.busyMode = .timeout(5)
       if let pageLimit {
-        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA max_page_count = \(pageLimit)") }
+        configuration.prepareDatabase {
+          try $0.execute(sql: "PRAGMA max_page_count = \(pageLimit)")
+        }
       }
       let pool = try DatabasePool(path: path, configuration: configuration)
       let check = try pool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }

@@ -110,8 +110,9 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
       let cache = try StateCache.open(path: path)
       try cache.record(small, from: health())
     }
-    let pages = try #require(
-      try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) / 4_096
+    let pages =
+      try #require(
+        try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) / 4_096
     let full = try StateCache.open(path: path, pageLimit: pages + 8)
     let big = try DemoFleet(gpus: 8_192, seed: 1).state(at: t0.addingTimeInterval(10))
     #expect {

@@ -15,6 +15,14 @@ enum TerminalScreen {
       printError("the \(what) needs a terminal; for scripts use `factop snapshot --format json`")
       throw ExitStatus.usage
     }
+    // A dumb terminal cannot move the cursor: a screen drawn on it is a smear of lines.
+    let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+    guard !term.isEmpty, term != "dumb" else {
+      printError(
+        "the \(what) needs a terminal that can move the cursor, and TERM=\(term) cannot; "
+          + "set TERM (xterm-256color, screen, tmux-256color) or use `factop snapshot`")
+      throw ExitStatus.usage
+    }
   }
 
   /// Runs `step`, turning any error into a message and exit status 2.

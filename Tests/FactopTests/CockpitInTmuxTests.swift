@@ -114,6 +114,82 @@ struct TmuxSession {
   }
 }
 
+/// Terminals on-call meets: a pane of 10×5, a plain C locale, a dumb terminal, the cockpit
+/// stopped with ^Z and brought back, a storm of resizes.
+@Suite(.serialized) struct AwkwardTerminalTests {
+  /// The cockpit in a fresh tmux pane; the shell prints `X=<status>` when it ends (short
+  /// enough for a 10-column pane).
+  func cockpit(_ environment: String, width: Int, height: Int) throws -> TmuxSession {
+    let session = TmuxSession()
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let command =
+      "env \(environment) \(try factopBinary().path) --db \(db) --sim-gpus 256; echo X=$?; "
+      + "sleep 60"
+    #expect(try session.start(width: width, height: height, command: command) == 0)
+    return session
+  }
+
+  @Test func aTinyPaneStillDrawsAndQuits() throws {
+    let session = try cockpit("", width: 10, height: 5)
+    defer { session.stop() }
+    let screen = try session.waitFor("factop", "GPUs")
+    #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 10 })
+    _ = try session.tmux(["send-keys", "-t", session.name, "q"])
+    _ = try session.waitFor("X=0", timeoutS: 10)
+  }
+
+  @Test func aCLocaleDrawsInASCII() throws {
+    let session = try cockpit("LANG=C LC_ALL=C", width: 80, height: 24)
+    defer { session.stop() }
+    let screen = try session.waitFor("+ Fleet", "GPUs 256")
+    #expect(!screen.contains("╭") && screen.allSatisfy(\.isASCII))
+    _ = try session.tmux(["send-keys", "-t", session.name, "q"])
+    _ = try session.waitFor("X=0", timeoutS: 10)
+  }
+
+  @Test func aDumbTerminalIsRefusedClearly() throws {
+    let session = try cockpit("TERM=dumb", width: 100, height: 10)
+    defer { session.stop() }
+    let screen = try session.waitFor("X=2", timeoutS: 10)
+    #expect(screen.contains("TERM=dumb cannot"))
+  }
+
+  /// Under an interactive shell with job control (without one, the kernel drops SIGTSTP):
+  /// SIGTSTP stops it and gives the shell its terminal back, `fg` brings it back drawing, and a
+  /// storm of resizes leaves it whole.
+  @Test func stoppedAndBroughtBackThenResizedInAStormItCarriesOn() throws {
+    let session = TmuxSession()
+    defer { session.stop() }
+    #expect(try session.start(width: 120, height: 40, command: "bash --norc --noprofile -i") == 0)
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    _ = try session.tmux([
+      "send-keys", "-t", session.name,
+      "PS1='$ '; \(try factopBinary().path) --db \(db) --sim-gpus 256", "Enter",
+    ])
+    _ = try session.waitFor("╭ Fleet", "GPUs 256")
+    let pid = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: "/proc").first { entry in
+        Int(entry) != nil
+          && (try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8))?
+            .contains(db) == true
+      })
+    _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-TSTP", pid])
+    let stopped = try session.waitFor("Stopped", timeoutS: 10)
+    #expect(!stopped.contains("╭ Fleet"), "the cockpit's screen was left behind:\n\(stopped)")
+    _ = try session.tmux(["send-keys", "-t", session.name, "fg", "Enter"])
+    _ = try session.waitFor("╭ Fleet", "GPUs 256", timeoutS: 10)
+    for size in [(80, 24), (200, 60), (40, 12), (160, 50), (90, 30), (120, 40)] {
+      _ = try session.tmux([
+        "resize-window", "-t", session.name, "-x", "\(size.0)", "-y", "\(size.1)",
+      ])
+    }
+    _ = try session.waitFor("╭ Fleet", "GPUs 256", timeoutS: 10)
+    _ = try session.tmux(["send-keys", "-t", session.name, "q"])
+    let after = try session.waitFor("$ fg", timeoutS: 10)
+    #expect(!after.contains("╭ Fleet"))
+  }
+}
+
 @Suite(.serialized) struct WallboardInTmuxTests {
   /// A wallboard beside a poller: keys that would open a prompt, a filter, a command line or a
   /// shell change nothing, the views keep rotating, and SIGTERM ends it cleanly.

@@ -12,21 +12,25 @@ import Foundation
 /// been deprecated` mean unknown. The external DTD is never fetched.
 public enum NvidiaSMIXML {
   public static func parse(_ data: Data, source: String) throws(InputError) -> [NvidiaSMIGPU] {
-    let document: XMLDocument
-    do {
-      document = try XMLDocument(data: data, options: [])
-    } catch {
-      throw InputError(source: source, message: "not XML: \(error.localizedDescription)")
+    // A streaming parse: Foundation's XMLDocument dereferences a null document on some
+    // malformed inputs (found by fuzzing), and a feed must refuse bad input, not crash on it.
+    let reader = GPUElements()
+    let parser = XMLParser(data: data)
+    parser.shouldResolveExternalEntities = false
+    parser.delegate = reader
+    guard parser.parse() else {
+      let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable"
+      throw InputError(
+        source: source, line: parser.lineNumber > 0 ? parser.lineNumber : nil,
+        message: "not XML: \(reason)")
     }
-    guard document.rootElement()?.name == "nvidia_smi_log" else {
+    guard reader.root == "nvidia_smi_log" else {
       throw InputError(source: source, message: "not nvidia-smi -q -x output (no nvidia_smi_log)")
     }
-    let gpus = (try? document.nodes(forXPath: "/nvidia_smi_log/gpu")) ?? []
-    return try gpus.enumerated().map { i, node throws(InputError) in
+    return try reader.gpus.enumerated().map { i, values throws(InputError) in
       func text(_ paths: String...) -> String? {
         for path in paths {
-          if let value = (try? node.nodes(forXPath: path))?.first?.stringValue?
-            .trimmingCharacters(in: .whitespacesAndNewlines),
+          if let value = values[path]?.trimmingCharacters(in: .whitespacesAndNewlines),
             value != "N/A", !value.isEmpty, !value.hasPrefix("Requested functionality")
           {
             return value
@@ -59,5 +63,39 @@ public enum NvidiaSMIXML {
         migEnabled: text("mig_mode/current_mig").map { $0 == "Enabled" },
         eccUncorrected: nil)
     }
+  }
+}
+
+/// Collects, for each `/nvidia_smi_log/gpu`, the text of every element below it by its path
+/// from the GPU (`fb_memory_usage/total`); the first occurrence of a path wins.
+private final class GPUElements: NSObject, XMLParserDelegate {
+  var root: String?
+  var gpus: [[String: String]] = []
+  private var path: [String] = []
+  private var text = ""
+
+  func parser(
+    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+    qualifiedName: String?, attributes: [String: String] = [:]
+  ) {
+    if path.isEmpty { root = name }
+    path.append(name)
+    text = ""
+    if path == ["nvidia_smi_log", "gpu"] { gpus.append([:]) }
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) {
+    text += string
+  }
+
+  func parser(
+    _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
+  ) {
+    if path.count > 2, path[0] == "nvidia_smi_log", path[1] == "gpu", !gpus.isEmpty {
+      let key = path.dropFirst(2).joined(separator: "/")
+      if gpus[gpus.count - 1][key] == nil { gpus[gpus.count - 1][key] = text }
+    }
+    path.removeLast()
+    text = ""
   }
 }

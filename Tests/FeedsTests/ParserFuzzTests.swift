@@ -125,8 +125,12 @@ private let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent
       parse: { _ = GresItem.parse(text($0)) }),
   ]
 
+  /// FACTOP_FUZZ_ONLY narrows a run to the parsers whose name contains it (for triage).
+  static let only = ProcessInfo.processInfo.environment["FACTOP_FUZZ_ONLY"]
+
   @Test(arguments: targets)
   func neverCrashesOnMutatedInput(target: Target) throws {
+    if let only = Self.only, !target.name.contains(only) { return }
     let seeds = target.seeds()
     try #require(!seeds.isEmpty, "\(target.name): no seeds (is ../shared/fixtures there?)")
     var random = SplitMix64(seed: Self.seed)

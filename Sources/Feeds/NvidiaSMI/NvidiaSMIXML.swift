@@ -14,6 +14,11 @@ public enum NvidiaSMIXML {
   public static func parse(_ data: Data, source: String) throws(InputError) -> [NvidiaSMIGPU] {
     // A streaming parse: Foundation's XMLDocument dereferences a null document on some
     // malformed inputs (found by fuzzing), and a feed must refuse bad input, not crash on it.
+    // nvidia-smi writes UTF-8 (ASCII in practice); Foundation's parser traps on some names that
+    // are not, so anything else is refused before it gets there.
+    guard String(data: data, encoding: .utf8) != nil else {
+      throw InputError(source: source, message: "not XML: not valid UTF-8")
+    }
     let reader = GPUElements()
     let parser = XMLParser(data: data)
     parser.shouldResolveExternalEntities = false

@@ -92,7 +92,8 @@ public enum DCGMExposition {
       case "DCGM_FI_DEV_GPU_TEMP": gpus[key]?.tempC = value
       case "DCGM_FI_DEV_FB_USED": gpus[key]?.memUsedMiB = value
       case "DCGM_FI_DEV_SM_CLOCK": gpus[key]?.smClockMHz = value
-      case "DCGM_FI_DEV_XID_ERRORS": gpus[key]?.xidLast = value.flatMap { $0 > 0 ? Int($0) : nil }
+      case "DCGM_FI_DEV_XID_ERRORS":
+        gpus[key]?.xidLast = value.flatMap { $0 > 0 ? Int(exactly: $0) : nil }
       default: break
       }
     }

@@ -18,7 +18,7 @@ public enum NvidiaSMIInventory {
           uuid: gpu.uuid, node: node, index: gpu.index ?? position,
           model: .reported(
             gpu.name ?? "GPU", powerLimitW: gpu.powerLimitW,
-            memoryMiB: gpu.memoryTotalMiB.map { Int($0) })))
+            memoryMiB: NvidiaSMIQuery.count(gpu.memoryTotalMiB))))
       state.gpuSamples[gpu.uuid] = GPUSample(
         time: time, utilPct: gpu.utilizationPct, memUsedMiB: gpu.memoryUsedMiB,
         powerW: gpu.powerW, tempC: gpu.temperatureC, smClockMHz: gpu.smClockMHz,

@@ -53,7 +53,7 @@ public enum NvidiaSMIXML {
         throw InputError(source: source, column: "gpu[\(i)]/uuid", message: "missing")
       }
       return NvidiaSMIGPU(
-        uuid: uuid, index: number("minor_number").map { Int($0) }, name: text("product_name"),
+        uuid: uuid, index: NvidiaSMIQuery.count(number("minor_number")), name: text("product_name"),
         memoryTotalMiB: number("fb_memory_usage/total"),
         memoryUsedMiB: number("fb_memory_usage/used"),
         utilizationPct: number("utilization/gpu_util"),

@@ -70,7 +70,8 @@ public enum SlurmJobs {
         indices[host] = GresItem.parse(detail).filter { $0.name == "gpu" }.flatMap(\.indices)
       }
       return SlurmJob(
-        id: jobId.number.map { String(Int($0)) } ?? "?", name: name ?? "", user: userName ?? "",
+        id: jobId.number.flatMap { Int(exactly: $0) }.map(String.init) ?? "?", name: name ?? "",
+        user: userName ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(nodes: hosts.count), nodes: hosts, gpuIndices: indices,
         start: state == .pending ? nil : startTime?.date)
@@ -128,7 +129,8 @@ public enum SlurmDBJobs {
       // Pending jobs say "None assigned".
       let hosts = state == .pending || nodes == "None assigned" ? [] : Hostlist.expand(nodes ?? "")
       return SlurmJob(
-        id: jobId.number.map { String(Int($0)) } ?? "?", name: name ?? "", user: user ?? "",
+        id: jobId.number.flatMap { Int(exactly: $0) }.map(String.init) ?? "?", name: name ?? "",
+        user: user ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(tres?.allocated) ?? gpus(tres?.requested), nodes: hosts, gpuIndices: [:],
         start: time?.start?.date)

@@ -1,10 +1,6 @@
 import Foundation
 import GRDB
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Why the cache could not be opened or used.
 public enum CacheError: Error, CustomStringConvertible, Equatable {
   /// No cache file at the path (read-only opening never creates one).
@@ -28,6 +24,19 @@ public enum CacheError: Error, CustomStringConvertible, Equatable {
     case .corrupt(let path, let reason): "the cache at \(path) is damaged: \(reason)"
     case .notWritable(let path, let reason):
       "cache not writable (\(path)): \(reason); the last data written stays shown"
+    }
+  }
+
+  /// What SQLite's `error` says of the file at `path`: damaged, or (`writing`) out of room or
+  /// permission; nil when it says nothing about the file.
+  static func of(_ error: DatabaseError, path: String, writing: Bool = false) -> CacheError? {
+    switch error.resultCode {
+    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+      .corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+    case .SQLITE_FULL where writing: .notWritable(path: path, reason: "disk full")
+    case .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+      writing ? .notWritable(path: path, reason: error.message ?? "\(error.resultCode)") : nil
+    default: nil
     }
   }
 }
@@ -57,8 +66,10 @@ public final class StateCache: Sendable {
         attributes: [.posixPermissions: 0o700])
     }
     // Created private before SQLite opens it; SQLite gives its -wal and -shm the same mode.
-    let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-    if fd >= 0 { close(fd) }
+    if !FileManager.default.fileExists(atPath: path) {
+      FileManager.default.createFile(
+        atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+    }
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(5)
@@ -80,10 +91,8 @@ public final class StateCache: Sendable {
       return StateCache(path: path, isReadOnly: false, database: pool)
     } catch let error as CacheError {
       throw error
-    } catch let error as DatabaseError
-      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
-    {
-      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+    } catch let error as DatabaseError {
+      throw CacheError.of(error, path: path) ?? .unusable(path: path, reason: "\(error)")
     } catch {
       throw CacheError.unusable(path: path, reason: "\(error)")
     }
@@ -105,10 +114,8 @@ public final class StateCache: Sendable {
   func read<T>(_ value: (Database) throws -> T) throws -> T {
     do {
       return try database.read(value)
-    } catch let error as DatabaseError
-      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
-    {
-      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+    } catch let error as DatabaseError {
+      throw CacheError.of(error, path: path) ?? error
     }
   }
 
@@ -117,16 +124,8 @@ public final class StateCache: Sendable {
   func write<T>(_ updates: (Database) throws -> T) throws -> T {
     do {
       return try database.write(updates)
-    } catch let error as DatabaseError
-      where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM]
-      .contains(error.resultCode)
-    {
-      let reason = error.resultCode == .SQLITE_FULL ? "disk full" : error.message ?? "\(error)"
-      throw CacheError.notWritable(path: path, reason: reason)
-    } catch let error as DatabaseError
-      where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode)
-    {
-      throw CacheError.corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
+    } catch let error as DatabaseError {
+      throw CacheError.of(error, path: path, writing: true) ?? error
     }
   }
 

@@ -59,5 +59,4 @@ public enum UntrustedText {
     default: false
     }
   }
-
 }

@@ -174,11 +174,11 @@ struct ConfigFile: Decodable, Equatable {
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
     "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s",
-    "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure/auth",
-    "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure/auth",
+    "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure_skip_verify/auth",
+    "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
     "[[cluster]] name/site/pricing/racks.RACK",
-    "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/kubeconfig/context/node/command/interval_s/timeout_s",
+    "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/kubeconfig/context/node/command/bin_dir/interval_s/timeout_s",
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.

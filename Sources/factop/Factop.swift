@@ -91,5 +91,4 @@ struct InertLogHandler: LogHandler {
     event.metadata = event.metadata?.mapValues { .string(UntrustedText.inert($0.description)) }
     inner.log(event: event)
   }
-
 }

@@ -13,14 +13,14 @@ import Foundation
 /// user = "monitor"
 /// password_env = "FACTOP_BMC_PASSWORD"  # read from the environment, never from this file
 /// ca_file = "/etc/factop/bmc-ca.pem"  # optional: trust this CA instead of the system's
-/// insecure = false                    # true skips TLS verification (lab BMCs only)
+/// insecure_skip_verify = false       # true skips TLS verification (lab BMCs only)
 /// auth = "session"                    # a Redfish session (X-Auth-Token), or "basic"
 /// [[redfish.pdu]]
 /// rack = "train-a/a-r001"             # CLUSTER/RACK the PDU feeds
 /// url = "https://10.1.9.1"
 /// pdu = "1"                           # optional: the RackPDU Id (default: the first)
 /// outlets = { A1 = "gpu-a0001" }      # optional: outlet Id → the node it feeds
-/// user = "monitor"                    # password_env, ca_file, insecure as for a BMC
+/// user = "monitor"                    # password_env, ca_file, insecure_skip_verify as for a BMC
 /// ```
 struct RedfishSection: Decodable, Equatable {
   /// How to reach one Redfish service: what a BMC and a PDU entry share.
@@ -46,9 +46,10 @@ struct RedfishSection: Decodable, Equatable {
     var auth: String?
 
     enum CodingKeys: String, CodingKey {
-      case node, chassis, url, user, insecure, auth
+      case node, chassis, url, user, auth
       case passwordEnv = "password_env"
       case caFile = "ca_file"
+      case insecure = "insecure_skip_verify"
     }
 
     var endpoint: Endpoint {
@@ -71,9 +72,10 @@ struct RedfishSection: Decodable, Equatable {
     var auth: String?
 
     enum CodingKeys: String, CodingKey {
-      case rack, pdu, outlets, url, user, insecure, auth
+      case rack, pdu, outlets, url, user, auth
       case passwordEnv = "password_env"
       case caFile = "ca_file"
+      case insecure = "insecure_skip_verify"
     }
 
     var endpoint: Endpoint {

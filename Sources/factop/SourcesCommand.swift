@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exports
 import Feeds
 import FleetModel
 import Foundation
@@ -34,9 +35,9 @@ struct SourcesCommand: ParsableCommand {
         error: record?.lastError.map(UntrustedText.inert))
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-      for row in rows { print(String(decoding: try encoder.encode(row), as: UTF8.self)) }
+      for row in rows {
+        print(String(decoding: try JSONOutput.encode(row, pretty: false), as: UTF8.self))
+      }
     } else {
       print(Self.table(rows))
     }

@@ -19,7 +19,8 @@ enum TerminalScreen {
     let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
     guard !term.isEmpty, term != "dumb" else {
       printError(
-        "the \(what) needs a terminal that can move the cursor, and TERM=\(term) cannot; "
+        "the \(what) needs a terminal that can move the cursor, and "
+          + (term.isEmpty ? "TERM is not set; " : "TERM=\(term) cannot; ")
           + "set TERM (xterm-256color, screen, tmux-256color) or use `factop snapshot`")
       throw ExitStatus.usage
     }

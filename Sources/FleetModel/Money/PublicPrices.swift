@@ -31,7 +31,7 @@ extension PriceBook {
     prices[Key(model: GPUModel.h100SXM.name, pricing: .owned)] = ownedHardware(
       capexUSD: 50_000, years: 5, opexUSDPerHour: 0, asOf: "2024-06-01",
       source: "industry estimate: H100 all-in capex ≈ $50k per GPU, 5-year life")
-    // PUE is a property of a site the book cannot know; the config's [pue] names each site.
+    // PUE is a property of a site the book cannot know; the config's `[sites.NAME] pue` says it.
     return PriceBook(
       prices: prices,
       energy: EnergyTariff(

@@ -46,6 +46,7 @@ import Testing
     #expect(nodes.map { $0["name"] as? String } == ["n1", "n2", "n3", "n4"])
     #expect(nodes.map { $0["state"] as? String } == ["mixed", "mixed", "draining", "down"])
     #expect(nodes.map { $0["rack"] as? String } == ["r1", "r1", "r2", "r2"])
+    try #require(nodes.count == 4)
     #expect(nodes[2]["reason"] as? String == "XID 79 on GPU 3")
     #expect(nodes[3]["reason"] as? String == "GPU fell off the bus")
     #expect(nodes[0]["reason"] is NSNull)
@@ -53,8 +54,12 @@ import Testing
     #expect(nodes.map { $0["gpus_allocated"] as? Int } == [8, 8, 2, 0])
 
     let jobs = try #require(snapshot["jobs"] as? [[String: Any]])
-    let byName = Dictionary(uniqueKeysWithValues: jobs.map { ($0["name"] as! String, $0) })
-    #expect(byName.keys.sorted() == ["failing", "finetune", "llm-pretrain", "waiting"])
+    #expect(
+      jobs.compactMap { $0["name"] as? String }.sorted() == [
+        "failing", "finetune", "llm-pretrain", "waiting",
+      ])
+    let byName = Dictionary(
+      jobs.map { ($0["name"] as? String, $0) }, uniquingKeysWith: { a, _ in a })
     #expect(byName["llm-pretrain"]?["state"] as? String == "running")
     #expect(byName["llm-pretrain"]?["gpus"] as? Int == 16)
     #expect(byName["llm-pretrain"]?["nodes"] as? [String] == ["n1", "n2"])

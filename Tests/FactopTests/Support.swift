@@ -100,3 +100,14 @@ func validateAgainstSnapshotSchema(_ json: Data) throws -> String? {
     ])
   return result.status == 0 ? nil : result.stderr
 }
+
+/// Asks `probe` every half second until it returns a value, for at most `timeoutS`: nil if it
+/// never did. Waits on a condition, never a fixed time.
+func eventually<T>(timeoutS: Double, _ probe: () throws -> T?) rethrows -> T? {
+  let deadline = Date().addingTimeInterval(timeoutS)
+  while true {
+    if let value = try probe() { return value }
+    guard Date() < deadline else { return nil }
+    Thread.sleep(forTimeInterval: 0.5)
+  }
+}

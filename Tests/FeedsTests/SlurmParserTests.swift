@@ -104,10 +104,12 @@ private func read(_ name: String) throws -> Data {
          "tres":"cpu=64,mem=500G,billing=64,gres/gpu=8","tres_used":null},
         {"name":"n1","state":"mixed","state_flags":[],"gres":"gpu:h100:8",
          "gres_used":"gpu:h100:6(IDX:0-5)","reason":""},
-        {"name":"n2","state":"allocated","state_flags":["DRAIN"],"gres":"gpu:8","gres_used":"gpu:8"}]}
+        {"name":"n2","state":"allocated","state_flags":["DRAIN"],"gres":"gpu:8","gres_used":"gpu:8"},
+        {"name":"n3","state":"mixed","state_flags":["NOT_RESPONDING"],"gres":"gpu:8","reason":""}]}
       """
     let nodes = try SlurmNodes.parse(Data(json.utf8), source: "sinfo")
-    #expect(nodes.map(\.state) == [.drained, .mixed, .draining])
+    #expect(nodes.map(\.state) == [.drained, .mixed, .draining, .down])
+    #expect(nodes[3].reason == "not responding")
     #expect(nodes[0].reason == "XID 79 on GPU 3")
     #expect(nodes[0].reasonSince == Date(timeIntervalSince1970: 1_795_572_441))
     #expect(nodes[1].gpusUsed.first?.indices == [0, 1, 2, 3, 4, 5])
@@ -200,16 +202,19 @@ private func read(_ name: String) throws -> Data {
     let scontrol = """
       NodeName=n4 Arch=x86_64 CoresPerSocket=32  CPUAlloc=0 Gres=gpu:h100:8 NodeAddr=127.0.0.1 OS=Linux 6.1.0 #1 SMP PREEMPT_DYNAMIC Debian  RealMemory=512000 State=IDLE+DRAIN Partitions=gpu  CfgTRES=cpu=64,gres/gpu=8 AllocTRES= CapWatts=n/a Reason=XID 79 on GPU 3 [root@2026-11-24T21:06:58]
       NodeName=n1 Gres=gpu:h100:8 State=MIXED Partitions=gpu,debug Reason=(null)
+      NodeName=n2 Gres=gpu:h100:8 State=IDLE* Partitions=gpu Reason=(null)
       """
     let nodes = try SlurmText.scontrolNodes(scontrol, source: "scontrol")
-    #expect(nodes.map(\.state) == [.drained, .mixed])
+    #expect(nodes.map(\.state) == [.drained, .mixed, .down])
+    #expect(nodes[2].reason == "not responding")
     #expect(nodes[0].reason == "XID 79 on GPU 3" && nodes[0].reasonSince != nil)
     #expect(nodes[0].gpuCount == 8 && nodes[1].partitions == ["gpu", "debug"])
     #expect(nodes[1].reason == nil)
 
     let sinfo = "n4|drained|gpu:h100:8|gpu*|XID 79 on GPU 3\nn1|mixed*|gpu:h100:8|gpu*|none\n"
     let listed = try SlurmText.sinfoNodes(sinfo, source: "sinfo")
-    #expect(listed.map(\.state) == [.drained, .mixed] && listed[1].reason == nil)
+    // `*`: slurmd stopped answering (its node lost), minutes before Slurm sets it DOWN.
+    #expect(listed.map(\.state) == [.drained, .down] && listed[1].reason == "not responding")
 
     let squeue = """
       4|PENDING|2|gres:gpu:8|||root|ml|gpu|waiting

@@ -12,6 +12,7 @@ public final class RealServer: @unchecked Sendable {
   public private(set) var pid: pid_t = 0
   public let port: Int
   public let log: URL
+  private let command: [String]
 
   /// Whether the tests may run `executable`; records an issue when CI requires it and it is
   /// missing.
@@ -32,13 +33,34 @@ public final class RealServer: @unchecked Sendable {
     port = Self.freePort()
     log = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-server-\(UUID().uuidString).log")
-    pid = try spawnWithEmptySignalMask([executable] + arguments(port), output: log.path)
+    command = [executable] + arguments(port)
+    try launch(timeoutS: timeoutS, ready: ready)
+  }
+
+  /// Starts the server again, after `crash()` or `stop()`, on the same port with the same
+  /// arguments (and so the same data), and waits until `ready(port)` answers.
+  public func restart(timeoutS: Double = 15, ready: (Int) -> Bool) throws {
+    stop()
+    try launch(timeoutS: timeoutS, ready: ready)
+  }
+
+  /// SIGKILL, as a crash or the OOM killer would: no chance to close anything.
+  public func crash() {
+    guard isRunning else { return }
+    kill(pid, SIGKILL)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    pid = 0
+  }
+
+  private func launch(timeoutS: Double, ready: (Int) -> Bool) throws {
+    pid = try spawnWithEmptySignalMask(command, output: log.path)
     let deadline = Date().addingTimeInterval(timeoutS)
     while !ready(port) {
       guard Date() < deadline, isRunning else {
         stop()
         let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        throw ServerError(message: "\(executable) did not become ready: \(said.suffix(2_000))")
+        throw ServerError(message: "\(command[0]) did not become ready: \(said.suffix(2_000))")
       }
       Thread.sleep(forTimeInterval: 0.05)
     }
@@ -140,17 +162,22 @@ public final class RealServer: @unchecked Sendable {
   }
 
   /// Whether an HTTP GET of `url` answers 200 within a second.
-  public static func answers(_ url: String) -> Bool {
+  public static func answers(_ url: String) -> Bool { get(url, timeoutS: 1) != nil }
+
+  /// The body of a 200 answer to an HTTP GET of `url`, or nil.
+  public static func get(_ url: String, timeoutS: Double = 5) -> String? {
     let done = DispatchSemaphore(value: 0)
-    let ok = Box(false)
+    let body = Box<String?>(nil)
     var request = URLRequest(url: URL(string: url)!)
-    request.timeoutInterval = 1
-    URLSession.shared.dataTask(with: request) { _, response, _ in
-      ok.value = (response as? HTTPURLResponse)?.statusCode == 200
+    request.timeoutInterval = timeoutS
+    URLSession.shared.dataTask(with: request) { data, response, _ in
+      if (response as? HTTPURLResponse)?.statusCode == 200 {
+        body.value = String(decoding: data ?? Data(), as: UTF8.self)
+      }
       done.signal()
     }.resume()
-    _ = done.wait(timeout: .now() + 2)
-    return ok.value
+    _ = done.wait(timeout: .now() + timeoutS + 1)
+    return body.value
   }
 }
 

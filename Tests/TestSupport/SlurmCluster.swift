@@ -42,6 +42,19 @@ public final class SlurmCluster: @unchecked Sendable {
     return output
   }
 
+  /// SIGKILLs one daemon (`slurmctld`, `slurmd-n1`…`slurmd-n4`, `slurmdbd`, `slurmrestd`), as
+  /// a crash or the OOM killer would.
+  public func crash(_ daemon: String) throws {
+    let (status, output) = try Self.runScript(["crash", directory.path, daemon], timeoutS: 30)
+    guard status == 0 else { throw ServerError(message: "crash \(daemon): \(output)") }
+  }
+
+  /// Starts a crashed daemon again, as `up` did, and waits until it answers.
+  public func restart(_ daemon: String) throws {
+    let (status, output) = try Self.runScript(["restart", directory.path, daemon], timeoutS: 90)
+    guard status == 0 else { throw ServerError(message: "restart \(daemon): \(output)") }
+  }
+
   public func stop() {
     _ = try? Self.runScript(["down", directory.path], timeoutS: 60)
     try? FileManager.default.removeItem(at: directory)

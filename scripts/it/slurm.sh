@@ -6,6 +6,9 @@
 #   scripts/it/slurm.sh up DIR     start everything under DIR (a fresh temp dir); prints
 #                                  the environment the clients need
 #   scripts/it/slurm.sh down DIR   cancel every job, stop every daemon by its recorded PID
+#   scripts/it/slurm.sh crash DIR NAME     SIGKILL one daemon (slurmctld, slurmd-n1..n4,
+#                                          slurmdbd, slurmrestd), as a crash or OOM kill would
+#   scripts/it/slurm.sh restart DIR NAME   start it again as `up` did
 #
 # Ports: slurmctld 17017, slurmd 17031-17034, slurmdbd 17019, slurmrestd 17020, MariaDB 17306.
 set -u
@@ -19,7 +22,7 @@ start() { # NAME CMD...: in the background, logged, its PID recorded
   "$@" >"$T/log/$name.log" 2>&1 </dev/null &
   echo "$name $!" >>"$T/pids"
 }
-pid_of() { awk -v n="$1" '$1==n {print $2}' "$T/pids" 2>/dev/null; }
+pid_of() { awk -v n="$1" '$1==n {p=$2} END {if (p) print p}' "$T/pids" 2>/dev/null; } # the latest
 alive() { # running and not a zombie (kill -0 succeeds on zombies)
   local s
   s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
@@ -152,20 +155,53 @@ StorageLoc=slurm_acct_db
 C
   chmod 600 "$T/slurmdbd.conf"
 
-  start slurmdbd slurmdbd -D
-  wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17019' || return 1
+  launch slurmdbd || return 1
   timeout 20 sacctmgr -i add cluster fleet >/dev/null
   timeout 20 sacctmgr -i add account ml Description=ml Organization=lab >/dev/null
   timeout 20 sacctmgr -i add user root Account=ml DefaultAccount=ml >/dev/null
-  start slurmctld slurmctld -D -i -f "$T/slurm.conf"
-  wait_for 30 sh -c 'scontrol ping | grep -q UP' || return 1
-  for n in 1 2 3 4; do start "slurmd-n$n" slurmd -D -N "n$n" -f "$T/slurm.conf"; done
+  launch slurmctld || return 1
+  for n in 1 2 3 4; do launch "slurmd-n$n"; done
   wait_for 60 sh -c '[ "$(sinfo -h -N -o %T | grep -c idle)" = 4 ]' || return 1
-  # slurmrestd refuses root and needs SLURM_JWT=daemon to accept tokens.
-  start slurmrestd env SLURM_JWT=daemon slurmrestd -f "$T/slurm.conf" -a rest_auth/jwt \
-    -s openapi/v0.0.38,openapi/dbv0.0.38 -u nobody 127.0.0.1:17020
-  wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17020' || return 1
+  launch slurmrestd || return 1
   echo "SLURM_CONF=$SLURM_CONF"
+}
+
+launch() { # NAME: start one Slurm daemon and wait until it answers
+  case $1 in
+  slurmdbd)
+    start slurmdbd slurmdbd -D
+    wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17019'
+    ;;
+  slurmctld) # -i: a crash can leave a state file half written
+    start slurmctld slurmctld -D -i -f "$T/slurm.conf"
+    wait_for 30 sh -c 'scontrol ping | grep -q UP'
+    ;;
+  slurmd-n[1-4]) start "$1" slurmd -D -N "${1#slurmd-}" -f "$T/slurm.conf" ;;
+  slurmrestd) # it refuses root and needs SLURM_JWT=daemon to accept tokens
+    start slurmrestd env SLURM_JWT=daemon slurmrestd -f "$T/slurm.conf" -a rest_auth/jwt \
+      -s openapi/v0.0.38,openapi/dbv0.0.38 -u nobody 127.0.0.1:17020
+    wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17020'
+    ;;
+  *)
+    echo "slurm.sh: no daemon called $1" >&2
+    return 2
+    ;;
+  esac
+}
+
+crash() { # NAME: SIGKILL, then wait until it is gone
+  local p
+  p=$(pid_of "$1")
+  [ -n "$p" ] || {
+    echo "slurm.sh: no daemon called $1" >&2
+    return 2
+  }
+  kill -KILL "$p" 2>/dev/null
+  for _ in $(seq 100); do
+    alive "$p" || return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 down() {
@@ -187,5 +223,7 @@ up) up || {
   exit 1
 } ;;
 down) down ;;
-*) echo "usage: slurm.sh up|down DIR" >&2 && exit 2 ;;
+crash) crash "${3:?usage: slurm.sh crash DIR NAME}" ;;
+restart) launch "${3:?usage: slurm.sh restart DIR NAME}" ;;
+*) echo "usage: slurm.sh up|down|crash|restart DIR [NAME]" >&2 && exit 2 ;;
 esac

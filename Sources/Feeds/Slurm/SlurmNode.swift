@@ -21,10 +21,14 @@ public struct SlurmNode: Sendable, Hashable {
 /// sinfo's `%T` (`drained`, `mixed*`, `idle~`).
 public enum SlurmNodeState {
   /// The base state and the flags together. DRAIN on a node still running work is draining,
-  /// on an idle one drained; DOWN wins over everything.
+  /// on an idle one drained; DOWN wins over everything, and a node whose slurmd stopped
+  /// answering (NOT_RESPONDING, sinfo's `*`) is down too: Slurm places nothing on it, and it
+  /// is the first sign of a lost node, minutes before Slurm itself sets it DOWN.
   public static func map(_ words: [String]) -> NodeState {
     let words = Set(words.map { $0.uppercased() })
-    if words.contains("DOWN") || words.contains("INVAL") || words.contains("INVALID") {
+    if words.contains("DOWN") || words.contains("INVAL") || words.contains("INVALID")
+      || words.contains(notResponding)
+    {
       return .down
     }
     // COMPLETING is a flag on a base state (`IDLE+COMPLETING` is an idle node running an
@@ -46,13 +50,23 @@ public enum SlurmNodeState {
     return .unknown
   }
 
-  /// sinfo `%T`: a long state name with an optional suffix (`*` not responding, `~` powered
-  /// off, `#` powering up, `!` powering down, `%` powering off, `$` maintenance, `@` reboot,
-  /// `^` rebooting, `-` planned, `+` in several states).
-  public static func text(_ word: String) -> NodeState {
+  /// sinfo `%T` or one word of scontrol's `State=` in the JSON's words (`mixed*` is
+  /// `["mixed", "NOT_RESPONDING"]`): a long state name with an optional suffix (`*` not
+  /// responding, `~` powered off, `#` powering up, `!` powering down, `%` powering off,
+  /// `$` maintenance, `@` reboot, `^` rebooting, `-` planned, `+` in several states).
+  public static func words(text word: String) -> [String] {
     let base = word.trimmingCharacters(in: CharacterSet(charactersIn: "*~#!%$@^-+ "))
-    return map([base])
+    return word.contains("*") ? [base, notResponding] : [base]
   }
+
+  /// Why a node is in its state: Slurm's reason, else "not responding" for a node that is not
+  /// (Slurm gives that reason only once it sets the node DOWN).
+  public static func reason(_ given: String?, words: [String]) -> String? {
+    if let given, !given.isEmpty { return given }
+    return words.contains { $0.uppercased() == notResponding } ? "not responding" : nil
+  }
+
+  static let notResponding = "NOT_RESPONDING"
 }
 
 /// `sinfo --json` and slurmrestd's `/slurm/v0.0.NN/nodes` in every shape from 21.08 to 25.11:
@@ -99,9 +113,10 @@ public enum SlurmNodes {
     let partitions: [String]?
 
     var node: SlurmNode {
-      SlurmNode(
-        name: name, state: SlurmNodeState.map((state?.words ?? []) + (stateFlags ?? [])),
-        reason: reason.flatMap { $0.isEmpty ? nil : $0 }, reasonSince: reasonChangedAt?.date,
+      let words = (state?.words ?? []) + (stateFlags ?? [])
+      return SlurmNode(
+        name: name, state: SlurmNodeState.map(words),
+        reason: SlurmNodeState.reason(reason, words: words), reasonSince: reasonChangedAt?.date,
         gpus: GresItem.parse(gres), gpusUsed: GresItem.parse(gresUsed),
         partitions: partitions ?? [])
     }
@@ -130,7 +145,7 @@ public enum SlurmNodes {
       (nodes?.nodes ?? []).flatMap(Hostlist.expand).map { name in
         SlurmNode(
           name: name, state: SlurmNodeState.map(node?.state?.words ?? []),
-          reason: reason?.description.flatMap { $0.isEmpty ? nil : $0 },
+          reason: SlurmNodeState.reason(reason?.description, words: node?.state?.words ?? []),
           reasonSince: reason?.time?.date, gpus: GresItem.parse(gres?.total),
           gpusUsed: GresItem.parse(gres?.used), partitions: partition?.name.map { [$0] } ?? [])
       }

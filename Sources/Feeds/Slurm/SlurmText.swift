@@ -24,8 +24,10 @@ public enum SlurmText {
         continue
       }
       order.append(fields[0])
+      let words = SlurmNodeState.words(text: fields[1])
       nodes[fields[0]] = SlurmNode(
-        name: fields[0], state: SlurmNodeState.text(fields[1]), reason: noValue(fields[4]),
+        name: fields[0], state: SlurmNodeState.map(words),
+        reason: SlurmNodeState.reason(noValue(fields[4]), words: words),
         reasonSince: nil, gpus: GresItem.parse(noValue(fields[2])), gpusUsed: [],
         partitions: [partition])
     }
@@ -62,10 +64,14 @@ public enum SlurmText {
         since = stamp.split(separator: "@").last.flatMap { localTime(String($0)) }
         reason = String(text[..<open]).trimmingCharacters(in: .whitespaces)
       }
+      // `State=MIXED*+DRAIN`: flags joined by `+`, each word perhaps with sinfo's suffixes.
+      let words = (fields["State"] ?? "").split(separator: "+").flatMap {
+        SlurmNodeState.words(text: String($0))
+      }
       return SlurmNode(
-        name: name,
-        state: SlurmNodeState.map((fields["State"] ?? "").split(separator: "+").map(String.init)),
-        reason: reason, reasonSince: since, gpus: GresItem.parse(noValue(fields["Gres"] ?? "")),
+        name: name, state: SlurmNodeState.map(words),
+        reason: SlurmNodeState.reason(reason, words: words), reasonSince: since,
+        gpus: GresItem.parse(noValue(fields["Gres"] ?? "")),
         gpusUsed: GresItem.parse(noValue(fields["GresUsed"] ?? "")),
         partitions: (noValue(fields["Partitions"] ?? "") ?? "").split(separator: ",").map(
           String.init))

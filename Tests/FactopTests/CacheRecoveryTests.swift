@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What a person sees when the cache is damaged or from a newer factop, through the binary.
-@Suite struct CacheRecoveryTests {
+@MainActor @Suite struct CacheRecoveryTests {
   @Test func aDamagedCacheIsMovedAsideAndRebuiltByThePoller() throws {
     let folder = temporaryFolder()
     let db = folder.appendingPathComponent("cache.sqlite").path

@@ -51,7 +51,7 @@ struct TmuxSession {
   }
 }
 
-@Suite(.serialized) struct CockpitInTmuxTests {
+@MainActor @Suite(.serialized) struct CockpitInTmuxTests {
   enum Ending: String, CaseIterable {
     case q, sigterm = "TERM", sigint = "INT", sighup = "HUP"
   }
@@ -116,7 +116,7 @@ struct TmuxSession {
 
 /// Terminals on-call meets: a pane of 10×5, a plain C locale, a dumb terminal, the cockpit
 /// stopped with ^Z and brought back, a storm of resizes.
-@Suite(.serialized) struct AwkwardTerminalTests {
+@MainActor @Suite(.serialized) struct AwkwardTerminalTests {
   /// The cockpit in a fresh tmux pane; the shell prints `X=<status>` when it ends (short
   /// enough for a 10-column pane).
   func cockpit(_ environment: String, width: Int, height: Int) throws -> TmuxSession {
@@ -190,10 +190,11 @@ struct TmuxSession {
   }
 }
 
-@Suite(.serialized) struct WallboardInTmuxTests {
+@MainActor @Suite(.serialized) struct WallboardInTmuxTests {
   /// A wallboard beside a poller: keys that would open a prompt, a filter, a command line or a
-  /// shell change nothing, the views keep rotating, and SIGTERM ends it cleanly.
-  @Test func ignoresEveryKeyKeepsRotatingAndEndsOnSIGTERM() throws {
+  /// shell, a paste and mouse events change nothing, the views keep rotating, and SIGTERM ends
+  /// it cleanly.
+  @Test func ignoresEveryKeyPasteAndMouseKeepsRotatingAndEndsOnSIGTERM() throws {
     let folder = temporaryFolder()
     let db = folder.appendingPathComponent("cache.sqlite").path
     let poller = Process()
@@ -222,6 +223,19 @@ struct TmuxSession {
     for key in [":", "/", "!sh", "Enter", "Escape", "q", "x", "?", "2", "Tab", "C-z"] {
       _ = try session.tmux(["send-keys", "-t", session.name, key])
     }
+    // A paste, bracketed as terminals send it and plain through tmux's own buffer, and mouse
+    // clicks, drags and wheel turns in the SGR and X10 encodings: no command runs, nothing quits.
+    let marker = folder.appendingPathComponent("a-pasted-command-ran").path
+    let typed = ":!touch \(marker)\r!touch \(marker)\rq\r"
+    let sequences = [
+      "\u{1B}[200~" + typed + "\u{1B}[201~", "\u{1B}[<0;10;5M", "\u{1B}[<0;10;5m",
+      "\u{1B}[<32;12;6M", "\u{1B}[<64;10;5M", "\u{1B}[<65;10;5M", "\u{1B}[M !!", "\u{1B}[M#!!",
+    ]
+    for text in sequences {
+      _ = try session.tmux(["send-keys", "-t", session.name, "-l", text])
+    }
+    _ = try session.tmux(["set-buffer", "-b", "clip", typed])
+    _ = try session.tmux(["paste-buffer", "-p", "-b", "clip", "-t", session.name])
     _ = try session.waitFor("factop wallboard │ Power", timeoutS: 10)
     let after = try session.waitFor(
       "factop wallboard │ Overview", " read-only wallboard · keys are ignored", timeoutS: 10)
@@ -229,6 +243,7 @@ struct TmuxSession {
     // A prompt, filter or command line would have replaced the status line.
     #expect(lines.contains { $0.hasPrefix(" read-only wallboard · keys are ignored") })
     #expect(!after.contains("Enter run") && !after.contains("Enter apply"))
+    #expect(!FileManager.default.fileExists(atPath: marker))
     let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
       in: .whitespacesAndNewlines)
     _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-TERM", pid])

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct SnapshotCommandTests {
+@MainActor @Suite struct SnapshotCommandTests {
   @Test func pollsThenPrintsASnapshotThatMatchesTheSchema() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
     let result = try run(
@@ -54,7 +54,7 @@ import Testing
   }
 }
 
-@Suite struct UsageErrorTests {
+@MainActor @Suite struct UsageErrorTests {
   @Test(arguments: [
     (["snapshot", "--sim-gpus", "100"], "--sim-gpus 100 is not supported"),
     (["snapshot", "--format", "yaml"], "yaml"),
@@ -240,7 +240,7 @@ import Testing
   }
 }
 
-@Suite struct PollCommandTests {
+@MainActor @Suite struct PollCommandTests {
   @Test func onlyOnePollerWritesACacheAndItStopsOnSIGTERM() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
     let daemon = Process()

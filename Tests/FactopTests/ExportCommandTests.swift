@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `factop snapshot` in every format, with --out, --at and --check, as a cron job runs it.
-@Suite struct ExportCommandTests {
+@MainActor @Suite struct ExportCommandTests {
   /// A cache with a day of demo history (what `--format focus` backfills into an empty one).
   static let db: String = {
     let path = temporaryFolder().appendingPathComponent("cache.sqlite").path

@@ -7,7 +7,7 @@ import Testing
 /// title change, an OSC 8 link), C1 controls, a bidi override and 2,000 characters, read through
 /// the real feed by the real binary: nothing reaches the terminal, an export or the log as
 /// anything but text.
-@Suite(.serialized) struct HostileNamesTests {
+@MainActor @Suite(.serialized) struct HostileNamesTests {
   static let clear = "\u{1B}[2J\u{1B}[H"
   static let clipboard = "\u{1B}]52;c;cm0gLXJmIH4=\u{07}"
   static let title = "\u{1B}]0;PWNED-TITLE\u{07}"

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct ImportCommandTests {
+@MainActor @Suite struct ImportCommandTests {
   let header =
     "BilledCost,EffectiveCost,ListCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ServiceName\n"
 
@@ -43,6 +43,7 @@ import Testing
 }
 
 /// A node's BMC power from the DMTF mockup, reconciled against its GPUs.
+@MainActor
 @Suite(
   .enabled(
     if: FileManager.default.fileExists(
@@ -88,7 +89,7 @@ struct ImportRedfishTests {
   }
 }
 
-@Suite struct ImportOpenCostTests {
+@MainActor @Suite struct ImportOpenCostTests {
   @Test func savedAllocationsShowInTheSnapshot() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
     let recorded = repositoryRoot.appendingPathComponent(

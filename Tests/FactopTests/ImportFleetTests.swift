@@ -4,11 +4,12 @@ import Testing
 /// `factop import KIND FILE…` for every kind, over the real captures in ../shared/fixtures
 /// (and the recorded Kubernetes lists): what the snapshot then shows, and that a bad file
 /// exits 2 naming the file and where, leaving the cache as it was.
-@Suite struct ImportFleetTests {
-  static let fixtures = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
-    "shared/fixtures")
+@MainActor @Suite struct ImportFleetTests {
+  nonisolated static let fixtures = repositoryRoot.deletingLastPathComponent()
+    .appendingPathComponent(
+      "shared/fixtures")
   static let recordedK8s = repositoryRoot.appendingPathComponent("Tests/FeedsTests/Recorded/k8s")
-  static let present = FileManager.default.fileExists(atPath: fixtures.path)
+  nonisolated static let present = FileManager.default.fileExists(atPath: fixtures.path)
 
   func factop(_ arguments: [String], db: String) throws -> Finished {
     try run(try factopBinary(), arguments + ["--db", db])

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct ModelCommandTests {
+@MainActor @Suite struct ModelCommandTests {
   func json(_ arguments: [String]) throws -> [String: Any] {
     let result = try run(try factopBinary(), ["model"] + arguments)
     #expect(result.status == 0, "\(result.stderr)")
@@ -78,7 +78,7 @@ import Testing
   }
 }
 
-@Suite struct SavingsAndProjectCommandTests {
+@MainActor @Suite struct SavingsAndProjectCommandTests {
   @Test func savingsFindsThePlantedWasteOnAFreshCache() throws {
     let db = temporaryFolder().appendingPathComponent("c.sqlite").path
     let result = try run(try factopBinary(), ["savings", "--format", "json", "--db", db])

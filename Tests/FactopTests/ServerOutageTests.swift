@@ -64,14 +64,14 @@ extension SlurmServerTests {
   }
 }
 
-@Suite struct PrometheusOutageTests {
-  @Test func prometheusDiesAndComesBackWhileFactopPolls() throws {
+@MainActor @Suite struct PrometheusOutageTests {
+  @Test func prometheusDiesAndComesBackWhileFactopPolls() async throws {
     let metrics = """
       DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-aaaa-0",Hostname="node1",modelName="NVIDIA H100 80GB HBM3"} 87
       DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-aaaa-0",Hostname="node1",modelName="NVIDIA H100 80GB HBM3"} 612.5
 
       """
-    guard let prometheus = try PrometheusServer.start(metrics: metrics) else { return }
+    guard let prometheus = try await PrometheusServer.start(metrics: metrics) else { return }
     defer { prometheus.stop() }
     let poller = try PollingFactop(
       config: """
@@ -101,7 +101,7 @@ extension SlurmServerTests {
     #expect(gpu(during)?["util_pct"] as? Double == 87, "the last good sample stays")
     #expect((during?["sources"] as? [[String: Any]])?.first?["status"] as? String == "error")
 
-    try prometheus.restart()
+    try await prometheus.restart()
     #expect(eventually(timeoutS: 120) { poller.source()?.status == "ok" ? true : nil } == true)
     timeline.note("Prometheus started again: source ok")
     #expect(poller.isRunning)

@@ -5,7 +5,7 @@ import Testing
 /// factop against a real Slurm 22.05 (scripts/it/slurm.sh): four emulated 8-GPU nodes with
 /// slurmdbd and slurmrestd, running, pending and failed jobs, a node drained with an XID reason
 /// and a node set down. One poll, then the snapshot must show exactly that.
-@Suite(.serialized) struct SlurmServerTests {
+@MainActor @Suite(.serialized) struct SlurmServerTests {
   @Test func oneSnapshotShowsTheClusterAsSlurmSeesIt() throws {
     guard let slurm = try SlurmCluster.start() else { return }
     defer { slurm.stop() }

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 
+// Every suite here runs on the main actor. These tests wait on processes, servers and terminals
+// in blocking calls; on the cooperative pool (one thread per core: two in CI) two of them stall
+// every async test of the run, whose timings then mean nothing. On the main actor they take
+// turns on a thread of their own.
+
 /// The `factop` binary `swift test` built next to the test bundle.
 func factopBinary() throws -> URL {
   let candidates = [

@@ -76,11 +76,8 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
   func everySourceFailsClearlyAndInTime(fault: Fault) async throws {
     let python = RealServer.python
     guard RealServer.available(python) else { return }
-    var tls: [String] = []
-    if fault == .unknownCA {
-      tls = try RealServer.selfSignedCertificate()
-    }
-    let server = try RealServer(
+    let tls = fault == .unknownCA ? try RealServer.selfSignedCertificate() : []
+    let server = try await RealServer(
       python,
       arguments: { [faultyServer.path, String($0)] + (tls.isEmpty ? [] : ["--tls"] + tls) },
       ready: { RealServer.listens($0) })
@@ -120,7 +117,7 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
     let python = RealServer.python
     guard RealServer.available(python) else { return }
     let tls = try RealServer.selfSignedCertificate()
-    let server = try RealServer(
+    let server = try await RealServer(
       python, arguments: { [faultyServer.path, String($0), "--tls"] + tls },
       ready: { RealServer.listens($0) })
     defer { server.stop() }

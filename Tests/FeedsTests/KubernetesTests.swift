@@ -20,7 +20,7 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
   @Test func theFeedListsNodesAndPodsPageByPageThroughAKubeconfig() async throws {
     let token = "factop-test-token"
-    let server = try RealServer(
+    let server = try await RealServer(
       RealServer.python, arguments: { [stub.path, String($0), recorded.path, token] },
       ready: { port in
         // Any answer (a 401 without the token) means it listens.

@@ -48,7 +48,7 @@ struct NodeExporterTests {
 
   @Test func hwmonFirstThenRAPLAsARateBetweenScrapes() async throws {
     let sysfs = try fakeSysfs()
-    let server = try RealServer(
+    let server = try await RealServer(
       nodeExporter,
       arguments: {
         [

@@ -52,7 +52,7 @@ let recordedOpenCost = URL(fileURLWithPath: #filePath).deletingLastPathComponent
       at: root.appendingPathComponent("allocation"), withIntermediateDirectories: true)
     try FileManager.default.copyItem(
       at: recordedOpenCost, to: root.appendingPathComponent("allocation/compute"))
-    let server = try RealServer(
+    let server = try await RealServer(
       RealServer.python,
       arguments: {
         ["-m", "http.server", "--bind", "127.0.0.1", "--directory", root.path, String($0)]

@@ -46,7 +46,7 @@ import Testing
     for (name, labels, value) in Self.series(util: [87, 12], engine: [0.5, 0.3], power: 612.5) {
       live += "\(name){\(labels)} \(value)\n"
     }
-    guard let prometheus = try PrometheusServer.start(metrics: live, history: history) else {
+    guard let prometheus = try await PrometheusServer.start(metrics: live, history: history) else {
       return
     }
     defer { prometheus.stop() }

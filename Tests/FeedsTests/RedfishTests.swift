@@ -71,7 +71,7 @@ struct RedfishMockupTests {
 struct RedfishServerTests {
   @Test func readsAChassisFollowsAChangeOnDiskAndMapsItToItsNode() async throws {
     let copy = try mockupCopy()
-    let server = try RealServer(
+    let server = try await RealServer(
       sushyStatic, arguments: { ["-i", "127.0.0.1", "-p", String($0), "-m", copy.path] },
       ready: { RealServer.answers("http://127.0.0.1:\($0)/redfish/v1/") })
     defer { server.stop() }

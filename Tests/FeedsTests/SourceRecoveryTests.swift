@@ -31,7 +31,7 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
     defer { try? FileManager.default.removeItem(at: folder) }
     let okFile = folder.appendingPathComponent("answer.json")
     try Self.answer.write(to: okFile, atomically: true, encoding: .utf8)
-    let server = try RealServer(
+    let server = try await RealServer(
       python, arguments: { [faultyServer.path, String($0), "--ok", okFile.path] },
       ready: { RealServer.answers("http://127.0.0.1:\($0)/ok/") })
     defer { server.stop() }

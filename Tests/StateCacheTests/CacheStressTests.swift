@@ -9,7 +9,9 @@ import Testing
 /// connection) on one cache at once. Every read sees one whole poll, no reader ever fails, and
 /// every sample the poller wrote is there at the end. Runs for FACTOP_STRESS_S seconds (10 by
 /// default; docs/reliability.md gives the ten-minute run's figures).
-@Suite struct CacheStressTests {
+// On the main actor: it waits ten seconds in blocking calls, which on one of the cooperative
+// pool's threads (as many as cores) would stall the async tests beside it.
+@MainActor @Suite struct CacheStressTests {
   static let seconds =
     Double(ProcessInfo.processInfo.environment["FACTOP_STRESS_S"] ?? "") ?? 10
 

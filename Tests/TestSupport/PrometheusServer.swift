@@ -14,12 +14,14 @@ public final class PrometheusServer: @unchecked Sendable {
 
   /// Nil (the test skips) where Prometheus is not installed, unless CI requires it. `history`,
   /// OpenMetrics text, is written into the data folder by promtool before the server starts.
-  public static func start(metrics: String, history: String? = nil) throws -> PrometheusServer? {
+  public static func start(metrics: String, history: String? = nil) async throws
+    -> PrometheusServer?
+  {
     guard RealServer.available(prometheus), RealServer.available(promtool) else { return nil }
-    return try PrometheusServer(metrics: metrics, history: history)
+    return try await PrometheusServer(metrics: metrics, history: history)
   }
 
-  private init(metrics: String, history: String?) throws {
+  private init(metrics: String, history: String?) async throws {
     root = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-prom-\(UUID().uuidString)")
     let www = root.appendingPathComponent("www")
@@ -36,7 +38,7 @@ public final class PrometheusServer: @unchecked Sendable {
       guard status == 0 else { throw ServerError(message: "promtool could not write the history") }
     }
     try metrics.write(to: www.appendingPathComponent("metrics"), atomically: true, encoding: .utf8)
-    exporter = try RealServer(
+    exporter = try await RealServer(
       RealServer.python,
       arguments: {
         ["-m", "http.server", "--bind", "127.0.0.1", "--directory", www.path, String($0)]
@@ -51,7 +53,7 @@ public final class PrometheusServer: @unchecked Sendable {
           - targets: ['127.0.0.1:\(exporter.port)']
             labels: {cluster: test}
     """.write(to: config, atomically: true, encoding: .utf8)
-    server = try RealServer(
+    server = try await RealServer(
       Self.prometheus,
       arguments: {
         [
@@ -62,7 +64,9 @@ public final class PrometheusServer: @unchecked Sendable {
   }
 
   /// Starts Prometheus again on the same port and data, after `server.crash()`.
-  public func restart() throws { try server.restart(timeoutS: 60, ready: Self.ready) }
+  public func restart() async throws {
+    try await server.restart(timeoutS: 60, ready: Self.ready)
+  }
 
   private static func ready(_ port: Int) -> Bool {
     RealServer.answers("http://127.0.0.1:\(port)/-/ready")

@@ -25,23 +25,24 @@ public final class RealServer: @unchecked Sendable {
   }
 
   /// Starts `executable` with `arguments(port)` on a free port, then waits (at most
-  /// `timeoutS`) until `ready(port)` answers.
+  /// `timeoutS`) until `ready(port)` answers. The wait suspends rather than blocks: a test that
+  /// held a cooperative thread (one per core) while a server starts stalls the tests beside it.
   public init(
-    _ executable: String, arguments: (Int) -> [String], timeoutS: Double = 15,
-    ready: (Int) -> Bool
-  ) throws {
+    _ executable: String, arguments: @Sendable (Int) -> [String], timeoutS: Double = 15,
+    ready: @Sendable (Int) -> Bool
+  ) async throws {
     port = Self.freePort()
     log = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-server-\(UUID().uuidString).log")
     command = [executable] + arguments(port)
-    try launch(timeoutS: timeoutS, ready: ready)
+    try await launch(timeoutS: timeoutS, ready: ready)
   }
 
   /// Starts the server again, after `crash()` or `stop()`, on the same port with the same
   /// arguments (and so the same data), and waits until `ready(port)` answers.
-  public func restart(timeoutS: Double = 15, ready: (Int) -> Bool) throws {
+  public func restart(timeoutS: Double = 15, ready: @Sendable (Int) -> Bool) async throws {
     stop()
-    try launch(timeoutS: timeoutS, ready: ready)
+    try await launch(timeoutS: timeoutS, ready: ready)
   }
 
   /// SIGKILL, as a crash or the OOM killer would: no chance to close anything.
@@ -53,7 +54,7 @@ public final class RealServer: @unchecked Sendable {
     pid = 0
   }
 
-  private func launch(timeoutS: Double, ready: (Int) -> Bool) throws {
+  private func launch(timeoutS: Double, ready: @Sendable (Int) -> Bool) async throws {
     pid = try spawnWithEmptySignalMask(command, output: log.path)
     let deadline = Date().addingTimeInterval(timeoutS)
     while !ready(port) {
@@ -62,7 +63,7 @@ public final class RealServer: @unchecked Sendable {
         let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         throw ServerError(message: "\(command[0]) did not become ready: \(said.suffix(2_000))")
       }
-      Thread.sleep(forTimeInterval: 0.05)
+      try await Task.sleep(for: .milliseconds(50))
     }
   }
 

@@ -22,7 +22,8 @@ extension Snapshot {
     self.sources = sources.map {
       Source(
         name: $0.name, kind: $0.kind, status: $0.status(at: now),
-        ageS: $0.ageS(at: now).map { $0.rounded(toPlaces: 1) }, error: $0.lastError)
+        ageS: $0.ageS(at: now).map { $0.rounded(toPlaces: 1) }, error: $0.lastError,
+        tls: $0.tls)
     }
     let totals = summary.fleet
     self.fleet = Fleet(

@@ -106,9 +106,11 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let status: SourceStatus
     @Null public var ageS: Double?
     @Null public var error: String?
+    /// `verified`, `unverified` (insecure_skip_verify), or null for a source without TLS.
+    @Null public var tls: TLSVerification?
 
     enum CodingKeys: String, CodingKey {
-      case name, kind, status, error
+      case name, kind, status, error, tls
       case ageS = "age_s"
     }
   }

@@ -17,6 +17,8 @@ public protocol Feed: Sendable {
   var timeoutS: Double? { get }
   /// Where it reads from, for people (`factop sources`): a URL or a command, never a secret.
   var target: String { get }
+  /// How its HTTPS connections check certificates; nil when it uses no TLS.
+  var tls: TLSVerification? { get }
   /// Whether `poll(at:)` can also answer for a past time (a simulator; a Prometheus range
   /// query), so an empty cache can be given the last day's history at once.
   var answersForThePast: Bool { get }
@@ -30,6 +32,7 @@ extension Feed {
   public var answersForThePast: Bool { false }
   public var timeoutS: Double? { nil }
   public var target: String { "" }
+  public var tls: TLSVerification? { nil }
 
   public func history(from start: Date, to end: Date, stepS: Double) async throws
     -> [(Date, FleetState)]

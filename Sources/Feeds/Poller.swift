@@ -99,6 +99,7 @@ public final class Poller: Sendable {
       (try? cache.sourceHealth().first { $0.name == feed.name })
       ?? SourceHealth(name: feed.name, kind: feed.kind, intervalS: feed.intervalS)
     health.intervalS = feed.intervalS
+    health.tls = feed.tls
     health.lastAttempt = now
     do {
       let state = try await withTimeout(seconds: feed.timeoutS ?? timeoutS) {

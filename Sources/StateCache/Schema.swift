@@ -83,6 +83,10 @@ enum Schema {
             PRIMARY KEY (source, ord));
           """)
     }
+    migrator.registerMigration("v5: how each source checks TLS") { db in
+      // `verified`, `unverified` (insecure_skip_verify), or NULL for a source without TLS.
+      try db.execute(sql: "ALTER TABLE sources ADD COLUMN tls TEXT")
+    }
     return migrator
   }
 }

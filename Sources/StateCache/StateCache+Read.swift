@@ -34,7 +34,8 @@ extension StateCache {
         SourceHealth(
           name: row["name"], kind: row["kind"], intervalS: row["interval_s"],
           lastAttempt: date(row["last_attempt"]), lastSuccess: date(row["last_success"]),
-          lastError: row["last_error"], pollDurationS: row["poll_duration_s"])
+          lastError: row["last_error"], pollDurationS: row["poll_duration_s"],
+          tls: (row["tls"] as String?).flatMap(TLSVerification.init(rawValue:)))
       }
     }
   }

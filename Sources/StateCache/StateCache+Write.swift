@@ -87,15 +87,17 @@ extension StateCache {
     try db.execute(
       sql: """
         INSERT INTO sources (name, kind, interval_s, last_attempt, last_success, last_error,
-                             poll_duration_s)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+                             poll_duration_s, tls)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, interval_s = excluded.interval_s,
           last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-          last_error = excluded.last_error, poll_duration_s = excluded.poll_duration_s
+          last_error = excluded.last_error, poll_duration_s = excluded.poll_duration_s,
+          tls = excluded.tls
         """,
       arguments: [
         health.name, health.kind, health.intervalS, health.lastAttempt?.timeIntervalSince1970,
         health.lastSuccess?.timeIntervalSince1970, health.lastError, health.pollDurationS,
+        health.tls?.rawValue,
       ])
   }
 

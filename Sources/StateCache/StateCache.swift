@@ -66,8 +66,9 @@ public final class StateCache: Sendable {
         attributes: [.posixPermissions: 0o700])
     }
     // Created private before SQLite opens it; SQLite gives its -wal and -shm the same mode.
+    // Where it cannot be created, opening it below says why.
     if !FileManager.default.fileExists(atPath: path) {
-      FileManager.default.createFile(
+      _ = FileManager.default.createFile(
         atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
     }
     do {

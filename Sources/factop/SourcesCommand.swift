@@ -30,7 +30,8 @@ struct SourcesCommand: ParsableCommand {
     let rows: [Row] = settings.feeds().map { feed in
       let record = health[feed.name]
       return Row(
-        name: feed.name, kind: feed.kind, target: feed.target, intervalS: feed.intervalS,
+        name: feed.name, kind: feed.kind, target: feed.target, tls: feed.tls,
+        intervalS: feed.intervalS,
         status: record?.status(at: now) ?? .pending, ageS: record?.ageS(at: now),
         error: record?.lastError.map(UntrustedText.inert))
     }
@@ -50,13 +51,14 @@ struct SourcesCommand: ParsableCommand {
     let name: String
     let kind: String
     let target: String
+    let tls: TLSVerification?
     let intervalS: Double
     let status: SourceStatus
     let ageS: Double?
     let error: String?
 
     enum CodingKeys: String, CodingKey {
-      case name, kind, target, status, error
+      case name, kind, target, tls, status, error
       case intervalS = "interval_s"
       case ageS = "age_s"
     }
@@ -66,6 +68,7 @@ struct SourcesCommand: ParsableCommand {
       try keys.encode(name, forKey: .name)
       try keys.encode(kind, forKey: .kind)
       try keys.encode(target, forKey: .target)
+      try keys.encode(tls, forKey: .tls)
       try keys.encode(intervalS, forKey: .intervalS)
       try keys.encode(status, forKey: .status)
       try keys.encode(ageS.map { ($0 * 10).rounded() / 10 }, forKey: .ageS)
@@ -74,11 +77,12 @@ struct SourcesCommand: ParsableCommand {
   }
 
   static func table(_ rows: [Row]) -> String {
-    let header = ["SOURCE", "KIND", "EVERY", "STATUS", "AGE", "READS", "LAST ERROR"]
+    let header = ["SOURCE", "KIND", "EVERY", "STATUS", "AGE", "READS", "TLS", "LAST ERROR"]
     let cells = rows.map { row in
       [
         row.name, row.kind, "\(Int(row.intervalS)) s", row.status.rawValue,
-        row.ageS.map { "\(Int($0)) s" } ?? "never", row.target, row.error ?? "",
+        row.ageS.map { "\(Int($0)) s" } ?? "never", row.target,
+        row.tls == .unverified ? "UNVERIFIED" : row.tls?.rawValue ?? "-", row.error ?? "",
       ]
     }
     let widths = header.indices.map { column in

@@ -170,6 +170,28 @@ func expectGolden(
     }
   }
 
+  /// A source that skips TLS verification says so in its row and in the panel's title, beside
+  /// one that verifies and one that uses no TLS.
+  @Test func sourcesSayWhichSkipTLSVerification() throws {
+    var model = goldenModel
+    let polled = goldenInstant.addingTimeInterval(-2)
+    model.sources += [
+      SourceHealth(
+        name: "lab/prometheus", kind: "prometheus", intervalS: 10, lastAttempt: polled,
+        lastSuccess: polled, pollDurationS: 0.04, tls: .verified),
+      SourceHealth(
+        name: "redfish", kind: "redfish", intervalS: 30, lastAttempt: polled,
+        lastSuccess: polled, pollDurationS: 0.3, tls: .unverified),
+    ]
+    var navigation = Navigation()
+    navigation.apply(.show(.sources), rowCount: 0, pageSize: 1)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    let buffer = screen.render(width: 100, height: 12, now: goldenInstant)
+    try expectGolden(buffer, "sources-tls-100x12")
+    #expect(buffer.text().contains("1 with TLS unverified"))
+  }
+
   @Test func hostileNamesRenderAsInertText() throws {
     var model = goldenModel
     let evil = "evil\u{1B}[2J\u{1B}]52;c;cm0gLXJmIC8=\u{07}\u{202E}node"

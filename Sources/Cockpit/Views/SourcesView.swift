@@ -2,7 +2,8 @@ import FleetModel
 import Foundation
 import TerminalKit
 
-/// Every source: its status, the age of its data, its last error and how long a poll takes.
+/// Every source: its status, the age of its data, its last error, how long a poll takes and
+/// whether its TLS is verified (a source that skips verification says so, in the title too).
 struct SourcesView {
   let model: CockpitModel
   let theme: Theme
@@ -11,14 +12,18 @@ struct SourcesView {
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let sources = model.sources
+    let unverified = sources.filter { $0.tls == .unverified }.count
     ListPanel(
-      title: "Sources", note: "stale after 3 poll intervals", theme: theme,
+      title: "Sources",
+      note: "stale after 3 poll intervals"
+        + (unverified == 0 ? "" : " · \(unverified) with TLS unverified"), theme: theme,
       columns: [
         .init("SOURCE", width: 14, priority: 10), .init("KIND", width: 10, priority: 6),
         .init("STATUS", width: 8, priority: 9),
         .init("AGE", width: 8, alignment: .right, priority: 8),
         .init("EVERY", width: 6, alignment: .right, priority: 4),
         .init("POLL", width: 8, alignment: .right, priority: 5),
+        .init("TLS", width: 10, priority: 6),
         .init("LAST ERROR", width: 20, priority: 7, flexible: true),
       ],
       rowCount: sources.count, selected: selected
@@ -37,8 +42,17 @@ struct SourcesView {
         Span(
           s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim
         ),
+        tls(s.tls),
         Span(s.lastError ?? "—", s.lastError == nil ? theme.dim : theme.style(.crit)),
       ]
     }.render(in: area, into: &buffer)
+  }
+
+  private func tls(_ check: TLSVerification?) -> Span {
+    switch check {
+    case nil: Span("—", theme.dim)
+    case .verified: Span("verified", theme.dim)
+    case .unverified: Span("UNVERIFIED", theme.style(.warn).bold)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FleetModel
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -29,6 +30,8 @@ public final class HTTPSource: Sendable {
   private let timeoutS: Double
   /// The largest answer read; anything larger is refused rather than held in memory.
   public let maxBytes: Int
+  /// How the server's certificate is checked; nil over plain HTTP.
+  public let tls: TLSVerification?
 
   /// `caFile` replaces the system's trust roots; `insecure` skips verification (for lab BMCs
   /// with self-signed certificates, never by default).
@@ -45,6 +48,7 @@ public final class HTTPSource: Sendable {
     credentials = user.map { ($0, password ?? "") }
     self.maxBytes = maxBytes
     self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+    tls = base.lowercased().hasPrefix("https://") ? (insecure ? .unverified : .verified) : nil
     var tls = TLSConfiguration.makeClientConfiguration()
     if let caFile {
       tls.trustRoots = .file(caFile)

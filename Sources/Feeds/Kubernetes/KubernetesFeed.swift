@@ -30,6 +30,7 @@ public struct KubernetesFeed: Feed {
   }
 
   public var target: String { http.origin }
+  public var tls: TLSVerification? { http.tls }
 
   public func poll(at time: Date) async throws -> FleetState {
     async let nodes = list("/api/v1/nodes", Kubernetes.nodes)

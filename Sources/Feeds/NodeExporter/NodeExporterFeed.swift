@@ -22,6 +22,8 @@ public final class NodeExporterFeed: Feed {
   public let kind = "node-exporter"
   public let intervalS: Double
   public let targets: [Target]
+  public var target: String { "\(targets.count) node exporter(s)" }
+  public var tls: TLSVerification? { .weakest(targets.map(\.service.tls)) }
   /// Each node's last RAPL energy total and when it was read, for the next rate.
   private let lastEnergy = Mutex<[String: (joules: Double, time: Date)]>([:])
 

@@ -70,6 +70,8 @@ public struct OpenCostFeed: Feed {
   public let service: HTTPSource
   public let window: String
   public let aggregate: String
+  public var target: String { service.origin }
+  public var tls: TLSVerification? { service.tls }
 
   public init(service: HTTPSource, window: String, aggregate: String, intervalS: Double) {
     self.service = service

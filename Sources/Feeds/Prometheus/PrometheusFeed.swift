@@ -49,6 +49,7 @@ public struct PrometheusFeed: Feed {
   }
 
   public var target: String { http.origin + (selector.isEmpty ? "" : " {\(selector)}") }
+  public var tls: TLSVerification? { http.tls }
 
   public func poll(at time: Date) async throws -> FleetState {
     let path =

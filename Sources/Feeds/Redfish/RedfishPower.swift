@@ -252,6 +252,11 @@ public struct RedfishFeed: Feed {
   public let bmcs: [BMC]
   public let pdus: [PDU]
 
+  public var target: String { "\(bmcs.count) BMC(s), \(pdus.count) PDU(s)" }
+  public var tls: TLSVerification? {
+    .weakest(bmcs.map(\.transport.tls) + pdus.map(\.transport.tls))
+  }
+
   public init(name: String = "redfish", intervalS: Double, bmcs: [BMC], pdus: [PDU] = []) {
     self.name = name
     self.intervalS = intervalS

@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 
 /// Fetches Redfish resources by path (`/redfish/v1/Chassis`): over HTTPS from a BMC, or from a
@@ -6,7 +7,13 @@ import Foundation
 public protocol RedfishTransport: Sendable {
   /// Where the resources come from, for errors: a URL or a folder.
   var origin: String { get }
+  /// How its certificate is checked; nil when it is not HTTPS (a mockup folder).
+  var tls: TLSVerification? { get }
   func get(_ path: String) async throws -> Data?
+}
+
+extension RedfishTransport {
+  public var tls: TLSVerification? { nil }
 }
 
 /// A DMTF "short form" mockup folder: the folder is `/redfish/v1`, and `/redfish/v1/X/Y` is

@@ -43,6 +43,11 @@ public final class SlurmFeed: Feed {
     }
   }
 
+  public var tls: TLSVerification? {
+    guard case .rest(let http, _, _) = access else { return nil }
+    return http.tls
+  }
+
   public func poll(at time: Date) async throws -> FleetState {
     async let nodes = nodes()
     async let jobs = jobs()

@@ -12,6 +12,21 @@ public enum SourceStatus: String, Sendable, Hashable, Codable {
   case pending
 }
 
+/// Whether a source's HTTPS connections check the server's certificate.
+public enum TLSVerification: String, Sendable, Hashable, Codable {
+  /// Against the system's trust roots or the configured CA file.
+  case verified
+  /// Not at all: the config says `insecure_skip_verify = true` (a lab BMC's self-signed
+  /// certificate), and anyone on the path can read and answer for the source.
+  case unverified
+
+  /// A source reading several endpoints is as unverified as its weakest; nil when none of them
+  /// is TLS (a command, plain HTTP).
+  public static func weakest(_ endpoints: [TLSVerification?]) -> TLSVerification? {
+    endpoints.contains(.unverified) ? .unverified : endpoints.contains(.verified) ? .verified : nil
+  }
+}
+
 /// A source's poll record, kept in the cache.
 public struct SourceHealth: Sendable, Hashable, Codable {
   public let name: String
@@ -21,10 +36,13 @@ public struct SourceHealth: Sendable, Hashable, Codable {
   public var lastSuccess: Date?
   public var lastError: String?
   public var pollDurationS: Double?
+  /// How its TLS is checked when it last polled; nil when it does not use TLS.
+  public var tls: TLSVerification?
 
   public init(
     name: String, kind: String, intervalS: Double, lastAttempt: Date? = nil,
-    lastSuccess: Date? = nil, lastError: String? = nil, pollDurationS: Double? = nil
+    lastSuccess: Date? = nil, lastError: String? = nil, pollDurationS: Double? = nil,
+    tls: TLSVerification? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -33,6 +51,7 @@ public struct SourceHealth: Sendable, Hashable, Codable {
     self.lastSuccess = lastSuccess
     self.lastError = lastError
     self.pollDurationS = pollDurationS
+    self.tls = tls
   }
 
   /// Seconds since the last good data, or nil when there never was any.

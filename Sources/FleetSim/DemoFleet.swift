@@ -7,7 +7,7 @@ public enum DemoFleetError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unsupportedSize(let gpus):
-      "--sim-gpus \(gpus) is not supported: use a multiple of \(DemoFleet.gpusPerNode) between "
+      "a demo fleet of \(gpus) GPUs is not supported: use a multiple of \(DemoFleet.gpusPerNode) between "
         + "\(DemoFleet.minimumGPUs) and \(DemoFleet.maximumGPUs)"
     }
   }

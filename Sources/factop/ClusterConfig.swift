@@ -58,9 +58,35 @@ struct ClusterSection: Decodable, Equatable {
       case intervalS = "interval_s"
       case timeoutS = "timeout_s"
     }
+
+    /// The keys each kind reads besides kind, name, interval_s and timeout_s. Any other is a
+    /// mistake (a password for a source that sends none, a URL for the local commands):
+    /// refused, not silently ignored.
+    static let keysOfKind: KeyValuePairs<String, [String]> = [
+      "slurm": ["bin_dir"],
+      "slurmrestd": ["url", "user", "token_file", "token_env", "ca_file", "insecure_skip_verify"],
+      "prometheus": [
+        "url", "user", "password_env", "selector", "token_file", "token_env", "ca_file",
+        "insecure_skip_verify",
+      ],
+      "kubernetes": ["kubeconfig", "context", "insecure_skip_verify"],
+      "nvidia-smi": ["node", "command"],
+    ]
+
+    /// The kind-specific keys this entry sets, as the config spells them.
+    var kindKeysSet: [String] {
+      let strings: [(String, String?)] = [
+        ("url", url), ("user", user), ("password_env", passwordEnv), ("selector", selector),
+        ("kubeconfig", kubeconfig), ("context", context), ("node", node), ("command", command),
+        ("bin_dir", binDir), ("token_file", tokenFile), ("token_env", tokenEnv),
+        ("ca_file", caFile),
+      ]
+      return strings.filter { $0.1 != nil }.map(\.0)
+        + (insecureSkipVerify == nil ? [] : ["insecure_skip_verify"])
+    }
   }
 
-  static let kinds = ["slurm", "slurmrestd", "prometheus", "kubernetes", "nvidia-smi"]
+  static let kinds = SourceEntry.keysOfKind.map(\.key)
 
   /// The cluster's feeds; every error names the key at fault and what it may be.
   func feeds(
@@ -91,6 +117,14 @@ struct ClusterSection: Decodable, Equatable {
     var feeds: [any Feed] = []
     for (i, entry) in sources.enumerated() {
       let sourceKey = "\(key).source[\(i)]"
+      guard let reads = SourceEntry.keysOfKind.first(where: { $0.key == entry.kind })?.value else {
+        throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
+      }
+      if let stray = entry.kindKeysSet.first(where: { !reads.contains($0) }) {
+        throw fail(
+          "\(sourceKey).\(stray) does not apply to kind \(entry.kind), which reads "
+            + (["kind", "name", "interval_s", "timeout_s"] + reads).joined(separator: ", "))
+      }
       let intervalS = entry.intervalS?.value ?? defaultIntervalS
       let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
       guard intervalS >= 1, timeoutS > 0 else {

@@ -11,7 +11,9 @@ struct ConfigFile: Decodable, Equatable {
   }
   struct Sim: Decodable, Equatable {
     var gpus: Int?
-    var seed: UInt64?
+    /// Read as a signed integer, as TOML writes them, so a negative seed is refused, not
+    /// trapped on.
+    var seed: Int?
   }
   struct Poll: Decodable, Equatable {
     var intervalS: TOMLNumber?
@@ -206,6 +208,9 @@ struct ConfigFile: Decodable, Equatable {
         path: path,
         message: "unknown key \(keys.joined(separator: ", ")) (known: "
           + knownKeys.joined(separator: ", ") + ")")
+    } catch let DecodingError.dataCorrupted(context) {
+      throw ConfigError(
+        path: path, message: "\(keyPath(context.codingPath)) \(context.debugDescription)")
     } catch let DecodingError.typeMismatch(type, context) {
       throw ConfigError(
         path: path, message: "\(keyPath(context.codingPath)) must be of type \(type)")

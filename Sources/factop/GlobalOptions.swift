@@ -31,7 +31,7 @@ struct GlobalOptions: ParsableArguments {
 
   func validate() throws {
     if let simGPUs, !DemoFleet.supports(gpus: simGPUs) {
-      throw ValidationError(DemoFleetError.unsupportedSize(simGPUs).description)
+      throw ValidationError("--sim-gpus: \(DemoFleetError.unsupportedSize(simGPUs))")
     }
   }
 }
@@ -88,7 +88,10 @@ struct Settings {
       options.dbPath ?? environment["FACTOP_DB"] ?? config.cache?.path
       ?? "\(stateHome)/factop/cache.sqlite"
     simGPUs = options.simGPUs ?? config.sim?.gpus ?? DemoFleet.defaultGPUs
-    simSeed = options.simSeed ?? config.sim?.seed ?? 1
+    if let seed = config.sim?.seed, seed < 0 {
+      throw ConfigError(path: configPath, message: "sim.seed must be 0 or more")
+    }
+    simSeed = options.simSeed ?? config.sim?.seed.map(UInt64.init) ?? 1
     pollIntervalS = config.poll?.intervalS?.value ?? Self.defaultPollIntervalS
     pollTimeoutS = config.poll?.timeoutS?.value ?? 10
     theme = config.ui?.theme ?? "default"
@@ -136,7 +139,8 @@ struct Settings {
     do {
       demoFleet = try DemoFleet(gpus: simGPUs, seed: simSeed)
     } catch {
-      throw ConfigError(path: configPath, message: error.description)
+      // The command line's size was checked with the options: this one is the config's.
+      throw ConfigError(path: configPath, message: "sim.gpus: \(error)")
     }
     powerBudgets = demoFleet.powerBudgets.overridden(by: try config.powerBudgets(path: configPath))
     guard pollIntervalS >= 1, pollTimeoutS > 0 else {

@@ -35,7 +35,9 @@ struct ReliabilityCommand: ParsableCommand {
       "--gpus": Double(gpus), "--gpus-per-node": Double(gpusPerNode), "--failure-rate": failureRate,
       "--days": days, "--checkpoint-min": checkpointMin, "--checkpoint-cost-min": checkpointCostMin,
     ])
-    guard restartMin >= 0 else { throw ValidationError("--restart-min must be 0 or more") }
+    guard restartMin >= 0, restartMin.isFinite else {
+      throw ValidationError("--restart-min must be 0 or more, not \(restartMin.formatted())")
+    }
   }
 
   func run() throws {
@@ -91,6 +93,13 @@ struct PricingCommand: ParsableCommand {
   }
 
   func validate() throws {
+    // A bad value is named first: it is the mistake, whatever else is missing.
+    try requirePositive(breakEvenInputs.merging(ownedInputs) { a, _ in a }.compactMapValues { $0 })
+    try requirePositive(["--gpus-per-node": Double(gpusPerNode)])
+    guard opexUsdPerGpuH >= 0, opexUsdPerGpuH.isFinite else {
+      throw ValidationError(
+        "--opex-usd-per-gpu-h must be 0 or more, not \(opexUsdPerGpuH.formatted())")
+    }
     for group in [breakEvenInputs, ownedInputs] {
       let missing = group.filter { $0.value == nil }.keys.sorted()
       if !missing.isEmpty, missing.count < group.count {
@@ -105,8 +114,6 @@ struct PricingCommand: ParsableCommand {
         "give --on-demand-usd-per-h and --reserved-usd-per-h, or the owned-cost options (see --help)"
       )
     }
-    try requirePositive(breakEvenInputs.merging(ownedInputs) { a, _ in a }.compactMapValues { $0 })
-    try requirePositive(["--gpus-per-node": Double(gpusPerNode)])
   }
 
   func run() throws {

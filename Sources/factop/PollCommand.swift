@@ -21,7 +21,9 @@ struct PollCommand: AsyncParsableCommand {
   var interval: Double?
 
   func validate() throws {
-    if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
+    if let interval, !(interval >= 1 && interval.isFinite) {
+      throw ValidationError("--interval must be at least 1 second (and finite)")
+    }
   }
 
   func run() async throws {

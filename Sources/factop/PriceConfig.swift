@@ -12,6 +12,11 @@ struct TOMLNumber: Decodable, Equatable {
     } else {
       value = Double(try container.decode(Int.self))
     }
+    // TOML spells `inf` and `nan`; no price, interval or budget is either.
+    guard value.isFinite else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "must be a finite number"))
+    }
   }
 }
 

@@ -98,10 +98,10 @@ struct RedfishSection: Decodable, Equatable {
   func feed(path: String, environment: [String: String], defaultIntervalS: Double)
     throws(ConfigError) -> RedfishFeed?
   {
-    guard !(bmc ?? []).isEmpty || !(pdu ?? []).isEmpty else { return nil }
     func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
     let interval = intervalS?.value ?? defaultIntervalS
     guard interval >= 1 else { throw fail("redfish.interval_s must be ≥ 1") }
+    guard !(bmc ?? []).isEmpty || !(pdu ?? []).isEmpty else { return nil }
     func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> HTTPSource {
       guard [nil, "session", "basic"].contains(endpoint.auth) else {
         throw fail("\(key).auth must be \"session\" or \"basic\"")

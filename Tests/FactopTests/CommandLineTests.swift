@@ -56,7 +56,7 @@ import Testing
 
 @MainActor @Suite struct UsageErrorTests {
   @Test(arguments: [
-    (["snapshot", "--sim-gpus", "100"], "--sim-gpus 100 is not supported"),
+    (["snapshot", "--sim-gpus", "100"], "--sim-gpus: a demo fleet of 100 GPUs is not supported"),
     (["snapshot", "--format", "yaml"], "yaml"),
     (["snapshot", "--bogus"], "--bogus"),
     (["poll", "--interval", "0"], "--interval must be at least 1 second"),
@@ -135,6 +135,18 @@ import Testing
       "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurm\"\ncolour = 1\n",
       "unknown key cluster[0].source[0].colour"
     ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"slurm\"\nurl = \"http://x\"\n",
+      "cluster[0].source[0].url does not apply to kind slurm, which reads kind, name, interval_s, timeout_s, bin_dir"
+    ),
+    (
+      "[[cluster]]\nname = \"a\"\n[[cluster.source]]\nkind = \"nvidia-smi\"\ntoken_env = \"T\"\n",
+      "cluster[0].source[0].token_env does not apply to kind nvidia-smi"
+    ),
+    ("[sim]\nseed = -1\n", "sim.seed must be 0 or more"),
+    ("[sim]\ngpus = 100\n", "sim.gpus: a demo fleet of 100 GPUs is not supported"),
+    ("[redfish]\ninterval_s = 0\n", "redfish.interval_s must be ≥ 1"),
+    ("[poll]\ninterval_s = inf\n", "poll.interval_s must be a finite number"),
   ])
   func aBadConfigNamesTheFileAndTheKey(config: String, message: String) throws {
     let file = temporaryFolder().appendingPathComponent("config.toml")

@@ -32,24 +32,7 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let kubeconfig = folder.appendingPathComponent("config")
-    try """
-    apiVersion: v1
-    kind: Config
-    current-context: lab
-    clusters:
-    - name: lab
-      cluster:
-        server: http://127.0.0.1:\(server.port)
-    users:
-    - name: reader
-      user:
-        token: \(token)
-    contexts:
-    - name: lab
-      context:
-        cluster: lab
-        user: reader
-    """.write(to: kubeconfig, atomically: true, encoding: .utf8)
+    try writeKubeconfig(to: kubeconfig, server: "http://127.0.0.1:\(server.port)", token: token)
     let config = try Kubeconfig.load(path: kubeconfig.path)
     #expect(config.server == "http://127.0.0.1:\(server.port)" && config.token == token)
     let http = try HTTPSource(base: config.server, user: nil, password: nil, caFile: nil)

@@ -109,6 +109,24 @@ let h100Capture = fixtures.appendingPathComponent(
       try NvidiaSMIXML.parse(Data("<html/>".utf8), source: "x.xml")
     }
   }
+
+  /// Foundation's parser on Linux reports success for some broken documents: they must still be
+  /// refused, in words, not read as far as they go.
+  @Test(arguments: [
+    (
+      "<nvidia_smi_log><gpu><uuid>GPU-1</uuid></gpux></nvidia_smi_log>",
+      "a closing tag that does not match the element it closes"
+    ),
+    ("<nvidia_smi_log><gpu><uuid>GPU-1", "the document ends inside <uuid>"),
+    ("<nvidia_smi_log><gpu><uuid>&bogus;</uuid></gpu></nvidia_smi_log>", "not XML"),
+  ])
+  func brokenXMLIsRefusedInWords(text: String, says: String) {
+    #expect {
+      try NvidiaSMIXML.parse(Data(("<?xml version=\"1.0\"?>\n" + text).utf8), source: "x.xml")
+    } throws: { error in
+      "\(error)".contains("x.xml line") && "\(error)".contains(says)
+    }
+  }
 }
 
 /// The nvidia-smi feed runs the command and reads its CSV: here a script standing in for the

@@ -23,11 +23,21 @@ public enum NvidiaSMIXML {
     let parser = XMLParser(data: data)
     parser.shouldResolveExternalEntities = false
     parser.delegate = reader
-    guard parser.parse() else {
-      let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable"
-      throw InputError(
-        source: source, line: parser.lineNumber > 0 ? parser.lineNumber : nil,
-        message: "not XML: \(reason)")
+    // Foundation's parser on Linux can report success for a document with mismatched or
+    // unclosed elements: the errors it saw along the way, and the elements left open, count.
+    let parsed = parser.parse()
+    if !parsed || reader.error != nil || !reader.isClosed {
+      let error = reader.error ?? parser.parserError
+      let code = error.map { ($0 as NSError).code }
+      // libxml2 says "extra content" (5) of a document cut off inside an element.
+      let reason =
+        if let open = reader.openElement, code == nil || code == 5 || code == 77 {
+          "the document ends inside <\(open)>"
+        } else {
+          error.map(Self.describe) ?? "unreadable"
+        }
+      let line = reader.errorLine ?? parser.lineNumber
+      throw InputError(source: source, line: line > 0 ? line : nil, message: "not XML: \(reason)")
     }
     guard reader.root == "nvidia_smi_log" else {
       throw InputError(source: source, message: "not nvidia-smi -q -x output (no nvidia_smi_log)")
@@ -71,13 +81,46 @@ public enum NvidiaSMIXML {
   }
 }
 
+extension NvidiaSMIXML {
+  /// Foundation's parser errors say only "NSXMLParserErrorDomain error 76": the common ones in
+  /// words. The code is libxml2's (`xmlParserErrors`); Foundation's enum on Linux numbers
+  /// them differently, so it is no help here.
+  static func describe(_ error: any Error) -> String {
+    let code = (error as NSError).code
+    let words = [
+      4: "the document is empty",
+      5: "content after the document's last element",
+      9: "a character XML does not allow",
+      26: "an entity (&name;) that is not defined",
+      73: "a tag that is not closed with >",
+      76: "a closing tag that does not match the element it closes",
+    ]
+    return words[code] ?? "XML parser error \(code)"
+  }
+}
+
 /// Collects, for each `/nvidia_smi_log/gpu`, the text of every element below it by its path
 /// from the GPU (`fb_memory_usage/total`); the first occurrence of a path wins.
 private final class GPUElements: NSObject, XMLParserDelegate {
   var root: String?
   var gpus: [[String: String]] = []
+  /// The first error the parser reported, and its line.
+  var error: (any Error)?
+  var errorLine: Int?
   private var path: [String] = []
   private var text = ""
+
+  /// Whether every element opened was closed, in order.
+  var isClosed: Bool { root != nil && path.isEmpty && !mismatched }
+  var openElement: String? { path.last }
+  private var mismatched = false
+
+  func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+    if error == nil {
+      error = parseError
+      errorLine = parser.lineNumber
+    }
+  }
 
   func parser(
     _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
@@ -99,6 +142,10 @@ private final class GPUElements: NSObject, XMLParserDelegate {
     if path.count > 2, path[0] == "nvidia_smi_log", path[1] == "gpu", !gpus.isEmpty {
       let key = path.dropFirst(2).joined(separator: "/")
       if gpus[gpus.count - 1][key] == nil { gpus[gpus.count - 1][key] = text }
+    }
+    guard path.last == name else {
+      mismatched = true
+      return
     }
     path.removeLast()
     text = ""

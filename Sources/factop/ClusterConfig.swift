@@ -59,20 +59,6 @@ struct ClusterSection: Decodable, Equatable {
       case timeoutS = "timeout_s"
     }
 
-    /// The keys each kind reads besides kind, name, interval_s and timeout_s. Any other is a
-    /// mistake (a password for a source that sends none, a URL for the local commands):
-    /// refused, not silently ignored.
-    static let keysOfKind: KeyValuePairs<String, [String]> = [
-      "slurm": ["bin_dir"],
-      "slurmrestd": ["url", "user", "token_file", "token_env", "ca_file", "insecure_skip_verify"],
-      "prometheus": [
-        "url", "user", "password_env", "selector", "token_file", "token_env", "ca_file",
-        "insecure_skip_verify",
-      ],
-      "kubernetes": ["kubeconfig", "context", "insecure_skip_verify"],
-      "nvidia-smi": ["node", "command"],
-    ]
-
     /// The kind-specific keys this entry sets, as the config spells them.
     var kindKeysSet: [String] {
       let strings: [(String, String?)] = [
@@ -86,7 +72,28 @@ struct ClusterSection: Decodable, Equatable {
     }
   }
 
-  static let kinds = SourceEntry.keysOfKind.map(\.key)
+  /// What a `[[cluster.source]]` is, and the keys each kind reads besides kind, name,
+  /// interval_s and timeout_s. Any other is a mistake (a password for a source that sends none,
+  /// a URL for the local commands): refused, not silently ignored.
+  enum SourceKind: String, CaseIterable {
+    case slurm, slurmrestd, prometheus, kubernetes
+    case nvidiaSMI = "nvidia-smi"
+
+    var keys: [String] {
+      switch self {
+      case .slurm: ["bin_dir"]
+      case .slurmrestd:
+        ["url", "user", "token_file", "token_env", "ca_file", "insecure_skip_verify"]
+      case .prometheus:
+        [
+          "url", "user", "password_env", "selector", "token_file", "token_env", "ca_file",
+          "insecure_skip_verify",
+        ]
+      case .kubernetes: ["kubeconfig", "context", "insecure_skip_verify"]
+      case .nvidiaSMI: ["node", "command"]
+      }
+    }
+  }
 
   /// The cluster's feeds; every error names the key at fault and what it may be.
   func feeds(
@@ -109,7 +116,7 @@ struct ClusterSection: Decodable, Equatable {
     }
     // A cluster with a Kubernetes source is scheduled by Kubernetes; otherwise by Slurm.
     let scheduler: SchedulerKind =
-      sources.contains { $0.kind == "kubernetes" } ? .kubernetes : .slurm
+      sources.contains { $0.kind == SourceKind.kubernetes.rawValue } ? .kubernetes : .slurm
     let layout = ClusterLayout(
       cluster: Cluster(
         name: name, scheduler: scheduler, site: site ?? "default", pricing: pricingKind),
@@ -117,13 +124,15 @@ struct ClusterSection: Decodable, Equatable {
     var feeds: [any Feed] = []
     for (i, entry) in sources.enumerated() {
       let sourceKey = "\(key).source[\(i)]"
-      guard let reads = SourceEntry.keysOfKind.first(where: { $0.key == entry.kind })?.value else {
-        throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
+      guard let kind = SourceKind(rawValue: entry.kind) else {
+        throw fail(
+          "\(sourceKey).kind must be one of "
+            + SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
       }
-      if let stray = entry.kindKeysSet.first(where: { !reads.contains($0) }) {
+      if let stray = entry.kindKeysSet.first(where: { !kind.keys.contains($0) }) {
         throw fail(
           "\(sourceKey).\(stray) does not apply to kind \(entry.kind), which reads "
-            + (["kind", "name", "interval_s", "timeout_s"] + reads).joined(separator: ", "))
+            + (["kind", "name", "interval_s", "timeout_s"] + kind.keys).joined(separator: ", "))
       }
       let intervalS = entry.intervalS?.value ?? defaultIntervalS
       let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
@@ -131,14 +140,14 @@ struct ClusterSection: Decodable, Equatable {
         throw fail("\(sourceKey).interval_s must be ≥ 1 and timeout_s > 0")
       }
       let feedName = entry.name ?? "\(name)/\(entry.kind)"
-      switch entry.kind {
-      case "slurm":
+      switch kind {
+      case .slurm:
         feeds.append(
           SlurmFeed(
             name: feedName, layout: layout, access: .commands(binDirectory: entry.binDir),
             timeoutS: timeoutS,
             intervalS: intervalS))
-      case "slurmrestd":
+      case .slurmrestd:
         let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
         guard let user = entry.user else {
           throw fail("\(sourceKey).user is required for slurmrestd")
@@ -148,7 +157,7 @@ struct ClusterSection: Decodable, Equatable {
           SlurmFeed(
             name: feedName, layout: layout, access: .rest(http, user: user, token: token),
             timeoutS: timeoutS, intervalS: intervalS))
-      case "prometheus":
+      case .prometheus:
         feeds.append(
           PrometheusFeed(
             name: feedName, layout: layout,
@@ -156,19 +165,17 @@ struct ClusterSection: Decodable, Equatable {
               key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
             token: try entry.optionalToken(key: sourceKey, path: path, environment: environment),
             selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS))
-      case "kubernetes":
+      case .kubernetes:
         let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
         feeds.append(
           KubernetesFeed(
             name: feedName, layout: layout, http: http, token: token,
             timeoutS: timeoutS, intervalS: intervalS))
-      case "nvidia-smi":
+      case .nvidiaSMI:
         feeds.append(
           NvidiaSMIFeed(
             name: feedName, layout: layout, node: entry.node,
             executable: entry.command ?? "nvidia-smi", timeoutS: timeoutS, intervalS: intervalS))
-      default:
-        throw fail("\(sourceKey).kind must be one of \(Self.kinds.joined(separator: ", "))")
       }
     }
     return feeds

@@ -35,9 +35,7 @@ struct ReliabilityCommand: ParsableCommand {
       "--gpus": Double(gpus), "--gpus-per-node": Double(gpusPerNode), "--failure-rate": failureRate,
       "--days": days, "--checkpoint-min": checkpointMin, "--checkpoint-cost-min": checkpointCostMin,
     ])
-    guard restartMin >= 0, restartMin.isFinite else {
-      throw ValidationError("--restart-min must be 0 or more, not \(restartMin.formatted())")
-    }
+    try requireNonNegative(["--restart-min": restartMin])
   }
 
   func run() throws {
@@ -96,10 +94,7 @@ struct PricingCommand: ParsableCommand {
     // A bad value is named first: it is the mistake, whatever else is missing.
     try requirePositive(breakEvenInputs.merging(ownedInputs) { a, _ in a }.compactMapValues { $0 })
     try requirePositive(["--gpus-per-node": Double(gpusPerNode)])
-    guard opexUsdPerGpuH >= 0, opexUsdPerGpuH.isFinite else {
-      throw ValidationError(
-        "--opex-usd-per-gpu-h must be 0 or more, not \(opexUsdPerGpuH.formatted())")
-    }
+    try requireNonNegative(["--opex-usd-per-gpu-h": opexUsdPerGpuH])
     for group in [breakEvenInputs, ownedInputs] {
       let missing = group.filter { $0.value == nil }.keys.sorted()
       if !missing.isEmpty, missing.count < group.count {
@@ -192,5 +187,13 @@ func parseInput<T>(_ path: String, _ parse: (String) throws(InputError) -> T) th
 func requirePositive(_ values: [String: Double]) throws {
   for (name, value) in values.sorted(by: { $0.key < $1.key }) where !(value > 0 && value.isFinite) {
     throw ValidationError("\(name) must be a positive number, not \(value.formatted())")
+  }
+}
+
+/// Rejects negative and non-finite values, naming the option.
+func requireNonNegative(_ values: [String: Double]) throws {
+  for (name, value) in values.sorted(by: { $0.key < $1.key }) where !(value >= 0 && value.isFinite)
+  {
+    throw ValidationError("\(name) must be 0 or more, not \(value.formatted())")
   }
 }

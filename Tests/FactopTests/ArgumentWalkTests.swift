@@ -10,9 +10,9 @@ import Testing
   /// Value names that stand for free text: anything is a valid name or path.
   static let freeText: Set<String> = [
     "path", "file", "files", "node", "chassis", "pdu", "cluster", "theme",
-    // `model occupancy`'s column names.
-    "time", "allocated", "total", "pending",
   ]
+  /// `model occupancy` names the file's columns: any name is one.
+  static let columnOptions: Set<String> = ["time", "allocated", "total", "pending"]
 
   @Test func everyTypedOptionRefusesBadValuesByName() throws {
     let folder = temporaryFolder()
@@ -37,7 +37,9 @@ import Testing
     let readsCache = Set(options.filter { $0.1.name == "db" }.map(\.0))
     var walked = 0
     for (command, option) in options {
-      guard let name = option.name, !Self.freeText.contains(option.valueName) else { continue }
+      guard let name = option.name, !Self.freeText.contains(option.valueName),
+        !(command == "model occupancy" && Self.columnOptions.contains(name))
+      else { continue }
       // `at` reads a time, `views` a list, the rest numbers or choices: none of these is one.
       for bad in ["not-a-value", "-5", "1e999"] {
         let db = folder.appendingPathComponent("cache.sqlite").path

@@ -1,3 +1,4 @@
+import Feeds
 import Foundation
 
 /// A moment given on the command line: ISO-8601 (`2026-11-24T10:00:00Z`, an offset, or a date
@@ -18,13 +19,6 @@ enum PastTime {
         }
       return now.addingTimeInterval(-amount * unit)
     }
-    let formatter = ISO8601DateFormatter()
-    for options: ISO8601DateFormatter.Options in [
-      [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-    ] {
-      formatter.formatOptions = options
-      if let date = formatter.date(from: text.uppercased()) { return date }
-    }
-    return nil
+    return Timestamp.withZone(text.uppercased()) ?? Timestamp.date(text)
   }
 }

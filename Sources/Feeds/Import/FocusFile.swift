@@ -83,15 +83,10 @@ public enum FocusFile {
     }
   }
 
-  /// `2024-09-18 22:00:00` (UTC by the specification), or ISO-8601 with a zone.
+  /// `2024-09-18 22:00:00` (UTC by the specification), or ISO-8601 with or without a zone.
   static func time(_ text: String) -> Date? {
-    let iso = ISO8601DateFormatter()
-    if let date = iso.date(from: text) { return date }
-    iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let date = iso.date(from: text) { return date }
-    let spaced = text.replacingOccurrences(of: " ", with: "T")
-    iso.formatOptions = [.withInternetDateTime]
-    return iso.date(from: spaced.hasSuffix("Z") ? spaced : spaced + "Z")
+    let iso = text.replacingOccurrences(of: " ", with: "T")
+    return Timestamp.withZone(iso) ?? Timestamp.withoutZone(iso, in: .gmt)
   }
 
   /// The `Tags` JSON object, with every value as text.

@@ -88,6 +88,6 @@ public enum KubernetesInventory {
   }
 
   static func date(_ text: String) -> Date? {
-    ISO8601DateFormatter().date(from: text)
+    Timestamp.withZone(text)
   }
 }

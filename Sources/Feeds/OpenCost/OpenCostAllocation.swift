@@ -41,7 +41,7 @@ public enum OpenCostAllocation {
     func time(_ field: String) throws(InputError) -> Date {
       let window = entry["window"] as? [String: Any]
       guard let text = entry[field] as? String ?? window?[field] as? String,
-        let date = ISO8601DateFormatter().date(from: text)
+        let date = Timestamp.withZone(text)
       else {
         throw InputError(
           source: source, column: "\(path).\(field)", message: "missing or not an ISO-8601 time")

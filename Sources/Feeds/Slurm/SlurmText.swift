@@ -136,11 +136,6 @@ public enum SlurmText {
 
   /// Slurm's text times are local and carry no zone (`2026-11-24T21:06:58`).
   static func localTime(_ text: String) -> Date? {
-    guard noValue(text) != nil else { return nil }
-    let format = DateFormatter()
-    format.locale = Locale(identifier: "en_US_POSIX")
-    format.timeZone = .current
-    format.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-    return format.date(from: text)
+    noValue(text).flatMap { Timestamp.withoutZone($0, in: .current) }
   }
 }

@@ -119,6 +119,15 @@ let h100Capture = fixtures.appendingPathComponent(
     ),
     ("<nvidia_smi_log><gpu><uuid>GPU-1", "the document ends inside <uuid>"),
     ("<nvidia_smi_log><gpu><uuid>&bogus;</uuid></gpu></nvidia_smi_log>", "not XML"),
+    // libFuzzer's finds: each of these crashed Foundation's parser (a null pointer).
+    ("<?xml?><nvidia_smi_log/>", "line 2: not nvidia-smi XML: a processing instruction, <?xml"),
+    ("<nvidia_smi_log><?pi?></nvidia_smi_log>", "a processing instruction, <?pi"),
+    (
+      "<!DOCTYPE a [\n<!NOTATION n SYSTEM \"x\">]><nvidia_smi_log/>",
+      "line 3: not nvidia-smi XML: a DTD declaration, <!NOTATION"
+    ),
+    ("<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>", "a DTD declaration, <!ATTLIST"),
+    ("<!DOCTYPE a [<!ENTITY e SYSTEM \"x\" NDATA n>]><a/>", "a DTD declaration, <!ENTITY"),
   ])
   func brokenXMLIsRefusedInWords(text: String, says: String) {
     #expect {

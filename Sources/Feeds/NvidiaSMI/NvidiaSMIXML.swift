@@ -16,8 +16,11 @@ public enum NvidiaSMIXML {
     // malformed inputs (found by fuzzing), and a feed must refuse bad input, not crash on it.
     // nvidia-smi writes UTF-8 (ASCII in practice); Foundation's parser traps on some names that
     // are not, so anything else is refused before it gets there.
-    guard String(data: data, encoding: .utf8) != nil else {
+    guard let text = String(data: data, encoding: .utf8) else {
       throw InputError(source: source, message: "not XML: not valid UTF-8")
+    }
+    if let (line, markup) = unsupportedMarkup(text) {
+      throw InputError(source: source, line: line, message: "not nvidia-smi XML: \(markup)")
     }
     let reader = GPUElements()
     let parser = XMLParser(data: data)
@@ -85,6 +88,26 @@ extension NvidiaSMIXML {
   /// Foundation's parser errors say only "NSXMLParserErrorDomain error 76": the common ones in
   /// words. The code is libxml2's (`xmlParserErrors`); Foundation's enum on Linux numbers
   /// them differently, so it is no help here.
+  /// Foundation's parser crashes on a null pointer in its callbacks for a processing
+  /// instruction with no data and for notation, attribute-list and unparsed-entity declarations
+  /// (found by fuzzing). nvidia-smi writes none of these: an XML declaration, an external DTD,
+  /// elements. So a `<?` other than the leading declaration, and a `<!` other than the DOCTYPE,
+  /// a comment or CDATA, is refused before the parser sees it: where it is, and what.
+  static func unsupportedMarkup(_ text: String) -> (line: Int, markup: String)? {
+    let body =
+      text.prefixMatch(of: /\u{FEFF}?<\?xml\s+version[^>]*\?>/).map { text[$0.range.upperBound...] }
+      ?? text[...]
+    for found in body.ranges(of: /<[?!]/) {
+      let rest = body[found.lowerBound...]
+      if ["<!DOCTYPE", "<!--", "<![CDATA["].contains(where: rest.hasPrefix) { continue }
+      let line = text[..<found.lowerBound].count(where: \.isNewline) + 1
+      let what = rest.hasPrefix("<?") ? "a processing instruction" : "a DTD declaration"
+      let name = rest.dropFirst(2).prefix { $0.isLetter || $0 == "-" }.prefix(20)
+      return (line, "\(what), \(rest.prefix(2))\(name)")
+    }
+    return nil
+  }
+
   static func describe(_ error: any Error) -> String {
     let code = (error as NSError).code
     let words = [

@@ -28,6 +28,7 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .target(name: "FleetModel"),
     .target(name: "FleetSim", dependencies: ["FleetModel"]),
     .target(
@@ -36,7 +37,8 @@ let package = Package(
     .target(
       name: "Feeds",
       dependencies: [
-        "FleetModel", "FleetSim", "StateCache", .product(name: "Logging", package: "swift-log"),
+        "FleetModel", "FleetSim", "StateCache", "CLibXML2",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "CSV", package: "CSV.swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),

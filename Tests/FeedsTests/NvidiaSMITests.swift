@@ -119,15 +119,6 @@ let h100Capture = fixtures.appendingPathComponent(
     ),
     ("<nvidia_smi_log><gpu><uuid>GPU-1", "the document ends inside <uuid>"),
     ("<nvidia_smi_log><gpu><uuid>&bogus;</uuid></gpu></nvidia_smi_log>", "not XML"),
-    // libFuzzer's finds: each of these crashed Foundation's parser (a null pointer).
-    ("<?xml?><nvidia_smi_log/>", "line 2: not nvidia-smi XML: a processing instruction, <?xml"),
-    ("<nvidia_smi_log><?pi?></nvidia_smi_log>", "a processing instruction, <?pi"),
-    (
-      "<!DOCTYPE a [\n<!NOTATION n SYSTEM \"x\">]><nvidia_smi_log/>",
-      "line 3: not nvidia-smi XML: a DTD declaration, <!NOTATION"
-    ),
-    ("<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>", "a DTD declaration, <!ATTLIST"),
-    ("<!DOCTYPE a [<!ENTITY e SYSTEM \"x\" NDATA n>]><a/>", "a DTD declaration, <!ENTITY"),
   ])
   func brokenXMLIsRefusedInWords(text: String, says: String) {
     #expect {
@@ -136,6 +127,18 @@ let h100Capture = fixtures.appendingPathComponent(
       "\(error)".contains("x.xml line") && "\(error)".contains(says)
     }
   }
+  /// libFuzzer's finds: each of these crashed Foundation's XMLParser (a null pointer in its
+  /// callbacks). libxml2's own reader reads them (no GPUs) or refuses them.
+  @Test(arguments: [
+    "<?xml?><nvidia_smi_log/>", "<nvidia_smi_log><?pi?></nvidia_smi_log>",
+    "<!DOCTYPE a [\n<!NOTATION n SYSTEM \"x\">]><nvidia_smi_log/>",
+    "<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>",
+    "<!DOCTYPE a [<!ENTITY e SYSTEM \"x\" NDATA n>]><a/>",
+  ])
+  func markupThatCrashedFoundationsParserReadsAsNoGPUs(text: String) {
+    #expect((try? NvidiaSMIXML.parse(Data(text.utf8), source: "x.xml"))?.isEmpty != false)
+  }
+
 }
 
 /// The nvidia-smi feed runs the command and reads its CSV: here a script standing in for the

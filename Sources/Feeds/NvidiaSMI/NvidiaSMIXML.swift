@@ -1,8 +1,5 @@
+import CLibXML2
 import Foundation
-
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 
 /// `nvidia-smi -q -x`: `<nvidia_smi_log>` with one `<gpu>` per GPU (count the elements; the
 /// `attached_gpus` count can disagree). Element names moved between DTD versions — GPU power is
@@ -12,36 +9,11 @@ import Foundation
 /// been deprecated` mean unknown. The external DTD is never fetched.
 public enum NvidiaSMIXML {
   public static func parse(_ data: Data, source: String) throws(InputError) -> [NvidiaSMIGPU] {
-    // A streaming parse: Foundation's XMLDocument dereferences a null document on some
-    // malformed inputs (found by fuzzing), and a feed must refuse bad input, not crash on it.
-    // nvidia-smi writes UTF-8 (ASCII in practice); Foundation's parser traps on some names that
-    // are not, so anything else is refused before it gets there.
-    guard let text = String(data: data, encoding: .utf8) else {
+    // nvidia-smi writes UTF-8 (ASCII in practice): anything else is refused in words.
+    guard String(data: data, encoding: .utf8) != nil else {
       throw InputError(source: source, message: "not XML: not valid UTF-8")
     }
-    if let (line, markup) = unsupportedMarkup(text) {
-      throw InputError(source: source, line: line, message: "not nvidia-smi XML: \(markup)")
-    }
-    let reader = GPUElements()
-    let parser = XMLParser(data: data)
-    parser.shouldResolveExternalEntities = false
-    parser.delegate = reader
-    // Foundation's parser on Linux can report success for a document with mismatched or
-    // unclosed elements: the errors it saw along the way, and the elements left open, count.
-    let parsed = parser.parse()
-    if !parsed || reader.error != nil || !reader.isClosed {
-      let error = reader.error ?? parser.parserError
-      let code = error.map { ($0 as NSError).code }
-      // libxml2 says "extra content" (5) of a document cut off inside an element.
-      let reason =
-        if let open = reader.openElement, code == nil || code == 5 || code == 77 {
-          "the document ends inside <\(open)>"
-        } else {
-          error.map(Self.describe) ?? "unreadable"
-        }
-      let line = reader.errorLine ?? parser.lineNumber
-      throw InputError(source: source, line: line > 0 ? line : nil, message: "not XML: \(reason)")
-    }
+    let reader = try GPUElements(data, source: source)
     guard reader.root == "nvidia_smi_log" else {
       throw InputError(source: source, message: "not nvidia-smi -q -x output (no nvidia_smi_log)")
     }
@@ -88,29 +60,9 @@ extension NvidiaSMIXML {
   /// Foundation's parser errors say only "NSXMLParserErrorDomain error 76": the common ones in
   /// words. The code is libxml2's (`xmlParserErrors`); Foundation's enum on Linux numbers
   /// them differently, so it is no help here.
-  /// Foundation's parser crashes on a null pointer in its callbacks for a processing
-  /// instruction with no data and for notation, attribute-list and unparsed-entity declarations
-  /// (found by fuzzing). nvidia-smi writes none of these: an XML declaration, an external DTD,
-  /// elements. So a `<?` other than the leading declaration, and a `<!` other than the DOCTYPE,
-  /// a comment or CDATA, is refused before the parser sees it: where it is, and what.
-  static func unsupportedMarkup(_ text: String) -> (line: Int, markup: String)? {
-    let body =
-      text.prefixMatch(of: /\u{FEFF}?<\?xml\s+version[^>]*\?>/).map { text[$0.range.upperBound...] }
-      ?? text[...]
-    for found in body.ranges(of: /<[?!]/) {
-      let rest = body[found.lowerBound...]
-      if ["<!DOCTYPE", "<!--", "<![CDATA["].contains(where: rest.hasPrefix) { continue }
-      let line = text[..<found.lowerBound].count(where: \.isNewline) + 1
-      let what = rest.hasPrefix("<?") ? "a processing instruction" : "a DTD declaration"
-      let name = rest.dropFirst(2).prefix { $0.isLetter || $0 == "-" }.prefix(20)
-      return (line, "\(what), \(rest.prefix(2))\(name)")
-    }
-    return nil
-  }
-
-  static func describe(_ error: any Error) -> String {
-    let code = (error as NSError).code
-    let words = [
+  /// libxml2's error codes for what broken nvidia-smi output most often is, in words.
+  static func describe(code: Int32) -> String {
+    let words: [Int32: String] = [
       4: "the document is empty",
       5: "content after the document's last element",
       9: "a character XML does not allow",
@@ -123,54 +75,97 @@ extension NvidiaSMIXML {
 }
 
 /// Collects, for each `/nvidia_smi_log/gpu`, the text of every element below it by its path
-/// from the GPU (`fb_memory_usage/total`); the first occurrence of a path wins.
-private final class GPUElements: NSObject, XMLParserDelegate {
-  var root: String?
-  var gpus: [[String: String]] = []
-  /// The first error the parser reported, and its line.
-  var error: (any Error)?
-  var errorLine: Int?
+/// from the GPU (`fb_memory_usage/total`); the first occurrence of a path wins. It reads with
+/// libxml2's streaming reader directly: Foundation's XMLParser over the same library crashed on
+/// a null pointer for some markup (a processing instruction with no data; notation and
+/// attribute-list declarations), reported success for some broken documents, and leaked up to
+/// half a kilobyte on every document it refused (all found by fuzzing).
+private struct GPUElements {
+  private(set) var root: String?
+  private(set) var gpus: [[String: String]] = []
   private var path: [String] = []
   private var text = ""
 
-  /// Whether every element opened was closed, in order.
-  var isClosed: Bool { root != nil && path.isEmpty && !mismatched }
-  var openElement: String? { path.last }
-  private var mismatched = false
+  /// libxml2 asks to be set up once before threads use it.
+  private static let libxml2: Void = xmlInitParser()
 
-  func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-    if error == nil {
-      error = parseError
-      errorLine = parser.lineNumber
+  init(_ data: Data, source: String) throws(InputError) {
+    Self.libxml2
+    factop_libxml2_silence_generic_errors()
+    let firstError = FirstError()
+    // No network, no DTD loaded, entities left unexpanded: nvidia-smi's DTD is never fetched.
+    // The text is known to be UTF-8, whatever encoding it declares.
+    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+    let reader = data.withUnsafeBytes {
+      xmlReaderForMemory(
+        $0.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: $0.count), nil,
+        "UTF-8", options)
+    }
+    guard let reader else { throw InputError(source: source, message: "not XML: unreadable") }
+    defer { xmlFreeTextReader(reader) }
+    xmlTextReaderSetStructuredErrorHandler(
+      reader,
+      { context, error in
+        guard let context, let error else { return }
+        Unmanaged<FirstError>.fromOpaque(context).takeUnretainedValue().note(error.pointee)
+      }, Unmanaged.passUnretained(firstError).toOpaque())
+
+    var status = xmlTextReaderRead(reader)
+    while status == 1, firstError.code == nil {
+      read(reader)
+      status = xmlTextReaderRead(reader)
+    }
+    if status != 0 || firstError.code != nil {
+      let code = firstError.code ?? 0
+      // libxml2 says "premature end of data" (77) or "extra content" (5) of a cut-off document.
+      let reason =
+        if let open = path.last, [0, 5, 77].contains(code) {
+          "the document ends inside <\(open)>"
+        } else {
+          NvidiaSMIXML.describe(code: code)
+        }
+      throw InputError(source: source, line: firstError.line, message: "not XML: \(reason)")
     }
   }
 
-  func parser(
-    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-    qualifiedName: String?, attributes: [String: String] = [:]
-  ) {
-    if path.isEmpty { root = name }
-    path.append(name)
-    text = ""
-    if path == ["nvidia_smi_log", "gpu"] { gpus.append([:]) }
+  private mutating func read(_ reader: xmlTextReaderPtr) {
+    switch xmlTextReaderNodeType(reader) {
+    case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+      let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+      if path.isEmpty, root == nil { root = name }
+      path.append(name)
+      text = ""
+      if path == ["nvidia_smi_log", "gpu"] { gpus.append([:]) }
+      // `<x/>` gets no closing node of its own.
+      if xmlTextReaderIsEmptyElement(reader) == 1 { close() }
+    case Int32(XML_READER_TYPE_TEXT.rawValue),
+      Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+      text += xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+    case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+      close()
+    default:
+      break
+    }
   }
 
-  func parser(_ parser: XMLParser, foundCharacters string: String) {
-    text += string
-  }
-
-  func parser(
-    _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
-  ) {
+  private mutating func close() {
     if path.count > 2, path[0] == "nvidia_smi_log", path[1] == "gpu", !gpus.isEmpty {
       let key = path.dropFirst(2).joined(separator: "/")
       if gpus[gpus.count - 1][key] == nil { gpus[gpus.count - 1][key] = text }
     }
-    guard path.last == name else {
-      mismatched = true
-      return
-    }
     path.removeLast()
     text = ""
+  }
+}
+
+/// The first error (not warning) libxml2 reports while reading, and its line.
+private final class FirstError {
+  private(set) var code: Int32?
+  private(set) var line: Int?
+
+  func note(_ error: xmlError) {
+    guard code == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    code = error.code
+    line = error.line > 0 ? Int(error.line) : nil
   }
 }

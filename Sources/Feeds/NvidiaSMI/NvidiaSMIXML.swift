@@ -57,10 +57,8 @@ public enum NvidiaSMIXML {
 }
 
 extension NvidiaSMIXML {
-  /// Foundation's parser errors say only "NSXMLParserErrorDomain error 76": the common ones in
-  /// words. The code is libxml2's (`xmlParserErrors`); Foundation's enum on Linux numbers
-  /// them differently, so it is no help here.
-  /// libxml2's error codes for what broken nvidia-smi output most often is, in words.
+  /// libxml2's error codes (`xmlParserErrors`) for what broken nvidia-smi output most often
+  /// is, in words; the rest by number.
   static func describe(code: Int32) -> String {
     let words: [Int32: String] = [
       4: "the document is empty",

@@ -127,16 +127,25 @@ let h100Capture = fixtures.appendingPathComponent(
       "\(error)".contains("x.xml line") && "\(error)".contains(says)
     }
   }
+
   /// libFuzzer's finds: each of these crashed Foundation's XMLParser (a null pointer in its
-  /// callbacks). libxml2's own reader reads them (no GPUs) or refuses them.
-  @Test(arguments: [
-    "<?xml?><nvidia_smi_log/>", "<nvidia_smi_log><?pi?></nvidia_smi_log>",
-    "<!DOCTYPE a [\n<!NOTATION n SYSTEM \"x\">]><nvidia_smi_log/>",
-    "<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>",
-    "<!DOCTYPE a [<!ENTITY e SYSTEM \"x\" NDATA n>]><a/>",
-  ])
-  func markupThatCrashedFoundationsParserReadsAsNoGPUs(text: String) {
-    #expect((try? NvidiaSMIXML.parse(Data(text.utf8), source: "x.xml"))?.isEmpty != false)
+  /// callbacks). libxml2's own reader reads an nvidia_smi_log with no GPUs in it, and refuses
+  /// the rest in words (`refusal` nil: read, with no GPUs).
+  @Test(
+    arguments: [
+      ("<?xml?><nvidia_smi_log/>", "x.xml line 1: not XML"),
+      ("<nvidia_smi_log><?pi?></nvidia_smi_log>", nil),
+      ("<!DOCTYPE a [\n<!NOTATION n SYSTEM \"x\">]><nvidia_smi_log/>", nil),
+      ("<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>", "no nvidia_smi_log"),
+      ("<!DOCTYPE a [<!ENTITY e SYSTEM \"x\" NDATA n>]><a/>", "no nvidia_smi_log"),
+    ] as [(String, String?)])
+  func markupThatCrashedFoundationsParserIsReadOrRefused(text: String, refusal: String?) {
+    do {
+      let gpus = try NvidiaSMIXML.parse(Data(text.utf8), source: "x.xml")
+      #expect(refusal == nil && gpus.isEmpty, "read \(gpus.count) GPUs")
+    } catch {
+      #expect(refusal.map { "\(error)".contains($0) } == true, "\(error)")
+    }
   }
 
 }

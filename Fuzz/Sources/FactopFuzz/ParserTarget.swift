@@ -1,5 +1,4 @@
 import Feeds
-import FleetModel
 import Foundation
 
 /// A parser of outside input under the fuzzer: its name on the command line, the real inputs

@@ -17,9 +17,17 @@ enum Chosen {
   static let target = ParserTarget.named(CommandLine.arguments.dropFirst().first ?? "")
 }
 
-func fail(_ message: String) -> Never {
+func fail(_ message: String, status: Int32 = 2) -> Never {
   FileHandle.standardError.write(Data("factop-fuzz: \(message)\n".utf8))
-  exit(2)
+  exit(status)
+}
+
+/// A missing or empty corpus folder starts from the parser's seeds; a file is an input to replay.
+func needsSeeds(_ corpus: String) -> Bool {
+  var isFolder: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isFolder) else { return true }
+  return isFolder.boolValue
+    && (try? FileManager.default.contentsOfDirectory(atPath: corpus))?.isEmpty == true
 }
 
 let arguments = CommandLine.arguments
@@ -37,22 +45,15 @@ guard let target = Chosen.target else {
 }
 
 let corpus = URL(fileURLWithPath: arguments[2])
-var isFolder: ObjCBool = false
-let exists = FileManager.default.fileExists(atPath: corpus.path, isDirectory: &isFolder)
-if !exists
-  || (isFolder.boolValue
-    && (try? FileManager.default.contentsOfDirectory(atPath: corpus.path))?.isEmpty == true)
-{
+if needsSeeds(corpus.path) {
   let seeds = target.seeds()
-  guard !seeds.isEmpty else {
-    FileHandle.standardError.write(Data("factop-fuzz: \(target.name): no seeds\n".utf8))
-    exit(3)  // not a finding: the fixtures are absent
-  }
+  // Not a finding: the fixtures are absent.
+  guard !seeds.isEmpty else { fail("\(target.name): no seeds", status: 3) }
   do { try Seeds.plant(seeds, in: corpus) } catch { fail("\(corpus.path): \(error)") }
 }
 
 // libFuzzer sees the program name, the corpus and its own options: not the parser's name.
-var driverArguments = [arguments[0]] + arguments.dropFirst(2)
+let driverArguments = [arguments[0]] + arguments.dropFirst(2)
 var argc = CInt(driverArguments.count)
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = .allocate(
   capacity: driverArguments.count + 1)

@@ -72,7 +72,8 @@ let package = Package(
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
     .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "UntrustedText"]),
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .systemLibrary(name: "CPosixSpawn", path: "Tests/CPosixSpawn"),
+    .target(name: "TestSupport", dependencies: ["CPosixSpawn"], path: "Tests/TestSupport"),
     .testTarget(
       name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"],
       exclude: ["Recorded"]),

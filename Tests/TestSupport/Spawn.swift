@@ -1,3 +1,4 @@
+import CPosixSpawn
 import Foundation
 
 /// Starts a program directly (posix_spawnp) with an empty signal mask. The test runner's
@@ -14,6 +15,10 @@ public func spawnWithEmptySignalMask(_ arguments: [String], output: String = "/d
   posix_spawn_file_actions_addopen(
     &actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
+  // Nothing else the test process has open: a server started while another test is reading a
+  // command's output pipe would hold that pipe open for its whole life, and the reader would
+  // wait for an end of file that never comes (seen in CI: a run hung with a server holding it).
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1)
   var attributes = posix_spawnattr_t()
   posix_spawnattr_init(&attributes)
   defer { posix_spawnattr_destroy(&attributes) }

@@ -73,6 +73,22 @@ let focusSample = fixtures.appendingPathComponent("focus/focus_sample_head300.cs
     #expect(BillingSummary(rows).billedCost == Decimal(string: "0.30"))
   }
 
+  /// Money is read whole or refused: `Decimal(string:)` alone reads `12abc` as 12.
+  @Test(
+    arguments: [
+      ("0.10", "0.1"), ("-3", "-3"), ("+.5", "0.5"), ("7.", "7"), ("1.5e3", "1500"),
+      ("2E-2", "0.02"),
+      ("12abc", nil), ("1,5", nil), (".", nil), ("1e", nil), ("e5", nil), ("--1", nil),
+      ("1.2.3", nil),
+      ("\u{0663}", nil), ("1 000", nil),
+    ] as [(String, String?)])
+  func aCostIsADecimalNumberOrRefused(cell: String, reads: String?) throws {
+    let text =
+      header + "\(cell),1,1,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,S,,,\n"
+    let billed = try? FocusFile.parse(text, source: "b.csv").first?.billedCost
+    #expect(billed == reads.flatMap { Decimal(string: $0) })
+  }
+
   @Test func badCellsNameTheLineAndTheColumn() {
     #expect(
       throws: InputError(

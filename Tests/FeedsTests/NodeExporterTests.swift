@@ -6,22 +6,6 @@ import Testing
 
 let nodeExporter = "/usr/bin/prometheus-node-exporter"
 
-@Suite struct PrometheusTextTests {
-  @Test func readsLabelsEscapesAndSkipsTheRest() {
-    let text = """
-      # HELP node_hwmon_power_watt Hardware monitor for power usage in watts
-      # TYPE node_hwmon_power_watt gauge
-      node_hwmon_power_watt{chip="acpi_power_meter",sensor="power1"} 512
-      node_hwmon_power_watt{chip="odd \\"chip\\"",sensor="power2"} 1.5e+01 1700000000000
-      node_cpu_seconds_total{cpu="0",mode="idle"} 100
-      garbage line
-      """
-    let samples = PrometheusText.samples(text, named: ["node_hwmon_power_watt"])
-    #expect(samples.map(\.value) == [512, 15])
-    #expect(samples[1].labels == ["chip": "odd \"chip\"", "sensor": "power2"])
-  }
-}
-
 /// Node power from a real node exporter reading a fake sysfs (the sandbox has no hwmon or
 /// powercap of its own): the recipe of ../shared/guides/real-servers.md §6.
 @Suite(

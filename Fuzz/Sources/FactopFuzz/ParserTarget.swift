@@ -73,7 +73,7 @@ extension ParserTarget {
       name: "focus-csv", seeds: { Seeds.files("focus", ".csv").map(Seeds.firstLines) },
       parse: { _ = try FocusFile.parse(text($0), source: "fuzz") }),
     ParserTarget(
-      name: "zeus-sweep-csv", seeds: { Seeds.files("traces/zeus", ".csv") },
+      name: "zeus-sweep-csv", seeds: { Seeds.files("traces/zeus", ".csv").map(Seeds.firstLines) },
       parse: { _ = try SweepFile.parse(text($0), source: "fuzz") }),
     ParserTarget(
       name: "occupancy-csv",

@@ -42,8 +42,8 @@ public enum FocusFile {
       }
       func decimal(_ column: Int?) throws(InputError) -> Decimal? {
         guard let column, let cell = try text(column) else { return nil }
-        guard let value = Decimal(string: cell, locale: Locale(identifier: "en_US_POSIX")),
-          cell.wholeMatch(of: /[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/) != nil
+        guard let value = Decimal(string: cell, locale: Self.posix),
+          Self.isDecimalNumber(cell)
         else {
           throw InputError(
             source: source, line: row.line, column: table.header[column],
@@ -81,6 +81,35 @@ public enum FocusFile {
         pricingQuantity: try decimal(quantity), pricingUnit: try text(unit),
         tags: try Self.tags(try text(tags), source: source, line: row.line))
     }
+  }
+
+  static let posix = Locale(identifier: "en_US_POSIX")
+
+  /// `[-+]?(digits[.[digits]] | .digits)([eE][-+]?digits)?`, ASCII digits only: what
+  /// `Decimal(string:)` must have read all of, since it stops quietly at the first character it
+  /// cannot use (`12abc` is 12). By hand, not a regex: a regex literal is compiled each time it
+  /// is evaluated, and that was a tenth of the time spent reading a file.
+  static func isDecimalNumber(_ text: String) -> Bool {
+    var rest = text.utf8[...]
+    func take(_ bytes: String) -> Bool {
+      guard let byte = rest.first, bytes.utf8.contains(byte) else { return false }
+      rest = rest.dropFirst()
+      return true
+    }
+    func digits() -> Int {
+      let count = rest.prefix { UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 }.count
+      rest = rest.dropFirst(count)
+      return count
+    }
+    _ = take("+-")
+    let whole = digits()
+    let fraction = take(".") ? digits() : 0
+    guard whole + fraction > 0 else { return false }
+    if take("eE") {
+      _ = take("+-")
+      guard digits() > 0 else { return false }
+    }
+    return rest.isEmpty
   }
 
   /// `2024-09-18 22:00:00` (UTC by the specification), or ISO-8601 with or without a zone.

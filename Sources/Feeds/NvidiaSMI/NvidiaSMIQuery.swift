@@ -10,8 +10,8 @@ public enum NvidiaSMIQuery {
   public static func parse(_ text: String, source: String, header: [String]? = nil)
     throws(InputError) -> [NvidiaSMIGPU]
   {
-    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-      .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    var lines = text.scalarLines
+      .filter { !$0.unicodeScalars.allSatisfy(\.isSpace) }
     var firstDataLine = 1
     let fields: [String]
     if let header {
@@ -68,8 +68,8 @@ public enum NvidiaSMIQuery {
   public static func computeApps(_ text: String, source: String) throws(InputError)
     -> [NvidiaSMIProcess]
   {
-    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-      .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    var lines = text.scalarLines
+      .filter { !$0.unicodeScalars.allSatisfy(\.isSpace) }
     guard !lines.isEmpty else { return [] }
     let names = fields(lines.removeFirst()).map {
       $0.split(separator: " [").first.map(String.init) ?? $0
@@ -122,7 +122,7 @@ public enum NvidiaSMIQuery {
   }
 
   static func fields(_ line: String) -> [String] {
-    line.components(separatedBy: ", ").map { $0.trimmingCharacters(in: .whitespaces) }
+    line.components(separatedBy: ", ").map { $0.trimmingSpaces() }
   }
 
   /// nil for nvidia-smi's ways of saying "no value": `[N/A]`, `[Not Supported]`, `N/A`,

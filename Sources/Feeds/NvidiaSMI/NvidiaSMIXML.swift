@@ -90,15 +90,24 @@ private struct GPUElements {
   init(_ data: Data, source: String) throws(InputError) {
     Self.libxml2
     factop_libxml2_silence_generic_errors()
+    // libxml2 reads the bytes where they lie, so the whole reading happens inside
+    // `withUnsafeBytes`: a small Data keeps its bytes inline, and the pointer it lends is to a
+    // copy that is gone once the closure returns.
+    try data.withUnsafeBytes { bytes in
+      Result { () throws(InputError) in try readDocument(bytes, source: source) }
+    }.get()
+  }
+
+  private mutating func readDocument(_ bytes: UnsafeRawBufferPointer, source: String)
+    throws(InputError)
+  {
     let firstError = FirstError()
     // No network, no DTD loaded, entities left unexpanded: nvidia-smi's DTD is never fetched.
     // The text is known to be UTF-8, whatever encoding it declares.
     let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
-    let reader = data.withUnsafeBytes {
-      xmlReaderForMemory(
-        $0.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: $0.count), nil,
-        "UTF-8", options)
-    }
+    let reader = xmlReaderForMemory(
+      bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: bytes.count), nil,
+      "UTF-8", options)
     guard let reader else { throw InputError(source: source, message: "not XML: unreadable") }
     defer { xmlFreeTextReader(reader) }
     xmlTextReaderSetStructuredErrorHandler(

@@ -42,8 +42,7 @@ public enum FocusFile {
       }
       func decimal(_ column: Int?) throws(InputError) -> Decimal? {
         guard let column, let cell = try text(column) else { return nil }
-        guard let value = Decimal(string: cell, locale: Self.posix),
-          Self.isDecimalNumber(cell)
+        guard Self.isDecimalNumber(cell), let value = Decimal(string: cell, locale: Self.posix)
         else {
           throw InputError(
             source: source, line: row.line, column: table.header[column],

@@ -13,8 +13,11 @@ extension ParserTarget {
   static let all: [ParserTarget] = [
     ParserTarget(
       name: "nvidia-smi-csv",
+      // The captures' query outputs (CSV), not their help text, tables and `-q` reports:
+      // libFuzzer makes inputs as long as the longest seed, and the help text is 32 KiB.
       seeds: {
         Seeds.files("nvidia-smi-captures").flatMap { NvidiaSMIQuery.captureSections(text($0)) }
+          .filter { $0.name.contains("query-") && !$0.name.contains("help") }
           .map { Data($0.body.utf8) } + [Data("index, name, uuid\n0, H100, GPU-1\n".utf8)]
       },
       parse: { _ = try NvidiaSMIQuery.parse(text($0), source: "fuzz") }),

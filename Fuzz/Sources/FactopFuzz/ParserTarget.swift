@@ -20,7 +20,10 @@ extension ParserTarget {
           .filter { $0.name.contains("query-") && !$0.name.contains("help") }
           .map { Data($0.body.utf8) } + [Data("index, name, uuid\n0, H100, GPU-1\n".utf8)]
       },
-      parse: { _ = try NvidiaSMIQuery.parse(text($0), source: "fuzz") }),
+      parse: {
+        _ = try? NvidiaSMIQuery.computeApps(text($0), source: "fuzz")
+        _ = try NvidiaSMIQuery.parse(text($0), source: "fuzz")
+      }),
     ParserTarget(
       name: "nvidia-smi-xml", seeds: { Seeds.files("nvidia-smi-xml", ".xml") },
       parse: { _ = try NvidiaSMIXML.parse($0, source: "fuzz") }),

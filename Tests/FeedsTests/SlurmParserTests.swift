@@ -184,6 +184,12 @@ private func read(_ name: String) throws -> Data {
     #expect(Hostlist.expand("r[1-2]n[1-2]") == ["r1n1", "r1n2", "r2n1", "r2n2"])
     #expect(Hostlist.expand("cn1") == ["cn1"] && Hostlist.expand("").isEmpty)
     #expect(Hostlist.expand("bad[x-y]") == ["bad[x-y]"])
+    // libFuzzer: a range with no bound before its dash trapped (an index out of range).
+    #expect(Hostlist.expand("n[-],m[-5],o[5-],p[1--2]") == ["n[-]", "m[-5]", "o[5-]", "p[1--2]"])
+    // One item naming more nodes than any cluster has is taken literally, not expanded.
+    #expect(Hostlist.expand("a[0-99999]b[0-99999]") == ["a[0-99999]b[0-99999]"])
+    #expect(Hostlist.expand("a[0-999,0-999]b[0-999]") == ["a[0-999,0-999]b[0-999]"])
+    #expect(Hostlist.expand("n[0-99999]").count == 100_000)
   }
 
   @Test func gresAndTresStrings() {

@@ -3,10 +3,15 @@ import Foundation
 /// Slurm hostlists: `n[1-2]`, `gpu[01-04]`, `a[1,3-5],b2` name each node once, in order.
 public enum Hostlist {
   /// The node names a hostlist expression stands for. Zero padding is kept (`gpu[01-02]` →
-  /// `gpu01`, `gpu02`); a malformed bracket is taken as a literal name rather than guessed at.
+  /// `gpu01`, `gpu02`); a malformed bracket is taken as a literal name rather than guessed at,
+  /// and so is one item that would name more nodes than any cluster has.
   public static func expand(_ expression: String) -> [String] {
     splitOutsideBrackets(expression).flatMap(expandOne)
   }
+
+  /// More names than this from one item is a broken or hostile expression, not a cluster:
+  /// `a[0-99999]b[0-99999]` is ten billion.
+  static let mostNames = 1_000_000
 
   /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
   private static func expandOne(_ item: String) -> [String] {
@@ -17,13 +22,20 @@ public enum Hostlist {
     let body = item[item.index(after: open)..<close]
     let rest = expandOne(String(item[item.index(after: close)...]))
     let suffixes = rest.isEmpty ? [""] : rest
-    var names: [String] = []
+    var ranges: [(low: Int, high: Int, width: Int)] = []
+    var count = 0
     for range in body.split(separator: ",") {
-      let bounds = range.split(separator: "-", maxSplits: 1).map(String.init)
+      // Empty bounds are kept, so `[-]`, `[-5]` and `[5-]` are malformed, not a number.
+      let bounds = range.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
       guard let low = Int(bounds[0]) else { return [item] }
       let high = bounds.count == 2 ? Int(bounds[1]) : low
-      guard let high, high >= low, high - low < 100_000 else { return [item] }
-      let width = bounds[0].count
+      guard let high, high >= low, high - low < mostNames else { return [item] }
+      count += (high - low + 1) * suffixes.count
+      guard count <= mostNames else { return [item] }
+      ranges.append((low, high, bounds[0].count))
+    }
+    var names: [String] = []
+    for (low, high, width) in ranges {
       for n in low...high {
         let digits = String(n)
         let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits

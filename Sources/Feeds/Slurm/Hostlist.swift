@@ -9,9 +9,9 @@ public enum Hostlist {
     splitOutsideBrackets(expression).flatMap(expandOne)
   }
 
-  /// More names than this from one item is a broken or hostile expression, not a cluster:
-  /// `a[0-99999]b[0-99999]` is ten billion.
-  static let mostNames = 1_000_000
+  /// More names than this from one item is a broken or hostile expression, not a cluster (the
+  /// largest have tens of thousands of nodes): `a[0-99999]b[0-99999]` is ten billion.
+  static let mostNames = 100_000
 
   /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
   private static func expandOne(_ item: String) -> [String] {

@@ -202,6 +202,40 @@ private func read(_ name: String) throws -> Data {
     #expect(Tres.gpus("cpu=1,gres/gpu:h100=12,gres/gpu=6") == 6)
     #expect(Tres.gpus("cpu=1,gres/gpu:h100=2,gres/gpu:h200=4") == 6)
     #expect(Tres.gpus("cpu=1,mem=2G") == nil)
+    // Counts out of range (negative, past 2³¹ − 1) and totals that would wrap are unknown.
+    #expect(GresItem.parse("gpu:-5,gpu:h100:-1,gpu:h100:2147483648").isEmpty)
+    #expect(GresItem.gpus("gpu:2147483647,gpu:1") == nil)
+    #expect(Tres.gpus("gres/gpu:a=2147483647,gres/gpu:b=1") == nil)
+    #expect(Tres.gpus("gres/gpu=-3") == nil)
+  }
+
+  /// libFuzzer: a job whose per-node GRES summed past `Int.max` trapped; so would have a
+  /// per-node count times the nodes, a per-task count times the tasks, and slurmdbd TRES counts
+  /// that are no whole number. Each is now an unknown GPU count.
+  @Test func gpuCountsThatWouldOverflowAreUnknown() throws {
+    let json = """
+      {"jobs":[
+        {"job_id":1,"job_state":["RUNNING"],"nodes":"n[1-3]",
+         "gres_detail":["gpu:9223372036854775807","gpu:1","gpu:-777777777777777"]},
+        {"job_id":2,"job_state":["PENDING"],"nodes":"","tres_per_node":"gres/gpu:65536",
+         "node_count":{"set":true,"infinite":false,"number":65536}},
+        {"job_id":3,"job_state":["PENDING"],"nodes":"","tres_per_task":"gres/gpu:8",
+         "tasks":{"set":true,"infinite":false,"number":1e300}},
+        {"job_id":4,"job_state":["PENDING"],"nodes":"","tres_per_node":"gres/gpu:2",
+         "node_count":{"set":true,"infinite":false,"number":-4}}]}
+      """
+    let jobs = try SlurmJobs.parse(Data(json.utf8), source: "squeue")
+    #expect(jobs.map(\.gpus) == [1, nil, 8, 2])
+    let accounting = """
+      {"jobs":[
+        {"job_id":1,"state":{"current":["COMPLETED"]},"nodes":"n1",
+         "tres":{"allocated":[{"type":"gres","name":"gpu","count":1e300}]}},
+        {"job_id":2,"state":{"current":["COMPLETED"]},"nodes":"n1",
+         "tres":{"allocated":[{"type":"gres","name":"gpu:h100","count":2147483647},
+                              {"type":"gres","name":"gpu:a100","count":1}]}}]}
+      """
+    #expect(
+      try SlurmDBJobs.parse(Data(accounting.utf8), source: "sacct").map(\.gpus) == [nil, nil])
   }
 
   @Test func textFallbacks() throws {

@@ -17,7 +17,7 @@ public struct GresItem: Sendable, Hashable {
   /// The GPUs a GRES string counts.
   public static func gpus(_ text: String?) -> Int? {
     let items = parse(text).filter { $0.name == "gpu" }
-    return items.isEmpty ? nil : items.reduce(0) { $0 + $1.count }
+    return items.isEmpty ? nil : GPUCount.sum(items.map(\.count))
   }
 
   private static func item(_ text: Substring) -> GresItem? {
@@ -36,10 +36,15 @@ public struct GresItem: Sendable, Hashable {
     switch fields.count {
     case 1: break
     case 2:
-      if let n = Int(fields[1]) { count = n } else { type = fields[1] }
+      if let n = Int(fields[1]) {
+        guard let n = GPUCount.checked(n) else { return nil }
+        count = n
+      } else {
+        type = fields[1]
+      }
     default:
       type = fields[1]
-      guard let n = Int(fields[2]) else { return nil }
+      guard let n = GPUCount.parse(fields[2]) else { return nil }
       count = n
     }
     var indices: [Int] = []
@@ -82,14 +87,13 @@ public enum Tres {
   public static func gpus(_ text: String?) -> Int? {
     guard let text, !text.isEmpty else { return nil }
     var untyped: Int?
-    var typed: Int?
+    var typed: [Int] = []
     for entry in text.split(separator: ",") {
       let pair = entry.split(separator: "=", maxSplits: 1)
-      guard pair.count == 2, pair[0].hasPrefix("gres/gpu"), let count = Int(pair[1]) else {
-        continue
-      }
-      if pair[0] == "gres/gpu" { untyped = count } else { typed = (typed ?? 0) + count }
+      guard pair.count == 2, pair[0].hasPrefix("gres/gpu"), let count = GPUCount.parse(pair[1])
+      else { continue }
+      if pair[0] == "gres/gpu" { untyped = count } else { typed.append(count) }
     }
-    return untyped ?? typed
+    return untyped ?? (typed.isEmpty ? nil : GPUCount.sum(typed))
   }
 }

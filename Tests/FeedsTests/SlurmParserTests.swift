@@ -190,6 +190,21 @@ private func read(_ name: String) throws -> Data {
     #expect(Hostlist.expand("a[0-99999]b[0-99999]") == ["a[0-99999]b[0-99999]"])
     #expect(Hostlist.expand("a[0-999,0-999]b[0-999]") == ["a[0-999,0-999]b[0-999]"])
     #expect(Hostlist.expand("n[0-99999]").count == 100_000)
+    // A budget shared by the hostlists of one answer: past it, items are taken literally.
+    var budget = 5
+    #expect(
+      Hostlist.expand("a[1-3],b[1-3],c1", budget: &budget) == ["a1", "a2", "a3", "b[1-3]", "c1"])
+    #expect(budget == 1)
+  }
+
+  /// Eleven running jobs of 100,000 nodes each are 1.1 million names from a few hundred bytes:
+  /// one answer expands a million at most, so the eleventh job's hostlist stays as written.
+  @Test func oneAnswerExpandsAMillionNamesAtMost() throws {
+    let job = #"{"job_id":1,"job_state":["RUNNING"],"nodes":"n[0-99999]"}"#
+    let json = #"{"jobs":["# + Array(repeating: job, count: 11).joined(separator: ",") + "]}"
+    let jobs = try SlurmJobs.parse(Data(json.utf8), source: "squeue")
+    #expect(jobs.map(\.nodes.count) == Array(repeating: 100_000, count: 10) + [1])
+    #expect(jobs[10].nodes == ["n[0-99999]"])
   }
 
   @Test func gresAndTresStrings() {

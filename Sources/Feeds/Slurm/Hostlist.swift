@@ -6,12 +6,30 @@ public enum Hostlist {
   /// `gpu01`, `gpu02`); a malformed bracket is taken as a literal name rather than guessed at,
   /// and so is one item that would name more nodes than any cluster has.
   public static func expand(_ expression: String) -> [String] {
-    splitOutsideBrackets(expression).flatMap(expandOne)
+    var budget = namesPerAnswer
+    return expand(expression, budget: &budget)
+  }
+
+  /// The same, drawing the names from a budget shared by every hostlist of one answer: past it,
+  /// an item is taken literally. A hostlist is small and its expansion is not (`n[0-99999]` is
+  /// ten bytes and 100,000 names), so without one, a few kilobytes of jobs could expand to
+  /// gigabytes of names (the fuzzer's slurmdbd run reached 600 MiB).
+  public static func expand(_ expression: String, budget: inout Int) -> [String] {
+    splitOutsideBrackets(expression).flatMap { item in
+      let names = expandOne(item)
+      guard names.count <= budget else { return [item] }
+      budget -= names.count
+      return names
+    }
   }
 
   /// More names than this from one item is a broken or hostile expression, not a cluster (the
   /// largest have tens of thousands of nodes): `a[0-99999]b[0-99999]` is ten billion.
   static let mostNames = 100_000
+
+  /// Names all the hostlists of one answer may expand to: ten for every node of the largest
+  /// cluster, and a few tens of MiB.
+  public static let namesPerAnswer = 1_000_000
 
   /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
   private static func expandOne(_ item: String) -> [String] {

@@ -41,7 +41,9 @@ public enum SlurmJobState {
 /// `squeue --json` and slurmrestd's `/slurm/v0.0.NN/jobs`, 21.08 to 25.11.
 public enum SlurmJobs {
   public static func parse(_ data: Data, source: String) throws -> [SlurmJob] {
-    try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm job list").map(\.job)
+    var hostBudget = Hostlist.namesPerAnswer
+    return try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm job list")
+      .map { $0.job(hostBudget: &hostBudget) }
   }
 
   struct Job: Decodable {
@@ -61,9 +63,9 @@ public enum SlurmJobs {
     let tasks: SlurmNumber?
     let startTime: SlurmNumber?
 
-    var job: SlurmJob {
+    func job(hostBudget: inout Int) -> SlurmJob {
       let state = SlurmJobState.map(jobState?.words ?? [])
-      let hosts = state == .pending ? [] : Hostlist.expand(nodes ?? "")
+      let hosts = state == .pending ? [] : Hostlist.expand(nodes ?? "", budget: &hostBudget)
       var indices: [String: [Int]] = [:]
       // gres_detail has one entry per node, in hostlist order.
       for (host, detail) in zip(hosts, gresDetail ?? []) {
@@ -99,8 +101,9 @@ public enum SlurmJobs {
 /// `sacct --json` and slurmrestd's `/slurmdb/v0.0.NN/jobs`: finished jobs too.
 public enum SlurmDBJobs {
   public static func parse(_ data: Data, source: String) throws -> [SlurmJob] {
-    try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm accounting job list")
-      .map(\.job)
+    var hostBudget = Hostlist.namesPerAnswer
+    return try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm accounting job list")
+      .map { $0.job(hostBudget: &hostBudget) }
   }
 
   struct Job: Decodable {
@@ -126,10 +129,12 @@ public enum SlurmDBJobs {
     let tres: Tres?
     let time: Times?
 
-    var job: SlurmJob {
+    func job(hostBudget: inout Int) -> SlurmJob {
       let state = SlurmJobState.map(state?.current?.words ?? [])
       // Pending jobs say "None assigned".
-      let hosts = state == .pending || nodes == "None assigned" ? [] : Hostlist.expand(nodes ?? "")
+      let hosts =
+        state == .pending || nodes == "None assigned"
+        ? [] : Hostlist.expand(nodes ?? "", budget: &hostBudget)
       return SlurmJob(
         id: jobId.number.flatMap { Int(exactly: $0) }.map(String.init) ?? "?", name: name ?? "",
         user: user ?? "",

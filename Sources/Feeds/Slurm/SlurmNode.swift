@@ -76,7 +76,10 @@ public enum SlurmNodes {
     let answer = try JSONInput.decode(Answer.self, from: data, source: source)
     try answer.errors.check(source: source)
     if let nodes = answer.nodes { return nodes.map(\.node) }
-    if let groups = answer.sinfo { return merge(groups.flatMap(\.members)) }
+    if let groups = answer.sinfo {
+      var hostBudget = Hostlist.namesPerAnswer
+      return merge(groups.flatMap { $0.members(hostBudget: &hostBudget) })
+    }
     throw InputError(source: source, message: "neither nodes[] nor sinfo[]: not a Slurm node list")
   }
 
@@ -141,8 +144,8 @@ public enum SlurmNodes {
     let reason: Reason?
     let partition: Partition?
 
-    var members: [SlurmNode] {
-      (nodes?.nodes ?? []).flatMap(Hostlist.expand).map { name in
+    func members(hostBudget: inout Int) -> [SlurmNode] {
+      (nodes?.nodes ?? []).flatMap { Hostlist.expand($0, budget: &hostBudget) }.map { name in
         SlurmNode(
           name: name, state: SlurmNodeState.map(node?.state?.words ?? []),
           reason: SlurmNodeState.reason(reason?.description, words: node?.state?.words ?? []),

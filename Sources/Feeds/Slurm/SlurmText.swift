@@ -36,15 +36,17 @@ public enum SlurmText {
 
   /// `squeue -h -o '\(squeueFormat)'`.
   public static func squeueJobs(_ text: String, source: String) throws -> [SlurmJob] {
-    try lines(text).map { number, line in
+    var hostBudget = Hostlist.namesPerAnswer
+    return try lines(text).map { number, line in
       let fields = try split(line, number: number, format: squeueFormat, source: source)
       let state = SlurmJobState.map([fields[1]])
-      let hosts = state == .pending ? [] : Hostlist.expand(noValue(fields[4]) ?? "")
-      let perNode = GresItem.gpus(noValue(fields[3]))
+      let hosts =
+        state == .pending ? [] : Hostlist.expand(noValue(fields[4]) ?? "", budget: &hostBudget)
+      let nodeCount = max(1, GPUCount.parse(fields[2]) ?? 1)
+      let gpus = GresItem.gpus(noValue(fields[3])).flatMap { GPUCount.product($0, nodeCount) }
       return SlurmJob(
         id: fields[0], name: fields[9], user: fields[6], account: fields[7],
-        partition: fields[8], state: state,
-        gpus: perNode.map { $0 * max(1, Int(fields[2]) ?? 1) }, nodes: hosts, gpuIndices: [:],
+        partition: fields[8], state: state, gpus: gpus, nodes: hosts, gpuIndices: [:],
         start: state == .pending ? nil : localTime(fields[5]))
     }
   }

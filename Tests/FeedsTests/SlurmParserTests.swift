@@ -190,21 +190,27 @@ private func read(_ name: String) throws -> Data {
     #expect(Hostlist.expand("a[0-99999]b[0-99999]") == ["a[0-99999]b[0-99999]"])
     #expect(Hostlist.expand("a[0-999,0-999]b[0-999]") == ["a[0-999,0-999]b[0-999]"])
     #expect(Hostlist.expand("n[0-99999]").count == 100_000)
-    // A budget shared by the hostlists of one answer: past it, items are taken literally.
-    var budget = 5
+    // A budget of bytes shared by the hostlists of one answer (each name costs its text and
+    // its String): past it, items are taken literally.
+    var budget = 5 * (2 + MemoryLayout<String>.size)
     #expect(
       Hostlist.expand("a[1-3],b[1-3],c1", budget: &budget) == ["a1", "a2", "a3", "b[1-3]", "c1"])
-    #expect(budget == 1)
+    #expect(budget == 2 + MemoryLayout<String>.size)
+    // One item of more than 8 MiB is taken literally: a long prefix is repeated in every name.
+    let prefix = String(repeating: "x", count: 100)
+    #expect(Hostlist.expand(prefix + "[0-99999]") == [prefix + "[0-99999]"])
+    let padded = "n[" + String(repeating: "0", count: 100) + "1-99999]"
+    #expect(Hostlist.expand(padded) == [padded])
   }
 
-  /// Eleven running jobs of 100,000 nodes each are 1.1 million names from a few hundred bytes:
-  /// one answer expands a million at most, so the eleventh job's hostlist stays as written.
-  @Test func oneAnswerExpandsAMillionNamesAtMost() throws {
+  /// 32 running jobs of 100,000 nodes each are 70 MB of names from a few kilobytes: one answer
+  /// expands 64 MiB at most (2.2 MB a job, so 30 jobs), and the rest stay as written.
+  @Test func oneAnswerExpands64MiBOfNamesAtMost() throws {
     let job = #"{"job_id":1,"job_state":["RUNNING"],"nodes":"n[0-99999]"}"#
-    let json = #"{"jobs":["# + Array(repeating: job, count: 11).joined(separator: ",") + "]}"
+    let json = #"{"jobs":["# + Array(repeating: job, count: 32).joined(separator: ",") + "]}"
     let jobs = try SlurmJobs.parse(Data(json.utf8), source: "squeue")
-    #expect(jobs.map(\.nodes.count) == Array(repeating: 100_000, count: 10) + [1])
-    #expect(jobs[10].nodes == ["n[0-99999]"])
+    #expect(jobs.map(\.nodes.count) == Array(repeating: 100_000, count: 30) + [1, 1])
+    #expect(jobs[31].nodes == ["n[0-99999]"])
   }
 
   @Test func gresAndTresStrings() {

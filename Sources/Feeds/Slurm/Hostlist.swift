@@ -6,19 +6,21 @@ public enum Hostlist {
   /// `gpu01`, `gpu02`); a malformed bracket is taken as a literal name rather than guessed at,
   /// and so is one item that would name more nodes than any cluster has.
   public static func expand(_ expression: String) -> [String] {
-    var budget = namesPerAnswer
+    var budget = bytesPerAnswer
     return expand(expression, budget: &budget)
   }
 
-  /// The same, drawing the names from a budget shared by every hostlist of one answer: past it,
-  /// an item is taken literally. A hostlist is small and its expansion is not (`n[0-99999]` is
-  /// ten bytes and 100,000 names), so without one, a few kilobytes of jobs could expand to
-  /// gigabytes of names (the fuzzer's slurmdbd run reached 600 MiB).
+  /// The same, drawing the names from a budget of bytes shared by every hostlist of one answer:
+  /// past it, an item is taken literally. A hostlist is small and its expansion is not
+  /// (`n[0-99999]` is ten bytes and 100,000 names; a long prefix is repeated in each), so
+  /// without one, a few kilobytes of jobs could expand to gigabytes (the fuzzer's slurmdbd run
+  /// reached 900 MiB).
   public static func expand(_ expression: String, budget: inout Int) -> [String] {
     splitOutsideBrackets(expression).flatMap { item in
       let names = expandOne(item)
-      guard names.count <= budget else { return [item] }
-      budget -= names.count
+      let bytes = names.reduce(0) { $0 + size($1) }
+      guard bytes <= budget else { return [item] }
+      budget -= bytes
       return names
     }
   }
@@ -26,10 +28,14 @@ public enum Hostlist {
   /// More names than this from one item is a broken or hostile expression, not a cluster (the
   /// largest have tens of thousands of nodes): `a[0-99999]b[0-99999]` is ten billion.
   static let mostNames = 100_000
+  /// Nor is one item that expands to more than this.
+  static let mostBytes = 8 << 20
 
-  /// Names all the hostlists of one answer may expand to: ten for every node of the largest
-  /// cluster, and a few tens of MiB.
-  public static let namesPerAnswer = 1_000_000
+  /// What all the hostlists of one answer may expand to: the cap on a command's output.
+  public static let bytesPerAnswer = 64 << 20
+
+  /// A name's cost: its text and the String that holds it.
+  private static func size(_ name: String) -> Int { name.utf8.count + MemoryLayout<String>.size }
 
   /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
   private static func expandOne(_ item: String) -> [String] {
@@ -52,6 +58,10 @@ public enum Hostlist {
       guard count <= mostNames else { return [item] }
       ranges.append((low, high, bounds[0].count))
     }
+    // Digits as wide as the widest bound's padding, or a whole Int's.
+    let digits = max(20, ranges.map(\.width).max() ?? 0)
+    let longest = prefix.utf8.count + digits + (suffixes.map(size).max() ?? 0)
+    guard count * longest <= mostBytes else { return [item] }
     var names: [String] = []
     for (low, high, width) in ranges {
       for n in low...high {

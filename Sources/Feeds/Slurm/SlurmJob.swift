@@ -41,7 +41,7 @@ public enum SlurmJobState {
 /// `squeue --json` and slurmrestd's `/slurm/v0.0.NN/jobs`, 21.08 to 25.11.
 public enum SlurmJobs {
   public static func parse(_ data: Data, source: String) throws -> [SlurmJob] {
-    var hostBudget = Hostlist.namesPerAnswer
+    var hostBudget = Hostlist.bytesPerAnswer
     return try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm job list")
       .map { $0.job(hostBudget: &hostBudget) }
   }
@@ -101,7 +101,7 @@ public enum SlurmJobs {
 /// `sacct --json` and slurmrestd's `/slurmdb/v0.0.NN/jobs`: finished jobs too.
 public enum SlurmDBJobs {
   public static func parse(_ data: Data, source: String) throws -> [SlurmJob] {
-    var hostBudget = Hostlist.namesPerAnswer
+    var hostBudget = Hostlist.bytesPerAnswer
     return try JobsAnswer<Job>.jobs(data, source: source, what: "a Slurm accounting job list")
       .map { $0.job(hostBudget: &hostBudget) }
   }

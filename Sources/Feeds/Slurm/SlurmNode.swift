@@ -77,7 +77,7 @@ public enum SlurmNodes {
     try answer.errors.check(source: source)
     if let nodes = answer.nodes { return nodes.map(\.node) }
     if let groups = answer.sinfo {
-      var hostBudget = Hostlist.namesPerAnswer
+      var hostBudget = Hostlist.bytesPerAnswer
       return merge(groups.flatMap { $0.members(hostBudget: &hostBudget) })
     }
     throw InputError(source: source, message: "neither nodes[] nor sinfo[]: not a Slurm node list")

@@ -36,7 +36,7 @@ public enum SlurmText {
 
   /// `squeue -h -o '\(squeueFormat)'`.
   public static func squeueJobs(_ text: String, source: String) throws -> [SlurmJob] {
-    var hostBudget = Hostlist.namesPerAnswer
+    var hostBudget = Hostlist.bytesPerAnswer
     return try lines(text).map { number, line in
       let fields = try split(line, number: number, format: squeueFormat, source: source)
       let state = SlurmJobState.map([fields[1]])

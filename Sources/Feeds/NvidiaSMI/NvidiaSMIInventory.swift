@@ -18,7 +18,7 @@ public enum NvidiaSMIInventory {
           uuid: gpu.uuid, node: node, index: gpu.index ?? position,
           model: .reported(
             gpu.name ?? "GPU", powerLimitW: gpu.powerLimitW,
-            memoryMiB: NvidiaSMIQuery.count(gpu.memoryTotalMiB))))
+            memoryMiB: Count.whole(gpu.memoryTotalMiB))))
       state.gpuSamples[gpu.uuid] = GPUSample(
         time: time, utilPct: gpu.utilizationPct, memUsedMiB: gpu.memoryUsedMiB,
         powerW: gpu.powerW, tempC: gpu.temperatureC, smClockMHz: gpu.smClockMHz,

@@ -49,7 +49,7 @@ public enum NvidiaSMIQuery {
         return nil
       }
       return NvidiaSMIGPU(
-        uuid: values[uuidColumn], index: Self.count(number("index")), name: value("name"),
+        uuid: values[uuidColumn], index: Count.whole(number("index")), name: value("name"),
         memoryTotalMiB: number("memory.total"), memoryUsedMiB: number("memory.used"),
         utilizationPct: number("utilization.gpu"),
         powerW: number("power.draw", "power.draw.instant", "power.draw.average"),
@@ -58,7 +58,7 @@ public enum NvidiaSMIQuery {
         smClockMHz: number("clocks.current.sm", "clocks.sm"),
         memoryClockMHz: number("clocks.current.memory", "clocks.mem"),
         migEnabled: value("mig.mode.current").map { $0 == "Enabled" },
-        eccUncorrected: Self.count(number("ecc.errors.uncorrected.volatile.total")))
+        eccUncorrected: Count.whole(number("ecc.errors.uncorrected.volatile.total")))
     }
   }
 
@@ -98,13 +98,6 @@ public enum NvidiaSMIQuery {
         gpuUUID: values[uuidColumn], pid: pid, name: value("process_name") ?? "",
         usedMemoryMiB: (value("used_gpu_memory") ?? value("used_memory")).flatMap(number))
     }
-  }
-
-  /// A count or an index as a whole number; nil for what no GPU reports (negative, fractional
-  /// or beyond any count: `Int(_:)` would trap on `1e309`, and a field can say anything).
-  static func count(_ value: Double?) -> Int? {
-    guard let value, value >= 0, value <= Double(Int32.max) else { return nil }
-    return Int(exactly: value.rounded())
   }
 
   /// The sections of a capture file (a line of `#`s, `# <phase> :: <name>`, `# $ <command>`,

@@ -38,7 +38,7 @@ public enum NvidiaSMIXML {
         throw InputError(source: source, column: "gpu[\(i)]/uuid", message: "missing")
       }
       return NvidiaSMIGPU(
-        uuid: uuid, index: NvidiaSMIQuery.count(number("minor_number")), name: text("product_name"),
+        uuid: uuid, index: Count.whole(number("minor_number")), name: text("product_name"),
         memoryTotalMiB: number("fb_memory_usage/total"),
         memoryUsedMiB: number("fb_memory_usage/used"),
         utilizationPct: number("utilization/gpu_util"),

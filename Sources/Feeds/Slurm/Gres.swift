@@ -17,7 +17,7 @@ public struct GresItem: Sendable, Hashable {
   /// The GPUs a GRES string counts.
   public static func gpus(_ text: String?) -> Int? {
     let items = parse(text).filter { $0.name == "gpu" }
-    return items.isEmpty ? nil : GPUCount.sum(items.map(\.count))
+    return items.isEmpty ? nil : Count.sum(items.map(\.count))
   }
 
   private static func item(_ text: Substring) -> GresItem? {
@@ -37,14 +37,14 @@ public struct GresItem: Sendable, Hashable {
     case 1: break
     case 2:
       if let n = Int(fields[1]) {
-        guard let n = GPUCount.checked(n) else { return nil }
+        guard let n = Count.checked(n) else { return nil }
         count = n
       } else {
         type = fields[1]
       }
     default:
       type = fields[1]
-      guard let n = GPUCount.parse(fields[2]) else { return nil }
+      guard let n = Count.parse(fields[2]) else { return nil }
       count = n
     }
     var indices: [Int] = []
@@ -90,10 +90,10 @@ public enum Tres {
     var typed: [Int] = []
     for entry in text.split(separator: ",") {
       let pair = entry.split(separator: "=", maxSplits: 1)
-      guard pair.count == 2, pair[0].hasPrefix("gres/gpu"), let count = GPUCount.parse(pair[1])
+      guard pair.count == 2, pair[0].hasPrefix("gres/gpu"), let count = Count.parse(pair[1])
       else { continue }
       if pair[0] == "gres/gpu" { untyped = count } else { typed.append(count) }
     }
-    return untyped ?? (typed.isEmpty ? nil : GPUCount.sum(typed))
+    return untyped ?? (typed.isEmpty ? nil : Count.sum(typed))
   }
 }

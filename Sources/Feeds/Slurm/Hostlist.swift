@@ -1,5 +1,3 @@
-import Foundation
-
 /// Slurm hostlists: `n[1-2]`, `gpu[01-04]`, `a[1,3-5],b2` name each node once, in order.
 public enum Hostlist {
   /// The node names a hostlist expression stands for. Zero padding is kept (`gpu[01-02]` →
@@ -90,6 +88,6 @@ public enum Hostlist {
       current.append(c)
     }
     parts.append(current)
-    return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return parts.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
   }
 }

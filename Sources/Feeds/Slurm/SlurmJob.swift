@@ -82,16 +82,16 @@ public enum SlurmJobs {
     /// Held GPUs first (per-node detail, then the allocated TRES), then what was asked for.
     private func gpus(nodes: Int) -> Int? {
       if let detail = gresDetail, !detail.isEmpty {
-        return GPUCount.sum(detail.compactMap(GresItem.gpus))
+        return Count.sum(detail.compactMap(GresItem.gpus))
       }
       if let held = Tres.gpus(tresAllocStr) { return held }
       if let perJob = GresItem.gpus(tresPerJob) { return perJob }
-      let nodeCount = max(nodes, GPUCount.whole(nodeCount?.number) ?? 1)
+      let nodeCount = max(nodes, Count.whole(nodeCount?.number) ?? 1)
       if let perNode = GresItem.gpus(tresPerNode) {
-        return GPUCount.product(perNode, max(1, nodeCount))
+        return Count.product(perNode, max(1, nodeCount))
       }
       if let perTask = GresItem.gpus(tresPerTask) {
-        return GPUCount.product(perTask, max(1, GPUCount.whole(tasks?.number) ?? 1))
+        return Count.product(perTask, max(1, Count.whole(tasks?.number) ?? 1))
       }
       return nil
     }
@@ -148,10 +148,10 @@ public enum SlurmDBJobs {
     private func gpus(_ entries: [TresEntry]?) -> Int? {
       let gpu = (entries ?? []).filter { $0.type == "gres" && ($0.name ?? "").hasPrefix("gpu") }
       if let untyped = gpu.first(where: { $0.name == "gpu" })?.count?.number {
-        return GPUCount.whole(untyped)
+        return Count.whole(untyped)
       }
       let typed = gpu.compactMap { $0.count?.number }
-      return typed.isEmpty ? nil : GPUCount.sum(typed.compactMap(GPUCount.whole))
+      return typed.isEmpty ? nil : Count.sum(typed.compactMap(Count.whole))
     }
   }
 }

@@ -42,8 +42,8 @@ public enum SlurmText {
       let state = SlurmJobState.map([fields[1]])
       let hosts =
         state == .pending ? [] : Hostlist.expand(noValue(fields[4]) ?? "", budget: &hostBudget)
-      let nodeCount = max(1, GPUCount.parse(fields[2]) ?? 1)
-      let gpus = GresItem.gpus(noValue(fields[3])).flatMap { GPUCount.product($0, nodeCount) }
+      let nodeCount = max(1, Count.parse(fields[2]) ?? 1)
+      let gpus = GresItem.gpus(noValue(fields[3])).flatMap { Count.product($0, nodeCount) }
       return SlurmJob(
         id: fields[0], name: fields[9], user: fields[6], account: fields[7],
         partition: fields[8], state: state, gpus: gpus, nodes: hosts, gpuIndices: [:],
@@ -64,7 +64,7 @@ public enum SlurmText {
       if let text = reason, text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
         let stamp = text[text.index(after: open)..<text.index(before: text.endIndex)]
         since = stamp.split(separator: "@").last.flatMap { localTime(String($0)) }
-        reason = String(text[..<open]).trimmingCharacters(in: .whitespaces)
+        reason = String(text[..<open]).trimmingSpaces()
       }
       // `State=MIXED*+DRAIN`: flags joined by `+`, each word perhaps with sinfo's suffixes.
       let words = (fields["State"] ?? "").split(separator: "+").flatMap {
@@ -100,7 +100,7 @@ public enum SlurmText {
     var pairs: [String: String] = [:]
     for (n, start) in starts.enumerated() {
       let end = n + 1 < starts.count ? starts[n + 1] : chars.count
-      let pair = String(chars[start..<end]).trimmingCharacters(in: .whitespaces)
+      let pair = String(chars[start..<end]).trimmingSpaces()
       guard let eq = pair.firstIndex(of: "=") else { continue }
       pairs[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
     }
@@ -125,7 +125,7 @@ public enum SlurmText {
 
   private static func lines(_ text: String) -> [(Int, String)] {
     text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap {
-      let line = $1.trimmingCharacters(in: .whitespaces)
+      let line = $1.trimmingSpaces()
       return line.isEmpty ? nil : ($0 + 1, line)
     }
   }

@@ -1,13 +1,14 @@
-/// GPU counts read from Slurm: whole numbers from 0 to 2³¹ − 1 (a field can say anything, and no
-/// job holds more), added and multiplied without trapping. A count or a total outside that range
-/// is unknown, never a wrapped number and never a crash: libFuzzer found a job whose per-node
-/// GRES summed past `Int.max` and stopped the poller.
-enum GPUCount {
+/// Counts and indices read from outside input (GPUs a Slurm job holds, a GPU's index or memory
+/// from nvidia-smi): whole numbers from 0 to 2³¹ − 1, since a field can say anything and nothing
+/// factop counts goes higher, added and multiplied without trapping. Anything else, a total
+/// included, is unknown: never a wrapped number and never a crash (`Int(_:)` traps on `1e309`,
+/// and libFuzzer found a Slurm job whose per-node GRES summed past `Int.max`).
+enum Count {
   static let most = Int(Int32.max)
 
   static func parse(_ text: some StringProtocol) -> Int? { Int(text).flatMap(checked) }
 
-  /// A count Slurm's JSON gives as a number: whole and in range, or unknown.
+  /// A count given as a JSON or text number: whole and in range, or unknown.
   static func whole(_ value: Double?) -> Int? {
     guard let value, value >= 0, value <= Double(most) else { return nil }
     return Int(exactly: value)

@@ -19,6 +19,7 @@ let package = Package(
         .product(name: "FleetModel", package: "factop"),
         .product(name: "FleetSim", package: "factop"),
         .product(name: "Exports", package: "factop"),
+        .product(name: "Feeds", package: "factop"),
         .product(name: "Cockpit", package: "factop"),
       ],
       path: "Benchmarks/FactopBenchmarks",

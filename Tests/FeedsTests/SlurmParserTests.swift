@@ -186,6 +186,8 @@ private func read(_ name: String) throws -> Data {
     #expect(Hostlist.expand("bad[x-y]") == ["bad[x-y]"])
     // libFuzzer: a range with no bound before its dash trapped (an index out of range).
     #expect(Hostlist.expand("n[-],m[-5],o[5-],p[1--2]") == ["n[-]", "m[-5]", "o[5-]", "p[1--2]"])
+    // A bound is digits: Swift's Int would read `+1` as 1.
+    #expect(Hostlist.expand("n[+1],m[1-+2]") == ["n[+1]", "m[1-+2]"])
     // One item naming more nodes than any cluster has is taken literally, not expanded.
     #expect(Hostlist.expand("a[0-99999]b[0-99999]") == ["a[0-99999]b[0-99999]"])
     #expect(Hostlist.expand("a[0-999,0-999]b[0-999]") == ["a[0-999,0-999]b[0-999]"])
@@ -196,6 +198,13 @@ private func read(_ name: String) throws -> Data {
     #expect(
       Hostlist.expand("a[1-3],b[1-3],c1", budget: &budget) == ["a1", "a2", "a3", "b[1-3]", "c1"])
     #expect(budget == 2 + MemoryLayout<String>.size)
+    // An item is sized before it is built, by its longest name: `n[8-10]` costs three names of
+    // three characters, though `n8` and `n9` are shorter.
+    budget = 3 * (3 + MemoryLayout<String>.size) - 1
+    #expect(Hostlist.expand("n[8-10]", budget: &budget) == ["n[8-10]"])
+    budget += 1
+    #expect(Hostlist.expand("n[8-10]", budget: &budget) == ["n8", "n9", "n10"])
+    #expect(budget == 2)
     // One item of more than 8 MiB is taken literally: a long prefix is repeated in every name.
     let prefix = String(repeating: "x", count: 100)
     #expect(Hostlist.expand(prefix + "[0-99999]") == [prefix + "[0-99999]"])

@@ -12,13 +12,12 @@ public enum Hostlist {
   /// past it, an item is taken literally. A hostlist is small and its expansion is not
   /// (`n[0-99999]` is ten bytes and 100,000 names; a long prefix is repeated in each), so
   /// without one, a few kilobytes of jobs could expand to gigabytes (the fuzzer's slurmdbd run
-  /// reached 900 MiB).
+  /// reached 900 MiB). An item is sized before it is built, so one past the budget costs
+  /// nothing: sized after, a 21 KB slurmdbd answer of such items took a second to read.
   public static func expand(_ expression: String, budget: inout Int) -> [String] {
     splitOutsideBrackets(expression).flatMap { item in
-      let names = expandOne(item)
-      let bytes = names.reduce(0) { $0 + size($1) }
-      guard bytes <= budget else { return [item] }
-      budget -= bytes
+      guard let names = expandOne(item, within: min(mostBytes, budget)) else { return [item] }
+      budget -= names.reduce(0) { $0 + size($1) }
       return names
     }
   }
@@ -35,40 +34,51 @@ public enum Hostlist {
   /// A name's cost: its text and the String that holds it.
   private static func size(_ name: String) -> Int { name.utf8.count + MemoryLayout<String>.size }
 
-  /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`).
-  private static func expandOne(_ item: String) -> [String] {
+  /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`);
+  /// nil when the item is malformed or its names would come to more than `bytes`.
+  private static func expandOne(_ item: String, within bytes: Int) -> [String]? {
     guard let open = item.firstIndex(of: "["),
       let close = item[open...].firstIndex(of: "]")
     else { return item.isEmpty ? [] : [item] }
     let prefix = item[..<open]
     let body = item[item.index(after: open)..<close]
-    let rest = expandOne(String(item[item.index(after: close)...]))
+    guard let rest = expandOne(String(item[item.index(after: close)...]), within: bytes) else {
+      return nil
+    }
     let suffixes = rest.isEmpty ? [""] : rest
     var ranges: [(low: Int, high: Int, width: Int)] = []
     var count = 0
     for range in body.split(separator: ",") {
       // Empty bounds are kept, so `[-]`, `[-5]` and `[5-]` are malformed, not a number.
       let bounds = range.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-      guard let low = Int(bounds[0]) else { return [item] }
-      let high = bounds.count == 2 ? Int(bounds[1]) : low
-      guard let high, high >= low, high - low < mostNames else { return [item] }
+      guard let low = number(bounds[0]) else { return nil }
+      let high = bounds.count == 2 ? number(bounds[1]) : low
+      guard let high, high >= low, high - low < mostNames else { return nil }
       count += (high - low + 1) * suffixes.count
-      guard count <= mostNames else { return [item] }
-      ranges.append((low, high, bounds[0].count))
+      guard count <= mostNames else { return nil }
+      ranges.append((low, high, bounds[0].utf8.count))
     }
-    // Digits as wide as the widest bound's padding, or a whole Int's.
-    let digits = max(20, ranges.map(\.width).max() ?? 0)
+    // The longest name: the widest number (its padding or its digits) and the longest suffix.
+    let digits = ranges.map { max($0.width, String($0.high).utf8.count) }.max() ?? 0
     let longest = prefix.utf8.count + digits + (suffixes.map(size).max() ?? 0)
-    guard count * longest <= mostBytes else { return [item] }
+    guard count * longest <= bytes else { return nil }
     var names: [String] = []
+    names.reserveCapacity(count)
     for (low, high, width) in ranges {
       for n in low...high {
         let digits = String(n)
-        let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
-        for suffix in suffixes { names.append(prefix + padded + suffix) }
+        let stem =
+          prefix + String(repeating: "0", count: max(0, width - digits.utf8.count)) + digits
+        for suffix in suffixes { names.append(stem + suffix) }
       }
     }
     return names
+  }
+
+  /// A bound is ASCII digits only: `Int` would also take `+1`, which Slurm does not write.
+  private static func number(_ text: Substring) -> Int? {
+    guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+    return Int(text)
   }
 
   private static func splitOutsideBrackets(_ text: String) -> [String] {

@@ -186,8 +186,17 @@ private func read(_ name: String) throws -> Data {
     #expect(Hostlist.expand("bad[x-y]") == ["bad[x-y]"])
     // libFuzzer: a range with no bound before its dash trapped (an index out of range).
     #expect(Hostlist.expand("n[-],m[-5],o[5-],p[1--2]") == ["n[-]", "m[-5]", "o[5-]", "p[1--2]"])
-    // A bound is digits: Swift's Int would read `+1` as 1.
-    #expect(Hostlist.expand("n[+1],m[1-+2]") == ["n[+1]", "m[1-+2]"])
+    // A bound is digits: Swift's Int would read `+1` as 1. A bracket names at least one node.
+    #expect(Hostlist.expand("n[+1],m[1-+2],e[]") == ["n[+1]", "m[1-+2]", "e[]"])
+    #expect(Hostlist.expand("x[1-2]y[") == ["x1y[", "x2y["])
+    // libFuzzer: items of hundreds of brackets. Each name is built once, not once per bracket.
+    let brackets = "n" + String(repeating: "[0]", count: 300)
+    #expect(
+      Hostlist.expand(brackets + "[8-9]")
+        == [
+          "n" + String(repeating: "0", count: 300) + "8",
+          "n" + String(repeating: "0", count: 300) + "9",
+        ])
     // One item naming more nodes than any cluster has is taken literally, not expanded.
     #expect(Hostlist.expand("a[0-99999]b[0-99999]") == ["a[0-99999]b[0-99999]"])
     #expect(Hostlist.expand("a[0-999,0-999]b[0-999]") == ["a[0-999,0-999]b[0-999]"])

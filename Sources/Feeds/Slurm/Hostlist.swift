@@ -34,51 +34,112 @@ public enum Hostlist {
   /// A name's cost: its text and the String that holds it.
   private static func size(_ name: String) -> Int { name.utf8.count + MemoryLayout<String>.size }
 
-  /// `prefix[ranges]suffix`, where ranges may also be nested in later brackets (`r[1-2]n[1-2]`);
-  /// nil when the item is malformed or its names would come to more than `bytes`.
+  /// One item's names: brackets of numbers among literal text (`r[1-2]n[1-2]` → `r1n1`,
+  /// `r1n2`, `r2n1`, `r2n2`); nil when the item is malformed or its names would come to more
+  /// than `bytes`. The names are counted and sized before any is built, and each is built once:
+  /// expanded bracket by bracket, every bracket built all the names so far again, and the
+  /// fuzzer's items had hundreds of brackets.
   private static func expandOne(_ item: String, within bytes: Int) -> [String]? {
-    guard let open = item.firstIndex(of: "["),
-      let close = item[open...].firstIndex(of: "]")
-    else { return item.isEmpty ? [] : [item] }
-    let prefix = item[..<open]
-    let body = item[item.index(after: open)..<close]
-    guard let rest = expandOne(String(item[item.index(after: close)...]), within: bytes) else {
-      return nil
+    guard let parts = Part.parse(item) else { return nil }
+    var count = 1
+    var longest = MemoryLayout<String>.size
+    for part in parts {
+      switch part {
+      case .text(let text): longest += text.utf8.count
+      case .numbers(let ranges):
+        count *= ranges.reduce(0) { $0 + $1.count }
+        guard count <= mostNames else { return nil }
+        longest += ranges.map(\.digits).max() ?? 0
+      }
     }
-    let suffixes = rest.isEmpty ? [""] : rest
-    var ranges: [(low: Int, high: Int, width: Int)] = []
-    var count = 0
-    for range in body.split(separator: ",") {
-      // Empty bounds are kept, so `[-]`, `[-5]` and `[5-]` are malformed, not a number.
-      let bounds = range.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-      guard let low = number(bounds[0]) else { return nil }
-      let high = bounds.count == 2 ? number(bounds[1]) : low
-      guard let high, high >= low, high - low < mostNames else { return nil }
-      count += (high - low + 1) * suffixes.count
-      guard count <= mostNames else { return nil }
-      ranges.append((low, high, bounds[0].utf8.count))
-    }
-    // The longest name: the widest number (its padding or its digits) and the longest suffix.
-    let digits = ranges.map { max($0.width, String($0.high).utf8.count) }.max() ?? 0
-    let longest = prefix.utf8.count + digits + (suffixes.map(size).max() ?? 0)
     guard count * longest <= bytes else { return nil }
+
+    // Every combination of one number from each bracket, the last bracket turning fastest.
+    let numbers = parts.compactMap { part -> [String]? in
+      guard case .numbers(let ranges) = part else { return nil }
+      return ranges.flatMap { range in (range.low...range.high).map(range.text) }
+    }
+    var picks = Array(repeating: 0, count: numbers.count)
     var names: [String] = []
     names.reserveCapacity(count)
-    for (low, high, width) in ranges {
-      for n in low...high {
-        let digits = String(n)
-        let stem =
-          prefix + String(repeating: "0", count: max(0, width - digits.utf8.count)) + digits
-        for suffix in suffixes { names.append(stem + suffix) }
+    for _ in 0..<count {
+      var name = ""
+      var bracket = 0
+      for part in parts {
+        switch part {
+        case .text(let text): name += text
+        case .numbers:
+          name += numbers[bracket][picks[bracket]]
+          bracket += 1
+        }
+      }
+      names.append(name)
+      var turning = numbers.count - 1
+      while turning >= 0 {
+        picks[turning] += 1
+        if picks[turning] < numbers[turning].count { break }
+        picks[turning] = 0
+        turning -= 1
       }
     }
     return names
   }
 
-  /// A bound is ASCII digits only: `Int` would also take `+1`, which Slurm does not write.
-  private static func number(_ text: Substring) -> Int? {
-    guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-    return Int(text)
+  /// A piece of an item: literal text, or the numbers one bracket stands for.
+  private enum Part {
+    case text(Substring)
+    case numbers([NumberRange])
+
+    /// nil for a malformed bracket; a `[` with no `]` after it is text.
+    static func parse(_ item: String) -> [Part]? {
+      var parts: [Part] = []
+      var rest = item[...]
+      while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+        if open > rest.startIndex { parts.append(.text(rest[..<open])) }
+        var ranges: [NumberRange] = []
+        for text in rest[rest.index(after: open)..<close].split(separator: ",") {
+          guard let range = NumberRange(text) else { return nil }
+          ranges.append(range)
+        }
+        guard !ranges.isEmpty else { return nil }
+        parts.append(.numbers(ranges))
+        rest = rest[rest.index(after: close)...]
+      }
+      if !rest.isEmpty { parts.append(.text(rest)) }
+      return parts
+    }
+  }
+
+  /// `low-high` or one number, zero-padded as wide as its low bound is written (`01-10`).
+  private struct NumberRange {
+    let low: Int
+    let high: Int
+    let width: Int
+
+    /// nil for an empty or reversed bound, or a range wider than any cluster.
+    init?(_ text: Substring) {
+      // Empty bounds are kept, so `[-]`, `[-5]` and `[5-]` are malformed, not a number.
+      let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+      guard let low = Self.number(bounds[0]) else { return nil }
+      let high = bounds.count == 2 ? Self.number(bounds[1]) : low
+      guard let high, high >= low, high - low < Hostlist.mostNames else { return nil }
+      (self.low, self.high, width) = (low, high, bounds[0].utf8.count)
+    }
+
+    var count: Int { high - low + 1 }
+    /// The widest number it writes: its padding or its high bound's digits.
+    var digits: Int { max(width, String(high).utf8.count) }
+
+    func text(_ n: Int) -> String {
+      let digits = String(n)
+      return String(repeating: "0", count: max(0, width - digits.utf8.count)) + digits
+    }
+
+    /// ASCII digits only: `Int` would also take `+1`, which Slurm does not write.
+    private static func number(_ text: Substring) -> Int? {
+      guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+      return Int(text)
+    }
   }
 
   private static func splitOutsideBrackets(_ text: String) -> [String] {

@@ -16,9 +16,11 @@ enum Count {
 
   static func checked(_ count: Int) -> Int? { (0...most).contains(count) ? count : nil }
 
-  static func sum(_ counts: some Sequence<Int>) -> Int? {
+  /// Unknown when any part is: a total missing a part is no total.
+  static func sum(_ counts: some Sequence<Int?>) -> Int? {
     var total = 0
     for count in counts {
+      guard let count else { return nil }
       let (sum, overflow) = total.addingReportingOverflow(count)
       guard !overflow, let sum = checked(sum) else { return nil }
       total = sum

@@ -246,6 +246,9 @@ private func read(_ name: String) throws -> Data {
     #expect(GresItem.gpus("gpu:2147483647,gpu:1") == nil)
     #expect(Tres.gpus("gres/gpu:a=2147483647,gres/gpu:b=1") == nil)
     #expect(Tres.gpus("gres/gpu=-3") == nil)
+    // A total with a part that is no count is unknown, not the sum of the rest.
+    #expect(Tres.gpus("gres/gpu:a=2,gres/gpu:b=2147483648") == nil)
+    #expect(Tres.gpus("gres/gpu=x,gres/gpu:a=2") == nil)
   }
 
   /// libFuzzer: a job whose per-node GRES summed past `Int.max` trapped; so would have a
@@ -271,10 +274,17 @@ private func read(_ name: String) throws -> Data {
          "tres":{"allocated":[{"type":"gres","name":"gpu","count":1e300}]}},
         {"job_id":2,"state":{"current":["COMPLETED"]},"nodes":"n1",
          "tres":{"allocated":[{"type":"gres","name":"gpu:h100","count":2147483647},
-                              {"type":"gres","name":"gpu:a100","count":1}]}}]}
+                              {"type":"gres","name":"gpu:a100","count":1}]}},
+        {"job_id":3,"state":{"current":["COMPLETED"]},"nodes":"n1",
+         "tres":{"allocated":[{"type":"gres","name":"gpu:h100","count":2},
+                              {"type":"gres","name":"gpu:a100","count":1.5}]}},
+        {"job_id":4,"state":{"current":["COMPLETED"]},"nodes":"n1",
+         "tres":{"allocated":[{"type":"gres","name":"gpu:h100","count":2},
+                              {"type":"gres","name":"gpu:a100","count":2}]}}]}
       """
     #expect(
-      try SlurmDBJobs.parse(Data(accounting.utf8), source: "sacct").map(\.gpus) == [nil, nil])
+      try SlurmDBJobs.parse(Data(accounting.utf8), source: "sacct").map(\.gpus)
+        == [nil, nil, nil, 4])
   }
 
   @Test func textFallbacks() throws {

@@ -83,17 +83,16 @@ public struct GresItem: Sendable, Hashable {
 /// TRES strings: `cpu=2,node=2,billing=2,gres/gpu=16,gres/gpu:h100=16`.
 public enum Tres {
   /// The GPUs a TRES string counts: the untyped `gres/gpu=N` (typed entries repeat it, and 22.05
-  /// even doubles them), else the sum of the typed ones; nil when it names no GPU.
+  /// even doubles them), else the sum of the typed ones; nil when it names no GPU, or a count
+  /// that decides the total is not one.
   public static func gpus(_ text: String?) -> Int? {
-    guard let text, !text.isEmpty else { return nil }
-    var untyped: Int?
-    var typed: [Int] = []
-    for entry in text.split(separator: ",") {
+    let gpu = (text ?? "").split(separator: ",").compactMap {
+      entry -> (key: Substring, count: Int?)? in
       let pair = entry.split(separator: "=", maxSplits: 1)
-      guard pair.count == 2, pair[0].hasPrefix("gres/gpu"), let count = Count.parse(pair[1])
-      else { continue }
-      if pair[0] == "gres/gpu" { untyped = count } else { typed.append(count) }
+      guard pair.count == 2, pair[0].hasPrefix("gres/gpu") else { return nil }
+      return (pair[0], Count.parse(pair[1]))
     }
-    return untyped ?? (typed.isEmpty ? nil : Count.sum(typed))
+    if let untyped = gpu.first(where: { $0.key == "gres/gpu" }) { return untyped.count }
+    return gpu.isEmpty ? nil : Count.sum(gpu.map(\.count))
   }
 }

@@ -82,7 +82,9 @@ public enum SlurmJobs {
     /// Held GPUs first (per-node detail, then the allocated TRES), then what was asked for.
     private func gpus(nodes: Int) -> Int? {
       if let detail = gresDetail, !detail.isEmpty {
-        return Count.sum(detail.compactMap(GresItem.gpus))
+        // A node whose detail names no GPU holds none.
+        let perNode: [Int] = detail.compactMap(GresItem.gpus)
+        return Count.sum(perNode)
       }
       if let held = Tres.gpus(tresAllocStr) { return held }
       if let perJob = GresItem.gpus(tresPerJob) { return perJob }
@@ -147,11 +149,10 @@ public enum SlurmDBJobs {
     /// (`AccountingStorageTRES=gres/gpu`); the untyped entry counts, typed ones repeat it.
     private func gpus(_ entries: [TresEntry]?) -> Int? {
       let gpu = (entries ?? []).filter { $0.type == "gres" && ($0.name ?? "").hasPrefix("gpu") }
-      if let untyped = gpu.first(where: { $0.name == "gpu" })?.count?.number {
-        return Count.whole(untyped)
+      if let untyped = gpu.first(where: { $0.name == "gpu" }) {
+        return Count.whole(untyped.count?.number)
       }
-      let typed = gpu.compactMap { $0.count?.number }
-      return typed.isEmpty ? nil : Count.sum(typed.compactMap(Count.whole))
+      return gpu.isEmpty ? nil : Count.sum(gpu.map { Count.whole($0.count?.number) })
     }
   }
 }

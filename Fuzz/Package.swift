@@ -15,6 +15,7 @@ let package = Package(
       dependencies: [
         "LibFuzzer",
         .product(name: "Feeds", package: "factop"),
+        .product(name: "FleetModel", package: "factop"),
       ],
       // SwiftPM points `main` at this module's top-level code, and -sanitize=fuzzer links
       // libFuzzer's own main as well: lld lets the first win, gold fails on the pair.

@@ -42,7 +42,7 @@ private func read(_ name: String) throws -> Data {
         try read("slurm-node-with-gpus-model-allocated.json"), source: "allocated"
       ).first)
     #expect(busy.gpuCount == 6)
-    #expect(busy.gpusUsed.reduce(0) { $0 + $1.count } > 0)
+    #expect(busy.gpusUsed.compactMap(\.count).reduce(0, +) > 0)
   }
 
   @Test func jobsInEveryState() throws {
@@ -242,18 +242,21 @@ private func read(_ name: String) throws -> Data {
     #expect(Tres.gpus("cpu=1,gres/gpu:h100=2,gres/gpu:h200=4") == 6)
     #expect(Tres.gpus("cpu=1,mem=2G") == nil)
     // Counts out of range (negative, past 2³¹ − 1) and totals that would wrap are unknown.
-    #expect(GresItem.parse("gpu:-5,gpu:h100:-1,gpu:h100:2147483648").isEmpty)
+    #expect(
+      GresItem.parse("gpu:-5,gpu:h100:-1,gpu:h100:2147483648").map(\.count) == [nil, nil, nil])
     #expect(GresItem.gpus("gpu:2147483647,gpu:1") == nil)
     #expect(Tres.gpus("gres/gpu:a=2147483647,gres/gpu:b=1") == nil)
     #expect(Tres.gpus("gres/gpu=-3") == nil)
     // A total with a part that is no count is unknown, not the sum of the rest.
     #expect(Tres.gpus("gres/gpu:a=2,gres/gpu:b=2147483648") == nil)
     #expect(Tres.gpus("gres/gpu=x,gres/gpu:a=2") == nil)
+    #expect(GresItem.gpus("gpu:h100:2,gpu:a100:x") == nil)
   }
 
   /// libFuzzer: a job whose per-node GRES summed past `Int.max` trapped; so would have a
   /// per-node count times the nodes, a per-task count times the tasks, and slurmdbd TRES counts
-  /// that are no whole number. Each is now an unknown GPU count.
+  /// that are no whole number. Each is now an unknown GPU count, as is a job with one node's
+  /// count out of range (its total used to be the other nodes').
   @Test func gpuCountsThatWouldOverflowAreUnknown() throws {
     let json = """
       {"jobs":[
@@ -267,7 +270,7 @@ private func read(_ name: String) throws -> Data {
          "node_count":{"set":true,"infinite":false,"number":-4}}]}
       """
     let jobs = try SlurmJobs.parse(Data(json.utf8), source: "squeue")
-    #expect(jobs.map(\.gpus) == [1, nil, 8, 2])
+    #expect(jobs.map(\.gpus) == [nil, nil, 8, 2])
     let accounting = """
       {"jobs":[
         {"job_id":1,"state":{"current":["COMPLETED"]},"nodes":"n1",

@@ -1,4 +1,5 @@
 import Feeds
+import FleetModel
 import Foundation
 
 /// A parser of outside input under the fuzzer: its name on the command line, the real inputs
@@ -35,10 +36,10 @@ extension ParserTarget {
       parse: { _ = try PrometheusAPI.parse($0, source: "fuzz") }),
     ParserTarget(
       name: "slurm-nodes-json", seeds: { Seeds.files("slurmrestd", "json") },
-      parse: { _ = try SlurmNodes.parse($0, source: "fuzz") }),
+      parse: { slurmFleet(nodes: try SlurmNodes.parse($0, source: "fuzz")) }),
     ParserTarget(
       name: "slurm-jobs-json", seeds: { Seeds.files("slurmrestd", "json") },
-      parse: { _ = try SlurmJobs.parse($0, source: "fuzz") }),
+      parse: { slurmFleet(jobs: try SlurmJobs.parse($0, source: "fuzz")) }),
     ParserTarget(
       name: "slurmdbd-jobs-json", seeds: { Seeds.files("slurmrestd", "json") },
       parse: { _ = try SlurmDBJobs.parse($0, source: "fuzz") }),
@@ -52,15 +53,17 @@ extension ParserTarget {
         ].map { Data($0.utf8) }
       },
       parse: {
-        _ = try? SlurmText.sinfoNodes(text($0), source: "fuzz")
-        _ = try? SlurmText.squeueJobs(text($0), source: "fuzz")
-        _ = try SlurmText.scontrolNodes(text($0), source: "fuzz")
+        slurmFleet(nodes: (try? SlurmText.sinfoNodes(text($0), source: "fuzz")) ?? [])
+        slurmFleet(jobs: (try? SlurmText.squeueJobs(text($0), source: "fuzz")) ?? [])
+        slurmFleet(nodes: try SlurmText.scontrolNodes(text($0), source: "fuzz"))
       }),
     ParserTarget(
       name: "kubernetes-lists", seeds: { Seeds.files("k8s", ".json", under: Seeds.recorded) },
       parse: {
-        _ = try? Kubernetes.nodes($0, source: "fuzz")
-        _ = try Kubernetes.pods($0, source: "fuzz")
+        let nodes = (try? Kubernetes.nodes($0, source: "fuzz"))?.items ?? []
+        _ = KubernetesInventory.state(nodes: nodes, pods: [], layout: layout)
+        let pods = try Kubernetes.pods($0, source: "fuzz").items
+        _ = KubernetesInventory.state(nodes: nodes, pods: pods, layout: layout)
       }),
     ParserTarget(
       name: "redfish-power",
@@ -101,6 +104,15 @@ extension ParserTarget {
   ]
 
   static func named(_ name: String) -> ParserTarget? { all.first { $0.name == name } }
+}
+
+/// Scheduler answers go on into the fleet, as the poller takes them: the counts they carry
+/// become GPUs there (a GPU count of `1e300` trapped there, past the parser).
+private let layout = ClusterLayout(
+  cluster: Cluster(name: "fuzz", scheduler: .slurm, site: "fuzz", pricing: .onDemand))
+
+private func slurmFleet(nodes: [SlurmNode] = [], jobs: [SlurmJob] = []) {
+  _ = SlurmInventory.state(nodes: nodes, jobs: jobs, layout: layout)
 }
 
 /// Parsers of text read bytes as UTF-8, replacing what is not, as factop's sources do.

@@ -9,15 +9,17 @@ public enum KubernetesInventory {
     nodes: [Kubernetes.Node], pods: [Kubernetes.Pod], layout: ClusterLayout
   ) -> FleetState {
     var state = FleetState(clusters: [layout.cluster])
-    let gpuPods = pods.filter { $0.gpus > 0 }
+    // A pod or node whose GPU count is unknown stays listed, holding none (as Slurm's do).
+    let gpuPods = pods.filter { $0.gpus != 0 }
     var held: [String: Int] = [:]
     for pod in gpuPods where pod.status?.phase == "Running" {
-      if let node = pod.spec?.nodeName { held[node, default: 0] += pod.gpus }
+      if let node = pod.spec?.nodeName { held[node, default: 0] += pod.gpus ?? 0 }
     }
     var free: [String: [String]] = [:]
-    for node in nodes where node.gpuCount > 0 {
+    var placeholders = GPUPlaceholders()
+    for node in nodes where node.gpuCount != 0 {
       let name = node.metadata.name
-      let total = node.gpuCount
+      let total = node.gpuCount ?? 0
       let used = held[name, default: 0]
       let nodeState: NodeState
       let notReady = node.notReadyReason
@@ -33,11 +35,9 @@ public enum KubernetesInventory {
       let model = GPUModel.reported(
         node.gpuProduct.map { $0.replacingOccurrences(of: "-", with: " ") } ?? "GPU",
         memoryMiB: node.metadata.labels?["nvidia.com/gpu.memory"].flatMap(Int.init))
-      for index in 0..<total {
-        let gpu = GPU.placeholder(node: name, index: index, model: model)
-        state.gpus.append(gpu)
-        free[name, default: []].append(gpu.uuid)
-      }
+      let gpus = placeholders.place(node.gpuCount, on: name, model: model)
+      state.gpus += gpus
+      free[name] = gpus.map(\.uuid)
     }
     for pod in gpuPods {
       let namespace = pod.metadata.namespace ?? "default"
@@ -48,10 +48,10 @@ public enum KubernetesInventory {
         Job(
           id: id, cluster: layout.cluster.name, name: workload(pod), user: "",
           team: pod.metadata.labels?["team"] ?? namespace, kind: kind(pod), state: jobState,
-          gpus: pod.gpus, nodes: node.map { [$0] } ?? [],
+          gpus: pod.gpus ?? 0, nodes: node.map { [$0] } ?? [],
           start: pod.status?.startTime.flatMap(date)))
       guard jobState == .running, let node else { continue }
-      for _ in 0..<pod.gpus {
+      for _ in 0..<(pod.gpus ?? 0) {
         guard let uuid = free[node]?.first else { break }
         free[node]?.removeFirst()
         state.allocations[uuid] = id

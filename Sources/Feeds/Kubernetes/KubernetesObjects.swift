@@ -99,11 +99,11 @@ public enum Kubernetes {
 extension Kubernetes.Node {
   /// Whole GPUs: `nvidia.com/gpu` (the MIG `single` strategy counts slices there; `mixed` names
   /// each slice profile `nvidia.com/mig-…`, counted by the GPU feature discovery `gpu.count`).
-  public var gpuCount: Int {
-    let capacity = status?.capacity ?? [:]
-    let labels = metadata.labels ?? [:]
-    if let count = labels["nvidia.com/gpu.count"].flatMap(Int.init) { return count }
-    return Int(Kubernetes.quantity(capacity["nvidia.com/gpu"]) ?? 0)
+  /// None when the node lists no GPU; nil when its count is not a whole number in range.
+  public var gpuCount: Int? {
+    if let count = metadata.labels?["nvidia.com/gpu.count"].flatMap(Count.parse) { return count }
+    guard let capacity = status?.capacity?["nvidia.com/gpu"] else { return 0 }
+    return Count.whole(Kubernetes.quantity(capacity))
   }
 
   /// GPU feature discovery's product label (`NVIDIA-H100-80GB-HBM3`), when present.
@@ -121,15 +121,19 @@ extension Kubernetes.Node {
 extension Kubernetes.Pod {
   /// GPUs the pod holds: the containers' limits (requests where no limit) summed, or the
   /// largest init container's if that is more (init containers run one at a time, first).
-  public var gpus: Int {
-    func count(_ containers: [Container]?) -> [Int] {
+  /// Unknown (nil) when a GPU quantity is not a whole number in range, or the sum would not be.
+  public var gpus: Int? {
+    func count(_ containers: [Container]?) -> [Int?] {
       (containers ?? []).map { container in
         let resources = container.resources
         let all = (resources?.limits ?? [:]).merging(resources?.requests ?? [:]) { a, _ in a }
-        return all.filter { $0.key == "nvidia.com/gpu" || $0.key.hasPrefix("nvidia.com/mig-") }
-          .reduce(0) { $0 + Int(Kubernetes.quantity($1.value) ?? 0) }
+        return Count.sum(
+          all.filter { $0.key == "nvidia.com/gpu" || $0.key.hasPrefix("nvidia.com/mig-") }
+            .map { Count.whole(Kubernetes.quantity($0.value)) })
       }
     }
-    return max(count(spec?.containers).reduce(0, +), count(spec?.initContainers).max() ?? 0)
+    let initial = count(spec?.initContainers)
+    guard let main = Count.sum(count(spec?.containers)), !initial.contains(nil) else { return nil }
+    return max(main, initial.compactMap { $0 }.max() ?? 0)
   }
 }

@@ -3,7 +3,8 @@ public struct GresItem: Sendable, Hashable {
   public var name: String
   /// The GPU type (`h100`), when the item is typed.
   public var type: String?
-  public var count: Int
+  /// nil when Slurm wrote a count that is not one (`gpu:h100:x`, or past 2³¹ − 1).
+  public var count: Int?
   /// Device indices (`IDX:0,2-3`); empty when the string has none.
   public var indices: [Int]
 
@@ -14,10 +15,15 @@ public struct GresItem: Sendable, Hashable {
     return splitOutsideParentheses(text).compactMap(item)
   }
 
-  /// The GPUs a GRES string counts.
+  /// The GPUs a GRES string counts: nil when it names no GPU, or a GPU count that is not one.
   public static func gpus(_ text: String?) -> Int? {
-    let items = parse(text).filter { $0.name == "gpu" }
-    return items.isEmpty ? nil : Count.sum(items.map(\.count))
+    let counts = gpuCounts(text)
+    return counts.isEmpty ? nil : Count.sum(counts)
+  }
+
+  /// The count of each GPU item; empty when the string names no GPU.
+  static func gpuCounts(_ text: String?) -> [Int?] {
+    parse(text).filter { $0.name == "gpu" }.map(\.count)
   }
 
   private static func item(_ text: Substring) -> GresItem? {
@@ -32,20 +38,18 @@ public struct GresItem: Sendable, Hashable {
     let fields = head.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard let name = fields.first, !name.isEmpty else { return nil }
     var type: String?
-    var count = 1
+    var count: Int? = 1
     switch fields.count {
     case 1: break
     case 2:
       if let n = Int(fields[1]) {
-        guard let n = Count.checked(n) else { return nil }
-        count = n
+        count = Count.checked(n)
       } else {
         type = fields[1]
       }
     default:
       type = fields[1]
-      guard let n = Count.parse(fields[2]) else { return nil }
-      count = n
+      count = Count.parse(fields[2])
     }
     var indices: [Int] = []
     if detail.hasPrefix("IDX:") {

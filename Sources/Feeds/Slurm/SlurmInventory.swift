@@ -13,16 +13,14 @@ public enum SlurmInventory {
   {
     var state = FleetState(clusters: [layout.cluster])
     var gpusByNode: [String: [GPU]] = [:]
+    var placeholders = GPUPlaceholders()
     for node in nodes {
       state.nodes.append(
         layout.node(node.name, state: node.state, reason: node.reason, since: node.reasonSince))
       var gpus: [GPU] = []
       for item in node.gpus where item.name == "gpu" {
-        for _ in 0..<max(0, item.count) {
-          gpus.append(
-            .placeholder(
-              node: node.name, index: gpus.count, model: .reported(item.type ?? "GPU")))
-        }
+        gpus += placeholders.place(
+          item.count, on: node.name, after: gpus.count, model: .reported(item.type ?? "GPU"))
       }
       gpusByNode[node.name] = gpus
       state.gpus += gpus

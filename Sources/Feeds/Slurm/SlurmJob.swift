@@ -82,9 +82,8 @@ public enum SlurmJobs {
     /// Held GPUs first (per-node detail, then the allocated TRES), then what was asked for.
     private func gpus(nodes: Int) -> Int? {
       if let detail = gresDetail, !detail.isEmpty {
-        // A node whose detail names no GPU holds none.
-        let perNode: [Int] = detail.compactMap(GresItem.gpus)
-        return Count.sum(perNode)
+        // A node whose detail names no GPU adds none; an unreadable count makes the total unknown.
+        return Count.sum(detail.flatMap(GresItem.gpuCounts))
       }
       if let held = Tres.gpus(tresAllocStr) { return held }
       if let perJob = GresItem.gpus(tresPerJob) { return perJob }

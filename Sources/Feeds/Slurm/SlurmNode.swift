@@ -14,7 +14,8 @@ public struct SlurmNode: Sendable, Hashable {
   public var gpusUsed: [GresItem]
   public var partitions: [String]
 
-  public var gpuCount: Int { gpus.filter { $0.name == "gpu" }.reduce(0) { $0 + $1.count } }
+  /// Unknown (nil) when a GPU item's count is.
+  public var gpuCount: Int? { Count.sum(gpus.filter { $0.name == "gpu" }.map(\.count)) }
 }
 
 /// Node states, from JSON words (`IDLE`, `["IDLE","DRAIN"]`, 22.05's `idle` + `state_flags`) or

@@ -59,7 +59,7 @@ struct WallboardCommand: ParsableCommand {
     SignalTrap.install()
     loader.start()
     defer { loader.stop() }
-    let backend = try TerminalScreen.starting { try CursesBackend(ascii: ascii) }
+    let backend = try TerminalScreen.starting { try CursesBackend(ascii: ascii, lockedKeys: true) }
     defer { backend.shutdown() }
     let views = try shownViews()
     let rotate = rotate

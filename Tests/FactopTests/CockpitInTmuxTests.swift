@@ -191,10 +191,20 @@ struct TmuxSession {
 }
 
 @MainActor @Suite(.serialized) struct WallboardInTmuxTests {
-  /// A wallboard beside a poller: keys that would open a prompt, a filter, a command line or a
-  /// shell, a paste and mouse events change nothing, the views keep rotating, and SIGTERM ends
-  /// it cleanly.
-  @Test func ignoresEveryKeyPasteAndMouseKeepsRotatingAndEndsOnSIGTERM() throws {
+  enum Ending: String, CaseIterable {
+    /// The one key that ends it, as documented.
+    case ctrlC = "C-c"
+    /// How a supervisor stops it.
+    case sigterm = "TERM"
+  }
+
+  /// A wallboard beside a poller, started from an interactive shell with job control (without
+  /// one the kernel drops Ctrl-Z, and a test would pass that a person at the screen would not):
+  /// keys that would open a prompt, a filter, a command line or a shell, the terminal's suspend,
+  /// quit and pause keys, a paste and mouse events change nothing, the views keep rotating, and
+  /// only Ctrl-C or SIGTERM ends it, giving the shell back its terminal modes.
+  @Test(arguments: Ending.allCases)
+  func ignoresEveryKeyPasteAndMouseKeepsRotatingAndEndsOnlyAsDocumented(ending: Ending) throws {
     let folder = temporaryFolder()
     let db = folder.appendingPathComponent("cache.sqlite").path
     let poller = Process()
@@ -211,18 +221,28 @@ struct TmuxSession {
     while !FileManager.default.fileExists(atPath: db), Date() < deadline {
       Thread.sleep(forTimeInterval: 0.1)
     }
+    // The script records the wallboard's pid, then prints how it ended and the terminal's modes
+    // on lines of their own (the screen keeps what was typed, so the test reads these lines).
     let pidFile = folder.appendingPathComponent("pid").path
+    let script = folder.appendingPathComponent("wallboard.sh")
+    try """
+    sh -c 'echo $$ > \(pidFile); exec \(try factopBinary().path) wallboard --db \(db) \
+      --rotate 2 --views overview,power'
+    echo FACTOP-EXIT:$?
+    echo MODES:$(stty -a | grep -o -e ' -*icanon' -e ' -*echo ' -e ' -*ixon' \
+      -e 'susp = [^;]*' -e 'quit = [^;]*' | tr '\\n' ' ')
+    """.write(to: script, atomically: true, encoding: .utf8)
     let session = TmuxSession()
     defer { session.stop() }
-    let command =
-      "sh -c 'echo $$ > \(pidFile); exec \(try factopBinary().path) wallboard --db \(db) "
-      + "--rotate 2 --views overview,power'; echo FACTOP-EXIT:$?; stty -a | tr '\\n' ' '; "
-      + "echo; sleep 60"
-    #expect(try session.start(width: 100, height: 30, command: command) == 0)
+    #expect(try session.start(width: 100, height: 30, command: "bash --norc --noprofile -i") == 0)
+    _ = try session.tmux([
+      "send-keys", "-t", session.name, "PS1='$ '; bash \(script.path)", "Enter",
+    ])
     _ = try session.waitFor("factop wallboard │ Overview")
-    for key in [":", "/", "!sh", "Enter", "Escape", "q", "x", "?", "2", "Tab", "C-z"] {
+    for key in [":", "/", "!sh", "Enter", "Escape", "q", "x", "?", "2", "Tab", "C-z", "C-s"] {
       _ = try session.tmux(["send-keys", "-t", session.name, key])
     }
+    _ = try session.tmux(["send-keys", "-t", session.name, "-H", "1c"])  // Ctrl-\
     // A paste, bracketed as terminals send it and plain through tmux's own buffer, and mouse
     // clicks, drags and wheel turns in the SGR and X10 encodings: no command runs, nothing quits.
     let marker = folder.appendingPathComponent("a-pasted-command-ran").path
@@ -236,6 +256,7 @@ struct TmuxSession {
     }
     _ = try session.tmux(["set-buffer", "-b", "clip", typed])
     _ = try session.tmux(["paste-buffer", "-p", "-b", "clip", "-t", session.name])
+    // Still rotating: Ctrl-S did not pause its output, Ctrl-Z did not stop it.
     _ = try session.waitFor("factop wallboard │ Power", timeoutS: 10)
     let after = try session.waitFor(
       "factop wallboard │ Overview", " read-only wallboard · keys are ignored", timeoutS: 10)
@@ -244,11 +265,24 @@ struct TmuxSession {
     #expect(lines.contains { $0.hasPrefix(" read-only wallboard · keys are ignored") })
     #expect(!after.contains("Enter run") && !after.contains("Enter apply"))
     #expect(!FileManager.default.fileExists(atPath: marker))
-    let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
-      in: .whitespacesAndNewlines)
-    _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-TERM", pid])
-    let ended = try session.waitFor("FACTOP-EXIT:", "icanon", timeoutS: 10)
-    #expect(ended.contains("FACTOP-EXIT:0"), "the screen after the wallboard ended:\n\(ended)")
-    #expect(ended.contains(" icanon ") && ended.contains(" echo "))
+    switch ending {
+    case .ctrlC:
+      _ = try session.tmux(["send-keys", "-t", session.name, ending.rawValue])
+    case .sigterm:
+      let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      _ = try run(URL(fileURLWithPath: "/usr/bin/env"), ["kill", "-\(ending.rawValue)", pid])
+    }
+    let ended = try session.waitFor("MODES:", timeoutS: 10)
+    let shown = ended.split(separator: "\n").map(String.init)
+    let exit = shown.first { $0.hasPrefix("FACTOP-EXIT:") }
+    let modes = shown.first { $0.hasPrefix("MODES:") } ?? ""
+    #expect(exit == "FACTOP-EXIT:0", "the screen after the wallboard ended:\n\(ended)")
+    #expect(!ended.contains("Stopped") && !ended.contains("Backtrace"))
+    // The shell's modes are back: canonical input and echo, and its own suspend, quit and
+    // pause keys, which the wallboard had turned off.
+    let flags = modes.dropFirst("MODES:".count).split(separator: " ")
+    #expect(["icanon", "echo", "ixon"].allSatisfy(flags.contains), "terminal modes: \(modes)")
+    #expect(modes.contains("susp = ^Z") && modes.contains("quit = ^\\"), "terminal modes: \(modes)")
   }
 }

@@ -3,7 +3,8 @@ import TerminalKit
 
 /// The wallboard's loop: draw when the model or the second changed, and read keys only to throw
 /// them away. No key reaches a prompt, a filter, a command line or an action, because this loop
-/// has no path from a key to anything; Ctrl-C arrives as SIGINT, through `shouldStop`.
+/// has no path from a key to anything, and the backend it is given locks the terminal's
+/// control keys (`CursesBackend(lockedKeys:)`); Ctrl-C arrives as SIGINT, through `shouldStop`.
 public final class WallboardApp {
   private let backend: any TerminalBackend
   private let screen: (CockpitModel?) -> WallboardScreen

@@ -16,8 +16,11 @@ public final class CursesBackend: TerminalBackend {
     let background: Color
   }
 
-  /// Takes over the terminal on standard input and output.
-  public init(ascii: Bool = false) throws {
+  /// Takes over the terminal on standard input and output. With `lockedKeys`, the terminal's
+  /// own control keys do nothing either: Ctrl-Z would suspend factop and hand the screen to the
+  /// shell, Ctrl-\ would kill it into the Swift runtime's interactive backtrace prompt, and
+  /// Ctrl-S would freeze it; they arrive as keys instead. Ctrl-C still sends SIGINT.
+  public init(ascii: Bool = false, lockedKeys: Bool = false) throws {
     setlocale(LC_ALL, "")
     isASCII = ascii || String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
     let environment = ProcessInfo.processInfo.environment
@@ -36,6 +39,10 @@ public final class CursesBackend: TerminalBackend {
     keypad(window, true)
     curs_set(0)
     set_escdelay(25)
+    if lockedKeys, factop_lock_control_keys() != 0 {
+      endwin()
+      throw TerminalError.keysNotLocked
+    }
     if has_colors() {
       start_color()
       use_default_colors()
@@ -167,8 +174,14 @@ public final class CursesBackend: TerminalBackend {
 
 public enum TerminalError: Error, CustomStringConvertible {
   case noTerminal
+  case keysNotLocked
 
   public var description: String {
-    "cannot open the terminal (is TERM set to a terminal that exists?)"
+    switch self {
+    case .noTerminal:
+      "cannot open the terminal (is TERM set to a terminal that exists?)"
+    case .keysNotLocked:
+      "cannot turn off the terminal's suspend, quit and pause keys (Ctrl-Z, Ctrl-\\, Ctrl-S)"
+    }
   }
 }

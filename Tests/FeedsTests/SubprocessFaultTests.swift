@@ -10,7 +10,7 @@ import Testing
 /// error naming the command and what happened, within its timeout, leaving nothing running.
 @Suite struct SubprocessFaultTests {
   enum Fault: String, CaseIterable, CustomTestStringConvertible {
-    case missing, nonZero, hang, garbage
+    case missing, nonZero, hang, hangInAChild, garbage
     var testDescription: String { rawValue }
 
     /// The shell script standing in for the command; nil for a missing binary.
@@ -20,20 +20,23 @@ import Testing
       case .nonZero:
         "#!/bin/sh\necho 'Unable to contact slurm controller (connect failure)' >&2\nexit 1\n"
       case .hang: "#!/bin/sh\nexec tail -f /dev/null \"$0\"\n"
+      // A wrapper (sites wrap squeue and nvidia-smi) whose own child hangs: the child holds
+      // the output pipe open after the wrapper is killed.
+      case .hangInAChild: "#!/bin/sh\ntail -f /dev/null \"$0\"\necho never\n"
       case .garbage: "#!/bin/sh\nprintf '\\033[2J\\033]52;c;cm0gLXJmIH4=\\007\\377\\000{not json'\n"
       }
     }
 
     /// Short where waiting is the fault; otherwise long enough that a loaded test machine never
     /// turns another fault into a timeout.
-    var timeoutS: Double { self == .hang ? 1 : 30 }
+    var timeoutS: Double { self == .hang || self == .hangInAChild ? 1 : 30 }
 
     /// What the error may say: one of these.
     var said: [String] {
       switch self {
       case .missing: ["not found"]
       case .nonZero: ["exited(1): Unable to contact slurm controller"]
-      case .hang: ["no answer within 1 s"]
+      case .hang, .hangInAChild: ["no answer within 1 s"]
       case .garbage: ["not valid JSON", "the query must include uuid"]
       }
     }

@@ -9,8 +9,8 @@ struct PollCommand: AsyncParsableCommand {
     commandName: "poll",
     abstract: "Poll the sources into the state cache, once or as a daemon.",
     discussion: """
-      Only one poller writes a cache: a second one exits 1. Stops cleanly on SIGTERM, SIGINT or
-      SIGHUP. Logs go to standard error.
+      Only one poller writes a cache: a second one exits 1. Stops cleanly on SIGTERM, SIGINT,
+      SIGHUP or SIGQUIT. Logs go to standard error.
       """)
 
   @OptionGroup var global: GlobalOptions

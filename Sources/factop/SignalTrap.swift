@@ -9,13 +9,16 @@ import Synchronization
 /// lock-free state, so this is one atomic word that loops poll.
 private let receivedSignal = Atomic<Int32>(0)
 
-/// Turns SIGINT, SIGTERM and SIGHUP into a flag the main loops check, so they leave through
-/// their normal exit path: the terminal restored, the cache closed, the lock released.
+/// Turns SIGINT, SIGTERM, SIGHUP and SIGQUIT into a flag the main loops check, so they leave
+/// through their normal exit path: the terminal restored, the cache closed, the lock released.
+/// SIGQUIT (^\) is among them because its default, the Swift runtime's crash report, wrote over
+/// the cockpit's screen, waited at an interactive debugger prompt and left the terminal in curses
+/// mode; `kill -ABRT` still gives that report.
 enum SignalTrap {
   static func install() {
     var handled = sigset_t()
     sigemptyset(&handled)
-    for signal in [SIGINT, SIGTERM, SIGHUP] {
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
       Glibc.signal(signal) { receivedSignal.store($0, ordering: .relaxed) }
       sigaddset(&handled, signal)
     }

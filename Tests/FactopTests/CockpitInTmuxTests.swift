@@ -53,7 +53,7 @@ struct TmuxSession {
 
 @MainActor @Suite(.serialized) struct CockpitInTmuxTests {
   enum Ending: String, CaseIterable {
-    case q, sigterm = "TERM", sigint = "INT", sighup = "HUP"
+    case q, sigterm = "TERM", sigint = "INT", sighup = "HUP", sigquit = "QUIT"
   }
 
   @Test(arguments: Ending.allCases)

@@ -82,7 +82,7 @@ let package = Package(
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],
       exclude: ["Golden"]),
     .testTarget(
-      name: "ExportsTests", dependencies: ["FleetModel", "FleetSim", "Exports"],
+      name: "ExportsTests", dependencies: ["FleetModel", "FleetSim", "Exports", "UntrustedText"],
       exclude: ["Golden"]),
     .testTarget(
       name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports", "TestSupport"]),

@@ -3,6 +3,7 @@ import FleetModel
 import FleetSim
 import Foundation
 import Testing
+import UntrustedText
 
 let instant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
 
@@ -95,10 +96,51 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
 
   @Test(arguments: [
     ("=1+2", "'=1+2"), ("+cmd", "'+cmd"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"),
+    ("\tx", " x"), ("\rx", " x"), ("\u{1B}[0m=cmd", "'=cmd"), ("\u{9B}31m+x", "'+x"),
+    ("plain", "plain"), ("a=b", "a=b"),
   ])
   func formulaTextIsNeutralized(text: String, field: String) {
     #expect(CSVExport.safe(text) == field)
+  }
+
+  /// Job and team names come from the cluster; in FOCUS CSV (often read with cat or less) they
+  /// reach a terminal as no escape sequence, control or bidi override, and a formula that an
+  /// escape sequence hid is still neutralized.
+  @Test func focusCellsAreInert() {
+    let hour = Date(timeIntervalSince1970: 1_795_003_200)
+    let hostile = "a\u{1B}]52;c;cm0gLXJm\u{07}b\u{9B}2Jc\u{202E}d\u{1B}[31m"
+    let rows = [
+      CostAllocation(
+        scope: .team, name: "\u{1B}[0m=team" + hostile, team: hostile, cluster: hostile,
+        hourStart: hour, usd: 1),
+      CostAllocation(
+        scope: .job, name: "train/" + hostile, team: hostile, cluster: "train", hourStart: hour,
+        usd: 2),
+    ]
+    let csv = FocusExport.render(rows)
+    #expect(!csv.unicodeScalars.contains { UntrustedText.isUnsafe($0) && $0 != "\r" && $0 != "\n" })
+    #expect(csv.contains(",'=teamabcd,"))
+    #expect(csv.contains(",train/abcd,"))
+  }
+
+  /// A label value from outside (here a bill's service name) keeps the exposition one sample
+  /// per line and shows no escape sequence.
+  @Test func prometheusLabelsAreInert() {
+    let bill = BillingRow(
+      billedCost: 1, effectiveCost: 1, listCost: 1, contractedCost: nil, currency: "USD",
+      periodStart: instant, periodEnd: instant.addingTimeInterval(3_600), chargeCategory: nil,
+      serviceName: "EC2\u{1B}]0;PWNED\u{07}\"\\\nfake_metric 1\u{9B}2J",
+      serviceCategory: nil, resourceId: nil, resourceName: nil, skuId: nil, pricingQuantity: nil,
+      pricingUnit: nil, tags: [:])
+    let tables = SnapshotTables(
+      snapshot: Snapshot(
+        state: FleetState(), sources: [], prices: .demo, now: instant, billing: [bill]),
+      power: PowerRollup(FleetState(), pueBySite: [:], budgets: PowerBudgets()), savings: nil)
+    let text = PromExport.render(tables)
+    #expect(!text.unicodeScalars.contains { UntrustedText.isUnsafe($0) && $0 != "\n" })
+    #expect(
+      text.contains("factop_bill_effective_cost_usd{service=\"EC2\\\"\\\\ fake_metric 1\"} 1\n"))
+    #expect(!text.contains("\nfake_metric"))
   }
 
   @Test func csvQuotesWhatItMustAndKeepsNumbersPlain() {

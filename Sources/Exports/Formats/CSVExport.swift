@@ -25,16 +25,17 @@ public enum CSVExport {
     return String(decoding: data, as: UTF8.self) + "\r\n"
   }
 
-  /// A cell as a CSV field: text made inert (a CSV is often read in a terminal) and neutralized
-  /// against formula injection, the rest plain.
+  /// A cell as a CSV field: text made safe, the rest plain.
   static func field(_ cell: ExportTable.Cell) -> String {
     guard case .text(let text) = cell else { return cell.plain }
-    return safe(UntrustedText.inert(text))
+    return safe(text)
   }
 
-  /// `text` with a leading `'` when a spreadsheet would read it as a formula.
+  /// Text as a CSV field: made inert (a CSV is often read in a terminal), then with a leading
+  /// `'` when a spreadsheet would read it as a formula. Every text field goes through here.
   public static func safe(_ text: String) -> String {
-    guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+    let text = UntrustedText.inert(text)
+    guard let first = text.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) else {
       return text
     }
     return "'" + text

@@ -1,5 +1,6 @@
 import FleetModel
 import Foundation
+import UntrustedText
 
 /// Fleet KPIs, per-cluster figures, sources and savings in the Prometheus text exposition
 /// format, for node exporter's textfile collector or a push: every name starts `factop_` and
@@ -122,12 +123,11 @@ struct MetricWriter {
           + ExportTable.Cell.plain(value))
     }
 
-    /// Label values escape backslash, double quote and line feed (the exposition format).
+    /// A label value made inert (node, job and service names come from outside; inert text
+    /// has no line breaks), then quoted as the exposition format asks.
     static func escape(_ value: String) -> String {
-      value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-        of: "\"", with: "\\\""
-      )
-      .replacingOccurrences(of: "\n", with: "\\n")
+      UntrustedText.inert(value).replacingOccurrences(of: "\\", with: "\\\\")
+        .replacingOccurrences(of: "\"", with: "\\\"")
     }
   }
 

@@ -28,12 +28,19 @@ alive() { # running and not a zombie (kill -0 succeeds on zombies)
   s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
   [[ $s != Z* ]]
 }
-wait_for() { # SECONDS CMD...: retry (each try at most 5 s) until it succeeds or time is up
-  local end=$(($(date +%s) + $1))
+wait_for() { # SECONDS CMD...: retry (each try at most 5 s) until it succeeds or time is up;
+  # with WATCH naming a daemon, until that daemon exits too, and then say why from its log
+  local seconds=$1 end
   shift
+  end=$(($(date +%s) + seconds))
   until timeout 5 "$@" >/dev/null 2>&1; do
+    [ -n "${WATCH:-}" ] && ! alive "$(pid_of "$WATCH")" && {
+      echo "slurm.sh: $WATCH exited; the end of its log:" >&2
+      tail -n 5 "$T/log/$WATCH.log" >&2
+      return 1
+    }
     [ "$(date +%s)" -ge "$end" ] && {
-      echo "slurm.sh: timed out: $*" >&2
+      echo "slurm.sh: timed out after $seconds s: $*" >&2
       return 1
     }
     sleep 0.05
@@ -72,14 +79,14 @@ up() {
   start munged munged -F --force --key-file="$T/munge/munge.key" --socket="$T/munge/munge.socket" \
     --pid-file="$T/munge/munged.pid" --seed-file="$T/munge/munged.seed" \
     --log-file="$T/log/munged.file.log"
-  wait_for 5 sh -c "munge -S '$T/munge/munge.socket' -n | unmunge -S '$T/munge/munge.socket'" || return 1
+  WATCH=munged wait_for 5 sh -c "munge -S '$T/munge/munge.socket' -n | unmunge -S '$T/munge/munge.socket'" || return 1
 
   mariadb-install-db --no-defaults --user=root --datadir="$T/db" \
     --auth-root-authentication-method=normal --skip-test-db >"$T/log/install-db.log" 2>&1 || return 1
   start mariadbd mariadbd --no-defaults --user=root --datadir="$T/db" --socket="$T/mysqld.sock" \
     --port=17306 --bind-address=127.0.0.1 --pid-file="$T/run/mysqld.pid" \
     --log-error="$T/log/mariadb.err" --innodb-buffer-pool-size=64M
-  wait_for 30 mariadb --no-defaults -S "$T/mysqld.sock" -uroot -e 'SELECT 1' || return 1
+  WATCH=mariadbd wait_for 30 mariadb --no-defaults -S "$T/mysqld.sock" -uroot -e 'SELECT 1' || return 1
   mariadb --no-defaults -S "$T/mysqld.sock" -uroot -e \
     "CREATE USER 'slurm'@'127.0.0.1' IDENTIFIED BY 'slurmpw'; GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';"
 
@@ -170,17 +177,17 @@ launch() { # NAME: start one Slurm daemon and wait until it answers
   case $1 in
   slurmdbd)
     start slurmdbd slurmdbd -D
-    wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17019'
+    WATCH=slurmdbd wait_for 60 bash -c 'echo >/dev/tcp/127.0.0.1/17019'
     ;;
   slurmctld) # -i: a crash can leave a state file half written
     start slurmctld slurmctld -D -i -f "$T/slurm.conf"
-    wait_for 30 sh -c 'scontrol ping | grep -q UP'
+    WATCH=slurmctld wait_for 60 sh -c 'scontrol ping | grep -q UP'
     ;;
   slurmd-n[1-4]) start "$1" slurmd -D -N "${1#slurmd-}" -f "$T/slurm.conf" ;;
   slurmrestd) # it refuses root and needs SLURM_JWT=daemon to accept tokens
     start slurmrestd env SLURM_JWT=daemon slurmrestd -f "$T/slurm.conf" -a rest_auth/jwt \
       -s openapi/v0.0.38,openapi/dbv0.0.38 -u nobody 127.0.0.1:17020
-    wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17020'
+    WATCH=slurmrestd wait_for 30 bash -c 'echo >/dev/tcp/127.0.0.1/17020'
     ;;
   *)
     echo "slurm.sh: no daemon called $1" >&2
@@ -207,9 +214,10 @@ crash() { # NAME: SIGKILL, then wait until it is gone
 down() {
   # Cancel every user's jobs first: a killed slurmd leaves its slurmstepd behind.
   local ids
-  ids=$(timeout 5 squeue -h -o %i 2>/dev/null)
-  [ -n "$ids" ] && timeout 10 scancel $ids
-  wait_for 10 sh -c '[ -z "$(squeue -h)" ]'
+  if ids=$(timeout 5 squeue -h -o %i 2>/dev/null); then # not when slurmctld never answered
+    [ -n "$ids" ] && timeout 10 scancel $ids
+    wait_for 10 sh -c '[ -z "$(squeue -h)" ]'
+  fi
   stop slurmrestd slurmd-n1 slurmd-n2 slurmd-n3 slurmd-n4
   stop slurmctld
   stop slurmdbd

@@ -38,8 +38,8 @@ struct Factop: AsyncParsableCommand {
       let code = exitCode(for: error)
       // --help and --version print to standard output and end well.
       if code == .success { exit(withError: error) }
-      // Errors quote files, sources and servers: written through StandardError, made inert.
-      StandardError().write(fullMessage(for: error) + "\n")
+      // Errors quote files, sources and servers: written through InertText, made inert.
+      InertText.standardError.write(fullMessage(for: error) + "\n")
       Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
     }
   }
@@ -53,17 +53,29 @@ enum ExitStatus {
 
 /// Prints `message` to standard error, prefixed with the program name.
 func printError(_ message: String) {
-  var stderr = StandardError()
+  var stderr = InertText.standardError
   print("factop: \(message)", to: &stderr)
 }
 
-/// Standard error, where messages quote what other people wrote (a server's error text, a
-/// node's name, a file's contents): each line is made inert on its way out.
-struct StandardError: TextOutputStream {
+/// Prints text people read (a table, a summary) to standard output, each line made inert.
+func printText(_ text: String) {
+  var stdout = InertText.standardOutput
+  print(text, to: &stdout)
+}
+
+/// Standard output or error as text for a terminal. What factop writes there quotes what other
+/// people wrote (a job's name in a savings title, a server's error text, a file's contents), so
+/// each line is made inert on its way out. JSON does not come this way: it escapes every control.
+struct InertText: TextOutputStream {
+  static var standardOutput: InertText { InertText(handle: .standardOutput) }
+  static var standardError: InertText { InertText(handle: .standardError) }
+
+  let handle: FileHandle
+
   func write(_ string: String) {
     let lines = string.split(separator: "\n", omittingEmptySubsequences: false)
     let inert = lines.map { UntrustedText.inert(String($0)) }.joined(separator: "\n")
-    FileHandle.standardError.write(Data(inert.utf8))
+    handle.write(Data(inert.utf8))
   }
 }
 

@@ -40,7 +40,7 @@ struct ImportFocusCommand: ParsableCommand {
       try cache.replaceBilling(rows, from: URL(fileURLWithPath: file).standardizedFileURL.path)
     }
     let summary = BillingSummary(rows)
-    print(
+    printText(
       "imported \(rows.count) charges from \(file): \(summary.currency ?? "mixed currencies")"
         + " \(summary.effectiveCost) effective cost, \(summary.byService.count) services")
   }
@@ -142,7 +142,7 @@ struct ImportRedfishCommand: AsyncParsableCommand {
       try ImportFile.write(settings) { cache in
         try cache.replaceMeters(meters, from: "import/redfish/\(rack)")
       }
-      print(
+      printText(
         "imported \(rack): \(Int(mains.watts.rounded())) W from \(mains.via), \(meters.count - 1) outlets"
       )
       return
@@ -171,7 +171,7 @@ struct ImportRedfishCommand: AsyncParsableCommand {
     try ImportFile.write(settings) { cache in
       try cache.replaceMeters([reading], from: "import/redfish/\(node)")
     }
-    print("imported \(node): \(Int(reading.watts.rounded())) W from \(reading.via)")
+    printText("imported \(node): \(Int(reading.watts.rounded())) W from \(reading.via)")
   }
 }
 
@@ -194,7 +194,7 @@ struct ImportOpenCostCommand: ParsableCommand {
         costs, from: "import/opencost/" + URL(fileURLWithPath: file).standardizedFileURL.path)
     }
     let summary = WorkloadCostSummary(costs)
-    print(
+    printText(
       "imported \(costs.count) allocations from \(file): $"
         + String(format: "%.2f", summary.totalCost)
         + " over \(summary.byNamespace.count) namespaces")

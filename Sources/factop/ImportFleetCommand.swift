@@ -80,7 +80,7 @@ struct ImportFleetCommand<Kind: FleetImportKind>: ParsableCommand {
         from: SourceHealth(
           name: source, kind: "import", intervalS: 86_400, lastAttempt: now, lastSuccess: now))
     }
-    print(
+    printText(
       "imported \(files.count) file(s) as \(source): \(state.nodes.count) nodes, "
         + "\(state.gpus.count) GPUs, \(state.jobs.count) jobs")
   }

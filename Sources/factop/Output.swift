@@ -18,7 +18,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
   func print<T: Encodable>(_ report: T, table: (T) -> String) throws {
     switch self {
     case .json: try printJSON(report)
-    case .table: Swift.print(table(report))
+    case .table: printText(table(report))
     }
   }
 }

@@ -4,6 +4,7 @@ import Feeds
 import FleetModel
 import Foundation
 import StateCache
+import UntrustedText
 
 /// The formats of `factop snapshot`.
 enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
@@ -202,8 +203,10 @@ struct SnapshotCommand: AsyncParsableCommand {
             Report(checkedAt: now, breaches: breaches), pretty: out == nil && isTerminal),
           as: UTF8.self) + "\n", to: out)
     default:
+      // A breach quotes sources and clusters (a source's error is a server's text): inert lines.
       try Output.write(
-        breaches.map { "ALERT \($0.alert) \($0.scope): \($0.message)\n" }.joined(), to: out)
+        breaches.map { UntrustedText.inert("ALERT \($0.alert) \($0.scope): \($0.message)") + "\n" }
+          .joined(), to: out)
     }
     if !breaches.isEmpty { throw ExitStatus.attention }
   }

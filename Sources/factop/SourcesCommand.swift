@@ -40,7 +40,7 @@ struct SourcesCommand: ParsableCommand {
         print(String(decoding: try JSONOutput.encode(row, pretty: false), as: UTF8.self))
       }
     } else {
-      print(Self.table(rows))
+      printText(Self.table(rows))
     }
     if rows.contains(where: { $0.status == .error || $0.status == .stale }) {
       throw ExitStatus.attention

@@ -31,7 +31,7 @@ struct ThemeCommand: ParsableCommand {
       }
       for problem in problems { printError(problem.description) }
       guard problems.isEmpty else { throw ExitStatus.usage }
-      print("\(file): ok")
+      printText("\(file): ok")
     }
   }
 }

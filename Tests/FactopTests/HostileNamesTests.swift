@@ -26,16 +26,17 @@ import Testing
     let nodes = """
       {"nodes":[{"name":"gpu01","state":"idle","state_flags":["DRAIN"],
         "reason":\(json("XID 79\(title)\(clear)")),"gres":"gpu:h100:8","gres_used":"gpu:h100:0"},
-       {"name":"gpu02","state":"mixed","state_flags":[],"gres":"gpu:h100:8","gres_used":"gpu:h100:8(IDX:0-7)"}]}
+       {"name":"gpu02","state":"allocated","state_flags":[],"gres":"gpu:h100:8","gres_used":"gpu:h100:8(IDX:0-7)"},
+       {"name":"gpu03","state":"mixed","state_flags":[],"gres":"gpu:h100:8","gres_used":"gpu:h100:4(IDX:0-3)"}]}
       """
     let jobs = """
       {"jobs":[{"job_id":7,"name":\(json("train\(clear)\(title)\(bidi)evil")),
         "user_name":\(json("eve\(clipboard)")),"account":\(json("\(csiC1)team\(link)")),
-        "partition":"gpu","job_state":"RUNNING","nodes":"gpu02","tres_alloc_str":"gres/gpu=4",
-        "start_time":1700000000},
+        "partition":"gpu","job_state":"RUNNING","nodes":"gpu02","tres_alloc_str":"gres/gpu=8",
+        "gres_detail":["gpu:h100:8(IDX:0-7)"],"start_time":1700000000},
        {"job_id":8,"name":\(json(long)),"user_name":"ada","account":"@SUM(A1)",
-        "partition":"gpu","job_state":"RUNNING","nodes":"gpu02","tres_alloc_str":"gres/gpu=4",
-        "start_time":1700000000}]}
+        "partition":"gpu","job_state":"RUNNING","nodes":"gpu03","tres_alloc_str":"gres/gpu=4",
+        "gres_detail":["gpu:h100:4(IDX:0-3)"],"start_time":1700000000}]}
       """
     for (name, output) in [("sinfo", nodes), ("squeue", jobs), ("sacct", #"{"jobs":[]}"#)] {
       let script = bin.appendingPathComponent(name)
@@ -49,6 +50,27 @@ import Testing
     try "#!/bin/sh\nprintf 'NVML failed\\033]0;PWNED-TITLE\\007\\033]52;c;cm0=\\007' >&2\nexit 9\n"
       .write(to: smi, atomically: true, encoding: .utf8)
     chmod(smi.path, 0o755)
+    // gpu02's eight GPUs, all held by the job of hostile names, do nothing: a saving names it.
+    let idle = bin.appendingPathComponent("nvidia-smi-gpu02")
+    let gpus = (0..<8).map {
+      "GPU-\($0)0000000-0000-0000-0000-000000000000, \($0), 81559, 1000, 0, 70.0, 700.00, 30, 345, "
+        + "2619, Disabled, NVIDIA H100 80GB HBM3"
+    }
+    try """
+    #!/bin/sh
+    case "$1" in
+    --query-gpu=*) cat <<'EOF'
+    uuid, index, memory.total [MiB], memory.used [MiB], utilization.gpu [%], power.draw [W], \
+    power.limit [W], temperature.gpu, clocks.current.sm [MHz], clocks.current.memory [MHz], \
+    mig.mode.current, name
+    \(gpus.joined(separator: "\n"))
+    EOF
+    ;;
+    *) echo 'gpu_uuid, pid, used_gpu_memory [MiB], process_name' ;;
+    esac
+
+    """.write(to: idle, atomically: true, encoding: .utf8)
+    chmod(idle.path, 0o755)
     let config = folder.appendingPathComponent("config.toml")
     try """
     [[cluster]]
@@ -61,6 +83,11 @@ import Testing
     kind = "nvidia-smi"
     command = "\(smi.path)"
     node = "gpu03"
+    [[cluster.source]]
+    kind = "nvidia-smi"
+    name = "idle-gpus"
+    command = "\(idle.path)"
+    node = "gpu02"
     """.write(to: config, atomically: true, encoding: .utf8)
     return config
   }
@@ -95,7 +122,7 @@ import Testing
       outputs.append((format, result.stdout))
     }
     for format in ["csv", "md"] {
-      for view in ["nodes", "jobs"] {
+      for view in ["nodes", "jobs", "savings"] {
         let result = try run(
           try factopBinary(),
           ["snapshot", "--offline", "--format", format, "--view", view] + base)
@@ -103,13 +130,24 @@ import Testing
         outputs.append(("\(format) \(view)", result.stdout))
       }
     }
+    // The text commands print for people: savings titles quote job names, sources quote errors.
+    for arguments in [["savings", "--offline", "--format", "table"], ["sources"]] {
+      let result = try run(try factopBinary(), arguments + base)
+      #expect(result.status <= 1, "\(arguments[0]): \(result.stderr)")
+      outputs.append((arguments[0], result.stdout))
+    }
     for (what, data) in outputs {
       #expect(!Self.drivesATerminal(data), "\(what) carries a raw control")
       let text = String(decoding: data, as: UTF8.self)
       if ["json", "csv jobs", "md jobs"].contains(what) {
         #expect(text.contains("eve"), "\(what)")
       }
+      if ["savings", "csv savings", "md savings"].contains(what) {
+        #expect(text.contains("trainevil holds 8 GPUs"), "\(what): \(text)")
+      }
     }
+    let sources = String(decoding: outputs.first { $0.0 == "sources" }!.1, as: UTF8.self)
+    #expect(sources.contains("NVML failed") && !sources.contains("PWNED"), "\(sources)")
     let csv = String(decoding: outputs.first { $0.0 == "csv jobs" }!.1, as: UTF8.self)
     // Formula-looking cells are quoted with a leading ' so a spreadsheet shows them as text.
     #expect(csv.contains("'=cmd|") && csv.contains("'@SUM(A1)"), "\(csv)")
@@ -139,7 +177,9 @@ import Testing
     let nodes = try session.waitFor("╭ Nodes", "XID 79")
     _ = try session.tmux(["send-keys", "-t", session.name, "8"])
     let sources = try session.waitFor("╭ Sources", "NVML failed")
-    for screen in [jobs, nodes, sources] {
+    _ = try session.tmux(["send-keys", "-t", session.name, "7"])
+    let savings = try session.waitFor("╭ Savings", "trainevil holds")
+    for screen in [jobs, nodes, sources, savings] {
       // An OSC's payload goes with it: the title text never shows.
       #expect(!screen.contains("PWNED") && !screen.contains("evil.example"), "\(screen)")
       #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 200 })

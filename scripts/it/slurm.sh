@@ -177,17 +177,17 @@ launch() { # NAME: start one Slurm daemon and wait until it answers
   case $1 in
   slurmdbd)
     start slurmdbd slurmdbd -D
-    WATCH=slurmdbd wait_for 60 bash -c 'echo >/dev/tcp/127.0.0.1/17019'
+    WATCH=slurmdbd wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17019'
     ;;
   slurmctld) # -i: a crash can leave a state file half written
     start slurmctld slurmctld -D -i -f "$T/slurm.conf"
-    WATCH=slurmctld wait_for 60 sh -c 'scontrol ping | grep -q UP'
+    WATCH=slurmctld wait_for 30 sh -c 'scontrol ping | grep -q UP'
     ;;
   slurmd-n[1-4]) start "$1" slurmd -D -N "${1#slurmd-}" -f "$T/slurm.conf" ;;
   slurmrestd) # it refuses root and needs SLURM_JWT=daemon to accept tokens
     start slurmrestd env SLURM_JWT=daemon slurmrestd -f "$T/slurm.conf" -a rest_auth/jwt \
       -s openapi/v0.0.38,openapi/dbv0.0.38 -u nobody 127.0.0.1:17020
-    WATCH=slurmrestd wait_for 30 bash -c 'echo >/dev/tcp/127.0.0.1/17020'
+    WATCH=slurmrestd wait_for 20 bash -c 'echo >/dev/tcp/127.0.0.1/17020'
     ;;
   *)
     echo "slurm.sh: no daemon called $1" >&2

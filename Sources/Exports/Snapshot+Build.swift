@@ -11,10 +11,10 @@ extension Snapshot {
     let summary = FleetSummary(state, prices: prices)
     let spend = SpendBreakdown(state, prices: prices)
     let monthStart = MonthToDate.monthStart(of: now)
-    var gpusOnNode: [String: (total: Int, allocated: Int)] = [:]
+    var gpusOnNode: [NodeID: (total: Int, allocated: Int)] = [:]
     for gpu in state.gpus {
       gpusOnNode[gpu.node, default: (0, 0)].total += 1
-      if state.allocations[gpu.uuid] != nil { gpusOnNode[gpu.node, default: (0, 0)].allocated += 1 }
+      if state.allocations[gpu.id] != nil { gpusOnNode[gpu.node, default: (0, 0)].allocated += 1 }
     }
 
     self.schemaVersion = Self.schemaVersion
@@ -57,23 +57,27 @@ extension Snapshot {
         spendMTDUSD: monthToDate.clusters[entry.cluster.name]?.usd.rounded(toPlaces: 2))
     }
     self.nodes = state.nodes.map { node in
-      let count = gpusOnNode[node.name] ?? (0, 0)
+      let count = gpusOnNode[node.id] ?? (0, 0)
       return NodeEntry(
         name: node.name, cluster: node.cluster, rack: node.rack, state: node.state,
         reason: node.reason, gpusTotal: count.total, gpusAllocated: count.allocated,
-        powerW: state.nodeSamples[node.name]?.powerW)
+        powerW: state.nodeSamples[node.id]?.powerW)
     }
     self.gpus = state.gpus.map { gpu in
-      let s = state.gpuSamples[gpu.uuid]
+      let s = state.gpuSamples[gpu.id]
       return GPUEntry(
-        uuid: gpu.uuid, node: gpu.node, index: gpu.index, model: gpu.model.name,
-        job: state.allocations[gpu.uuid], utilPct: s?.utilPct, smActivePct: s?.smActivePct,
+        uuid: gpu.uuid, cluster: gpu.node.cluster, node: gpu.node.name, index: gpu.index,
+        pciBusID: gpu.pciBusID, model: gpu.model.name, job: state.allocations[gpu.id]?.id,
+        utilPct: s?.utilPct, smActivePct: s?.smActivePct,
         memUsedMiB: s?.memUsedMiB, memTotalMiB: gpu.model.memoryMiB, powerW: s?.powerW,
         tempC: s?.tempC)
     }
     self.savings = savings
+    self.joinFindings = state.joinFindings.map {
+      JoinFindingEntry(kind: $0.kind, detail: $0.description)
+    }
     self.jobs = state.jobs.map { job in
-      let rate = spend.jobs[job.id]
+      let rate = spend.jobs[job.key]
       func cost(since date: Date?) -> Double? {
         guard let rate, let date else { return nil }
         return (rate * max(0, now.timeIntervalSince(date)) / 3_600).rounded(toPlaces: 2)

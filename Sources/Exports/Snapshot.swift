@@ -25,11 +25,20 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   @Null public var opencost: WorkloadCostSummary?
   /// The power chain: facility, IT, nodes, GPUs, what no node accounts for, and the PDUs.
   public let power: Power
+  /// What the join of the sources could not match or had to choose between.
+  public let joinFindings: [JoinFindingEntry]
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case generatedAt = "generated_at"
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power, opencost
+    case joinFindings = "join_findings"
+  }
+
+  /// One finding of the join: `unmatched_node`, `shared_uuid` or `ambiguous_meter`, in words.
+  public struct JoinFindingEntry: Encodable, Sendable, Equatable {
+    public let kind: String
+    public let detail: String
   }
 
   /// The power chain added up (see `PowerRollup`); unknown is null.
@@ -224,9 +233,13 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   }
 
   public struct GPUEntry: Encodable, Sendable, Equatable {
-    public let uuid: String
+    /// Null for a GPU a scheduler counts that no telemetry has named.
+    @Null public var uuid: String?
+    public let cluster: String
     public let node: String
+    /// The NVML index (a scheduler's device index where only a scheduler sees the GPU).
     public let index: Int
+    @Null public var pciBusID: String?
     public let model: String
     @Null public var job: String?
     @Null public var utilPct: Double?
@@ -237,7 +250,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var tempC: Double?
 
     enum CodingKeys: String, CodingKey {
-      case uuid, node, index, model, job
+      case uuid, cluster, node, index, model, job
+      case pciBusID = "pci_bus_id"
       case utilPct = "util_pct"
       case smActivePct = "sm_active_pct"
       case memUsedMiB = "mem_used_mib"

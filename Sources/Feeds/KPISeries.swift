@@ -26,7 +26,7 @@ public enum KPISeries {
           entity: "team/\(team.name)", metric: costUSDPerHour, time: time, value: team.usdPerHour))
     }
     for job in state.jobs {
-      guard let rate = spend.jobs[job.id] else { continue }
+      guard let rate = spend.jobs[job.key] else { continue }
       result.append(
         SeriesPoint(entity: jobEntity(job), metric: costUSDPerHour, time: time, value: rate))
     }
@@ -79,17 +79,17 @@ public enum KPISeries {
 
   /// Each running job's mean activity: what the savings finder judges idleness and peaks by.
   static func jobActivity(_ state: FleetState, at time: Date) -> [SeriesPoint] {
-    var sums: [String: (total: Double, count: Int)] = [:]
+    var sums: [JobID: (total: Double, count: Int)] = [:]
     // In GPU order, not dictionary order, so the sums are the same every run.
     for gpu in state.gpus {
-      guard let job = state.allocations[gpu.uuid],
-        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      guard let job = state.allocations[gpu.id],
+        let pct = state.gpuSamples[gpu.id]?.activity?.pct
       else { continue }
       sums[job, default: (0, 0)].total += pct
       sums[job, default: (0, 0)].count += 1
     }
     return state.jobs.compactMap { job in
-      guard job.state == .running, let sum = sums[job.id], sum.count > 0 else { return nil }
+      guard job.state == .running, let sum = sums[job.key], sum.count > 0 else { return nil }
       return SeriesPoint(
         entity: jobEntity(job), metric: utilMeanPct, time: time,
         value: sum.total / Double(sum.count))
@@ -123,10 +123,10 @@ extension KPISeries {
     let since = now.addingTimeInterval(-savingsWindowS)
     let jobSeries = try cache.series(
       entityPrefix: "job/", metric: utilMeanPct, resolution: .minute, since: since)
-    var jobActivity: [String: [(time: Date, value: Double)]] = [:]
+    var jobActivity: [JobID: [(time: Date, value: Double)]] = [:]
     for job in state.jobs {
       if let points = jobSeries[jobEntity(job)] {
-        jobActivity[job.id] = points.map { ($0.time, $0.mean) }
+        jobActivity[job.key] = points.map { ($0.time, $0.mean) }
       }
     }
     let clusterSeries = try cache.series(

@@ -132,9 +132,9 @@ public final class Poller: Sendable {
     }
   }
 
-  /// The sources' states as one fleet, in source-name order.
+  /// The sources' states as one fleet.
   static func merge(_ states: [String: FleetState]) -> FleetState {
-    FleetState(joining: states.keys.sorted().map { states[$0]! }).applyingNodeMeters()
+    FleetState(joining: states)
   }
 
   /// Gives a cache with no history before `now` the last `windowS` of it, from the feeds that can

@@ -114,7 +114,7 @@ struct LayoutPlan {
       idleAllocationJob: idleJob, idleAllocationGPUs: idleGPUs,
       overprovisionedDeployment: deployment, overprovisionedGPUs: deploymentGPUs,
       overprovisionedPeakActivityPct: peak * 100,
-      stragglerJob: stragglerJob, stragglerGPU: gpus[stragglerGPU].uuid,
+      stragglerJob: stragglerJob, stragglerGPU: gpus[stragglerGPU].id,
       stragglerActivityPct: DemoFleet.stragglerActivity * 100,
       stragglerJobActivityPct: DemoFleet.pretrainingLevel * 100,
       drainedNode: nodes[drainedNode].name, downNode: nodes[downNode].name,
@@ -142,7 +142,9 @@ struct LayoutPlan {
       for index in 0..<DemoFleet.gpusPerNode {
         let global = UInt64(gpus.count)
         gpus.append(
-          GPU(uuid: uuid(global), node: name, index: index, model: gpuModel))
+          GPU(
+            uuid: uuid(global), node: NodeID(cluster: cluster.name, name: name), index: index,
+            model: gpuModel))
       }
     }
     return ClusterNodes(cluster: cluster, range: first..<nodes.count)

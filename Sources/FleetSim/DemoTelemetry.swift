@@ -6,7 +6,7 @@ extension DemoFleet {
   public func state(at time: Date) -> FleetState {
     let t = time.timeIntervalSince1970
     var jobs: [Job] = []
-    var allocations: [String: String] = [:]
+    var allocations: [GPUID: JobID] = [:]
     var activity = [Double](repeating: 0, count: gpus.count)
     var memoryShare = [Double](repeating: 0.005, count: gpus.count)
     var allocatedOnNode = [Int](repeating: 0, count: nodes.count)
@@ -26,7 +26,7 @@ extension DemoFleet {
         allocatedOnNode[node] += indices.count
         for index in indices {
           let g = node * DemoFleet.gpusPerNode + index
-          allocations[gpus[g].uuid] = id
+          allocations[gpus[g].id] = JobID(cluster: slot.cluster, id: id)
           activity[g] = slot.profile.activity(at: t, gpu: g, slot: slot.number, noise: noise)
           memoryShare[g] = slot.profile.memoryShare(jobLevel: jobLevel)
         }
@@ -42,26 +42,26 @@ extension DemoFleet {
     }
 
     let nodeStates = nodes.indices.map { nodeState($0, allocated: allocatedOnNode[$0], t: t) }
-    var gpuSamples: [String: GPUSample] = [:]
+    var gpuSamples: [GPUID: GPUSample] = [:]
     gpuSamples.reserveCapacity(gpus.count)
-    var nodeSamples: [String: NodeSample] = [:]
+    var nodeSamples: [NodeID: NodeSample] = [:]
     for (n, node) in nodeStates.enumerated() {
       // A node that stopped answering reports nothing: its readings are unknown, not zero.
       guard node.state != .down else {
-        nodeSamples[node.name] = NodeSample(time: time, powerW: nil)
+        nodeSamples[node.id] = NodeSample(time: time, powerW: nil)
         continue
       }
       var gpuPower = 0.0
       var activitySum = 0.0
       for g in n * DemoFleet.gpusPerNode..<(n + 1) * DemoFleet.gpusPerNode {
         let sample = gpuSample(g, activity: activity[g], memoryShare: memoryShare[g], time: time)
-        gpuSamples[gpus[g].uuid] = sample
+        gpuSamples[gpus[g].id] = sample
         gpuPower += sample.powerW ?? 0
         activitySum += activity[g]
       }
       let host = HostProfile.of(gpus[n * DemoFleet.gpusPerNode].model)
       let meanActivity = activitySum / Double(DemoFleet.gpusPerNode)
-      nodeSamples[node.name] = NodeSample(
+      nodeSamples[node.id] = NodeSample(
         time: time, powerW: (gpuPower + host.baseW + host.activeW * meanActivity).rounded())
     }
 

@@ -1,3 +1,5 @@
+import FleetModel
+
 /// The waste the simulator plants on purpose, so tests can check that the model finds it.
 /// It is reachable from `DemoFleet` only: nothing in the cache or the UI carries it.
 public struct PlantedWaste: Sendable, Hashable {
@@ -10,7 +12,7 @@ public struct PlantedWaste: Sendable, Hashable {
   public let overprovisionedPeakActivityPct: Double
   /// One slow GPU holding back a large training job.
   public let stragglerJob: String
-  public let stragglerGPU: String
+  public let stragglerGPU: GPUID
   /// The straggler's activity, and what its peers would do without it (%).
   public let stragglerActivityPct: Double
   public let stragglerJobActivityPct: Double

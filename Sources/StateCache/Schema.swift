@@ -87,6 +87,83 @@ enum Schema {
       // `verified`, `unverified` (insecure_skip_verify), or NULL for a source without TLS.
       try db.execute(sql: "ALTER TABLE sources ADD COLUMN tls TEXT")
     }
+    migrator.registerMigration("v6: every source's inventory kept apart") { db in
+      // v1 keyed nodes by name and GPUs by UUID alone, so a second source (or a second
+      // cluster with the same node names) replaced the first's rows before the join could see
+      // both. Now a row is keyed by the source that said it and the identity it names: a node
+      // by (cluster, name), a GPU by its place (cluster, node, NVML index), a job by
+      // (cluster, id). A GPU a scheduler only counts has no UUID (v1 wrote `node/index`).
+      // Which job holds which GPU is a row of its own: a jobs answer without its nodes
+      // (`factop import slurm-jobs`) places jobs on GPUs another source counts.
+      try db.execute(
+        sql: """
+          CREATE TABLE clusters_v6 (
+            source TEXT NOT NULL, name TEXT NOT NULL, ord INTEGER NOT NULL,
+            scheduler TEXT NOT NULL, site TEXT NOT NULL, pricing TEXT NOT NULL,
+            PRIMARY KEY (source, name));
+          INSERT OR IGNORE INTO clusters_v6 (source, name, ord, scheduler, site, pricing)
+            SELECT source, name, ord, scheduler, site, pricing FROM clusters;
+
+          CREATE TABLE nodes_v6 (
+            source TEXT NOT NULL, cluster TEXT NOT NULL, name TEXT NOT NULL, ord INTEGER NOT NULL,
+            rack TEXT NOT NULL, state TEXT NOT NULL, reason TEXT, state_since REAL,
+            power_w REAL, sampled_at REAL,
+            PRIMARY KEY (source, cluster, name));
+          INSERT OR IGNORE INTO nodes_v6 (source, cluster, name, ord, rack, state, reason,
+                                          state_since, power_w, sampled_at)
+            SELECT source, cluster, name, ord, rack, state, reason, state_since, power_w,
+                   sampled_at FROM nodes;
+
+          CREATE TABLE gpus_v6 (
+            source TEXT NOT NULL, cluster TEXT NOT NULL, node TEXT NOT NULL, idx INTEGER NOT NULL,
+            ord INTEGER NOT NULL, uuid TEXT, pci_bus_id TEXT, minor_number INTEGER,
+            model TEXT NOT NULL, vendor TEXT NOT NULL, tdp_w REAL NOT NULL, idle_w REAL NOT NULL,
+            mem_total_mib INTEGER NOT NULL, sampled_at REAL, util_pct REAL,
+            sm_active_pct REAL, mem_used_mib REAL, power_w REAL, temp_c REAL, sm_clock_mhz REAL,
+            mem_clock_mhz REAL, xid_last INTEGER, xid_count INTEGER, ecc_sbe INTEGER,
+            ecc_dbe INTEGER,
+            PRIMARY KEY (source, cluster, node, idx));
+          INSERT OR IGNORE INTO gpus_v6 (source, cluster, node, idx, ord, uuid, model, vendor,
+            tdp_w, idle_w, mem_total_mib, sampled_at, util_pct, sm_active_pct,
+            mem_used_mib, power_w, temp_c, sm_clock_mhz, mem_clock_mhz, xid_last, xid_count,
+            ecc_sbe, ecc_dbe)
+            SELECT g.source,
+                   COALESCE((SELECT n.cluster FROM nodes n
+                             WHERE n.name = g.node AND n.source = g.source), ''),
+                   g.node, g.idx, g.ord,
+                   CASE WHEN g.uuid = g.node || '/' || g.idx THEN NULL ELSE g.uuid END,
+                   g.model, g.vendor, g.tdp_w, g.idle_w, g.mem_total_mib, g.sampled_at,
+                   g.util_pct, g.sm_active_pct, g.mem_used_mib, g.power_w, g.temp_c,
+                   g.sm_clock_mhz, g.mem_clock_mhz, g.xid_last, g.xid_count, g.ecc_sbe, g.ecc_dbe
+            FROM gpus g;
+
+          CREATE TABLE placements (
+            source TEXT NOT NULL, cluster TEXT NOT NULL, node TEXT NOT NULL, idx INTEGER NOT NULL,
+            job_id TEXT NOT NULL,
+            PRIMARY KEY (source, cluster, node, idx));
+          INSERT OR IGNORE INTO placements (source, cluster, node, idx, job_id)
+            SELECT g.source,
+                   COALESCE((SELECT n.cluster FROM nodes n
+                             WHERE n.name = g.node AND n.source = g.source), ''),
+                   g.node, g.idx, g.job_id
+            FROM gpus g WHERE g.job_id IS NOT NULL;
+
+          CREATE TABLE jobs_v6 (
+            source TEXT NOT NULL, cluster TEXT NOT NULL, id TEXT NOT NULL, ord INTEGER NOT NULL,
+            name TEXT NOT NULL, user TEXT NOT NULL, team TEXT NOT NULL, kind TEXT NOT NULL,
+            state TEXT NOT NULL, gpus INTEGER NOT NULL, nodes TEXT NOT NULL, start REAL,
+            PRIMARY KEY (source, cluster, id));
+          INSERT OR IGNORE INTO jobs_v6 (source, cluster, id, ord, name, user, team, kind, state,
+                                         gpus, nodes, start)
+            SELECT source, cluster, id, ord, name, user, team, kind, state, gpus, nodes, start
+            FROM jobs;
+
+          DROP TABLE clusters; ALTER TABLE clusters_v6 RENAME TO clusters;
+          DROP TABLE nodes; ALTER TABLE nodes_v6 RENAME TO nodes;
+          DROP TABLE gpus; ALTER TABLE gpus_v6 RENAME TO gpus;
+          DROP TABLE jobs; ALTER TABLE jobs_v6 RENAME TO jobs;
+          """)
+    }
     return migrator
   }
 }

@@ -11,18 +11,24 @@ extension StateCache {
     }
   }
 
-  /// Everything the cache knows, merged over all sources, in one consistent read.
+  /// Everything the cache knows, joined over all sources, in one consistent read.
   public func fleetState() throws -> FleetState {
+    FleetState(joining: try sourceStates())
+  }
+
+  /// What each source said, whole and apart, by source name: the join's input.
+  public func sourceStates() throws -> [String: FleetState] {
     try read { db in
-      guard try hasSchema(db) else { return FleetState() }
-      var state = FleetState()
-      state.clusters = try readClusters(db)
-      try readNodes(into: &state, db)
-      try readGPUs(into: &state, db)
-      state.jobs = try readJobs(db)
-      try readMeters(into: &state, db)
-      try readWorkloadCosts(into: &state, db)
-      return state.reconciled()
+      guard try hasSchema(db) else { return [:] }
+      var states: [String: FleetState] = [:]
+      try readClusters(into: &states, db)
+      try readNodes(into: &states, db)
+      try readGPUs(into: &states, db)
+      try readPlacements(into: &states, db)
+      try readJobs(into: &states, db)
+      try readMeters(into: &states, db)
+      try readWorkloadCosts(into: &states, db)
+      return states
     }
   }
 
@@ -65,8 +71,8 @@ extension StateCache {
     seconds.map(Date.init(timeIntervalSince1970:))
   }
 
-  private func readClusters(_ db: Database) throws -> [Cluster] {
-    try Row.fetchAll(db, sql: "SELECT * FROM clusters ORDER BY source, ord").map { row in
+  private func readClusters(into states: inout [String: FleetState], _ db: Database) throws {
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM clusters ORDER BY source, ord") {
       let scheduler: String = row["scheduler"]
       let pricing: String = row["pricing"]
       guard let schedulerKind = SchedulerKind(rawValue: scheduler),
@@ -77,27 +83,28 @@ extension StateCache {
           reason: "cluster \(row["name"] as String) has scheduler \(scheduler) "
             + "and pricing \(pricing), which this factop does not know")
       }
-      return Cluster(
-        name: row["name"], scheduler: schedulerKind, site: row["site"], pricing: pricingKind)
+      states[row["source"], default: FleetState()].clusters.append(
+        Cluster(
+          name: row["name"], scheduler: schedulerKind, site: row["site"], pricing: pricingKind))
     }
   }
 
-  private func readNodes(into state: inout FleetState, _ db: Database) throws {
+  private func readNodes(into states: inout [String: FleetState], _ db: Database) throws {
     let rows = try Row.fetchCursor(db, sql: "SELECT * FROM nodes ORDER BY source, ord")
     while let row = try rows.next() {
-      let name: String = row["name"]
-      state.nodes.append(
-        Node(
-          name: name, cluster: row["cluster"], rack: row["rack"],
-          state: NodeState(rawValue: row["state"]) ?? .unknown, reason: row["reason"],
-          stateSince: date(row["state_since"])))
+      let node = Node(
+        name: row["name"], cluster: row["cluster"], rack: row["rack"],
+        state: NodeState(rawValue: row["state"]) ?? .unknown, reason: row["reason"],
+        stateSince: date(row["state_since"]))
+      let source: String = row["source"]
+      states[source, default: FleetState()].nodes.append(node)
       if let time = date(row["sampled_at"]) {
-        state.nodeSamples[name] = NodeSample(time: time, powerW: row["power_w"])
+        states[source]!.nodeSamples[node.id] = NodeSample(time: time, powerW: row["power_w"])
       }
     }
   }
 
-  private func readGPUs(into state: inout FleetState, _ db: Database) throws {
+  private func readGPUs(into states: inout [String: FleetState], _ db: Database) throws {
     var models: [String: GPUModel] = [:]
     let rows = try Row.fetchCursor(db, sql: "SELECT * FROM gpus ORDER BY source, ord")
     while let row = try rows.next() {
@@ -108,11 +115,14 @@ extension StateCache {
           name: modelName, vendor: row["vendor"], tdpW: row["tdp_w"], idleW: row["idle_w"],
           memoryMiB: row["mem_total_mib"])
       models[modelName] = model
-      let uuid: String = row["uuid"]
-      state.gpus.append(GPU(uuid: uuid, node: row["node"], index: row["idx"], model: model))
-      if let job: String = row["job_id"] { state.allocations[uuid] = job }
+      let node = NodeID(cluster: row["cluster"], name: row["node"])
+      let gpu = GPU(
+        uuid: row["uuid"], node: node, index: row["idx"], model: model,
+        pciBusID: row["pci_bus_id"], minorNumber: row["minor_number"])
+      let source: String = row["source"]
+      states[source, default: FleetState()].gpus.append(gpu)
       if let time = date(row["sampled_at"]) {
-        state.gpuSamples[uuid] = GPUSample(
+        states[source]!.gpuSamples[gpu.id] = GPUSample(
           time: time, utilPct: row["util_pct"], smActivePct: row["sm_active_pct"],
           memUsedMiB: row["mem_used_mib"], powerW: row["power_w"], tempC: row["temp_c"],
           smClockMHz: row["sm_clock_mhz"], memClockMHz: row["mem_clock_mhz"],
@@ -122,42 +132,58 @@ extension StateCache {
     }
   }
 
-  private func readJobs(_ db: Database) throws -> [Job] {
+  private func readPlacements(into states: inout [String: FleetState], _ db: Database) throws {
+    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM placements")
+    while let row = try rows.next() {
+      let node = NodeID(cluster: row["cluster"], name: row["node"])
+      states[row["source"], default: FleetState()].allocations[
+        GPUID(node: node, index: row["idx"])] =
+        JobID(cluster: node.cluster, id: row["job_id"])
+    }
+  }
+
+  private func readJobs(into states: inout [String: FleetState], _ db: Database) throws {
     let decoder = JSONDecoder()
-    return try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY source, ord").map { row in
+    for row in try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY source, ord") {
       let nodes = (row["nodes"] as String).data(using: .utf8) ?? Data()
-      return Job(
+      let job = Job(
         id: row["id"], cluster: row["cluster"], name: row["name"], user: row["user"],
         team: row["team"], kind: JobKind(rawValue: row["kind"]) ?? .training,
         state: JobState(rawValue: row["state"]) ?? .unknown, gpus: row["gpus"],
         nodes: (try? decoder.decode([String].self, from: nodes)) ?? [],
         start: date(row["start"]))
+      states[row["source"], default: FleetState()].jobs.append(job)
     }
   }
 }
 
 extension StateCache {
   /// Power meters; a node's BMC reading becomes its power.
-  func readMeters(into state: inout FleetState, _ db: Database) throws {
+  func readMeters(into states: inout [String: FleetState], _ db: Database) throws {
     guard try db.tableExists("meters") else { return }
-    state.meters = try Row.fetchAll(db, sql: "SELECT * FROM meters ORDER BY scope, target, t DESC")
-      .compactMap { row in
-        guard let scope = MeterReading.Scope(rawValue: row["scope"]) else { return nil }
-        return MeterReading(
+    let rows = try Row.fetchAll(db, sql: "SELECT * FROM meters ORDER BY scope, target, t DESC")
+    for row in rows {
+      guard let scope = MeterReading.Scope(rawValue: row["scope"]) else { continue }
+      states[row["source"], default: FleetState()].meters.append(
+        MeterReading(
           scope: scope, target: row["target"], watts: row["watts"], via: row["via"],
-          time: Date(timeIntervalSince1970: row["t"]))
-      }
-    state.applyNodeMeters()
+          time: Date(timeIntervalSince1970: row["t"])))
+    }
   }
 }
 
 extension StateCache {
-  func readWorkloadCosts(into state: inout FleetState, _ db: Database) throws {
+  func readWorkloadCosts(into states: inout [String: FleetState], _ db: Database) throws {
     guard try db.tableExists("workload_costs") else { return }
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .secondsSince1970
-    state.workloadCosts = try String.fetchAll(
-      db, sql: "SELECT cost FROM workload_costs ORDER BY source, ord"
-    ).compactMap { try? decoder.decode(WorkloadCost.self, from: Data($0.utf8)) }
+    for row in try Row.fetchAll(
+      db, sql: "SELECT source, cost FROM workload_costs ORDER BY source, ord")
+    {
+      if let cost = try? decoder.decode(WorkloadCost.self, from: Data((row["cost"] as String).utf8))
+      {
+        states[row["source"], default: FleetState()].workloadCosts.append(cost)
+      }
+    }
   }
 }

@@ -8,7 +8,9 @@ extension StateCache {
   public func record(_ state: FleetState, from health: SourceHealth) throws {
     try write { db in
       let source = health.name
-      for table in ["clusters", "nodes", "gpus", "jobs", "meters", "workload_costs"] {
+      for table in [
+        "clusters", "nodes", "gpus", "placements", "jobs", "meters", "workload_costs",
+      ] {
         try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
       }
       try insertMeters(state.meters, source: source, db)
@@ -16,6 +18,7 @@ extension StateCache {
       try insertClusters(state.clusters, source: source, db)
       try insertNodes(state, source: source, db)
       try insertGPUs(state, source: source, db)
+      try insertPlacements(state.allocations, source: source, db)
       try insertJobs(state.jobs, source: source, db)
       try upsert(health, db)
       try bumpGeneration(db)
@@ -139,10 +142,13 @@ extension StateCache {
 
   private func insertClusters(_ clusters: [Cluster], source: String, _ db: Database) throws {
     let statement = try db.cachedStatement(
-      sql: "INSERT OR REPLACE INTO clusters VALUES (?, ?, ?, ?, ?, ?)")
+      sql: """
+        INSERT OR REPLACE INTO clusters (source, name, ord, scheduler, site, pricing)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """)
     for (ord, cluster) in clusters.enumerated() {
       try statement.execute(arguments: [
-        cluster.name, source, ord, cluster.scheduler.rawValue, cluster.site,
+        source, cluster.name, ord, cluster.scheduler.rawValue, cluster.site,
         cluster.pricing.rawValue,
       ])
     }
@@ -150,11 +156,15 @@ extension StateCache {
 
   private func insertNodes(_ state: FleetState, source: String, _ db: Database) throws {
     let statement = try db.cachedStatement(
-      sql: "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      sql: """
+        INSERT OR REPLACE INTO nodes (source, cluster, name, ord, rack, state, reason,
+                                      state_since, power_w, sampled_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
     for (ord, node) in state.nodes.enumerated() {
-      let sample = state.nodeSamples[node.name]
+      let sample = state.nodeSamples[node.id]
       try statement.execute(arguments: [
-        node.name, source, ord, node.cluster, node.rack, node.state.rawValue, node.reason,
+        source, node.cluster, node.name, ord, node.rack, node.state.rawValue, node.reason,
         node.stateSince?.timeIntervalSince1970, sample?.powerW,
         sample?.time.timeIntervalSince1970,
       ])
@@ -164,30 +174,54 @@ extension StateCache {
   private func insertGPUs(_ state: FleetState, source: String, _ db: Database) throws {
     let statement = try db.cachedStatement(
       sql: """
-        INSERT OR REPLACE INTO gpus VALUES
-        (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT OR REPLACE INTO gpus (source, cluster, node, idx, ord, uuid, pci_bus_id,
+          minor_number, model, vendor, tdp_w, idle_w, mem_total_mib, sampled_at, util_pct,
+          sm_active_pct, mem_used_mib, power_w, temp_c, sm_clock_mhz, mem_clock_mhz, xid_last,
+          xid_count, ecc_sbe, ecc_dbe)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     for (ord, gpu) in state.gpus.enumerated() {
-      let s = state.gpuSamples[gpu.uuid]
+      let s = state.gpuSamples[gpu.id]
       let values: [(any DatabaseValueConvertible)?] = [
-        gpu.uuid, source, ord, gpu.node, gpu.index, gpu.model.name, gpu.model.vendor,
-        gpu.model.tdpW, gpu.model.idleW, gpu.model.memoryMiB, state.allocations[gpu.uuid],
-        s?.time.timeIntervalSince1970, s?.utilPct, s?.smActivePct, s?.memUsedMiB, s?.powerW,
-        s?.tempC, s?.smClockMHz, s?.memClockMHz, s?.xidLast, s?.xidCount, s?.eccSingleBit,
-        s?.eccDoubleBit,
+        source, gpu.node.cluster, gpu.node.name, gpu.index, ord, gpu.uuid, gpu.pciBusID,
+        gpu.minorNumber, gpu.model.name, gpu.model.vendor, gpu.model.tdpW, gpu.model.idleW,
+        gpu.model.memoryMiB, s?.time.timeIntervalSince1970,
+        s?.utilPct, s?.smActivePct, s?.memUsedMiB, s?.powerW, s?.tempC, s?.smClockMHz,
+        s?.memClockMHz, s?.xidLast, s?.xidCount, s?.eccSingleBit, s?.eccDoubleBit,
       ]
       try statement.execute(arguments: StatementArguments(values))
     }
   }
 
+  /// Which job holds which GPU, by place; a job holds GPUs of its own cluster only.
+  private func insertPlacements(_ allocations: [GPUID: JobID], source: String, _ db: Database)
+    throws
+  {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT OR REPLACE INTO placements (source, cluster, node, idx, job_id)
+        VALUES (?, ?, ?, ?, ?)
+        """)
+    for (gpu, job) in allocations.sorted(by: { $0.key < $1.key })
+    where job.cluster == gpu.node.cluster {
+      try statement.execute(arguments: [
+        source, gpu.node.cluster, gpu.node.name, gpu.index, job.id,
+      ])
+    }
+  }
+
   private func insertJobs(_ jobs: [Job], source: String, _ db: Database) throws {
     let statement = try db.cachedStatement(
-      sql: "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      sql: """
+        INSERT OR REPLACE INTO jobs (source, cluster, id, ord, name, user, team, kind, state,
+                                     gpus, nodes, start)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
     let encoder = JSONEncoder()
     for (ord, job) in jobs.enumerated() {
       let nodes = String(decoding: try encoder.encode(job.nodes), as: UTF8.self)
       try statement.execute(arguments: [
-        job.cluster, job.id, source, ord, job.name, job.user, job.team, job.kind.rawValue,
+        source, job.cluster, job.id, ord, job.name, job.user, job.team, job.kind.rawValue,
         job.state.rawValue, job.gpus, nodes, job.start?.timeIntervalSince1970,
       ])
     }

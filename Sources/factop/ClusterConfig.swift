@@ -11,6 +11,8 @@ import Foundation
 /// site = "dc1"                          # optional: the site, for PUE and power budgets
 /// pricing = "owned"                     # on_demand, reserved_1y, reserved_3y, spot or owned
 /// racks = { r01 = "gpu[001-016]" }      # optional: rack → its nodes (a Slurm hostlist)
+/// # optional: how telemetry's host names become the scheduler's node names (docs/sources/join.md)
+/// node_names = { strip_domain = true, match = "^(.+)-bmc$", replace = "$1" }
 ///   [[cluster.source]]
 ///   kind = "slurm"                      # the Slurm client commands on this host
 ///   interval_s = 30                     # optional, default poll.interval_s
@@ -26,7 +28,37 @@ struct ClusterSection: Decodable, Equatable {
   var site: String?
   var pricing: String?
   var racks: [String: String]?
+  var nodeNames: NodeNamesEntry?
   var source: [SourceEntry]?
+
+  enum CodingKeys: String, CodingKey {
+    case name, site, pricing, racks, source
+    case nodeNames = "node_names"
+  }
+
+  /// `node_names`: the domain dropped (default) and an optional whole-name regex rename.
+  struct NodeNamesEntry: Decodable, Equatable {
+    var stripDomain: Bool?
+    var match: String?
+    var replace: String?
+
+    enum CodingKeys: String, CodingKey {
+      case match, replace
+      case stripDomain = "strip_domain"
+    }
+
+    func naming(key: String, path: String) throws(ConfigError) -> NodeNaming {
+      guard (match == nil) == (replace == nil) else {
+        throw ConfigError(path: path, message: "\(key).node_names needs match and replace together")
+      }
+      do {
+        return try NodeNaming(
+          stripDomain: stripDomain ?? true, rename: match.map { ($0, replace ?? "") })
+      } catch {
+        throw ConfigError(path: path, message: "\(key).node_names.match: \(error.message)")
+      }
+    }
+  }
 
   struct SourceEntry: Decodable, Equatable {
     var kind: String
@@ -120,7 +152,8 @@ struct ClusterSection: Decodable, Equatable {
     let layout = ClusterLayout(
       cluster: Cluster(
         name: name, scheduler: scheduler, site: site ?? "default", pricing: pricingKind),
-      racks: (racks ?? [:]).mapValues(Hostlist.expand))
+      racks: (racks ?? [:]).mapValues(Hostlist.expand),
+      naming: try nodeNames?.naming(key: key, path: path) ?? .standard)
     var feeds: [any Feed] = []
     for (i, entry) in sources.enumerated() {
       let sourceKey = "\(key).source[\(i)]"

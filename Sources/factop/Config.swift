@@ -179,7 +179,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure_skip_verify/auth",
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
-    "[[cluster]] name/site/pricing/racks.RACK",
+    "[[cluster]] name/site/pricing/racks.RACK", "cluster.node_names.strip_domain/match/replace",
     "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/kubeconfig/context/node/command/bin_dir/interval_s/timeout_s",
   ]
 

@@ -54,7 +54,7 @@ struct ImportFleetCommand<Kind: FleetImportKind>: ParsableCommand {
     let kind = Kind.kind
     let layout = ClusterLayout(
       cluster: Cluster(
-        name: cluster, scheduler: kind.rawValue.hasPrefix("k8s") ? .kubernetes : .slurm,
+        name: cluster, scheduler: kind.scheduler,
         site: "default", pricing: PricingKind(rawValue: pricing)!))
     var contents: [(name: String, data: Data, node: String)] = []
     for file in files {

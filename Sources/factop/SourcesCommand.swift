@@ -13,6 +13,8 @@ struct SourcesCommand: ParsableCommand {
     abstract: "List the configured sources with their status, data age and last error.",
     discussion: """
       Reads the config and the cache's poll records; never polls and never prints a secret.
+      Then lists what the join of the sources could not match: nodes telemetry names that no
+      scheduler lists, one UUID on several GPUs, a meter naming an ambiguous node.
       Exit 1 when a source is failing or stale.
       """)
 
@@ -24,8 +26,10 @@ struct SourcesCommand: ParsableCommand {
     let settings = try Settings.resolve(global)
     let now = Date()
     var health: [String: SourceHealth] = [:]
+    var findings: [JoinFinding] = []
     if let cache = try? StateCache.openReadOnly(path: settings.dbPath) {
       for record in (try? cache.sourceHealth()) ?? [] { health[record.name] = record }
+      findings = (try? cache.fleetState().joinFindings) ?? []
     }
     let rows: [Row] = settings.feeds().map { feed in
       let record = health[feed.name]
@@ -41,6 +45,12 @@ struct SourcesCommand: ParsableCommand {
       }
     } else {
       printText(Self.table(rows))
+      // What the join of the sources could not match (the snapshot's `join_findings`).
+      if !findings.isEmpty {
+        printText(
+          "\nJoin: \(findings.count) to check (docs/sources/join.md)\n"
+            + findings.map { "  \($0)" }.joined(separator: "\n"))
+      }
     }
     if rows.contains(where: { $0.status == .error || $0.status == .stale }) {
       throw ExitStatus.attention

@@ -13,7 +13,7 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
   let fleet = try DemoFleet(gpus: gpus, seed: 1)
   var utilHistory: [Double?] = []
   var powerHistory: [Double?] = []
-  var jobHistory: [String: [Double?]] = [:]
+  var jobHistory: [JobID: [Double?]] = [:]
   for step in (0..<historySteps).reversed() {
     let state = fleet.state(at: now.addingTimeInterval(-Double(step) * 300))
     let totals = FleetSummary(state, prices: .demo).fleet
@@ -44,12 +44,12 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
 
 /// Each job's mean GPU activity in one state, in GPU order.
 enum JobActivity {
-  static func means(_ state: FleetState) -> [(job: String, pct: Double)] {
-    var sums: [String: (total: Double, count: Int)] = [:]
-    var order: [String] = []
+  static func means(_ state: FleetState) -> [(job: JobID, pct: Double)] {
+    var sums: [JobID: (total: Double, count: Int)] = [:]
+    var order: [JobID] = []
     for gpu in state.gpus {
-      guard let job = state.allocations[gpu.uuid],
-        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      guard let job = state.allocations[gpu.id],
+        let pct = state.gpuSamples[gpu.id]?.activity?.pct
       else { continue }
       if sums[job] == nil { order.append(job) }
       sums[job, default: (0, 0)].total += pct

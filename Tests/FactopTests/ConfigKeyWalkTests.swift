@@ -89,18 +89,18 @@ import Testing
     var counts: [String: Int] = [:]
     var table = ""
     for header in lines[..<number] where header.hasPrefix("[") {
-      if header.hasPrefix("[[") {
-        let name = String(header.dropFirst(2).dropLast(2))
+      let array = header.hasPrefix("[[")
+      let name = String(array ? header.dropFirst(2).dropLast(2) : header.dropFirst().dropLast())
+      if array {
         counts[name, default: -1] += 1
         // `cluster.source` counts within its cluster: `cluster[0].source[1]`.
         if name == "cluster" { counts["cluster.source"] = nil }
-        table = name.split(separator: ".").enumerated().map { i, part in
-          let upTo = name.split(separator: ".").prefix(i + 1).joined(separator: ".")
-          return counts[upTo].map { "\(part)[\($0)]" } ?? String(part)
-        }.joined(separator: ".")
-      } else {
-        table = String(header.dropFirst().dropLast())
       }
+      // A table inside an array's entry (`[cluster.node_names]`) is that entry's.
+      table = name.split(separator: ".").enumerated().map { i, part in
+        let upTo = name.split(separator: ".").prefix(i + 1).joined(separator: ".")
+        return counts[upTo].map { "\(part)[\($0)]" } ?? String(part)
+      }.joined(separator: ".")
     }
     return ((table.isEmpty ? "" : table + ".") + key, key)
   }
@@ -211,6 +211,10 @@ import Testing
       site = "dc-east"
       pricing = "owned"
       racks = { r1 = "gpu-a[0001-0002]" }
+      [cluster.node_names]
+      strip_domain = true
+      match = "^(.+)-bmc$"
+      replace = "$1"
       [[cluster.source]]
       kind = "slurm"
       bin_dir = "/usr/bin"

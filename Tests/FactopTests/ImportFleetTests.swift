@@ -5,28 +5,14 @@ import Testing
 /// (and the recorded Kubernetes lists): what the snapshot then shows, and that a bad file
 /// exits 2 naming the file and where, leaving the cache as it was.
 @MainActor @Suite struct ImportFleetTests {
-  nonisolated static let fixtures = repositoryRoot.deletingLastPathComponent()
-    .appendingPathComponent(
-      "shared/fixtures")
   static let recordedK8s = repositoryRoot.appendingPathComponent("Tests/FeedsTests/Recorded/k8s")
-  nonisolated static let present = FileManager.default.fileExists(atPath: fixtures.path)
 
-  func factop(_ arguments: [String], db: String) throws -> Finished {
-    try run(try factopBinary(), arguments + ["--db", db])
-  }
-
-  func snapshot(_ db: String) throws -> [String: Any] {
-    let result = try factop(["snapshot", "--offline", "--format", "json"], db: db)
-    #expect(result.status == 0, "\(result.stderr)")
-    return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-  }
-
-  func fixture(_ path: String) -> String { Self.fixtures.appendingPathComponent(path).path }
+  func fixture(_ path: String) -> String { SharedFixtures.path(path) }
 
   /// A real fleet is priced from public list prices, the demo fleet from its own book; the
   /// nvidia-smi capture's one H100, rented on demand, costs AWS's p5 list price ÷ 8 under a config
   /// that names the cluster.
-  @Test(.enabled(if: present, "shared/fixtures is absent"))
+  @Test(.enabled(if: SharedFixtures.present, "shared/fixtures is absent"))
   func aRealFleetIsPricedFromPublicListPrices() throws {
     let folder = temporaryFolder()
     let db = folder.appendingPathComponent("cache.sqlite").path
@@ -57,7 +43,7 @@ import Testing
     #expect(abs(demo - 4.00) < 1e-9)  // the demo book's illustrative H100 on-demand price
   }
 
-  @Test(.enabled(if: present, "shared/fixtures is absent"))
+  @Test(.enabled(if: SharedFixtures.present, "shared/fixtures is absent"))
   func everyKindLandsInTheSnapshot() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
     let imports: [[String]] = [
@@ -86,7 +72,7 @@ import Testing
       let result = try factop(["import"] + arguments, db: db)
       #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
     }
-    let json = try snapshot(db)
+    let json = try offlineSnapshot(db)
     let gpus = try #require(json["gpus"] as? [[String: Any]])
     func gpu(node: String) -> [String: Any]? { gpus.first { $0["node"] as? String == node } }
     // nvidia-smi under load: the product name as reported, 631.95 W, 100 %, 19818 MiB.
@@ -128,7 +114,7 @@ import Testing
     #expect(sources.count == imports.count)
   }
 
-  @Test(.enabled(if: present, "shared/fixtures is absent"))
+  @Test(.enabled(if: SharedFixtures.present, "shared/fixtures is absent"))
   func aBadFileExitsTwoNamingWhereAndChangesNothing() throws {
     let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
     let good = fixture("slurmrestd/24.11-v0.0.42/slurm-nodes.json")
@@ -139,7 +125,7 @@ import Testing
     let refused = try factop(["import", "slurm-nodes", good, bad.path, "--cluster", "hpc"], db: db)
     #expect(refused.status == 2)
     #expect(refused.stderr.contains("\(bad.path): at nodes[0].state"))
-    let nodes = try #require(try snapshot(db)["nodes"] as? [[String: Any]])
+    let nodes = try #require(try offlineSnapshot(db)["nodes"] as? [[String: Any]])
     #expect(nodes.count == 6)
     // An API answer with no GPU series says what it holds instead.
     let hour = fixture("prometheus-api/slurmweb-gpus-hour.json")
@@ -161,7 +147,7 @@ import Testing
     """#.write(to: answer, atomically: true, encoding: .utf8)
     let result = try factop(["import", "prometheus-json", answer.path, "--cluster", "p"], db: db)
     #expect(result.status == 0, "\(result.stderr)")
-    let gpus = try #require(try snapshot(db)["gpus"] as? [[String: Any]])
+    let gpus = try #require(try offlineSnapshot(db)["gpus"] as? [[String: Any]])
     try #require(gpus.map { $0["node"] as? String } == ["gpu01", "gpu02"])
     #expect(gpus[0]["util_pct"] as? Double == 87 && gpus[1]["power_w"] is NSNull)
   }

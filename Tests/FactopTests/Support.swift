@@ -23,6 +23,30 @@ func factopBinary() throws -> URL {
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent()
 
+/// The real captures in ../shared/fixtures; tests that read them skip where it is absent.
+enum SharedFixtures {
+  static let folder = repositoryRoot.deletingLastPathComponent()
+    .appendingPathComponent("shared/fixtures")
+  static let present = FileManager.default.fileExists(atPath: folder.path)
+
+  /// The path of one capture, `dcgm-exporter/…`.
+  static func path(_ relative: String) -> String {
+    folder.appendingPathComponent(relative).path
+  }
+}
+
+/// `factop ARGUMENTS --db DB`.
+func factop(_ arguments: [String], db: String) throws -> Finished {
+  try run(try factopBinary(), arguments + ["--db", db])
+}
+
+/// What `factop snapshot --offline --format json` says of the cache at `db`.
+func offlineSnapshot(_ db: String) throws -> [String: Any] {
+  let result = try factop(["snapshot", "--offline", "--format", "json"], db: db)
+  #expect(result.status == 0, "\(result.stderr)")
+  return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+}
+
 /// A fresh folder for one test.
 func temporaryFolder() -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -21,7 +21,7 @@ import Testing
     #expect(nodes.map(\.gpuCount) == [2_147_483_647, 1_100, nil, 8])
     let state = SlurmInventory.state(nodes: nodes, jobs: [], layout: layout)
     #expect(state.nodes.map(\.name) == ["huge", "past", "bad", "ok"])
-    let perNode = Dictionary(grouping: state.gpus, by: \.node).mapValues(\.count)
+    let perNode = Dictionary(grouping: state.gpus, by: \.node.name).mapValues(\.count)
     #expect(perNode == ["past": 1_000, "ok": 8])
   }
 
@@ -32,7 +32,7 @@ import Testing
     let state = SlurmInventory.state(nodes: nodes, jobs: [], layout: layout)
     #expect(state.nodes.count == 1_025)
     #expect(state.gpus.count == 1 << 20)
-    #expect(!state.gpus.contains { $0.node == "n1024" })
+    #expect(!state.gpus.contains { $0.node.name == "n1024" })
   }
 
   @Test func kubernetesQuantitiesOutOfRangeAreUnknown() throws {
@@ -59,7 +59,8 @@ import Testing
     #expect(pods.map(\.gpus) == [2, nil, nil])
     let state = KubernetesInventory.state(nodes: nodes, pods: pods, layout: layout)
     #expect(state.nodes.map(\.name) == ["a", "b", "c"])
-    #expect(state.gpus.map(\.uuid) == (0..<8).map { "a/\($0)" })
+    #expect(state.gpus.allSatisfy { $0.isPlaceholder && $0.node.name == "a" })
+    #expect(state.gpus.map(\.index) == Array(0..<8))
     #expect(state.jobs.map(\.gpus) == [2, 0, 0])
     #expect(state.allocations.count == 2)
   }

@@ -62,7 +62,7 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(jobs["research/eval-3-done"]?.state == .completed)
     #expect(jobs["research/jupyter-ada"]?.kind == .interactive)
     #expect(jobs["kube-system/coredns-5d78c9869d-abcde"] == nil)
-    #expect(state.allocations.values.filter { $0 == "llm/pretrain-0-abcde" }.count == 8)
+    #expect(state.allocations.values.filter { $0.id == "llm/pretrain-0-abcde" }.count == 8)
 
     // Without the token the API server refuses, and the error says so.
     let anonymous = KubernetesFeed(

@@ -80,7 +80,9 @@ let h100Capture = fixtures.appendingPathComponent(
     let gpus = try parse("a100-sxm4-v12.xml")
     #expect(gpus.count == 1)
     let gpu = try #require(gpus.first)
-    #expect(gpu.uuid == "GPU-513536b6-7d19-9063-b049-1e69664bb298" && gpu.index == 1)
+    // Its device file is /dev/nvidia1; as the only GPU listed, its NVML index is 0.
+    #expect(gpu.uuid == "GPU-513536b6-7d19-9063-b049-1e69664bb298" && gpu.index == 0)
+    #expect(gpu.minorNumber == 1 && gpu.pciBusID == "00000000:01:00.0")
     #expect(gpu.name == "NVIDIA A100-SXM4-80GB" && gpu.migEnabled == true)
     #expect(gpu.utilizationPct == nil)
     #expect(gpu.memoryTotalMiB == 81_920 && gpu.memoryUsedMiB == 50)
@@ -99,6 +101,53 @@ let h100Capture = fixtures.appendingPathComponent(
     #expect(gpu.utilizationPct == 0 && gpu.memoryTotalMiB == 20_475 && gpu.memoryUsedMiB == 3_534)
     #expect(gpu.powerW == 8.44 && gpu.powerLimitW == 70 && gpu.temperatureC == 38)
     #expect(gpu.smClockMHz == 210 && gpu.memoryClockMHz == 405)
+  }
+
+  /// Two GPUs whose minor numbers are not in PCI order (the A100 capture's GPU twice, the
+  /// second on bus 02 as /dev/nvidia0): each keeps its NVML index, the order nvidia-smi lists
+  /// them, and its readings; the minor number rides along for Slurm's device indices.
+  @Test(
+    .enabled(if: FileManager.default.fileExists(atPath: fixtures.path), "shared/fixtures is absent")
+  )
+  func minorNumbersOutOfPCIOrderKeepEachGPUsReadings() throws {
+    let url = fixtures.appendingPathComponent("nvidia-smi-xml/a100-sxm4-v12.xml")
+    let xml = try String(contentsOf: url, encoding: .utf8)
+    let start = try #require(xml.range(of: "<gpu id="))
+    let end = try #require(xml.range(of: "</gpu>"))
+    let first = String(xml[start.lowerBound..<end.upperBound])
+    let second = first.replacingOccurrences(
+      of: "GPU-513536b6-7d19-9063-b049-1e69664bb298", with: "GPU-second"
+    )
+    .replacingOccurrences(
+      of: "<minor_number>1</minor_number>", with: "<minor_number>0</minor_number>"
+    )
+    .replacingOccurrences(of: "00000000:01:00.0", with: "00000000:02:00.0")
+    .replacingOccurrences(
+      of: "<power_draw>67.03 W</power_draw>", with: "<power_draw>301.5 W</power_draw>")
+    let two = xml.replacingOccurrences(of: first, with: first + "\n" + second)
+    let gpus = try NvidiaSMIXML.parse(Data(two.utf8), source: "two.xml")
+    #expect(gpus.map(\.uuid) == ["GPU-513536b6-7d19-9063-b049-1e69664bb298", "GPU-second"])
+    #expect(gpus.map(\.index) == [0, 1] && gpus.map(\.minorNumber) == [1, 0])
+    #expect(gpus.map(\.powerW) == [67.03, 301.5])
+    let layout = ClusterLayout(
+      cluster: Cluster(name: "lab", scheduler: .slurm, site: "lab", pricing: .owned))
+    let state = NvidiaSMIInventory.state(gpus, node: "box", layout: layout, at: Date())
+    let node = NodeID(cluster: "lab", name: "box")
+    #expect(state.gpuSamples[GPUID(node: node, index: 1)]?.powerW == 301.5)
+    #expect(state.gpuSamples[GPUID(node: node, index: 0)]?.powerW == 67.03)
+    // Slurm's device 0 is /dev/nvidia0: the second GPU listed.
+    var slurm = FleetState(
+      clusters: [layout.cluster], nodes: [layout.node("box", state: .allocated)],
+      gpus: (0..<2).map { GPU.placeholder(node: node, index: $0, model: .a100SXM) },
+      jobs: [
+        Job(
+          id: "9", cluster: "lab", name: "j", user: "u", team: "t", kind: .training,
+          state: .running, gpus: 1, nodes: ["box"], start: nil)
+      ])
+    slurm.allocations = [GPUID(node: node, index: 0): JobID(cluster: "lab", id: "9")]
+    let fleet = FleetState(joining: ["slurm": slurm, "nvidia-smi": state])
+    #expect(fleet.allocations == [GPUID(node: node, index: 1): JobID(cluster: "lab", id: "9")])
+    #expect(fleet.gpuSamples[GPUID(node: node, index: 1)]?.powerW == 301.5)
   }
 
   @Test func notNvidiaSMIIsAClearError() {
@@ -209,15 +258,15 @@ struct NvidiaSMIFeedTests {
       intervalS: 10)
     let state = try await feed.poll(at: Date())
     let gpu = try #require(state.gpus.first)
-    #expect(state.gpus.count == 1 && gpu.node == "h100-box")
+    #expect(state.gpus.count == 1 && gpu.node == NodeID(cluster: "lab", name: "h100-box"))
     #expect(gpu.model.name == "NVIDIA H100 80GB HBM3" && gpu.model.memoryMiB == 81_559)
-    let sample = try #require(state.gpuSamples[gpu.uuid])
+    let sample = try #require(state.gpuSamples[gpu.id])
     #expect(sample.powerW == 631.95 && sample.utilPct == 100 && sample.memUsedMiB == 19_818)
     #expect(sample.tempC == 59 && sample.smClockMHz == 1_980)
     // Three processes hold the GPU: three running jobs, the GPU held by the first.
     #expect(state.jobs.map(\.id) == ["h100-box:11327", "h100-box:11328", "h100-box:11345"])
     #expect(state.jobs.map(\.name) == ["memhog", "memhog", "gpu_burn"])
-    #expect(state.allocations[gpu.uuid] == "h100-box:11327")
+    #expect(state.allocations[gpu.id] == JobID(cluster: "lab", id: "h100-box:11327"))
 
     // A command that fails: its exit status and what it said.
     let broken = NvidiaSMIFeed(

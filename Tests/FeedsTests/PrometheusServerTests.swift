@@ -62,10 +62,13 @@ import Testing
     // The first scrape lands ~5 s after start, far later on a loaded CI machine: poll for it,
     // never sleep a fixed time.
     var state = FleetState()
+    let aaaa0 = GPUID(node: NodeID(cluster: "test", name: "node1"), index: 0)
+    let aaaa1 = GPUID(node: NodeID(cluster: "test", name: "node1"), index: 1)
+    let bbbb0 = GPUID(node: NodeID(cluster: "test", name: "node2"), index: 0)
     let deadline = Date().addingTimeInterval(120)
     while Date() < deadline {
       state = try await feed.poll(at: Date())
-      if state.gpuSamples["GPU-aaaa-0"]?.utilPct == 87 { break }
+      if state.gpuSamples[aaaa0]?.utilPct == 87 { break }
       try await Task.sleep(for: .milliseconds(200))
     }
     #expect(state.nodes.map(\.name) == ["node1", "node2"])
@@ -76,18 +79,18 @@ import Testing
       state.gpus.count == 3, "the first scrape never arrived: \(prometheus.diagnosis)")
     #expect(state.gpus[0].model.name == "NVIDIA H100 80GB HBM3")
     #expect(state.gpus[0].model.tdpW == GPUModel.h100SXM.tdpW)
-    #expect(state.gpuSamples["GPU-aaaa-0"]?.utilPct == 87)
-    #expect(state.gpuSamples["GPU-aaaa-1"]?.utilPct == 12)
-    #expect(state.gpuSamples["GPU-aaaa-0"]?.powerW == 612.5)
+    #expect(state.gpuSamples[aaaa0]?.utilPct == 87)
+    #expect(state.gpuSamples[aaaa1]?.utilPct == 12)
+    #expect(state.gpuSamples[aaaa0]?.powerW == 612.5)
     // The MIG GPU: no GPU_UTIL, its slices' engine activity averaged (50 % and 30 %).
-    let mig = try #require(state.gpuSamples["GPU-bbbb-0"])
+    let mig = try #require(state.gpuSamples[bbbb0])
     #expect(abs((mig.utilPct ?? 0) - 40) < 1e-9 && mig.powerW == 250)
 
     // Twelve hours ago, one instant query: the backfilled values.
     let earlier = try await feed.poll(at: now.addingTimeInterval(-12 * 3_600))
     #expect(earlier.gpus.count == 3)
-    #expect(earlier.gpuSamples["GPU-aaaa-1"]?.utilPct == 40)
-    #expect(earlier.gpuSamples["GPU-aaaa-0"]?.powerW == 300)
+    #expect(earlier.gpuSamples[aaaa1]?.utilPct == 40)
+    #expect(earlier.gpuSamples[aaaa0]?.powerW == 300)
 
     // The last day as one range query at hourly steps: 23 steps up to two hours ago, all of
     // them backfilled.
@@ -95,8 +98,8 @@ import Testing
       from: now.addingTimeInterval(-24 * 3_600), to: now.addingTimeInterval(-3_700), stepS: 3_600)
     #expect(day.count == 23)
     #expect(day.allSatisfy { $0.1.gpus.count == 3 })
-    #expect(day.allSatisfy { $0.1.gpuSamples["GPU-aaaa-0"]?.utilPct == 40 })
-    #expect(day.allSatisfy { abs(($0.1.gpuSamples["GPU-bbbb-0"]?.utilPct ?? 0) - 25) < 1e-9 })
+    #expect(day.allSatisfy { $0.1.gpuSamples[aaaa0]?.utilPct == 40 })
+    #expect(day.allSatisfy { abs(($0.1.gpuSamples[bbbb0]?.utilPct ?? 0) - 25) < 1e-9 })
 
     // A selector for another cluster's series finds nothing: an empty fleet, not an error.
     let other = PrometheusFeed(

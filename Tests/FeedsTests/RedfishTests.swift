@@ -186,15 +186,17 @@ struct RedfishServerTests {
     // A2's sensor is absent: no reading for n2 rather than 0 W.
     let nodes = meters.filter { $0.scope == .node }
     #expect(nodes.map(\.target) == ["n1"] && nodes.map(\.watts) == [800])
-    var state = FleetState(nodes: [Node(name: "n1", cluster: "a", rack: "r1", state: .idle)])
-    state.meters =
+    let inventory = FleetState(nodes: [Node(name: "n1", cluster: "a", rack: "r1", state: .idle)])
+    var readings = FleetState()
+    readings.meters =
       meters + [
         MeterReading(
           scope: .node, target: "n1", watts: 750, via: "EnvironmentMetrics.PowerWatts",
           time: Date(timeIntervalSince1970: 1_000))
       ]
     // The BMC's reading wins though the outlet's is newer: sources are never mixed.
-    #expect(state.applyingNodeMeters().nodeSamples["n1"]?.powerW == 750)
+    let fleet = FleetState(joining: ["slurm": inventory, "redfish": readings])
+    #expect(fleet.nodeSamples[NodeID(cluster: "a", name: "n1")]?.powerW == 750)
   }
 
   @Test func thePDUsOwnMetricsComeFirst() async throws {
@@ -215,7 +217,8 @@ struct RedfishServerTests {
         Node(name: "n2", cluster: "a", rack: "r2", state: .idle),
       ],
       nodeSamples: [
-        "n1": NodeSample(time: t, powerW: 2_500), "n2": NodeSample(time: t, powerW: 900),
+        NodeID(cluster: "a", name: "n1"): NodeSample(time: t, powerW: 2_500),
+        NodeID(cluster: "a", name: "n2"): NodeSample(time: t, powerW: 900),
       ])
     state.meters = [MeterReading(scope: .rack, target: "a/r1", watts: 3_200, via: "m", time: t)]
     let rollup = PowerRollup(state, pueBySite: [:], budgets: PowerBudgets())

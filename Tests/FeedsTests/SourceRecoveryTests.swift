@@ -71,7 +71,7 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
       }
       throw ServerError(message: "the Prometheus source never got there")
     }
-    func gpu01() throws -> Bool { try cache.fleetState().gpus.contains { $0.node == "gpu01" } }
+    func gpu01() throws -> Bool { try cache.fleetState().gpus.contains { $0.node.name == "gpu01" } }
 
     let first = try await health { $0.lastSuccess != nil && $0.lastError == nil }
     #expect(try gpu01())

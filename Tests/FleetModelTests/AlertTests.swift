@@ -16,7 +16,7 @@ import Testing
     let state = FleetState(
       clusters: [Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .owned)],
       nodes: [Node(name: "n", cluster: "c", rack: "r", state: .allocated)],
-      nodeSamples: ["n": NodeSample(time: t, powerW: powerW)])
+      nodeSamples: [NodeID(cluster: "c", name: "n"): NodeSample(time: t, powerW: powerW)])
     return AlertInputs(
       fleet: fleet,
       power: PowerRollup(

@@ -14,27 +14,32 @@ private func fixture() -> FleetState {
     Node(name: "n2", cluster: "a", rack: "r1", state: .drained, reason: "XID 79"),
     Node(name: "n3", cluster: "b", rack: "r2", state: .mixed),
   ]
+  let (n1, n2, n3) = (nodes[0].id, nodes[1].id, nodes[2].id)
   let gpus = [
-    GPU(uuid: "g1", node: "n1", index: 0, model: .h100SXM),
-    GPU(uuid: "g2", node: "n1", index: 1, model: .h100SXM),
-    GPU(uuid: "g3", node: "n2", index: 0, model: .h100SXM),
-    GPU(uuid: "g4", node: "n3", index: 0, model: .l40s),
+    GPU(uuid: "g1", node: n1, index: 0, model: .h100SXM),
+    GPU(uuid: "g2", node: n1, index: 1, model: .h100SXM),
+    GPU(uuid: "g3", node: n2, index: 0, model: .h100SXM),
+    GPU(uuid: "g4", node: n3, index: 0, model: .l40s),
     GPU(
-      uuid: "g5", node: "n3", index: 1,
+      uuid: "g5", node: n3, index: 1,
       model: GPUModel(name: "mystery", vendor: "x", tdpW: 100, idleW: 10, memoryMiB: 1)),
   ]
+  let g = gpus.map(\.id)
   return FleetState(
     clusters: clusters, nodes: nodes, gpus: gpus, jobs: [],
     gpuSamples: [
-      "g1": GPUSample(time: t, utilPct: 99, smActivePct: 90, powerW: 650),
-      "g2": GPUSample(time: t, utilPct: 1, smActivePct: 1, powerW: 80),  // allocated, idle
-      "g3": GPUSample(time: t, powerW: 70),  // no activity reading: neither busy nor idle
-      "g4": GPUSample(time: t, utilPct: 40, powerW: 200),  // only GPU util
+      g[0]: GPUSample(time: t, utilPct: 99, smActivePct: 90, powerW: 650),
+      g[1]: GPUSample(time: t, utilPct: 1, smActivePct: 1, powerW: 80),  // allocated, idle
+      g[2]: GPUSample(time: t, powerW: 70),  // no activity reading: neither busy nor idle
+      g[3]: GPUSample(time: t, utilPct: 40, powerW: 200),  // only GPU util
     ],
     nodeSamples: [
-      "n1": NodeSample(time: t, powerW: 2_500), "n3": NodeSample(time: t, powerW: nil),
+      n1: NodeSample(time: t, powerW: 2_500), n3: NodeSample(time: t, powerW: nil),
     ],
-    allocations: ["g1": "j1", "g2": "j1", "g4": "j2"])
+    allocations: [
+      g[0]: JobID(cluster: "a", id: "j1"), g[1]: JobID(cluster: "a", id: "j1"),
+      g[3]: JobID(cluster: "b", id: "j2"),
+    ])
 }
 
 @Suite struct FleetSummaryTests {
@@ -86,10 +91,10 @@ private func fixture() -> FleetState {
 
   @Test func gpuUtilIsTheSignalWhenNoSMActivityIsReported() {
     var state = fixture()
-    for (uuid, sample) in state.gpuSamples {
+    for (gpu, sample) in state.gpuSamples {
       var copy = sample
       copy.smActivePct = nil
-      state.gpuSamples[uuid] = copy
+      state.gpuSamples[gpu] = copy
     }
     #expect(FleetSummary(state, prices: .demo).fleet.utilSignal == .gpuUtil)
   }

@@ -6,12 +6,14 @@ import Testing
   let now = Date(timeIntervalSince1970: 1_795_000_000)
 
   func context(xid: Int?, dbe: Int = 0, state nodeState: NodeState = .allocated) -> SavingsContext {
-    let gpus = (0..<8).map { GPU(uuid: "g\($0)", node: "n", index: $0, model: .h100SXM) }
+    let gpus = (0..<8).map {
+      GPU(uuid: "g\($0)", node: NodeID(cluster: "c", name: "n"), index: $0, model: .h100SXM)
+    }
     var samples = Dictionary(
       uniqueKeysWithValues: gpus.map {
-        ($0.uuid, GPUSample(time: now, smActivePct: 90, xidCount: 0, eccDoubleBit: 0))
+        ($0.id, GPUSample(time: now, smActivePct: 90, xidCount: 0, eccDoubleBit: 0))
       })
-    samples["g3"] = GPUSample(
+    samples[gpus[3].id] = GPUSample(
       time: now, smActivePct: 90, xidLast: xid, xidCount: xid == nil ? 0 : 3, eccDoubleBit: dbe)
     let state = FleetState(
       clusters: [Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .onDemand)],
@@ -22,7 +24,8 @@ import Testing
           gpus: 8, nodes: ["n"], start: now)
       ],
       gpuSamples: samples,
-      allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.uuid, "9") }))
+      allocations: Dictionary(
+        uniqueKeysWithValues: gpus.map { ($0.id, JobID(cluster: "c", id: "9")) }))
     return SavingsContext(state: state, prices: .demo, now: now)
   }
 
@@ -56,7 +59,9 @@ import Testing
   let now = Date(timeIntervalSince1970: 1_795_000_000)
 
   @Test func checkpointedTrainingOnDemandGoesToSpot() throws {
-    let gpus = (0..<8).map { GPU(uuid: "g\($0)", node: "n", index: $0, model: .h100SXM) }
+    let gpus = (0..<8).map {
+      GPU(uuid: "g\($0)", node: NodeID(cluster: "c", name: "n"), index: $0, model: .h100SXM)
+    }
     let state = FleetState(
       clusters: [Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .onDemand)],
       nodes: [Node(name: "n", cluster: "c", rack: "r", state: .allocated)], gpus: gpus,
@@ -65,14 +70,16 @@ import Testing
           id: "5", cluster: "c", name: "sweep", user: "u", team: "t", kind: .training,
           state: .running, gpus: 8, nodes: ["n"], start: now)
       ],
-      allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.uuid, "5") }))
+      allocations: Dictionary(
+        uniqueKeysWithValues: gpus.map { ($0.id, JobID(cluster: "c", id: "5")) }))
     // Four hours of minutes, with a 2-minute checkpoint dip every half hour.
     let checkpointing: [(time: Date, value: Double)] = (0..<240).map { minute in
       let value: Double = minute % 30 < 2 ? 4 : 90
       return (now.addingTimeInterval(Double(minute - 240) * 60), value)
     }
     let context = SavingsContext(
-      state: state, prices: .demo, now: now, jobActivity: ["5": checkpointing])
+      state: state, prices: .demo, now: now,
+      jobActivity: [JobID(cluster: "c", id: "5"): checkpointing])
     let found = try #require(
       SavingsFinder.find(context).opportunities.first { $0.title.contains("spot") })
     let od = PriceBook.demo.price(model: "H100-SXM5-80GB", pricing: .onDemand)!.usdPerGPUHour * 8

@@ -7,7 +7,9 @@ import Testing
 
   /// Eight H100 at 680 W on owned hardware, in a site that pays dearly for power.
   func context(pricing: PricingKind = .owned, watts: Double = 680) -> SavingsContext {
-    let gpus = (0..<8).map { GPU(uuid: "g\($0)", node: "n", index: $0, model: .h100SXM) }
+    let gpus = (0..<8).map {
+      GPU(uuid: "g\($0)", node: NodeID(cluster: "own", name: "n"), index: $0, model: .h100SXM)
+    }
     let state = FleetState(
       clusters: [Cluster(name: "own", scheduler: .slurm, site: "s", pricing: pricing)],
       nodes: [Node(name: "n", cluster: "own", rack: "r", state: .allocated)],
@@ -19,9 +21,10 @@ import Testing
       ],
       gpuSamples: Dictionary(
         uniqueKeysWithValues: gpus.map {
-          ($0.uuid, GPUSample(time: now, smActivePct: 95, powerW: watts))
+          ($0.id, GPUSample(time: now, smActivePct: 95, powerW: watts))
         }),
-      allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.uuid, "7") }))
+      allocations: Dictionary(
+        uniqueKeysWithValues: gpus.map { ($0.id, JobID(cluster: "own", id: "7")) }))
     let prices = PriceBook(
       prices: [
         .init(model: "H100-SXM5-80GB", pricing: .owned): GPUHourPrice(

@@ -6,6 +6,9 @@ import Testing
 /// whose node has no BMC reading.
 private func fleet() -> FleetState {
   let t = Date(timeIntervalSince1970: 1_800_000_000)
+  let n1 = NodeID(cluster: "a", name: "n1")
+  let n2 = NodeID(cluster: "a", name: "n2")
+  let n3 = NodeID(cluster: "b", name: "n3")
   return FleetState(
     clusters: [
       Cluster(name: "a", scheduler: .slurm, site: "east", pricing: .owned),
@@ -17,18 +20,20 @@ private func fleet() -> FleetState {
       Node(name: "n3", cluster: "b", rack: "r9", state: .idle),
     ],
     gpus: [
-      GPU(uuid: "g1", node: "n1", index: 0, model: .h100SXM),
-      GPU(uuid: "g2", node: "n1", index: 1, model: .h100SXM),
-      GPU(uuid: "g3", node: "n2", index: 0, model: .h100SXM),
-      GPU(uuid: "g4", node: "n3", index: 0, model: .l40s),
+      GPU(uuid: "g1", node: n1, index: 0, model: .h100SXM),
+      GPU(uuid: "g2", node: n1, index: 1, model: .h100SXM),
+      GPU(uuid: "g3", node: n2, index: 0, model: .h100SXM),
+      GPU(uuid: "g4", node: n3, index: 0, model: .l40s),
     ],
     gpuSamples: [
-      "g1": GPUSample(time: t, powerW: 600), "g2": GPUSample(time: t, powerW: 400),
-      "g3": GPUSample(time: t, powerW: 700), "g4": GPUSample(time: t, powerW: 100),
+      GPUID(node: n1, index: 0): GPUSample(time: t, powerW: 600),
+      GPUID(node: n1, index: 1): GPUSample(time: t, powerW: 400),
+      GPUID(node: n2, index: 0): GPUSample(time: t, powerW: 700),
+      GPUID(node: n3, index: 0): GPUSample(time: t, powerW: 100),
     ],
     nodeSamples: [
-      "n1": NodeSample(time: t, powerW: 1_500), "n2": NodeSample(time: t, powerW: 650),
-      "n3": NodeSample(time: t, powerW: nil),
+      n1: NodeSample(time: t, powerW: 1_500), n2: NodeSample(time: t, powerW: 650),
+      n3: NodeSample(time: t, powerW: nil),
     ])
 }
 

@@ -39,11 +39,12 @@ import Testing
         Node(name: "b", cluster: "rent", rack: "r", state: .idle),
       ],
       gpus: [
-        GPU(uuid: "1", node: "a", index: 0, model: .h100SXM),
-        GPU(uuid: "2", node: "b", index: 0, model: .h100SXM),
+        GPU(uuid: "1", node: NodeID(cluster: "own", name: "a"), index: 0, model: .h100SXM),
+        GPU(uuid: "2", node: NodeID(cluster: "rent", name: "b"), index: 0, model: .h100SXM),
       ],
       nodeSamples: [
-        "a": NodeSample(time: t, powerW: 10_000), "b": NodeSample(time: t, powerW: 10_000),
+        NodeID(cluster: "own", name: "a"): NodeSample(time: t, powerW: 10_000),
+        NodeID(cluster: "rent", name: "b"): NodeSample(time: t, powerW: 10_000),
       ])
     let prices = PriceBook(
       prices: [

@@ -5,11 +5,15 @@ import Testing
 @Suite struct SpendTests {
   let t = Date(timeIntervalSince1970: 1_795_000_000)
 
+  let node = NodeID(cluster: "c", name: "n")
+  let job1 = JobID(cluster: "c", id: "1")
+  let job2 = JobID(cluster: "c", id: "2")
+
   func state() -> FleetState {
     FleetState(
       clusters: [Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .onDemand)],
       nodes: [Node(name: "n", cluster: "c", rack: "r", state: .mixed)],
-      gpus: (0..<4).map { GPU(uuid: "g\($0)", node: "n", index: $0, model: .h100SXM) },
+      gpus: (0..<4).map { GPU(uuid: "g\($0)", node: node, index: $0, model: .h100SXM) },
       jobs: [
         Job(
           id: "1", cluster: "c", name: "a", user: "u", team: "red", kind: .training,
@@ -18,14 +22,17 @@ import Testing
           id: "2", cluster: "c", name: "b", user: "v", team: "blue", kind: .training,
           state: .running, gpus: 1, nodes: ["n"], start: t),
       ],
-      allocations: ["g0": "1", "g1": "1", "g2": "2"])
+      allocations: [
+        GPUID(node: node, index: 0): job1, GPUID(node: node, index: 1): job1,
+        GPUID(node: node, index: 2): job2,
+      ])
   }
 
   @Test func teamsAndUnallocatedAddUpToTheClusterCost() throws {
     let price = try #require(PriceBook.demo.price(model: "H100-SXM5-80GB", pricing: .onDemand))
       .usdPerGPUHour
     let spend = SpendBreakdown(state(), prices: .demo)
-    #expect(spend.jobs == ["1": 2 * price, "2": price])
+    #expect(spend.jobs == [job1: 2 * price, job2: price])
     // Ties are broken by name, so the order is stable.
     #expect(spend.teams.map(\.name) == ["red", SpendBreakdown.unallocated, "blue"])
     let total = spend.teams.reduce(0) { $0 + $1.usdPerHour }

@@ -62,7 +62,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let state = try DemoFleet(gpus: 1_024, seed: 3).state(at: noon)
     let heldByJob = Dictionary(grouping: state.allocations, by: \.value).mapValues(\.count)
     for job in state.jobs where job.state == .running {
-      #expect(heldByJob[job.id] == job.gpus, "\(job.name)")
+      #expect(heldByJob[job.key] == job.gpus, "\(job.name)")
     }
     for job in state.jobs where job.state == .pending {
       #expect(job.nodes.isEmpty && job.start == nil)
@@ -73,7 +73,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let state = try DemoFleet(gpus: 1_024, seed: 1).state(at: noon)
     let gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
     for node in state.nodes where !node.state.isUnavailable {
-      let held = gpusByNode[node.name, default: []].filter { state.allocations[$0.uuid] != nil }
+      let held = gpusByNode[node.id, default: []].filter { state.allocations[$0.id] != nil }
         .count
       let expected: NodeState = held == 0 ? .idle : held == 8 ? .allocated : .mixed
       #expect(node.state == expected, "\(node.name)")
@@ -88,12 +88,12 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
   func powerIsIdlePlusActivityShareOfTheRange(offset: Double) {
     let state = fleet.state(at: noon.addingTimeInterval(offset))
     for gpu in state.gpus {
-      guard let s = state.gpuSamples[gpu.uuid], let sm = s.smActivePct, let power = s.powerW else {
+      guard let s = state.gpuSamples[gpu.id], let sm = s.smActivePct, let power = s.powerW else {
         continue
       }
       let expected = gpu.model.powerW(atActivity: sm / 100)
       // Both readings are rounded to 0.1; the gap that leaves is at most TDP × 0.0005 + 0.05 W.
-      #expect(abs(power - expected) <= gpu.model.tdpW * 0.0005 + 0.06, "\(gpu.uuid)")
+      #expect(abs(power - expected) <= gpu.model.tdpW * 0.0005 + 0.06, "\(gpu.id)")
       #expect(power <= gpu.model.tdpW)
     }
   }
@@ -101,7 +101,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
   @Test func memoryStaysWithinCapacity() {
     let state = fleet.state(at: noon)
     for gpu in state.gpus {
-      guard let used = state.gpuSamples[gpu.uuid]?.memUsedMiB else { continue }
+      guard let used = state.gpuSamples[gpu.id]?.memUsedMiB else { continue }
       #expect(used >= 0 && used <= Double(gpu.model.memoryMiB))
     }
   }
@@ -109,7 +109,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
   @Test func temperatureFollowsPower() {
     let state = fleet.state(at: noon)
     let readings = state.gpus.compactMap { gpu -> (Double, Double)? in
-      guard gpu.uuid != fleet.groundTruth.stragglerGPU, let s = state.gpuSamples[gpu.uuid],
+      guard gpu.id != fleet.groundTruth.stragglerGPU, let s = state.gpuSamples[gpu.id],
         let p = s.powerW, let t = s.tempC
       else { return nil }
       return (p / gpu.model.tdpW, t)
@@ -125,7 +125,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
       let day = (noon.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
       let state = fleet.state(at: Date(timeIntervalSince1970: day + hour * 3_600))
       let chat = try #require(state.jobs.first { $0.name == "llm-chat" })
-      let gpus = state.allocations.filter { $0.value == chat.id }.keys
+      let gpus = state.allocations.filter { $0.value == chat.key }.keys
       return gpus.compactMap { state.gpuSamples[$0]?.smActivePct }.reduce(0, +) / Double(gpus.count)
     }
     #expect(try activity(at: 15) > 2 * activity(at: 3))
@@ -137,7 +137,7 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
   var truth: PlantedWaste { fleet.groundTruth }
 
   func meanActivity(of job: Job, in state: FleetState) -> Double {
-    let gpus = state.allocations.filter { $0.value == job.id }.keys
+    let gpus = state.allocations.filter { $0.value == job.key }.keys
     return gpus.compactMap { state.gpuSamples[$0]?.smActivePct }.reduce(0, +) / Double(gpus.count)
   }
 
@@ -164,9 +164,9 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let state = fleet.state(at: Date(timeIntervalSince1970: t))
     let job = try #require(state.jobs.first { $0.name == truth.stragglerJob })
     #expect(job.gpus >= 64)
-    #expect(state.allocations[truth.stragglerGPU] == job.id)
+    #expect(state.allocations[truth.stragglerGPU] == job.key)
     let straggler = try #require(state.gpuSamples[truth.stragglerGPU])
-    let peers = state.allocations.filter { $0.value == job.id && $0.key != truth.stragglerGPU }
+    let peers = state.allocations.filter { $0.value == job.key && $0.key != truth.stragglerGPU }
       .compactMap { state.gpuSamples[$0.key] }
     #expect(try #require(straggler.smActivePct) < peers.compactMap(\.smActivePct).min()! - 20)
     #expect(try #require(straggler.smClockMHz) < peers.compactMap(\.smClockMHz).min()!)
@@ -184,9 +184,9 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let state = fleet.state(at: noon)
     let node = try #require(state.nodes.first { $0.name == truth.downNode })
     #expect(node.state == .down)
-    #expect(state.nodeSamples[node.name]?.powerW == nil)
-    let gpus = state.gpus.filter { $0.node == node.name }
-    #expect(gpus.allSatisfy { state.gpuSamples[$0.uuid] == nil })
+    #expect(state.nodeSamples[node.id]?.powerW == nil)
+    let gpus = state.gpus.filter { $0.node == node.id }
+    #expect(gpus.allSatisfy { state.gpuSamples[$0.id] == nil })
   }
 
   @Test func onDemandClusterIsAllocatedAboveTheReservedBreakEven() throws {
@@ -196,9 +196,9 @@ let noon = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18, a fixed in
     let prices = PriceBook.demo
     let state = fleet.state(at: noon)
     let gpus = state.gpus.filter { gpu in
-      state.nodes.first { $0.name == gpu.node }?.cluster == cluster.name
+      gpu.node.cluster == cluster.name
     }
-    let allocated = gpus.filter { state.allocations[$0.uuid] != nil }.count
+    let allocated = gpus.filter { state.allocations[$0.id] != nil }.count
     let breakEven = gpus.map { gpu in
       prices.price(model: gpu.model.name, pricing: .reserved1y)!.usdPerGPUHour
         / prices.price(model: gpu.model.name, pricing: .onDemand)!.usdPerGPUHour

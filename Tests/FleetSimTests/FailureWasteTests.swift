@@ -9,13 +9,15 @@ import Testing
     (Date(timeIntervalSince1970: 1_794_985_600 + Double($0) * 60), $0 % 60 < 3 ? 5 : 92)
   }
 
+  static let job = JobID(cluster: "big", id: "42")
+
   /// One 16,384-GPU job on 2,048 nodes (the scale of guide row R2), owning the whole cluster.
   func hugeJob(at now: Date) -> FleetState {
     let nodes = (0..<2_048).map {
       Node(name: "n\($0)", cluster: "big", rack: "r\($0 / 4)", state: .allocated)
     }
     let gpus = nodes.flatMap { node in
-      (0..<8).map { GPU(uuid: "\(node.name)-\($0)", node: node.name, index: $0, model: .h100SXM) }
+      (0..<8).map { GPU(uuid: "\(node.name)-\($0)", node: node.id, index: $0, model: .h100SXM) }
     }
     return FleetState(
       clusters: [Cluster(name: "big", scheduler: .slurm, site: "dc-east", pricing: .reserved3y)],
@@ -27,13 +29,13 @@ import Testing
           state: .running, gpus: 16_384, nodes: nodes.map(\.name),
           start: now.addingTimeInterval(-86_400))
       ],
-      allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.uuid, "42") }))
+      allocations: Dictionary(uniqueKeysWithValues: gpus.map { ($0.id, Self.job) }))
   }
 
   @Test func aFrontierJobCheckpointingHourlyLosesASixthOfItsTime() throws {
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     let context = SavingsContext(
-      state: hugeJob(at: now), prices: .demo, now: now, jobActivity: ["42": hourlyCheckpoints],
+      state: hugeJob(at: now), prices: .demo, now: now, jobActivity: [Self.job: hourlyCheckpoints],
       historyHours: 3)
     let found = try #require(
       SavingsFinder.find(context).opportunities.first { $0.kind == .failureWaste })
@@ -70,7 +72,7 @@ import Testing
     let state = fleet.state(at: now)
     let job = try #require(state.jobs.first { $0.name == fleet.groundTruth.stragglerJob })
     let context = SavingsContext(
-      state: state, prices: .demo, now: now, jobActivity: [job.id: hourlyCheckpoints],
+      state: state, prices: .demo, now: now, jobActivity: [job.key: hourlyCheckpoints],
       historyHours: 3)
     #expect(!SavingsFinder.find(context).opportunities.contains { $0.kind == .failureWaste })
   }
@@ -80,7 +82,7 @@ import Testing
     let fleet = try DemoFleet(gpus: 1_024, seed: 1)
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     let state = fleet.state(at: now)
-    let activity = Dictionary(uniqueKeysWithValues: state.jobs.map { ($0.id, hourlyCheckpoints) })
+    let activity = Dictionary(uniqueKeysWithValues: state.jobs.map { ($0.key, hourlyCheckpoints) })
     let context = SavingsContext(
       state: state, prices: .demo, now: now, jobActivity: activity, historyHours: 3)
     #expect(!SavingsFinder.find(context).opportunities.contains { $0.kind == .failureWaste })
@@ -91,7 +93,7 @@ import Testing
     let coarse = hourlyCheckpoints.enumerated().filter { $0.offset % 5 == 0 }.map(\.element)
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     let context = SavingsContext(
-      state: hugeJob(at: now), prices: .demo, now: now, jobActivity: ["42": coarse])
+      state: hugeJob(at: now), prices: .demo, now: now, jobActivity: [Self.job: coarse])
     let found = SavingsFinder.find(context).opportunities.first { $0.kind == .failureWaste }
     #expect(found?.confidence == 0.4)  // cadence not claimed; 60 min assumed
   }

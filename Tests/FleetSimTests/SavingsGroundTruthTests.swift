@@ -14,7 +14,7 @@ import Testing
 
   /// A day of hourly history, as the cache's series would hold it after a day of polling.
   func context(historyHours: Int = 24, prices: PriceBook = .demo) -> SavingsContext {
-    var jobActivity: [String: [(time: Date, value: Double)]] = [:]
+    var jobActivity: [JobID: [(time: Date, value: Double)]] = [:]
     var clusterAllocated: [String: [Double]] = [:]
     for hour in (0..<historyHours).reversed() {
       let time = now.addingTimeInterval(-Double(hour) * 3_600)
@@ -26,9 +26,8 @@ import Testing
           (time, readings.reduce(0, +) / Double(max(1, readings.count))))
       }
       for cluster in state.clusters {
-        let nodes = Set(state.nodes.filter { $0.cluster == cluster.name }.map(\.name))
         let allocated = state.gpus.filter {
-          nodes.contains($0.node) && state.allocations[$0.uuid] != nil
+          $0.node.cluster == cluster.name && state.allocations[$0.id] != nil
         }
         clusterAllocated[cluster.name, default: []].append(Double(allocated.count))
       }
@@ -44,7 +43,7 @@ import Testing
 
   func gpus(ofJobNamed name: String, in state: FleetState) -> [GPU] {
     let job = state.jobs.first { $0.name == name || $0.id == name }!
-    return state.gpus.filter { state.allocations[$0.uuid] == job.id }
+    return state.gpus.filter { state.allocations[$0.id] == job.key }
   }
 
   @Test func findsEveryPlantedOpportunityAndNothingElseOfSize() throws {
@@ -57,10 +56,9 @@ import Testing
     let keep = Int(
       (Double(truth.overprovisionedGPUs) * truth.overprovisionedPeakActivityPct / 60).rounded(.up))
     let pretraining = gpus(ofJobNamed: truth.stragglerJob, in: state)
-    let drained = state.gpus.filter { $0.node == truth.drainedNode }
-    let onDemandNodes = Set(state.nodes.filter { $0.cluster == truth.onDemandCluster }.map(\.name))
+    let drained = state.gpus.filter { $0.node.name == truth.drainedNode }
     let onDemandAllocated = state.gpus.filter {
-      onDemandNodes.contains($0.node) && state.allocations[$0.uuid] != nil
+      $0.node.cluster == truth.onDemandCluster && state.allocations[$0.id] != nil
     }
 
     // Free GPUs on train-a nodes that take work, found by walking the nodes here.
@@ -68,7 +66,7 @@ import Testing
       $0.cluster == truth.strandedCluster && ($0.state == .idle || $0.state == .mixed)
     }
     let freeTrain = state.gpus.filter { gpu in
-      trainNodes.contains { $0.name == gpu.node } && state.allocations[gpu.uuid] == nil
+      trainNodes.contains { $0.id == gpu.node } && state.allocations[gpu.id] == nil
     }
     let waiting = state.jobs.filter { $0.cluster == truth.strandedCluster && $0.state == .pending }
       .reduce(0) { $0 + $1.gpus }
@@ -160,10 +158,10 @@ import Testing
     let victim = context.state.jobs.first {
       $0.kind == .training && $0.state == .running && $0.name != truth.stragglerJob && $0.gpus >= 8
     }!
-    for (uuid, job) in context.state.allocations where job == victim.id {
-      context.state.gpuSamples[uuid]?.smActivePct = 0.5
+    for (gpu, job) in context.state.allocations where job == victim.key {
+      context.state.gpuSamples[gpu]?.smActivePct = 0.5
     }
-    context.jobActivity[victim.id] = (0..<24).map {
+    context.jobActivity[victim.key] = (0..<24).map {
       (now.addingTimeInterval(Double($0 - 24) * 3_600), 0.5)
     }
     let after = SavingsFinder.find(context).opportunities.filter { $0.kind == .idleAllocation }

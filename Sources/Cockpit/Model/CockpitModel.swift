@@ -27,7 +27,7 @@ public struct CockpitModel: Sendable, Equatable {
   /// Fleet IT power (W), one slot per `historyStepS` like `utilHistory`.
   public var powerHistory: [Double?]
   /// Each job's mean activity (%), one slot per `historyStepS`, by job id.
-  public var jobHistory: [String: [Double?]]
+  public var jobHistory: [JobID: [Double?]]
   /// Each GPU's recent readings, for the sparklines of a node's or a job's GPUs.
   public var gpuHistory: GPUHistory
   /// Imported bills (FOCUS) added up and mapped to clusters; nil until one is imported.
@@ -50,7 +50,7 @@ public struct CockpitModel: Sendable, Equatable {
     teams: [SpendBreakdown.Line] = [], monthToDate: MonthToDateSpend = MonthToDateSpend(),
     projection: Projection? = nil, prices: PriceBook = PriceBook(prices: [:]),
     gpuModelsByCluster: [String: [String]] = [:], power: PowerRollup? = nil,
-    powerHistory: [Double?] = [], jobHistory: [String: [Double?]] = [:],
+    powerHistory: [Double?] = [], jobHistory: [JobID: [Double?]] = [:],
     gpuHistory: GPUHistory = GPUHistory(), origin: String, cacheError: String? = nil
   ) {
     self.state = state
@@ -78,7 +78,7 @@ public struct CockpitModel: Sendable, Equatable {
     state: FleetState, sources: [SourceHealth], utilHistory: [Double?], prices: PriceBook,
     savings: SavingsReport? = nil, monthToDate: MonthToDateSpend = MonthToDateSpend(),
     projection: Projection? = nil, budgets: PowerBudgets = PowerBudgets(),
-    powerHistory: [Double?] = [], jobHistory: [String: [Double?]] = [:],
+    powerHistory: [Double?] = [], jobHistory: [JobID: [Double?]] = [:],
     gpuHistory: GPUHistory = GPUHistory(), origin: String
   ) {
     let spend = SpendBreakdown(state, prices: prices)
@@ -93,13 +93,9 @@ public struct CockpitModel: Sendable, Equatable {
   }
 
   private static func gpuModelsByCluster(_ state: FleetState) -> [String: [String]] {
-    let clusterOfNode = Dictionary(
-      state.nodes.map { ($0.name, $0.cluster) }, uniquingKeysWith: { a, _ in a })
     var models: [String: Set<String>] = [:]
     for gpu in state.gpus {
-      if let cluster = clusterOfNode[gpu.node] {
-        models[cluster, default: []].insert(gpu.model.name)
-      }
+      models[gpu.node.cluster, default: []].insert(gpu.model.name)
     }
     return models.mapValues { $0.sorted() }
   }

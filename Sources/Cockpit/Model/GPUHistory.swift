@@ -10,7 +10,7 @@ public struct GPUHistory: Sendable, Equatable {
   public static let slots = 60
   private static let unknown = UInt8.max
 
-  private var index: [String: Int] = [:]
+  private var index: [GPUID: Int] = [:]
   /// Row-major: GPU × slot; the ring's newest slot is `head`.
   private var activity: [UInt8] = []
   private var powerOfTDP: [UInt8] = []
@@ -25,15 +25,15 @@ public struct GPUHistory: Sendable, Equatable {
     filled = min(filled + 1, Self.slots)
     for gpu in state.gpus {
       let row: Int
-      if let known = index[gpu.uuid] {
+      if let known = index[gpu.id] {
         row = known
       } else {
         row = index.count
-        index[gpu.uuid] = row
+        index[gpu.id] = row
         activity += repeatElement(Self.unknown, count: Self.slots)
         powerOfTDP += repeatElement(Self.unknown, count: Self.slots)
       }
-      let sample = state.gpuSamples[gpu.uuid]
+      let sample = state.gpuSamples[gpu.id]
       activity[row * Self.slots + head] = Self.byte(sample?.activity?.pct)
       powerOfTDP[row * Self.slots + head] = Self.byte(
         sample?.powerW.map { $0 / gpu.model.tdpW * 100 })
@@ -41,13 +41,13 @@ public struct GPUHistory: Sendable, Equatable {
   }
 
   /// A GPU's activity (percent), oldest first; nil where it did not report.
-  public func activity(of uuid: String) -> [Double?] { series(activity, uuid) }
+  public func activity(of gpu: GPUID) -> [Double?] { series(activity, gpu) }
 
   /// A GPU's power as a percentage of its TDP, oldest first.
-  public func powerPct(of uuid: String) -> [Double?] { series(powerOfTDP, uuid) }
+  public func powerPct(of gpu: GPUID) -> [Double?] { series(powerOfTDP, gpu) }
 
-  private func series(_ values: [UInt8], _ uuid: String) -> [Double?] {
-    guard let row = index[uuid], filled > 0 else { return [] }
+  private func series(_ values: [UInt8], _ gpu: GPUID) -> [Double?] {
+    guard let row = index[gpu], filled > 0 else { return [] }
     return (0..<filled).map { age in
       let slot = (head - (filled - 1 - age) + Self.slots) % Self.slots
       let value = values[row * Self.slots + slot]

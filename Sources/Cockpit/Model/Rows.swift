@@ -16,15 +16,15 @@ public struct NodeRow: Sendable, Equatable {
   static func rows(_ state: FleetState) -> [NodeRow] {
     let gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
     return state.nodes.map { node in
-      let gpus = gpusByNode[node.name] ?? []
-      let samples = gpus.compactMap { state.gpuSamples[$0.uuid] }
+      let gpus = gpusByNode[node.id] ?? []
+      let samples = gpus.compactMap { state.gpuSamples[$0.id] }
       let activity = samples.compactMap { $0.activity?.pct }
       let gpuPower = samples.compactMap(\.powerW)
       return NodeRow(
         node: node, gpusTotal: gpus.count,
-        gpusAllocated: gpus.filter { state.allocations[$0.uuid] != nil }.count,
+        gpusAllocated: gpus.filter { state.allocations[$0.id] != nil }.count,
         utilPct: activity.isEmpty ? nil : activity.reduce(0, +) / Double(activity.count),
-        powerW: state.nodeSamples[node.name]?.powerW
+        powerW: state.nodeSamples[node.id]?.powerW
           ?? (gpuPower.isEmpty ? nil : gpuPower.reduce(0, +)),
         hottestC: samples.compactMap(\.tempC).max(),
         gpusWithXID: samples.filter { $0.xidLast != nil }.count,
@@ -40,20 +40,20 @@ public struct JobRow: Sendable, Equatable {
   public let costUSDPerHour: Double?
 
   static func rows(_ state: FleetState, spend: SpendBreakdown) -> [JobRow] {
-    var activity: [String: (sum: Double, count: Int)] = [:]
+    var activity: [JobID: (sum: Double, count: Int)] = [:]
     // In GPU order, not dictionary order, so the sums (and their rounding) never vary.
     for gpu in state.gpus {
-      guard let job = state.allocations[gpu.uuid],
-        let pct = state.gpuSamples[gpu.uuid]?.activity?.pct
+      guard let job = state.allocations[gpu.id],
+        let pct = state.gpuSamples[gpu.id]?.activity?.pct
       else { continue }
       activity[job, default: (0, 0)].sum += pct
       activity[job, default: (0, 0)].count += 1
     }
     return state.jobs.map { job in
-      let reading = activity[job.id]
+      let reading = activity[job.key]
       return JobRow(
         job: job, utilPct: reading.map { $0.sum / Double($0.count) },
-        costUSDPerHour: spend.jobs[job.id])
+        costUSDPerHour: spend.jobs[job.key])
     }
   }
 }

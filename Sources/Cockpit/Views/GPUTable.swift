@@ -38,11 +38,12 @@ struct GPUTable {
       columns: columns, rowCount: rows.count, headerStyle: theme.style(.headerForeground).bold
     ) { i in
       let gpu = rows[i]
-      let sample = model.state.gpuSamples[gpu.uuid]
+      let sample = model.state.gpuSamples[gpu.id]
       let activity = sample?.activity?.pct
       return [
         owner == .job
-          ? Span(gpu.node, theme.text) : Span(model.state.allocations[gpu.uuid] ?? "—", theme.text),
+          ? Span(gpu.node.name, theme.text)
+          : Span(model.state.allocations[gpu.id]?.id ?? "—", theme.text),
         Span(String(gpu.index), theme.dim), Span(gpu.model.name, theme.dim),
         Span(Format.percent(activity), activity.map { theme.utilization($0) } ?? theme.dim),
         Span(Format.percent(sample?.smActivePct), theme.text),
@@ -56,10 +57,10 @@ struct GPUTable {
           sample?.xidLast == nil ? theme.dim : theme.style(.crit).bold),
         Span(
           Sparkline.text(
-            model.gpuHistory.activity(of: gpu.uuid), maximum: 100, width: activityWidth),
+            model.gpuHistory.activity(of: gpu.id), maximum: 100, width: activityWidth),
           activity.map { theme.utilization($0) } ?? theme.dim),
         Span(
-          Sparkline.text(model.gpuHistory.powerPct(of: gpu.uuid), maximum: 100, width: powerWidth),
+          Sparkline.text(model.gpuHistory.powerPct(of: gpu.id), maximum: 100, width: powerWidth),
           theme.style(.highlightForeground)),
       ]
     }.render(in: area, into: &buffer)
@@ -82,11 +83,13 @@ struct NodeDetailView {
     ).render(in: area, into: &buffer)
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let label = theme.style(.headerForeground).bold
-    let gpus = model.state.gpus.filter { $0.node == node.name }
-    let gpuW = gpus.compactMap { model.state.gpuSamples[$0.uuid]?.powerW }
-    let nodeW = model.state.nodeSamples[node.name]?.powerW
+    let gpus = model.state.gpus.filter { $0.node == node.id }
+    let gpuW = gpus.compactMap { model.state.gpuSamples[$0.id]?.powerW }
+    let nodeW = model.state.nodeSamples[node.id]?.powerW
     // Which meter read the node, when one did (a BMC, an outlet, node exporter).
-    let meter = model.state.meters.last { $0.scope == .node && $0.target == node.name }?.via
+    let meter = model.state.meters.last {
+      $0.scope == .node && ($0.target == node.name || $0.target == node.id.description)
+    }?.via
     let gpuSum = gpuW.isEmpty ? nil : gpuW.reduce(0, +)
     let lines: [[Span]] = [
       [
@@ -133,7 +136,7 @@ struct JobDetailView {
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let job = row.job
-    let gpus = model.state.gpus.filter { model.state.allocations[$0.uuid] == job.id }
+    let gpus = model.state.gpus.filter { model.state.allocations[$0.id] == job.key }
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let tableRows = max(0, inner.height - 5)
     let hidden = max(0, gpus.count - tableRows + 1)
@@ -147,7 +150,7 @@ struct JobDetailView {
     ).render(in: area, into: &buffer)
     let label = theme.style(.headerForeground).bold
     let runtime = job.start.map { max(0, now.timeIntervalSince($0)) }
-    let history = model.jobHistory[job.id] ?? []
+    let history = model.jobHistory[job.key] ?? []
     let known = history.compactMap { $0 }
     let lines: [[Span]] = [
       [

@@ -161,11 +161,11 @@ struct GPUsView {
   /// Each node's GPU readings on the metric's scale, in GPU index order.
   private var gpuPctByNode: [[Double?]] {
     let rowOfNode = Dictionary(
-      model.state.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+      model.state.nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     var result = [[Double?]](repeating: [], count: model.state.nodes.count)
     for gpu in model.state.gpus {
       guard let row = rowOfNode[gpu.node] else { continue }
-      result[row].append(metric.pct(model.state.gpuSamples[gpu.uuid], of: gpu))
+      result[row].append(metric.pct(model.state.gpuSamples[gpu.id], of: gpu))
     }
     return result
   }

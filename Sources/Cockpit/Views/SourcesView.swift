@@ -4,6 +4,8 @@ import TerminalKit
 
 /// Every source: its status, the age of its data, its last error, how long a poll takes and
 /// whether its TLS is verified (a source that skips verification says so, in the title too).
+/// Below, what the join of the sources could not match (nodes telemetry names that no
+/// scheduler lists, UUIDs reported twice, meters naming an ambiguous node).
 struct SourcesView {
   let model: CockpitModel
   let theme: Theme
@@ -11,6 +13,30 @@ struct SourcesView {
   let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
+    let findings = model.state.joinFindings
+    // The sources first; the findings get what is left, at least a few lines.
+    let findingsHeight = findings.isEmpty ? 0 : min(findings.count + 2, max(4, area.height / 2))
+    let (sourcesArea, findingsArea) = area.splitBottom(findingsHeight)
+    renderSources(in: sourcesArea, into: &buffer)
+    if !findings.isEmpty { renderFindings(findings, in: findingsArea, into: &buffer) }
+  }
+
+  private func renderFindings(_ findings: [JoinFinding], in area: Rect, into buffer: inout Buffer) {
+    let shown = max(0, area.height - 2)
+    Panel(
+      title: "Join: \(Format.count(findings.count)) to check",
+      note: findings.count > shown
+        ? "first \(shown) · factop sources lists all" : "docs/sources/join.md",
+      borderStyle: theme.style(.border), titleStyle: theme.style(.warn).bold, noteStyle: theme.dim
+    ).render(in: area, into: &buffer)
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    for (i, finding) in findings.prefix(shown).enumerated() {
+      buffer.put(
+        finding.description, x: inner.x, y: inner.y + i, style: theme.text, maxWidth: inner.width)
+    }
+  }
+
+  private func renderSources(in area: Rect, into buffer: inout Buffer) {
     let sources = model.sources
     let unverified = sources.filter { $0.tls == .unverified }.count
     ListPanel(

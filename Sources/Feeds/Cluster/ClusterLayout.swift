@@ -2,16 +2,25 @@ import FleetModel
 import Foundation
 
 /// What the configuration says of a cluster that its scheduler and telemetry do not: its
-/// name, site and pricing, and which rack each node sits in (no scheduler knows racks).
+/// name, site and pricing, which rack each node sits in (no scheduler knows racks), and how
+/// telemetry's host names map onto the scheduler's node names.
 public struct ClusterLayout: Sendable, Hashable {
   public let cluster: Cluster
   /// Rack name → the nodes in it.
   public let racks: [String: Set<String>]
+  public let naming: NodeNaming
 
-  public init(cluster: Cluster, racks: [String: [String]] = [:]) {
+  public init(cluster: Cluster, racks: [String: [String]] = [:], naming: NodeNaming = .standard) {
     self.cluster = cluster
     self.racks = racks.mapValues(Set.init)
+    self.naming = naming
   }
+
+  /// The node `name` of this cluster.
+  public func nodeID(_ name: String) -> NodeID { NodeID(cluster: cluster.name, name: name) }
+
+  /// The job `id` of this cluster.
+  public func jobID(_ id: String) -> JobID { JobID(cluster: cluster.name, id: id) }
 
   public func rack(of node: String) -> String {
     racks.first { $0.value.contains(node) }?.key ?? Node.unracked

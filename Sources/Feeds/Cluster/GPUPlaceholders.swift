@@ -1,7 +1,7 @@
 import FleetModel
 
-/// The GPUs a scheduler counts on its nodes (Slurm GRES, Kubernetes capacity), named
-/// `node/index` until telemetry names them. The counts are outside input, so what they place
+/// The GPUs a scheduler counts on its nodes (Slurm GRES, Kubernetes capacity), without
+/// a UUID until telemetry names them. The counts are outside input, so what they place
 /// is bounded: a placeholder per unit of a count that can say two billion would take the
 /// poller's memory. A node's count that is unknown, or that would take the node past 1,024 GPUs
 /// (more than any machine holds, MIG slices counted as GPUs) or the answer past 2²⁰ (ten times
@@ -12,7 +12,7 @@ struct GPUPlaceholders {
   private var placed = 0
 
   /// `count` GPUs on `node`, indexed after the `existing` ones already placed there.
-  mutating func place(_ count: Int?, on node: String, after existing: Int = 0, model: GPUModel)
+  mutating func place(_ count: Int?, on node: NodeID, after existing: Int = 0, model: GPUModel)
     -> [GPU]
   {
     guard let count, count >= 0, existing + count <= Self.mostOnANode,

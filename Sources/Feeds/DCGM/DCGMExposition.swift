@@ -10,8 +10,12 @@ public enum DCGMExposition {
   public struct GPU: Sendable, Equatable {
     public var host: String?
     public var uuid: String
-    /// The `gpu` label: the device's index on its host.
+    /// The `gpu` label: the device's NVML index on its host.
     public var index: Int?
+    /// The `device` label's number (`nvidia3`): the device file, `/dev/nvidiaN`.
+    public var minorNumber: Int?
+    /// The `pci_bus_id` label.
+    public var pciBusID: String?
     /// The MIG instance (`GPU_I_ID`), for a slice.
     public var migInstance: String?
     public var model: String?
@@ -55,6 +59,14 @@ public enum DCGMExposition {
   /// The GPUs DCGM series describe, whether scraped from the exporter or answered by
   /// Prometheus. Every DCGM series names its GPU, so any of them makes the GPU known; the values
   /// come from the metrics factop reads.
+  /// `nvidia3` → 3; nil for anything else.
+  static func deviceFileNumber(_ device: String) -> Int? {
+    guard device.hasPrefix("nvidia") else { return nil }
+    let digits = device.dropFirst("nvidia".count)
+    guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return digits.count <= 6 ? Int(digits) : nil
+  }
+
   public static func gpus(from samples: [PrometheusText.Sample]) -> Scrape {
     var gpus: [String: GPU] = [:]
     var order: [String] = []
@@ -71,7 +83,8 @@ public enum DCGMExposition {
         order.append(key)
         gpus[key] = GPU(
           host: host, uuid: uuid, index: labels["gpu"].flatMap { Int($0) },
-          migInstance: labels["GPU_I_ID"])
+          minorNumber: labels["device"].flatMap(deviceFileNumber),
+          pciBusID: nonEmpty(labels["pci_bus_id"]), migInstance: labels["GPU_I_ID"])
       }
       // Labels can be on some series and not others: take each the first time it shows.
       var gpu = gpus[key]!

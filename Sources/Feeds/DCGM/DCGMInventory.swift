@@ -22,22 +22,23 @@ public enum DCGMInventory {
     for key in order {
       let parts = slices[key]!
       let first = parts[0]
-      let host = shortName(first.host ?? "unknown-host")
+      let host = layout.naming.name(first.host ?? "unknown-host")
       if nextIndex[host] == nil { nodes.append(host) }
       let index = first.index ?? nextIndex[host, default: 0]
       nextIndex[host] = max(nextIndex[host, default: 0], index + 1)
-      state.gpus.append(
-        GPU(
-          uuid: first.uuid, node: host, index: index,
-          model: .reported(first.model ?? "GPU")))
-      state.gpuSamples[first.uuid] = sample(parts, at: time)
+      let gpu = GPU(
+        uuid: first.uuid, node: layout.nodeID(host), index: index,
+        model: .reported(first.model ?? "GPU"), pciBusID: first.pciBusID,
+        minorNumber: first.minorNumber)
+      state.gpus.append(gpu)
+      state.gpuSamples[gpu.id] = sample(parts, at: time)
       // The workload on it, as the exporter labels it: a Slurm job (`hpc_job`) or a pod
       // (`namespace/pod`, the ids the Slurm and Kubernetes feeds give their jobs).
-      if let job = workload(parts) { state.allocations[first.uuid] = job }
+      if let job = workload(parts) { state.allocations[gpu.id] = layout.jobID(job) }
     }
     // Prometheus answers series in no particular order: node, then index, like every state.
     state.nodes = nodes.sorted().map { layout.node($0, state: .unknown) }
-    state.gpus.sort { ($0.node, $0.index, $0.uuid) < ($1.node, $1.index, $1.uuid) }
+    state.gpus.sort { ($0.node, $0.index, $0.uuid ?? "") < ($1.node, $1.index, $1.uuid ?? "") }
     return state
   }
 
@@ -68,10 +69,4 @@ public enum DCGMInventory {
       xidLast: parts.lazy.compactMap(\.xidLast).first)
   }
 
-  /// Exporters report the host's name as the host has it (`gpu01.cluster.local`); schedulers
-  /// use the short name.
-  static func shortName(_ host: String) -> String {
-    guard !host.allSatisfy({ $0.isNumber || $0 == "." }) else { return host }
-    return host.split(separator: ".").first.map(String.init) ?? host
-  }
 }

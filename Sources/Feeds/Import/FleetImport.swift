@@ -30,17 +30,35 @@ public enum FleetImport: String, CaseIterable, Sendable {
     }
   }
 
+  /// The scheduler of the cluster such files come from; telemetry comes from either.
+  public var scheduler: SchedulerKind {
+    switch self {
+    case .k8sNodes, .k8sPods: .kubernetes
+    default: .slurm
+    }
+  }
+
   /// The fleet the files describe. Each file's `node` names the host of an nvidia-smi
   /// capture, which does not say it.
   public func state(
     files: [(name: String, data: Data, node: String)], layout: ClusterLayout, at time: Date
   ) throws -> FleetState {
-    var states: [FleetState] = []
+    // The files are one source: their states side by side, as a poll's answers would be. The
+    // join with other sources happens when the cache is read.
+    var union = FleetState()
     for file in files {
-      states.append(
-        try state(file.data, source: file.name, layout: layout, node: file.node, at: time))
+      let part = try state(file.data, source: file.name, layout: layout, node: file.node, at: time)
+      union.clusters += part.clusters.filter { cluster in
+        !union.clusters.contains { $0.name == cluster.name }
+      }
+      union.nodes += part.nodes
+      union.gpus += part.gpus
+      union.jobs += part.jobs
+      union.gpuSamples.merge(part.gpuSamples) { _, newer in newer }
+      union.nodeSamples.merge(part.nodeSamples) { _, newer in newer }
+      union.allocations.merge(part.allocations) { _, newer in newer }
     }
-    return FleetState(joining: states)
+    return union
   }
 
   private func state(

@@ -15,7 +15,7 @@ public enum KubernetesInventory {
     for pod in gpuPods where pod.status?.phase == "Running" {
       if let node = pod.spec?.nodeName { held[node, default: 0] += pod.gpus ?? 0 }
     }
-    var free: [String: [String]] = [:]
+    var free: [String: [GPUID]] = [:]
     var placeholders = GPUPlaceholders()
     for node in nodes where node.gpuCount != 0 {
       let name = node.metadata.name
@@ -35,9 +35,9 @@ public enum KubernetesInventory {
       let model = GPUModel.reported(
         node.gpuProduct.map { $0.replacingOccurrences(of: "-", with: " ") } ?? "GPU",
         memoryMiB: node.metadata.labels?["nvidia.com/gpu.memory"].flatMap(Int.init))
-      let gpus = placeholders.place(node.gpuCount, on: name, model: model)
+      let gpus = placeholders.place(node.gpuCount, on: layout.nodeID(name), model: model)
       state.gpus += gpus
-      free[name] = gpus.map(\.uuid)
+      free[name] = gpus.map(\.id)
     }
     for pod in gpuPods {
       let namespace = pod.metadata.namespace ?? "default"
@@ -52,9 +52,9 @@ public enum KubernetesInventory {
           start: pod.status?.startTime.flatMap(date)))
       guard jobState == .running, let node else { continue }
       for _ in 0..<(pod.gpus ?? 0) {
-        guard let uuid = free[node]?.first else { break }
+        guard let gpu = free[node]?.first else { break }
         free[node]?.removeFirst()
-        state.allocations[uuid] = id
+        state.allocations[gpu] = layout.jobID(id)
       }
     }
     return state

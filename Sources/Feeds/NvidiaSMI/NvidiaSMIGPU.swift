@@ -1,7 +1,13 @@
 /// One GPU as nvidia-smi reports it, from the CSV query or the XML. Unknown is nil, never 0.
 public struct NvidiaSMIGPU: Sendable, Equatable {
   public var uuid: String
+  /// The NVML index: the order nvidia-smi lists GPUs (PCI bus order unless
+  /// `CUDA_DEVICE_ORDER` or the driver says otherwise), what `--query-gpu=index` prints.
   public var index: Int?
+  /// The `/dev/nvidiaN` number (`-q -x`'s `minor_number`); not the NVML index.
+  public var minorNumber: Int? = nil
+  /// `00000000:1B:00.0`: the same in every source.
+  public var pciBusID: String? = nil
   /// The product name as nvidia-smi reports it (`NVIDIA H100 80GB HBM3`).
   public var name: String?
   public var memoryTotalMiB: Double?

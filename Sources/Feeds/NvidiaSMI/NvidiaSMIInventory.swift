@@ -11,20 +11,25 @@ public enum NvidiaSMIInventory {
     _ gpus: [NvidiaSMIGPU], processes: [NvidiaSMIProcess] = [], node: String,
     layout: ClusterLayout, at time: Date
   ) -> FleetState {
+    let node = layout.naming.name(node)
     var state = FleetState(clusters: [layout.cluster], nodes: [layout.node(node, state: .unknown)])
-    for (position, gpu) in gpus.enumerated() {
-      state.gpus.append(
-        GPU(
-          uuid: gpu.uuid, node: node, index: gpu.index ?? position,
-          model: .reported(
-            gpu.name ?? "GPU", powerLimitW: gpu.powerLimitW,
-            memoryMiB: Count.whole(gpu.memoryTotalMiB))))
-      state.gpuSamples[gpu.uuid] = GPUSample(
-        time: time, utilPct: gpu.utilizationPct, memUsedMiB: gpu.memoryUsedMiB,
-        powerW: gpu.powerW, tempC: gpu.temperatureC, smClockMHz: gpu.smClockMHz,
-        memClockMHz: gpu.memoryClockMHz, eccDoubleBit: gpu.eccUncorrected)
+    var place: [String: GPUID] = [:]
+    for (position, reported) in gpus.enumerated() {
+      let gpu = GPU(
+        uuid: reported.uuid, node: layout.nodeID(node), index: reported.index ?? position,
+        model: .reported(
+          reported.name ?? "GPU", powerLimitW: reported.powerLimitW,
+          memoryMiB: Count.whole(reported.memoryTotalMiB)),
+        pciBusID: reported.pciBusID, minorNumber: reported.minorNumber)
+      state.gpus.append(gpu)
+      // A process names its GPU by UUID: where two GPUs share one, the first holds it.
+      if place[reported.uuid] == nil { place[reported.uuid] = gpu.id }
+      state.gpuSamples[gpu.id] = GPUSample(
+        time: time, utilPct: reported.utilizationPct, memUsedMiB: reported.memoryUsedMiB,
+        powerW: reported.powerW, tempC: reported.temperatureC, smClockMHz: reported.smClockMHz,
+        memClockMHz: reported.memoryClockMHz, eccDoubleBit: reported.eccUncorrected)
     }
-    let known = Set(gpus.map(\.uuid))
+    let known = Set(place.keys)
     var held: [Int: [String]] = [:]
     var order: [Int] = []
     var names: [Int: String] = [:]
@@ -42,7 +47,9 @@ public enum NvidiaSMIInventory {
           id: id, cluster: layout.cluster.name, name: name, user: "", team: "",
           kind: .guess(name: name, partition: ""), state: .running, gpus: gpus.count,
           nodes: [node], start: nil))
-      for uuid in gpus where state.allocations[uuid] == nil { state.allocations[uuid] = id }
+      for uuid in gpus where state.allocations[place[uuid]!] == nil {
+        state.allocations[place[uuid]!] = layout.jobID(id)
+      }
     }
     return state
   }
@@ -63,7 +70,7 @@ public struct NvidiaSMIFeed: Feed {
   public static let fields = [
     "uuid", "index", "memory.total", "memory.used", "utilization.gpu", "power.draw",
     "power.limit", "temperature.gpu", "clocks.current.sm", "clocks.current.memory",
-    "mig.mode.current", "name",
+    "mig.mode.current", "name", "pci.bus_id",
   ]
 
   public init(
@@ -72,7 +79,7 @@ public struct NvidiaSMIFeed: Feed {
   ) {
     self.name = name
     self.layout = layout
-    self.node = node ?? DCGMInventory.shortName(ProcessInfo.processInfo.hostName)
+    self.node = node ?? NodeNaming.standard.name(ProcessInfo.processInfo.hostName)
     self.executable = executable
     self.intervalS = intervalS
     self.timeoutS = timeoutS

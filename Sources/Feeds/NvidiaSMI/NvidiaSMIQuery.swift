@@ -49,7 +49,8 @@ public enum NvidiaSMIQuery {
         return nil
       }
       return NvidiaSMIGPU(
-        uuid: values[uuidColumn], index: Count.whole(number("index")), name: value("name"),
+        uuid: values[uuidColumn], index: Count.whole(number("index")),
+        pciBusID: value("pci.bus_id"), name: value("name"),
         memoryTotalMiB: number("memory.total"), memoryUsedMiB: number("memory.used"),
         utilizationPct: number("utilization.gpu"),
         powerW: number("power.draw", "power.draw.instant", "power.draw.average"),

@@ -38,7 +38,9 @@ public enum NvidiaSMIXML {
         throw InputError(source: source, column: "gpu[\(i)]/uuid", message: "missing")
       }
       return NvidiaSMIGPU(
-        uuid: uuid, index: Count.whole(number("minor_number")), name: text("product_name"),
+        // nvidia-smi lists GPUs in NVML index order; `minor_number` is the device file's.
+        uuid: uuid, index: i, minorNumber: Count.whole(number("minor_number")),
+        pciBusID: text("pci/pci_bus_id"), name: text("product_name"),
         memoryTotalMiB: number("fb_memory_usage/total"),
         memoryUsedMiB: number("fb_memory_usage/used"),
         utilizationPct: number("utilization/gpu_util"),

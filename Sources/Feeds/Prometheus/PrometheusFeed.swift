@@ -35,7 +35,8 @@ public struct PrometheusFeed: Feed {
 
   /// The labels that name a GPU, a MIG slice and the workload on it, in both spellings.
   static let gpuLabels = [
-    "Hostname", "hostname", "UUID", "uuid", "gpu", "modelName", "GPU_I_ID", "GPU_I_PROFILE",
+    "Hostname", "hostname", "UUID", "uuid", "gpu", "device", "pci_bus_id", "modelName", "GPU_I_ID",
+    "GPU_I_PROFILE",
     "exported_namespace", "exported_pod", "exported_container", "namespace", "pod", "container",
     "hpc_job",
   ]

@@ -21,11 +21,11 @@ public struct CapacityAnalysis: Sendable, Hashable {
 
   /// The analysis of every cluster of `state`, by cluster name.
   public static func byCluster(_ state: FleetState) -> [String: CapacityAnalysis] {
-    var total: [String: Int] = [:]
-    var allocated: [String: Int] = [:]
+    var total: [NodeID: Int] = [:]
+    var allocated: [NodeID: Int] = [:]
     for gpu in state.gpus {
       total[gpu.node, default: 0] += 1
-      if state.allocations[gpu.uuid] != nil { allocated[gpu.node, default: 0] += 1 }
+      if state.allocations[gpu.id] != nil { allocated[gpu.node, default: 0] += 1 }
     }
     let pendingByCluster = Dictionary(
       grouping: state.jobs.filter { $0.state == .pending }, by: \.cluster)
@@ -36,7 +36,7 @@ public struct CapacityAnalysis: Sendable, Hashable {
           $0.state == .idle || $0.state == .mixed
         }
         let pieces = nodes.map {
-          (size: total[$0.name] ?? 0, free: (total[$0.name] ?? 0) - (allocated[$0.name] ?? 0))
+          (size: total[$0.id] ?? 0, free: (total[$0.id] ?? 0) - (allocated[$0.id] ?? 0))
         }
         let pending = pendingByCluster[cluster.name] ?? []
         // The smallest piece any pending job could use on a node of each size.

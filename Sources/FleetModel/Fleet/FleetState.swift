@@ -1,27 +1,30 @@
 /// Everything known about the fleet at one moment: inventory, placement and the latest readings.
 ///
-/// Feeds produce it, the cache stores it, the model summarizes it. Arrays keep a stable order
+/// Each source produces one; the cache stores each source's apart; the join
+/// (`FleetState(joining:)`) makes the fleet the model summarizes. Arrays keep a stable order
 /// (cluster, then rack, then node, then GPU index) so every export is reproducible.
 public struct FleetState: Sendable, Hashable {
   public var clusters: [Cluster]
   public var nodes: [Node]
   public var gpus: [GPU]
   public var jobs: [Job]
-  /// Latest reading per GPU UUID.
-  public var gpuSamples: [String: GPUSample]
-  /// Latest whole-node reading per node name.
-  public var nodeSamples: [String: NodeSample]
-  /// Which job holds each allocated GPU (UUID → job id).
-  public var allocations: [String: String]
+  /// Latest reading per GPU.
+  public var gpuSamples: [GPUID: GPUSample]
+  /// Latest whole-node reading per node.
+  public var nodeSamples: [NodeID: NodeSample]
+  /// Which job holds each allocated GPU.
+  public var allocations: [GPUID: JobID]
   /// Power meters (BMCs, PDUs). A node's BMC reading is also its `nodeSamples` power.
   public var meters: [MeterReading] = []
   /// What a cost source (OpenCost) says each workload cost over its window.
   public var workloadCosts: [WorkloadCost] = []
+  /// What the join could not match or had to choose between, for Sources to show.
+  public var joinFindings: [JoinFinding] = []
 
   public init(
     clusters: [Cluster] = [], nodes: [Node] = [], gpus: [GPU] = [], jobs: [Job] = [],
-    gpuSamples: [String: GPUSample] = [:], nodeSamples: [String: NodeSample] = [:],
-    allocations: [String: String] = [:]
+    gpuSamples: [GPUID: GPUSample] = [:], nodeSamples: [NodeID: NodeSample] = [:],
+    allocations: [GPUID: JobID] = [:]
   ) {
     self.clusters = clusters
     self.nodes = nodes

@@ -47,22 +47,22 @@ public struct FleetSummary: Sendable, Hashable {
     var fleet = Accumulator()
     let clusterByName = Dictionary(
       state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    let nodeByName = Dictionary(state.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let nodeByID = Dictionary(state.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
     for node in state.nodes {
       fleet.add(node: node)
       accumulators[node.cluster, default: Accumulator()].add(node: node)
     }
-    var gpuPowerByNode: [String: Double] = [:]
-    var gpuTimeByNode: [String: Date] = [:]
+    var gpuPowerByNode: [NodeID: Double] = [:]
+    var gpuTimeByNode: [NodeID: Date] = [:]
     for gpu in state.gpus {
-      guard let node = nodeByName[gpu.node] else { continue }
-      let sample = state.gpuSamples[gpu.uuid]
+      guard let node = nodeByID[gpu.node] else { continue }
+      let sample = state.gpuSamples[gpu.id]
       let price = clusterByName[node.cluster].flatMap {
         prices.price(model: gpu.model.name, pricing: $0.pricing)
       }
       let reading = GPUReading(
-        allocated: state.allocations[gpu.uuid] != nil, activity: sample?.activity,
+        allocated: state.allocations[gpu.id] != nil, activity: sample?.activity,
         costUSDPerHour: price?.usdPerGPUHour, busyThresholdPct: busyThresholdPct)
       fleet.add(gpu: reading)
       accumulators[node.cluster, default: Accumulator()].add(gpu: reading)
@@ -70,14 +70,14 @@ public struct FleetSummary: Sendable, Hashable {
       if let time = sample?.time { gpuTimeByNode[gpu.node] = time }
     }
     for node in state.nodes {
-      guard let power = state.nodeSamples[node.name]?.powerW ?? gpuPowerByNode[node.name] else {
+      guard let power = state.nodeSamples[node.id]?.powerW ?? gpuPowerByNode[node.id] else {
         continue
       }
       fleet.add(powerW: power)
       accumulators[node.cluster, default: Accumulator()].add(powerW: power)
       // Cloud prices include power; owned hardware pays for its energy at the site's PUE.
       if let cluster = clusterByName[node.cluster], cluster.pricing == .owned,
-        let time = state.nodeSamples[node.name]?.time ?? gpuTimeByNode[node.name],
+        let time = state.nodeSamples[node.id]?.time ?? gpuTimeByNode[node.id],
         let energy = prices.energyUSDPerHour(watts: power, site: cluster.site, at: time)
       {
         fleet.add(costUSDPerHour: energy)

@@ -33,4 +33,6 @@ public struct Node: Sendable, Hashable, Codable {
     self.reason = reason
     self.stateSince = stateSince
   }
+
+  public var id: NodeID { NodeID(cluster: cluster, name: name) }
 }

@@ -14,6 +14,7 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A unit of work holding GPUs: a Slurm job or a Kubernetes workload.
 public struct Job: Sendable, Hashable, Codable {
+  /// The scheduler's own id (`4242`, `namespace/pod`); unique only within its cluster.
   public let id: String
   public let cluster: String
   public let name: String
@@ -42,4 +43,10 @@ public struct Job: Sendable, Hashable, Codable {
     self.nodes = nodes
     self.start = start
   }
+
+  /// The job's identity: its id within its cluster.
+  public var key: JobID { JobID(cluster: cluster, id: id) }
+
+  /// The nodes it runs on, as identities.
+  public var nodeIDs: [NodeID] { nodes.map { NodeID(cluster: cluster, name: $0) } }
 }

@@ -14,26 +14,27 @@ public struct SpendBreakdown: Sendable, Hashable {
 
   public static let unallocated = "(unallocated)"
 
-  /// Run-rate per job id.
-  public let jobs: [String: Double]
+  /// Run-rate per job.
+  public let jobs: [JobID: Double]
   /// Run-rate per team, with `unallocated` for idle capacity; largest first.
   public let teams: [Line]
 
   public init(_ state: FleetState, prices: PriceBook) {
     let clusters = Dictionary(state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    let nodes = Dictionary(state.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    let teamOfJob = Dictionary(state.jobs.map { ($0.id, $0.team) }, uniquingKeysWith: { a, _ in a })
-    var jobs: [String: Double] = [:]
+    let nodes = Dictionary(state.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let teamOfJob = Dictionary(
+      state.jobs.map { ($0.key, $0.team) }, uniquingKeysWith: { a, _ in a })
+    var jobs: [JobID: Double] = [:]
     var teams: [String: Double] = [:]
     for gpu in state.gpus {
       guard let node = nodes[gpu.node], let cluster = clusters[node.cluster] else { continue }
       var cost = prices.price(model: gpu.model.name, pricing: cluster.pricing)?.usdPerGPUHour ?? 0
-      if cluster.pricing == .owned, let sample = state.gpuSamples[gpu.uuid],
+      if cluster.pricing == .owned, let sample = state.gpuSamples[gpu.id],
         let watts = sample.powerW
       {
         cost += prices.energyUSDPerHour(watts: watts, site: cluster.site, at: sample.time) ?? 0
       }
-      if let job = state.allocations[gpu.uuid] {
+      if let job = state.allocations[gpu.id] {
         jobs[job, default: 0] += cost
         teams[teamOfJob[job] ?? Self.unallocated, default: 0] += cost
       } else {

@@ -93,9 +93,9 @@ public struct PowerRollup: Sendable, Hashable {
 
   /// Adds up `state`'s readings, in inventory order.
   public init(_ state: FleetState, pueBySite: [String: Double], budgets: PowerBudgets) {
-    var gpuW: [String: Double] = [:]
+    var gpuW: [NodeID: Double] = [:]
     for gpu in state.gpus {
-      if let power = state.gpuSamples[gpu.uuid]?.powerW { gpuW[gpu.node, default: 0] += power }
+      if let power = state.gpuSamples[gpu.id]?.powerW { gpuW[gpu.node, default: 0] += power }
     }
     let nodesByRack = Dictionary(grouping: state.nodes) { "\($0.cluster)/\($0.rack)" }
     var rackMeters: [String: Double] = [:]
@@ -126,8 +126,8 @@ public struct PowerRollup: Sendable, Hashable {
           rack.meterW = rackMeters["\(cluster.name)/\(rackName)"]
           let nodes = (nodesByRack["\(cluster.name)/\(rackName)"] ?? []).map { node in
             var entry = Self.node(
-              node.name, site: siteName, gpuW: gpuW[node.name],
-              bmcW: state.nodeSamples[node.name]?.powerW)
+              node.name, site: siteName, gpuW: gpuW[node.id],
+              bmcW: state.nodeSamples[node.id]?.powerW)
             entry.pue = pue
             return entry
           }

@@ -11,7 +11,7 @@ extension Detectors {
       guard let analysis = capacity[cluster.name], analysis.gpusStranded > 0 else { return nil }
       let free = c.state.gpus.filter { gpu in
         guard let node = index.nodes[gpu.node], node.cluster == cluster.name else { return false }
-        return (node.state == .idle || node.state == .mixed) && c.state.allocations[gpu.uuid] == nil
+        return (node.state == .idle || node.state == .mixed) && c.state.allocations[gpu.id] == nil
       }
       guard !free.isEmpty else { return nil }
       let waiting = c.state.jobs.filter { $0.cluster == cluster.name && $0.state == .pending }
@@ -49,7 +49,7 @@ extension Detectors {
     c.state.nodes.compactMap { node in
       guard [.drained, .draining, .down].contains(node.state), let since = node.stateSince,
         c.now.timeIntervalSince(since) >= rules.outOfServiceHours * 3_600,
-        let gpus = index.gpusByNode[node.name]
+        let gpus = index.gpusByNode[node.id]
       else { return nil }
       let days = c.now.timeIntervalSince(since) / 86_400
       return Opportunity(
@@ -76,10 +76,10 @@ extension Detectors {
   {
     c.state.nodes.compactMap { node in
       guard !node.state.isUnavailable, node.state != .unknown,
-        let gpus = index.gpusByNode[node.name]
+        let gpus = index.gpusByNode[node.id]
       else { return nil }
       let faults = gpus.compactMap { gpu -> (GPU, String)? in
-        guard let sample = c.state.gpuSamples[gpu.uuid] else { return nil }
+        guard let sample = c.state.gpuSamples[gpu.id] else { return nil }
         if let xid = sample.xidLast, rules.hardwareXIDs.contains(xid) {
           return (gpu, "XID \(xid) (\(sample.xidCount ?? 1)×)")
         }
@@ -87,7 +87,7 @@ extension Detectors {
         return nil
       }
       guard !faults.isEmpty else { return nil }
-      let jobs = Set(gpus.compactMap { c.state.allocations[$0.uuid] })
+      let jobs = Set(gpus.compactMap { c.state.allocations[$0.id] })
       let lostHours = (rules.assumedCheckpointIntervalMin / 2 + rules.restartMin) / 60
       let perFailure = jobs.reduce(0.0) { sum, job in
         sum + c.monthlyCost(of: index.gpusByJob[job] ?? [], index) / SavingsContext.hoursPerMonth
@@ -102,9 +102,11 @@ extension Detectors {
         rule:
           "hardware-fault XIDs or double-bit ECC on a node in service; \(format(rules.lemonFailuresPerMonth, 0)) failures a month assumed, each costing its jobs \(format(lostHours * 60, 0)) min",
         evidence: faults.map {
-          .init(type: "gpu", id: $0.0.uuid, detail: "\(node.name) GPU \($0.0.index): \($0.1)")
+          .init(
+            type: "gpu", id: $0.0.uuid ?? "\($0.0.id)",
+            detail: "\(node.name) GPU \($0.0.index): \($0.1)")
         }
-          + jobs.sorted().map { .init(type: "job", id: $0, detail: "runs on \(node.name)") },
+          + jobs.sorted().map { .init(type: "job", id: $0.id, detail: "runs on \(node.name)") },
         action:
           "Drain \(node.name), run `dcgmi diag -r 3`, and replace or RMA the GPU before it fails a job again."
       )

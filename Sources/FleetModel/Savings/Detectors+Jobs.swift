@@ -9,10 +9,10 @@ extension Detectors {
     -> [Opportunity]
   {
     c.state.jobs.compactMap { job in
-      guard job.state == .running, job.kind != .inference, let gpus = index.gpusByJob[job.id],
+      guard job.state == .running, job.kind != .inference, let gpus = index.gpusByJob[job.key],
         gpus.count >= rules.idleMinGPUs, let now = currentActivity(gpus, c.state)
       else { return nil }
-      let series = (c.jobActivity[job.id] ?? []).map(\.value)
+      let series = (c.jobActivity[job.key] ?? []).map(\.value)
       let mean = series.isEmpty ? now : series.reduce(0, +) / Double(series.count)
       guard mean < rules.busyThresholdPct, now < rules.busyThresholdPct else { return nil }
       return Opportunity(
@@ -26,7 +26,7 @@ extension Detectors {
             type: "job", id: job.id,
             detail: "\(job.name) by \(job.user) (\(job.team)), \(gpus.count) GPUs"),
           .init(
-            type: "series", id: "job/\(job.id)",
+            type: "series", id: "job/\(job.cluster)/\(job.id)",
             detail: "mean activity \(format(mean)) % over \(hours(c)), \(format(now)) % now"),
         ]
           + (job.start.map {
@@ -49,10 +49,10 @@ extension Detectors {
     c.state.jobs.compactMap { job in
       // Without a day of history the busiest hour may not have been seen yet.
       guard c.historyHours >= rules.dailyShapeMinHours, job.state == .running,
-        job.kind == .inference, let gpus = index.gpusByJob[job.id],
+        job.kind == .inference, let gpus = index.gpusByJob[job.key],
         let now = currentActivity(gpus, c.state)
       else { return nil }
-      let peak = max(now, c.jobActivity[job.id]?.map(\.value).max() ?? now)
+      let peak = max(now, c.jobActivity[job.key]?.map(\.value).max() ?? now)
       let keep = max(
         1, Int((Double(gpus.count) * peak / rules.inferenceTargetPeakPct).rounded(.up)))
       let freed = gpus.count - keep
@@ -83,11 +83,11 @@ extension Detectors {
     -> [Opportunity]
   {
     c.state.jobs.compactMap { job in
-      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.key],
         gpus.count >= rules.stragglerMinGPUs
       else { return nil }
       let readings = gpus.compactMap { gpu in
-        c.state.gpuSamples[gpu.uuid].flatMap { s in s.activity.map { (gpu, s, $0.pct) } }
+        c.state.gpuSamples[gpu.id].flatMap { s in s.activity.map { (gpu, s, $0.pct) } }
       }
       let sorted = readings.map(\.2).sorted()
       guard !sorted.isEmpty else { return nil }
@@ -103,26 +103,26 @@ extension Detectors {
       return Opportunity(
         kind: .straggler,
         title:
-          "GPU \(slowest.0.index) of \(slowest.0.node) slows \(job.name) by \(format(loss * 100, 0)) %",
+          "GPU \(slowest.0.index) of \(slowest.0.node.name) slows \(job.name) by \(format(loss * 100, 0)) %",
         scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index) * loss,
         confidence: 0.7,
         rule:
           "a GPU below \(format(rules.stragglerRatio * 100, 0)) % of its job's median activity; synchronous steps wait for it",
         evidence: [
           .init(
-            type: "gpu", id: slowest.0.uuid,
+            type: "gpu", id: slowest.0.uuid ?? "\(slowest.0.id)",
             detail:
-              "\(slowest.0.node) GPU \(slowest.0.index): activity \(format(slowest.2)) % vs job median \(format(median)) %"
+              "\(slowest.0.node.name) GPU \(slowest.0.index): activity \(format(slowest.2)) % vs job median \(format(median)) %"
           ),
           .init(
-            type: "gpu", id: slowest.0.uuid,
+            type: "gpu", id: slowest.0.uuid ?? "\(slowest.0.id)",
             detail:
               "SM clock \(slowest.1.smClockMHz.map { format($0, 0) } ?? "N/A") MHz, \(slowest.1.tempC.map { format($0, 0) } ?? "N/A") °C"
           ),
           .init(type: "job", id: job.id, detail: "\(job.name), \(gpus.count) GPUs"),
         ],
         action:
-          "Drain \(slowest.0.node), requeue \(job.name) without it, and check the GPU's cooling and clocks."
+          "Drain \(slowest.0.node.name), requeue \(job.name) without it, and check the GPU's cooling and clocks."
       )
     }
   }
@@ -135,10 +135,10 @@ extension Detectors {
     -> [Opportunity]
   {
     c.state.jobs.compactMap { job in
-      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.key],
         !job.nodes.isEmpty
       else { return nil }
-      let seen = CheckpointCadence.interval(c.jobActivity[job.id] ?? [])
+      let seen = CheckpointCadence.interval(c.jobActivity[job.key] ?? [])
       let interval = seen ?? rules.assumedCheckpointIntervalMin
       let scenario = ReliabilityScenario(
         gpus: gpus.count, gpusPerNode: max(1, gpus.count / job.nodes.count),
@@ -182,11 +182,11 @@ extension Detectors {
     -> [Opportunity]
   {
     c.state.jobs.compactMap { job in
-      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.key],
         let cluster = index.clusters[job.cluster], cluster.pricing == .owned
       else { return nil }
       let loaded = gpus.compactMap { gpu -> (GPU, GPUSample)? in
-        guard let sample = c.state.gpuSamples[gpu.uuid], let watts = sample.powerW,
+        guard let sample = c.state.gpuSamples[gpu.id], let watts = sample.powerW,
           watts >= gpu.model.tdpW * rules.powerCapMinLoad
         else { return nil }
         return (gpu, sample)

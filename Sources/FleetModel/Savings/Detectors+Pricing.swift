@@ -11,7 +11,7 @@ extension Detectors {
         return nil
       }
       let gpus = c.state.gpus.filter { index.nodes[$0.node]?.cluster == cluster.name }
-      let allocated = gpus.filter { c.state.allocations[$0.uuid] != nil }
+      let allocated = gpus.filter { c.state.allocations[$0.id] != nil }
       guard !gpus.isEmpty, !allocated.isEmpty else { return nil }
       // The baseline: GPUs allocated throughout the window, in today's mix of models.
       let baseline = min(
@@ -52,9 +52,9 @@ extension Detectors {
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
   ) -> [Opportunity] {
     c.state.jobs.compactMap { job in
-      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.id],
+      guard job.state == .running, job.kind == .training, let gpus = index.gpusByJob[job.key],
         let cluster = index.clusters[job.cluster], cluster.pricing == .onDemand,
-        let interval = CheckpointCadence.interval(c.jobActivity[job.id] ?? [])
+        let interval = CheckpointCadence.interval(c.jobActivity[job.key] ?? [])
       else { return nil }
       let onDemand = c.monthlyCost(of: gpus, index)
       let spot = c.monthlyCost(of: gpus, index, pricing: .spot)

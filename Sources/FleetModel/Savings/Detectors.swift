@@ -5,7 +5,7 @@ import Foundation
 enum Detectors {
   /// Mean activity (%) of these GPUs now, from the best signal each reports.
   static func currentActivity(_ gpus: [GPU], _ state: FleetState) -> Double? {
-    let readings = gpus.compactMap { state.gpuSamples[$0.uuid]?.activity?.pct }
+    let readings = gpus.compactMap { state.gpuSamples[$0.id]?.activity?.pct }
     return readings.isEmpty ? nil : readings.reduce(0, +) / Double(readings.count)
   }
 

@@ -5,8 +5,8 @@ public struct SavingsContext: Sendable {
   public var state: FleetState
   public var prices: PriceBook
   public var now: Date
-  /// Mean activity (%) of each job's GPUs over the recent window, oldest first, by job id.
-  public var jobActivity: [String: [(time: Date, value: Double)]]
+  /// Mean activity (%) of each job's GPUs over the recent window, oldest first.
+  public var jobActivity: [JobID: [(time: Date, value: Double)]]
   /// Allocated GPUs of each cluster over the same window, oldest first.
   public var clusterAllocated: [String: [Double]]
   /// How many hours of history the window covers; detectors that need a day say so.
@@ -14,7 +14,7 @@ public struct SavingsContext: Sendable {
 
   public init(
     state: FleetState, prices: PriceBook, now: Date,
-    jobActivity: [String: [(time: Date, value: Double)]] = [:],
+    jobActivity: [JobID: [(time: Date, value: Double)]] = [:],
     clusterAllocated: [String: [Double]] = [:], historyHours: Double = 0
   ) {
     self.state = state
@@ -30,17 +30,17 @@ public struct SavingsContext: Sendable {
   /// Lookups built once per run.
   struct Index {
     let clusters: [String: Cluster]
-    let nodes: [String: Node]
-    let gpusByNode: [String: [GPU]]
-    let gpusByJob: [String: [GPU]]
+    let nodes: [NodeID: Node]
+    let gpusByNode: [NodeID: [GPU]]
+    let gpusByJob: [JobID: [GPU]]
 
     init(_ state: FleetState) {
       clusters = Dictionary(state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-      nodes = Dictionary(state.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+      nodes = Dictionary(state.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
       gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
       gpusByJob = Dictionary(
-        grouping: state.gpus.filter { state.allocations[$0.uuid] != nil },
-        by: { state.allocations[$0.uuid]! })
+        grouping: state.gpus.filter { state.allocations[$0.id] != nil },
+        by: { state.allocations[$0.id]! })
     }
   }
 

@@ -13,7 +13,8 @@ public struct MeterReading: Sendable, Hashable, Codable {
   }
 
   public var scope: Scope
-  /// The node's name, or the rack as `CLUSTER/RACK`.
+  /// The node (`NODE`, or `CLUSTER/NODE` where clusters share node names), or the rack as
+  /// `CLUSTER/RACK`.
   public var target: String
   public var watts: Double
   /// Which resource answered (`EnvironmentMetrics.PowerWatts`, `Power.PowerControl`…): sources
@@ -37,21 +38,32 @@ public struct MeterReading: Sendable, Hashable, Codable {
 extension FleetState {
   /// Makes each node's meter reading its power: a meter measures the whole node, where a
   /// feed's own node power may be its GPUs' sum. A BMC's reading wins over an outlet's, and
-  /// the newest over older ones.
+  /// the newest over older ones. A meter names its node `NODE` or, where clusters share node
+  /// names, `CLUSTER/NODE`; a bare name several clusters use is reported, not guessed.
   public mutating func applyNodeMeters() {
     func rank(_ meter: MeterReading) -> Int { meter.via == MeterReading.outletVia ? 0 : 1 }
     let ordered = meters.filter { $0.scope == .node }.sorted {
       (rank($0), $0.time) < (rank($1), $1.time)
     }
-    for meter in ordered {
-      nodeSamples[meter.target] = NodeSample(time: meter.time, powerW: meter.watts)
+    guard !ordered.isEmpty else { return }
+    var byName: [String: [NodeID]] = [:]
+    for node in nodes {
+      byName[node.name, default: []].append(node.id)
+      byName[node.id.description, default: []].append(node.id)
     }
-  }
-
-  /// This state with `applyNodeMeters()` done.
-  public func applyingNodeMeters() -> FleetState {
-    var state = self
-    state.applyNodeMeters()
-    return state
+    var ambiguous: Set<String> = []
+    for meter in ordered {
+      let matches = byName[meter.target] ?? []
+      if matches.count > 1 {
+        if ambiguous.insert(meter.target).inserted {
+          joinFindings.append(
+            .ambiguousMeter(target: meter.target, clusters: matches.map(\.cluster)))
+        }
+        continue
+      }
+      if let node = matches.first {
+        nodeSamples[node] = NodeSample(time: meter.time, powerW: meter.watts)
+      }
+    }
   }
 }

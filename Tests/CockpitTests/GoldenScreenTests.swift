@@ -192,6 +192,29 @@ func expectGolden(
     #expect(buffer.text().contains("1 with TLS unverified"))
   }
 
+  /// What the join could not match is listed under the sources, one line each, inert.
+  @Test func joinFindingsAreListedUnderTheSources() throws {
+    var model = goldenModel
+    let stray = NodeID(cluster: "train-a", name: "gpu-a0001.dc1.example.com\u{1B}[2J")
+    model.state.joinFindings = [
+      .unmatchedNode(stray, sources: ["train-a/prometheus"]),
+      .sharedUUID(
+        "GPU-6c5795e1",
+        gpus: [
+          GPUID(node: NodeID(cluster: "train-a", name: "gpu-a0002"), index: 0),
+          GPUID(node: NodeID(cluster: "train-a", name: "gpu-a0002"), index: 1),
+        ]),
+    ]
+    var navigation = Navigation()
+    navigation.apply(.show(.sources), rowCount: 0, pageSize: 1)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    let buffer = screen.render(width: 100, height: 12, now: goldenInstant)
+    try expectGolden(buffer, "sources-join-100x12")
+    #expect(buffer.text().contains("Join: 2 to check"))
+    #expect(!buffer.text().unicodeScalars.contains { $0.value == 0x1B })
+  }
+
   @Test func hostileNamesRenderAsInertText() throws {
     var model = goldenModel
     let evil = "evil\u{1B}[2J\u{1B}]52;c;cm0gLXJmIC8=\u{07}\u{202E}node"

@@ -51,7 +51,7 @@ import Testing
     let unmatched = findings.filter { $0["kind"] as? String == "unmatched_node" }
       .compactMap { $0["detail"] as? String }
     #expect(unmatched.count == 2)
-    #expect(unmatched.contains { $0.contains("node 551bdf382151 of hpc") })
+    #expect(unmatched.contains { $0.contains("node 551bdf382151 (hpc)") })
     #expect(!unmatched.contains { $0.contains("ia1") })
   }
 

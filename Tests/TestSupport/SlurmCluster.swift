@@ -33,7 +33,7 @@ public final class SlurmCluster: @unchecked Sendable {
   /// Runs a Slurm client command against this cluster, bounded like every Slurm client call
   /// must be (clients hang while slurmctld is down).
   public func client(_ arguments: [String], timeoutS: Double = 20) throws -> String {
-    let (status, output) = try Self.spawnAndWait(
+    let (status, output) = try runToEnd(
       ["/usr/bin/env", "SLURM_CONF=\(conf)", "timeout", "\(Int(timeoutS))"] + arguments,
       directory: directory.appendingPathComponent("jobs").path, timeoutS: timeoutS + 5)
     guard status == 0 else {
@@ -61,31 +61,6 @@ public final class SlurmCluster: @unchecked Sendable {
   }
 
   private static func runScript(_ arguments: [String], timeoutS: Double) throws -> (Int32, String) {
-    try spawnAndWait(["/bin/bash", script] + arguments, directory: nil, timeoutS: timeoutS)
-  }
-
-  /// Runs a program with an empty signal mask (the daemons it starts must see SIGTERM) and
-  /// waits for it, killing it after `timeoutS`.
-  private static func spawnAndWait(_ arguments: [String], directory: String?, timeoutS: Double)
-    throws -> (Int32, String)
-  {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "factop-slurm-\(UUID().uuidString).log")
-    defer { try? FileManager.default.removeItem(at: log) }
-    let command =
-      directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + arguments } ?? arguments
-    let pid = try spawnWithEmptySignalMask(command, output: log.path)
-    let deadline = Date().addingTimeInterval(timeoutS)
-    var status: Int32 = 0
-    while waitpid(pid, &status, WNOHANG) == 0 {
-      if Date() > deadline {
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, 0)
-        return (124, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-      }
-      Thread.sleep(forTimeInterval: 0.05)
-    }
-    let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return (exited, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    try runToEnd(["/bin/bash", script] + arguments, directory: nil, timeoutS: timeoutS)
   }
 }

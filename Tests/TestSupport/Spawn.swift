@@ -36,6 +36,32 @@ public func spawnWithEmptySignalMask(_ arguments: [String], output: String = "/d
   return pid
 }
 
+/// Runs a program with an empty signal mask (the daemons it starts must see SIGTERM), in
+/// `directory` if given, and waits for it, killing it after `timeoutS` (status 124). Returns
+/// its exit status and what it printed.
+public func runToEnd(_ arguments: [String], directory: String?, timeoutS: Double) throws
+  -> (status: Int32, output: String)
+{
+  let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "factop-run-\(UUID().uuidString).log")
+  defer { try? FileManager.default.removeItem(at: log) }
+  let command =
+    directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + arguments } ?? arguments
+  let pid = try spawnWithEmptySignalMask(command, output: log.path)
+  let deadline = Date().addingTimeInterval(timeoutS)
+  var status: Int32 = 0
+  while waitpid(pid, &status, WNOHANG) == 0 {
+    if Date() > deadline {
+      kill(pid, SIGKILL)
+      waitpid(pid, &status, 0)
+      return (124, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+    Thread.sleep(forTimeInterval: 0.05)
+  }
+  let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  return (exited, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+}
+
 public struct SpawnError: Error, CustomStringConvertible {
   public let program: String
   public let reason: String

@@ -42,8 +42,12 @@ public enum SlurmInventory {
         let wanted = job.gpuIndices[host].map(Set.init)
         guard let gpus = gpusByNode[layout.nodeID(host)] else {
           // A jobs answer without its nodes (`factop import slurm-jobs`): where Slurm names
-          // the devices, the job holds them on whichever source counts the node's GPUs.
-          for index in wanted ?? [] {
+          // the devices, the job holds them on whichever source counts the node's GPUs. No node
+          // has more devices, nor an answer more GPUs, than GPUPlaceholders places.
+          for index in (wanted ?? []).sorted()
+          where (0..<GPUPlaceholders.mostOnANode).contains(index)
+            && state.allocations.count < GPUPlaceholders.mostInAnAnswer
+          {
             state.allocations[GPUID(node: layout.nodeID(host), index: index)] = layout.jobID(job.id)
           }
           continue

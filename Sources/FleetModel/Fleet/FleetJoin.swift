@@ -23,8 +23,8 @@ public enum JoinFinding: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unmatchedNode(let node, let sources):
-      "node \(node.name) of \(node.cluster) (from \(sources.joined(separator: ", "))) matches no "
-        + "node its scheduler lists"
+      "node \(node.name) (\(node.cluster)) from \(sources.joined(separator: ", ")): its scheduler "
+        + "lists no such node"
     case .sharedUUID(let uuid, let gpus):
       "\(gpus.count) GPUs report UUID \(uuid): "
         + gpus.map { "\($0.node.name) GPU \($0.index)" }.joined(separator: ", ")

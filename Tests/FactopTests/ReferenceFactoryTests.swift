@@ -1,0 +1,174 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every source at once on one cache: the reference factory of `scripts/it/factory.sh` (Slurm
+/// with accounting and REST, Prometheus over a dcgm-exporter-format target whose hosts carry a
+/// domain, sushy-static BMCs, a node exporter, OpenCost and a FOCUS bill), polled by
+/// `factop poll` for several cycles, then read back through the snapshot and the cockpit in
+/// tmux. Then Prometheus and one slurmd are killed, and the same must still hold, with the
+/// failing source marked.
+@MainActor @Suite struct ReferenceFactoryTests {
+  nonisolated static let runnable =
+    ReferenceFactory.missing.isEmpty && SharedFixtures.present
+    || ProcessInfo.processInfo.environment["FACTOP_REQUIRE_SERVERS"] == "1"
+
+  @Test(
+    .enabled(
+      if: runnable,
+      "the reference factory's servers or ../shared/fixtures are missing (.ci/run installs them)"))
+  func everySourceAtOnceOnOneCache() throws {
+    try #require(ReferenceFactory.missing.isEmpty, "missing: \(ReferenceFactory.missing)")
+    let factory = try ReferenceFactory()
+    defer { factory.stop() }
+    let poller = try PollingFactop(config: try factory.config)
+    defer { poller.stop() }
+    let bill = try factop(
+      [
+        "import", "focus", SharedFixtures.path("focus/focus_sample_head300.csv"), "--config",
+        poller.config,
+      ], db: poller.db)
+    #expect(bill.status == 0, "\(bill.stderr)")
+
+    // Several poll cycles (every 2 s): every source answering, every running job's GPUs
+    // measured.
+    let settled = eventually(timeoutS: 120) { () -> [String: Any]? in
+      guard let snapshot = poller.snapshot(), Self.statuses(snapshot).allSatisfy({ $0.1 == "ok" }),
+        Self.statuses(snapshot).count == 5, Self.measuredJobs(snapshot) == 3
+      else { return nil }
+      return snapshot
+    }
+    let healthy = try #require(
+      settled, "the factory never settled; the poller said: \(Self.tail(poller.log))")
+    try checkInvariants(healthy, factory: factory)
+    #expect(healthy["billing"] is [String: Any] && healthy["opencost"] is [String: Any])
+
+    // The cockpit over the same cache, as on-call would open it.
+    let session = TmuxSession()
+    defer { session.stop() }
+    let cockpit = "\(try factopBinary().path) --config \(poller.config) --db \(poller.db)"
+    #expect(try session.start(width: 160, height: 50, command: cockpit) == 0)
+    _ = try session.waitFor("GPUs 32", "╭ Fleet")
+    try session.tmux(["send-keys", "-t", session.name, "2"]).expectSuccess()
+    let nodes = try session.waitFor("╭ Nodes (4)", " n1 ", " n2 ", " n3 ", " n4 ")
+    for name in ["n1", "n2", "n3", "n4"] {
+      #expect(nodes.components(separatedBy: " \(name) ").count == 2, "\(name) once:\n\(nodes)")
+    }
+    try session.tmux(["send-keys", "-t", session.name, "8"]).expectSuccess()
+    _ = try session.waitFor("╭ Sources (5)", "prometheus", "redfish", "opencost")
+
+    // Prometheus and one slurmd die. The poller keeps the last good readings, marked; the
+    // scheduler still says every node's state.
+    try factory.crash("prometheus")
+    try factory.crash("slurmd-n2")
+    let failed = eventually(timeoutS: 60) { () -> [String: Any]? in
+      guard let snapshot = poller.snapshot(),
+        Self.statuses(snapshot).first(where: { $0.0 == "fleet/prometheus" })?.1 == "error"
+      else { return nil }
+      return snapshot
+    }
+    let degraded = try #require(failed, "Prometheus's death was never reported")
+    try checkInvariants(degraded, factory: factory)
+    #expect(Self.statuses(degraded).filter { $0.1 != "ok" }.map(\.0) == ["fleet/prometheus"])
+    _ = try session.waitFor("error", "fleet/prometh")
+  }
+
+  /// What must hold of the factory whatever has failed: each node once with Slurm's state,
+  /// every running job's GPUs measured (on the right GPUs where device files are out of NVML
+  /// order), GPU power within node power within the fleet's, and team spend adding up.
+  private func checkInvariants(_ snapshot: [String: Any], factory: ReferenceFactory) throws {
+    let nodes = try #require(snapshot["nodes"] as? [[String: Any]])
+    #expect(nodes.compactMap { $0["name"] as? String }.sorted() == ["n1", "n2", "n3", "n4"])
+    // sinfo's long state names are factop's; `*` marks a node not responding.
+    let sinfo = try factory.slurm(["sinfo", "-h", "-N", "-o", "%N %T"])
+      .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    let slurmStates = Dictionary(
+      sinfo.map { ($0[0], $0[1].replacingOccurrences(of: "*", with: "")) },
+      uniquingKeysWith: { a, _ in a })
+    for node in nodes {
+      let name = node["name"] as? String ?? ""
+      #expect(node["state"] as? String == slurmStates[name], "\(name)")
+      #expect(node["gpus_total"] as? Int == 8, "\(name)")
+    }
+    #expect((snapshot["join_findings"] as? [Any])?.isEmpty == true, "\(snapshot["join_findings"]!)")
+
+    let gpus = try #require(snapshot["gpus"] as? [[String: Any]])
+    #expect(gpus.count == 32)
+    let jobs = try #require(snapshot["jobs"] as? [[String: Any]])
+    let running = jobs.filter { $0["state"] as? String == "running" }
+    #expect(
+      running.compactMap { $0["name"] as? String }.sorted() == [
+        "llm-finetune", "llm-pretrain", "vllm-serve",
+      ])
+    for job in running {
+      let held = gpus.filter { $0["job"] as? String == job["id"] as? String }
+      #expect(held.count == job["gpus"] as? Int, "\(job["name"]!)")
+      #expect(
+        held.allSatisfy {
+          $0["uuid"] is String && $0["power_w"] is Double && $0["util_pct"] is Double
+        },
+        "\(job["name"]!): \(held)")
+    }
+    #expect(
+      jobs.contains {
+        $0["name"] as? String == "llm-pretrain-next" && $0["state"] as? String == "pending"
+      })
+    // n4's device files run against NVML order: Slurm's IDX 0-1 are NVML GPUs 7 and 6.
+    let serving = try #require(running.first { $0["name"] as? String == "vllm-serve" })
+    let servingGPUs = gpus.filter { $0["job"] as? String == serving["id"] as? String }
+    #expect(Set(servingGPUs.compactMap { $0["index"] as? Int }) == [6, 7])
+    #expect(servingGPUs.allSatisfy { $0["node"] as? String == "n4" })
+
+    // GPU power within each node's, the nodes' within the fleet's IT power.
+    for node in nodes {
+      let name = node["name"] as? String
+      let gpuW = gpus.filter { $0["node"] as? String == name }.compactMap {
+        $0["power_w"] as? Double
+      }
+      .reduce(0, +)
+      let nodeW = try #require(node["power_w"] as? Double, "\(name ?? "")")
+      #expect(gpuW > 0 && gpuW <= nodeW, "\(name ?? ""): GPUs \(gpuW) W, node \(nodeW) W")
+    }
+    let power = try #require(snapshot["power"] as? [String: Any])
+    let nodesW = nodes.compactMap { $0["power_w"] as? Double }.reduce(0, +)
+    #expect(abs((power["it_w"] as? Double ?? 0) - nodesW) < 0.5)
+    #expect((power["nodes_gpu_above_bmc"] as? [Any])?.isEmpty == true)
+
+    // Teams, with the unallocated capacity, add up to the fleet's spend.
+    let fleet = try #require(snapshot["fleet"] as? [String: Any])
+    let spend = try #require(fleet["cost_usd_per_h"] as? Double)
+    let teams = try #require(snapshot["teams"] as? [[String: Any]])
+    let teamSum = teams.compactMap { $0["cost_usd_per_h"] as? Double }.reduce(0, +)
+    #expect(spend > 0 && abs(teamSum - spend) < 0.05, "teams \(teamSum), fleet \(spend)")
+  }
+
+  /// Each source's (name, status).
+  static func statuses(_ snapshot: [String: Any]) -> [(String, String)] {
+    (snapshot["sources"] as? [[String: Any]] ?? []).map {
+      ($0["name"] as? String ?? "", $0["status"] as? String ?? "")
+    }
+  }
+
+  /// Running jobs whose every GPU carries telemetry.
+  static func measuredJobs(_ snapshot: [String: Any]) -> Int {
+    let gpus = snapshot["gpus"] as? [[String: Any]] ?? []
+    let jobs = (snapshot["jobs"] as? [[String: Any]] ?? []).filter {
+      $0["state"] as? String == "running"
+    }
+    return jobs.filter { job in
+      let held = gpus.filter { $0["job"] as? String == job["id"] as? String }
+      return !held.isEmpty && held.count == job["gpus"] as? Int
+        && held.allSatisfy { $0["power_w"] is Double }
+    }.count
+  }
+
+  static func tail(_ path: String) -> String {
+    String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(2_000))
+  }
+}
+
+extension Finished {
+  func expectSuccess(sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(status == 0, "\(stderr)", sourceLocation: sourceLocation)
+  }
+}

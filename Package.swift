@@ -70,7 +70,11 @@ let package = Package(
       ]),
     .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),
-    .testTarget(name: "StateCacheTests", dependencies: ["FleetModel", "FleetSim", "StateCache"]),
+    .testTarget(
+      name: "StateCacheTests",
+      dependencies: [
+        "FleetModel", "FleetSim", "StateCache", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "UntrustedText"]),
     .systemLibrary(name: "CPosixSpawn", path: "Tests/CPosixSpawn"),
     .target(name: "TestSupport", dependencies: ["CPosixSpawn"], path: "Tests/TestSupport"),

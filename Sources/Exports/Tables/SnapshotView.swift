@@ -82,12 +82,13 @@ public struct SnapshotTables: Sendable {
     ExportTable(
       name: "gpus",
       columns: [
-        "uuid", "node", "index", "model", "job", "util_pct", "sm_active_pct", "mem_used_mib",
-        "mem_total_mib", "power_w", "temp_c",
+        "uuid", "cluster", "node", "index", "pci_bus_id", "model", "job", "util_pct",
+        "sm_active_pct", "mem_used_mib", "mem_total_mib", "power_w", "temp_c",
       ],
       rows: snapshot.gpus.map { g in
         [
-          .text(g.uuid), .text(g.node), .integer(g.index), .text(g.model), .text(g.job),
+          .text(g.uuid), .text(g.cluster), .text(g.node), .integer(g.index), .text(g.pciBusID),
+          .text(g.model), .text(g.job),
           .number(g.utilPct), .number(g.smActivePct), .number(g.memUsedMiB),
           .integer(g.memTotalMiB), .number(g.powerW), .number(g.tempC),
         ]

@@ -51,8 +51,11 @@ import Testing
     _ = try session.waitFor("GPUs 32", "╭ Fleet")
     try session.tmux(["send-keys", "-t", session.name, "2"]).expectSuccess()
     let nodes = try session.waitFor("╭ Nodes (4)", " n1 ", " n2 ", " n3 ", " n4 ")
+    let states = try Self.slurmStates(factory)
     for name in ["n1", "n2", "n3", "n4"] {
-      #expect(nodes.components(separatedBy: " \(name) ").count == 2, "\(name) once:\n\(nodes)")
+      let lines = nodes.split(separator: "\n").filter { $0.contains(" \(name) ") }
+      #expect(lines.count == 1, "\(name) once:\n\(nodes)")
+      #expect(lines.first?.contains(" \(states[name] ?? "?") ") == true, "\(name): \(lines)")
     }
     try session.tmux(["send-keys", "-t", session.name, "8"]).expectSuccess()
     _ = try session.waitFor("╭ Sources (5)", "prometheus", "redfish", "opencost")
@@ -79,12 +82,7 @@ import Testing
   private func checkInvariants(_ snapshot: [String: Any], factory: ReferenceFactory) throws {
     let nodes = try #require(snapshot["nodes"] as? [[String: Any]])
     #expect(nodes.compactMap { $0["name"] as? String }.sorted() == ["n1", "n2", "n3", "n4"])
-    // sinfo's long state names are factop's; `*` marks a node not responding.
-    let sinfo = try factory.slurm(["sinfo", "-h", "-N", "-o", "%N %T"])
-      .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-    let slurmStates = Dictionary(
-      sinfo.map { ($0[0], $0[1].replacingOccurrences(of: "*", with: "")) },
-      uniquingKeysWith: { a, _ in a })
+    let slurmStates = try Self.slurmStates(factory)
     for node in nodes {
       let name = node["name"] as? String ?? ""
       #expect(node["state"] as? String == slurmStates[name], "\(name)")
@@ -140,6 +138,16 @@ import Testing
     let teams = try #require(snapshot["teams"] as? [[String: Any]])
     let teamSum = teams.compactMap { $0["cost_usd_per_h"] as? Double }.reduce(0, +)
     #expect(spend > 0 && abs(teamSum - spend) < 0.05, "teams \(teamSum), fleet \(spend)")
+  }
+
+  /// Each node's state as sinfo says it: its long names are factop's; `*` marks a node not
+  /// responding.
+  static func slurmStates(_ factory: ReferenceFactory) throws -> [String: String] {
+    let sinfo = try factory.slurm(["sinfo", "-h", "-N", "-o", "%N %T"])
+      .split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    return Dictionary(
+      sinfo.filter { $0.count == 2 }.map { ($0[0], $0[1].replacingOccurrences(of: "*", with: "")) },
+      uniquingKeysWith: { a, _ in a })
   }
 
   /// Each source's (name, status).

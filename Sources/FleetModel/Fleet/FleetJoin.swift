@@ -59,7 +59,9 @@ extension FleetState {
     let ordered = sources.map { (source: $0, state: views[$0]!) }
     joinClusters(ordered.map(\.state))
     joinNodes(ordered)
+    joinJobs(ordered.map(\.state))
     joinGPUs(ordered.map(\.state))
+    reportSharedUUIDs()
     for (_, state) in ordered {
       meters += state.meters
       workloadCosts += state.workloadCosts
@@ -106,8 +108,8 @@ extension FleetState {
     }
   }
 
-  private mutating func joinGPUs(_ states: [FleetState]) {
-    // Every job, once; a scheduler's entry wins over a process nvidia-smi saw.
+  /// Every job, once; a scheduler's entry wins over a process nvidia-smi saw.
+  private mutating func joinJobs(_ states: [FleetState]) {
     var jobAt: [JobID: Int] = [:]
     for state in states {
       for job in state.jobs {
@@ -119,6 +121,9 @@ extension FleetState {
         }
       }
     }
+  }
+
+  private mutating func joinGPUs(_ states: [FleetState]) {
     let schedulerJobs = Set(jobs.filter { !$0.isHostProcess }.map(\.key))
 
     // Telemetry GPUs by place, their newest readings, and the job telemetry saw on each (a
@@ -162,14 +167,14 @@ extension FleetState {
     }
     // Where schedulers place their jobs: on their GPUs, or (a jobs answer without its nodes)
     // on a device of a node another source counts. Each place is the telemetry GPU at that
-    // device file where there is one.
+    // device file where there is one; should two schedulers' jobs meet on one, the lower id
+    // stands, whatever order they came in.
     var placed: [GPUID: JobID] = [:]
     for state in states {
       let measuredHere = Set(state.gpus.lazy.filter { !$0.isPlaceholder }.map(\.id))
-      for (id, job) in state.allocations.sorted(by: { $0.key < $1.key })
-      where !measuredHere.contains(id) {
+      for (id, job) in state.allocations where !measuredHere.contains(id) {
         let place = byDeviceFile[id.node]?[id.index] ?? id
-        if placed[place] == nil { placed[place] = job }
+        placed[place] = placed[place].map { min($0, job) } ?? job
       }
     }
     var seen: Set<GPUID> = []
@@ -195,7 +200,10 @@ extension FleetState {
       // holds nothing: its GPU is counted by what the schedulers say.
       if let job, known.contains(job) { allocations[id] = job }
     }
+  }
 
+  /// GPUs that report one UUID in different places stay apart, and are said to.
+  private mutating func reportSharedUUIDs() {
     var placesOfUUID: [String: [GPUID]] = [:]
     for gpu in gpus {
       if let uuid = gpu.uuid { placesOfUUID[uuid, default: []].append(gpu.id) }

@@ -9,16 +9,10 @@ import Testing
 /// tmux. Then Prometheus and one slurmd are killed, and the same must still hold, with the
 /// failing source marked.
 @MainActor @Suite struct ReferenceFactoryTests {
-  nonisolated static let runnable =
-    ReferenceFactory.missing.isEmpty && SharedFixtures.present
-    || ProcessInfo.processInfo.environment["FACTOP_REQUIRE_SERVERS"] == "1"
-
   @Test(
-    .enabled(
-      if: runnable,
-      "the reference factory's servers or ../shared/fixtures are missing (.ci/run installs them)"))
+    .requires(ReferenceFactory.parts),
+    .enabled(if: SharedFixtures.present, "../shared/fixtures is absent"))
   func everySourceAtOnceOnOneCache() throws {
-    try #require(ReferenceFactory.missing.isEmpty, "missing: \(ReferenceFactory.missing)")
     let factory = try ReferenceFactory()
     defer { factory.stop() }
     let poller = try PollingFactop(config: try factory.config)

@@ -7,7 +7,7 @@ import Testing
 /// cache with its age, and the same poller recovers by itself.
 extension SlurmServerTests {
   @Test func slurmctldAndASlurmdDieAndComeBackWhileFactopPolls() throws {
-    guard let slurm = try SlurmCluster.start() else { return }
+    let slurm = try SlurmCluster.start()
     defer { slurm.stop() }
     _ = try slurm.client([
       "sbatch", "-N", "2", "--gres=gpu:8", "-J", "llm-pretrain", "--wrap", "sleep 600",
@@ -65,13 +65,14 @@ extension SlurmServerTests {
 }
 
 @MainActor @Suite struct PrometheusOutageTests {
-  @Test func prometheusDiesAndComesBackWhileFactopPolls() async throws {
+  @Test(.requires(PrometheusServer.programs))
+  func prometheusDiesAndComesBackWhileFactopPolls() async throws {
     let metrics = """
       DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-aaaa-0",Hostname="node1",modelName="NVIDIA H100 80GB HBM3"} 87
       DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-aaaa-0",Hostname="node1",modelName="NVIDIA H100 80GB HBM3"} 612.5
 
       """
-    guard let prometheus = try await PrometheusServer.start(metrics: metrics) else { return }
+    let prometheus = try await PrometheusServer.start(metrics: metrics)
     defer { prometheus.stop() }
     let poller = try PollingFactop(
       config: """

@@ -5,9 +5,9 @@ import Testing
 /// factop against a real Slurm 22.05 (scripts/it/slurm.sh): four emulated 8-GPU nodes with
 /// slurmdbd and slurmrestd, running, pending and failed jobs, a node drained with an XID reason
 /// and a node set down. One poll, then the snapshot must show exactly that.
-@MainActor @Suite(.serialized) struct SlurmServerTests {
+@MainActor @Suite(.serialized, .requires(SlurmCluster.daemons)) struct SlurmServerTests {
   @Test func oneSnapshotShowsTheClusterAsSlurmSeesIt() throws {
-    guard let slurm = try SlurmCluster.start() else { return }
+    let slurm = try SlurmCluster.start()
     defer { slurm.stop() }
     _ = try slurm.client([
       "sbatch", "-N", "2", "--gres=gpu:8", "-J", "llm-pretrain", "--wrap", "sleep 600",

@@ -36,8 +36,8 @@ import Testing
 @MainActor @Suite struct TLSVerificationTests {
   /// A source that skips TLS verification says so, in `factop sources` (table and JSON) and in
   /// the snapshot, beside one that verifies against its CA file and one over plain HTTP.
-  @Test func aSourceThatSkipsVerificationSaysSo() async throws {
-    guard RealServer.available(RealServer.python) else { return }
+  @Test(.requires(RealServer.python))
+  func aSourceThatSkipsVerificationSaysSo() async throws {
     let certificate = try RealServer.selfSignedCertificate()
     let script = repositoryRoot.appendingPathComponent("scripts/it/faulty_http.py").path
     let server = try await RealServer(

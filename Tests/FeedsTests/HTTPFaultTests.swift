@@ -72,10 +72,9 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
     ]
   }
 
-  @Test(arguments: Fault.allCases)
+  @Test(.requires(RealServer.python), arguments: Fault.allCases)
   func everySourceFailsClearlyAndInTime(fault: Fault) async throws {
     let python = RealServer.python
-    guard RealServer.available(python) else { return }
     let tls = fault == .unknownCA ? try RealServer.selfSignedCertificate() : []
     let server = try await RealServer(
       python,
@@ -113,9 +112,9 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
 
   /// The same self-signed server read with its certificate as the CA, or with verification
   /// skipped (as `insecure_skip_verify = true` does), answers.
-  @Test func aCertificateSignedByTheConfiguredCAOrSkippedIsRead() async throws {
+  @Test(.requires(RealServer.python))
+  func aCertificateSignedByTheConfiguredCAOrSkippedIsRead() async throws {
     let python = RealServer.python
-    guard RealServer.available(python) else { return }
     let tls = try RealServer.selfSignedCertificate()
     let server = try await RealServer(
       python, arguments: { [faultyServer.path, String($0), "--tls"] + tls },

@@ -10,7 +10,7 @@ let nodeExporter = "/usr/bin/prometheus-node-exporter"
 /// powercap of its own): the recipe of ../shared/guides/real-servers.md §6.
 @Suite(
   .serialized,
-  .enabled(if: RealServer.available(nodeExporter), "prometheus-node-exporter is not installed"))
+  .requires(nodeExporter))
 struct NodeExporterTests {
   func fakeSysfs() throws -> URL {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent(

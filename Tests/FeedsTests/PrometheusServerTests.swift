@@ -26,7 +26,8 @@ import Testing
     ]
   }
 
-  @Test func instantAndRangeQueriesOverLiveAndBackfilledData() async throws {
+  @Test(.requires(PrometheusServer.programs))
+  func instantAndRangeQueriesOverLiveAndBackfilledData() async throws {
     // 24 h of history at 5-minute steps, ending an hour ago: every GPU at 40 %, slices at 0.25.
     let now = Date()
     let end = Int(now.timeIntervalSince1970) - 3_600
@@ -46,9 +47,7 @@ import Testing
     for (name, labels, value) in Self.series(util: [87, 12], engine: [0.5, 0.3], power: 612.5) {
       live += "\(name){\(labels)} \(value)\n"
     }
-    guard let prometheus = try await PrometheusServer.start(metrics: live, history: history) else {
-      return
-    }
+    let prometheus = try await PrometheusServer.start(metrics: live, history: history)
     defer { prometheus.stop() }
 
     let layout = ClusterLayout(
@@ -124,8 +123,7 @@ import Testing
 
 /// The recording rules shipped for large fleets are valid for Prometheus' own checker.
 @Suite struct RecordingRulesTests {
-  @Test func promtoolAcceptsTheShippedRules() throws {
-    guard RealServer.available(PrometheusServer.promtool) else { return }
+  @Test(.requires(PrometheusServer.promtool)) func promtoolAcceptsTheShippedRules() throws {
     let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("docs/prometheus/recording-rules.yml")

@@ -66,8 +66,7 @@ struct RedfishMockupTests {
   .serialized,
   .enabled(
     if: FileManager.default.fileExists(atPath: redfishMockup.path), "shared/fixtures is absent"),
-  .enabled(
-    if: RealServer.available(sushyStatic), "sushy-tools is not installed (.ci/run installs it)"))
+  .requires(sushyStatic))
 struct RedfishServerTests {
   @Test func readsAChassisFollowsAChangeOnDiskAndMapsItToItsNode() async throws {
     let copy = try mockupCopy()

@@ -22,9 +22,9 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
       {"metric":{"__name__":"DCGM_FI_DEV_GPU_UTIL","Hostname":"gpu01","UUID":"GPU-1","gpu":"0","modelName":"NVIDIA H100 80GB HBM3"},"value":[1795552852.482,"87"]}]}}
     """#
 
-  @Test func aSourceThatBreaksKeepsItsDataAndRecoversByItself() async throws {
+  @Test(.requires(RealServer.python))
+  func aSourceThatBreaksKeepsItsDataAndRecoversByItself() async throws {
     let python = RealServer.python
-    guard RealServer.available(python) else { return }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-recovery-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -12,12 +12,15 @@ public final class PrometheusServer: @unchecked Sendable {
   public let server: RealServer
   public var url: String { "http://127.0.0.1:\(server.port)" }
 
-  /// Nil (the test skips) where Prometheus is not installed, unless CI requires it. `history`,
+  /// What it runs: a test that starts one requires them (`.requires(PrometheusServer.programs)`).
+  public static let programs = [prometheus, promtool, RealServer.python]
+
+  /// Starts it; throws, naming what is missing, where Prometheus is not installed. `history`,
   /// OpenMetrics text, is written into the data folder by promtool before the server starts.
   public static func start(metrics: String, history: String? = nil) async throws
-    -> PrometheusServer?
+    -> PrometheusServer
   {
-    guard RealServer.available(prometheus), RealServer.available(promtool) else { return nil }
+    try requireInstalled(programs)
     return try await PrometheusServer(metrics: metrics, history: history)
   }
 

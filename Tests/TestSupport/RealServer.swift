@@ -6,23 +6,14 @@ import Testing
 #endif
 
 /// A real server started by a test on 127.0.0.1 and stopped by its PID: the recipes of
-/// ../shared/guides/real-servers.md. Servers are installed by .ci/run; where one is missing the
-/// test is skipped, unless FACTOP_REQUIRE_SERVERS=1 (as in CI) makes that a failure.
+/// ../shared/guides/real-servers.md. Servers are installed by .ci/run; a test that starts one
+/// says so with `.requires(…)`, so where one is missing it is reported skipped, unless
+/// FACTOP_REQUIRE_SERVERS=1 (as in CI) makes that a failure.
 public final class RealServer: @unchecked Sendable {
   public private(set) var pid: pid_t = 0
   public let port: Int
   public let log: URL
   private let command: [String]
-
-  /// Whether the tests may run `executable`; records an issue when CI requires it and it is
-  /// missing.
-  public static func available(_ executable: String) -> Bool {
-    if FileManager.default.isExecutableFile(atPath: executable) { return true }
-    if ProcessInfo.processInfo.environment["FACTOP_REQUIRE_SERVERS"] == "1" {
-      Issue.record("\(executable) is missing: .ci/run installs it")
-    }
-    return false
-  }
 
   /// Starts `executable` with `arguments(port)` on a free port, then waits (at most
   /// `timeoutS`) until `ready(port)` answers. The wait suspends rather than blocks: a test that

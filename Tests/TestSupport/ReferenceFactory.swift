@@ -19,14 +19,10 @@ public final class ReferenceFactory: @unchecked Sendable {
       .deletingLastPathComponent().appendingPathComponent(".build/it-venv/bin/sushy-static").path,
   ]
 
-  /// The parts that are not installed here.
-  public static var missing: [String] {
-    parts.filter { !FileManager.default.isExecutableFile(atPath: $0) }
-  }
-
-  /// Starts it all in a fresh folder; throws, with the script's account, when a part does not
-  /// come up.
+  /// Starts it all in a fresh folder; throws, naming what is missing or with the script's
+  /// account, when a part does not come up.
   public init() throws {
+    try requireInstalled(Self.parts)
     directory = URL(fileURLWithPath: "/tmp").appendingPathComponent(
       "factop-factory-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

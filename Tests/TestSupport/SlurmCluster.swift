@@ -10,13 +10,15 @@ public final class SlurmCluster: @unchecked Sendable {
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("scripts/it/slurm.sh").path
 
-  /// Nil (the test skips) where Slurm is not installed, unless CI requires it.
-  public static func start() throws -> SlurmCluster? {
-    let daemons = [
-      "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/slurmdbd",
-      "/usr/sbin/slurmrestd", "/usr/sbin/munged", "/usr/sbin/mariadbd",
-    ]
-    guard daemons.allSatisfy(RealServer.available) else { return nil }
+  /// What it runs: a test that starts one requires them (`.requires(SlurmCluster.daemons)`).
+  public static let daemons = [
+    "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/slurmdbd",
+    "/usr/sbin/slurmrestd", "/usr/sbin/munged", "/usr/sbin/mariadbd",
+  ]
+
+  /// Starts the cluster; throws, naming what is missing, where Slurm is not installed.
+  public static func start() throws -> SlurmCluster {
+    try requireInstalled(daemons)
     return try SlurmCluster()
   }
 

@@ -8,8 +8,9 @@ import Foundation
 
 /// The performance targets of the foundation, at 16,384 GPUs: a JSON snapshot and one Overview
 /// frame with its diff. Targets: snapshot well under the 3 s budget of `factop snapshot`; a frame
-/// well under the 100 ms a keypress may take. And a hostile slurmdbd answer, read well within
-/// the poll interval.
+/// well under the 100 ms a keypress may take. The join of the sources, which every read of the
+/// cache makes, at 16,384 and 131,072 GPUs. And a hostile slurmdbd answer, read well within the
+/// poll interval.
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(
     metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
@@ -40,6 +41,29 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       let frame = screen.render(width: 200, height: 60, now: now.addingTimeInterval(1))
       blackHole(frame.changes(since: previous))
+    }
+  }
+
+  // The one join of the sources' states, as every cache read makes it: a scheduler's view
+  // (node states, jobs, GPUs it only counts, placements) and a telemetry view (the same GPUs
+  // by UUID with readings, nodes of unknown state), at both sizes the product claims.
+  for gpus in [16_384, 131_072] {
+    let whole = try! DemoFleet(gpus: gpus, seed: 1).state(at: now)
+    var scheduler = FleetState(
+      clusters: whole.clusters, nodes: whole.nodes,
+      gpus: whole.gpus.map { GPU.placeholder(node: $0.node, index: $0.index, model: $0.model) },
+      jobs: whole.jobs)
+    scheduler.allocations = whole.allocations
+    let telemetry = FleetState(
+      clusters: whole.clusters,
+      nodes: whole.nodes.map {
+        Node(name: $0.name, cluster: $0.cluster, rack: Node.unracked, state: .unknown)
+      },
+      gpus: whole.gpus, gpuSamples: whole.gpuSamples, nodeSamples: whole.nodeSamples)
+    Benchmark("Join of a scheduler and telemetry, \(gpus.formatted()) GPUs") { benchmark in
+      for _ in benchmark.scaledIterations {
+        blackHole(FleetState(joining: ["slurm": scheduler, "dcgm": telemetry]))
+      }
     }
   }
 

@@ -150,6 +150,28 @@ func expectGolden(
     #expect(text.contains("q  quit"))
   }
 
+  /// A cache whose sources have not answered yet holds no fleet: unknown, not zero GPUs. The
+  /// Sources view still lists them and what they said.
+  @Test func anEmptyCacheShowsNoZerosBeforeItsSourcesAnswer() throws {
+    var model = goldenModel
+    model.state = FleetState()
+    model.sources[0].lastSuccess = nil
+    model.sources[0].lastError = "connection refused"
+    for view in CockpitView.allCases where view != .help {
+      var navigation = Navigation()
+      navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+      let screen = Screen(
+        model: model, theme: theme, actions: .cockpit, origin: "lab", navigation: navigation)
+      let text = screen.render(width: 120, height: 30, now: goldenInstant).text()
+      if view == .sources {
+        #expect(text.contains("connection refused"))
+      } else {
+        #expect(text.contains("No fleet data yet: waiting for the first answer of lab"), "\(view)")
+        #expect(!text.contains("GPUs 0"), "\(view)")
+      }
+    }
+  }
+
   @Test func aFailingSourceShowsInTheStatusBarAndMarksPanelsStale() throws {
     var model = goldenModel
     model.sources[0].lastAttempt = goldenInstant

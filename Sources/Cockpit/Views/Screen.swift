@@ -81,6 +81,12 @@ public struct Screen {
     let selected = navigation.selected(in: navigation.view)
     if navigation.view == .help {
       HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
+    } else if let model, model.state.isEmpty, navigation.view != .sources {
+      // Sources have not answered yet (or answered with nothing): the fleet is unknown, not a
+      // fleet of zero GPUs. The Sources view says why.
+      centre(
+        "No fleet data yet: waiting for the first answer of \(origin)… (8 Sources says why)",
+        in: body, into: &buffer)
     } else if let model {
       let note = model.ageNote(at: now)
       switch navigation.view {
@@ -135,11 +141,14 @@ public struct Screen {
       case .help: break
       }
     } else {
-      let message = "Waiting for the first poll of \(origin)…"
-      buffer.put(
-        message, x: body.x + max(0, (body.width - TerminalText.width(message)) / 2),
-        y: body.y + body.height / 2, style: theme.dim)
+      centre("Waiting for the first poll of \(origin)…", in: body, into: &buffer)
     }
+  }
+
+  private func centre(_ message: String, in body: Rect, into buffer: inout Buffer) {
+    buffer.put(
+      message, x: body.x + max(0, (body.width - TerminalText.width(message)) / 2),
+      y: body.y + body.height / 2, style: theme.dim, maxWidth: body.width)
   }
 
   /// The filter or command being typed, and, on the row above, a caret under the column that

@@ -95,8 +95,21 @@ extension Snapshot {
   }
 
   /// True when a script should be alerted: no source, or a source that is not healthy.
-  public var needsAttention: Bool {
-    sources.isEmpty || sources.contains { $0.status != .ok }
+  public var needsAttention: Bool { !attention.isEmpty }
+
+  /// What deserves attention, a line each: no source at all, or each source not ok and why.
+  public var attention: [String] {
+    guard !sources.isEmpty else { return ["no source has written to this cache yet"] }
+    return sources.compactMap { source in
+      let age = source.ageS.map { "data \(Int($0)) s old" } ?? "no data yet"
+      switch source.status {
+      case .ok: return nil
+      case .stale: return "source \(source.name) is stale: \(age)"
+      case .pending: return "source \(source.name) has not answered yet"
+      case .error:
+        return "source \(source.name) is failing (\(age)): \(source.error ?? "no error given")"
+      }
+    }
   }
 
 }

@@ -127,7 +127,10 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
     try Output.write(text, to: out)
     if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
-    if snapshot.needsAttention { throw ExitStatus.attention }
+    if snapshot.needsAttention {
+      snapshot.attention.forEach(printError)
+      throw ExitStatus.attention
+    }
   }
 
   /// The figures recorded at `moment`, or exit 1 saying what range the cache holds.
@@ -170,7 +173,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     throws
   {
     guard !settings.alertRules.isEmpty else {
-      printError("no [alerts] in the config: nothing to check (see README, Alerts)")
+      printError("no [alerts] in the config: nothing to check (see docs/exports.md, Alerts)")
       throw ExitStatus.usage
     }
     guard let cache else {

@@ -30,6 +30,15 @@ import Testing
     #expect(row["name"] as? String == "lab/prometheus" && row["status"] as? String == "error")
     #expect(row["target"] as? String == "http://127.0.0.1:9")
     #expect(row["error"] is String && row["age_s"] is NSNull)
+    // The snapshot exits 1 too, and says why on standard error, the secret kept out.
+    let snapshot = try run(
+      try factopBinary(),
+      ["snapshot", "--offline", "--format", "json", "--config", config.path, "--db", db])
+    #expect(snapshot.status == 1)
+    #expect(
+      snapshot.stderr.contains("source lab/prometheus is failing (no data yet): "),
+      "\(snapshot.stderr)")
+    #expect(!snapshot.stderr.contains("hunter2"))
   }
 }
 

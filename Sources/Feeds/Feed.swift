@@ -49,8 +49,9 @@ extension Feed {
 
 /// The built-in demo fleet as a source: what `swift run factop` shows out of the box.
 public struct SimulatorFeed: Feed {
+  public static let kindName = "sim"
   public let name = "demo"
-  public let kind = "sim"
+  public let kind = SimulatorFeed.kindName
   public let answersForThePast = true
   public let intervalS: Double
   public let fleet: DemoFleet

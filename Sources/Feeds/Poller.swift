@@ -33,9 +33,35 @@ public final class Poller: Sendable {
     public let error: String?
   }
 
+  /// Removes what the cache holds from sources this poller does not poll: the demo fleet once a
+  /// real cluster is configured, a source taken out of the config. Otherwise they would be
+  /// shown beside the configured fleet, and their staleness would fail every snapshot. Imports
+  /// stay: no poller writes them. A simulated source's history goes with it. Logged once each.
+  func forgetSourcesNoLongerPolled() {
+    let polled = Set(feeds.map(\.name))
+    let gone = ((try? cache.sourceHealth()) ?? []).filter {
+      $0.kind != Self.importKind && !polled.contains($0.name)
+    }
+    for source in gone {
+      let simulated = source.kind == SimulatorFeed.kindName
+      do {
+        try cache.forget(source: source.name, history: simulated)
+        let what = simulated ? "nodes, GPUs, jobs and simulated history" : "nodes, GPUs and jobs"
+        logger.warning(
+          "source \(source.name) is no longer configured: its \(what) were removed from the cache")
+      } catch {
+        logger.error("cannot remove source \(source.name) from the cache: \(error)")
+      }
+    }
+  }
+
+  /// The kind of the sources `factop import` records: kept whatever is configured.
+  public static let importKind = "import"
+
   /// Polls every feed once, concurrently, and writes what came back.
   @discardableResult
   public func pollOnce(at now: Date) async -> [Outcome] {
+    forgetSourcesNoLongerPolled()
     let outcomes = await withTaskGroup(of: Outcome.self) { group in
       for feed in feeds {
         group.addTask { await self.poll(feed, at: now) }

@@ -8,11 +8,7 @@ extension StateCache {
   public func record(_ state: FleetState, from health: SourceHealth) throws {
     try write { db in
       let source = health.name
-      for table in [
-        "clusters", "nodes", "gpus", "placements", "jobs", "meters", "workload_costs",
-      ] {
-        try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
-      }
+      try deleteRows(of: source, db)
       try insertMeters(state.meters, source: source, db)
       try insertWorkloadCosts(state.workloadCosts, source: source, db)
       try insertClusters(state.clusters, source: source, db)
@@ -21,6 +17,21 @@ extension StateCache {
       try insertPlacements(state.allocations, source: source, db)
       try insertJobs(state.jobs, source: source, db)
       try upsert(health, db)
+      try bumpGeneration(db)
+    }
+  }
+
+  /// Removes all `source` said (a source no longer configured) and its poll record; with
+  /// `history`, the fleet's series too (a simulated fleet's, which describe no real one).
+  public func forget(source: String, history: Bool = false) throws {
+    try write { db in
+      try deleteRows(of: source, db)
+      try db.execute(sql: "DELETE FROM sources WHERE name = ?", arguments: [source])
+      if history {
+        for table in SeriesResolution.allCases.map(\.table) {
+          try db.execute(sql: "DELETE FROM \(table)")
+        }
+      }
       try bumpGeneration(db)
     }
   }
@@ -133,6 +144,13 @@ extension StateCache {
         source, meter.scope.rawValue, meter.target, meter.watts, meter.via,
         meter.time.timeIntervalSince1970,
       ])
+    }
+  }
+
+  /// Every row `source` wrote, in every table keyed by source.
+  private func deleteRows(of source: String, _ db: Database) throws {
+    for table in ["clusters", "nodes", "gpus", "placements", "jobs", "meters", "workload_costs"] {
+      try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
     }
   }
 

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The newcomer's path: the demo first, in the default cache, then a real cluster in the
+/// config. What is shown is then the configured cluster alone, and the snapshot exits 0.
+@MainActor @Suite struct NewcomerPathTests {
+  @Test func aConfiguredClusterReplacesTheDemoInTheSameCache() throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent("cache.sqlite").path
+    let demo = try factop(["snapshot", "--format", "json", "--sim-gpus", "256"], db: db)
+    #expect(demo.status == 0, "\(demo.stderr)")
+
+    // One H100 host seen through a command source (a stand-in for nvidia-smi).
+    let smi = folder.appendingPathComponent("nvidia-smi")
+    try """
+    #!/bin/sh
+    case "$1" in
+    --query-gpu=*) cat <<'EOF'
+    uuid, index, memory.total [MiB], memory.used [MiB], utilization.gpu [%], power.draw [W], \
+    power.limit [W], temperature.gpu, clocks.current.sm [MHz], clocks.current.memory [MHz], \
+    mig.mode.current, name, pci.bus_id
+    GPU-00000000-0000-0000-0000-000000000001, 0, 81559, 1000, 42, 300.00, 700.00, 50, 1980, \
+    2619, Disabled, NVIDIA H100 80GB HBM3, 00000000:1B:00.0
+    EOF
+    ;;
+    *) echo 'gpu_uuid, pid, used_gpu_memory [MiB], process_name' ;;
+    esac
+
+    """.write(to: smi, atomically: true, encoding: .utf8)
+    chmod(smi.path, 0o755)
+    let config = folder.appendingPathComponent("config.toml")
+    try """
+    [[cluster]]
+    name = "lab"
+    [[cluster.source]]
+    kind = "nvidia-smi"
+    command = "\(smi.path)"
+    node = "box1"
+    """.write(to: config, atomically: true, encoding: .utf8)
+
+    let real = try factop(["snapshot", "--format", "json", "--config", config.path], db: db)
+    #expect(real.status == 0, "\(real.stderr)")
+    #expect(real.stderr.contains("source demo is no longer configured"), "\(real.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: real.stdout) as? [String: Any])
+    let clusters = try #require(json["clusters"] as? [[String: Any]])
+    #expect(clusters.compactMap { $0["name"] as? String } == ["lab"])
+    let sources = try #require(json["sources"] as? [[String: Any]])
+    #expect(sources.compactMap { $0["name"] as? String } == ["lab/nvidia-smi"])
+    let gpus = try #require(json["gpus"] as? [[String: Any]])
+    #expect(gpus.count == 1 && gpus.first?["pci_bus_id"] as? String == "00000000:1B:00.0")
+
+    // Said once: the next reads are quiet, and still show the configured cluster alone.
+    let again = try factop(
+      ["snapshot", "--offline", "--format", "json", "--config", config.path], db: db)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(!again.stderr.contains("no longer configured"))
+    let later = try #require(try JSONSerialization.jsonObject(with: again.stdout) as? [String: Any])
+    #expect((later["fleet"] as? [String: Any])?["gpus_total"] as? Int == 1)
+  }
+}

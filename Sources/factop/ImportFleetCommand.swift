@@ -78,7 +78,8 @@ struct ImportFleetCommand<Kind: FleetImportKind>: ParsableCommand {
       try cache.record(
         state,
         from: SourceHealth(
-          name: source, kind: Poller.importKind, intervalS: 86_400, lastAttempt: now, lastSuccess: now))
+          name: source, kind: Poller.importKind, intervalS: 86_400, lastAttempt: now,
+          lastSuccess: now))
     }
     printText(
       "imported \(files.count) file(s) as \(source): \(state.nodes.count) nodes, "

@@ -52,25 +52,12 @@ import Testing
     chmod(smi.path, 0o755)
     // gpu02's eight GPUs, all held by the job of hostile names, do nothing: a saving names it.
     let idle = bin.appendingPathComponent("nvidia-smi-gpu02")
-    let gpus = (0..<8).map {
-      "GPU-\($0)0000000-0000-0000-0000-000000000000, \($0), 81559, 1000, 0, 70.0, 700.00, 30, 345, "
-        + "2619, Disabled, NVIDIA H100 80GB HBM3"
-    }
-    try """
-    #!/bin/sh
-    case "$1" in
-    --query-gpu=*) cat <<'EOF'
-    uuid, index, memory.total [MiB], memory.used [MiB], utilization.gpu [%], power.draw [W], \
-    power.limit [W], temperature.gpu, clocks.current.sm [MHz], clocks.current.memory [MHz], \
-    mig.mode.current, name
-    \(gpus.joined(separator: "\n"))
-    EOF
-    ;;
-    *) echo 'gpu_uuid, pid, used_gpu_memory [MiB], process_name' ;;
-    esac
-
-    """.write(to: idle, atomically: true, encoding: .utf8)
-    chmod(idle.path, 0o755)
+    try writeFakeNvidiaSMI(
+      to: idle,
+      gpus: (0..<8).map {
+        "GPU-\($0)0000000-0000-0000-0000-000000000000, \($0), 81559, 1000, 0, 70.0, 700.00, 30, 345, "
+          + "2619, Disabled, NVIDIA H100 80GB HBM3, 00000000:\(18 + $0):00.0"
+      })
     let config = folder.appendingPathComponent("config.toml")
     try """
     [[cluster]]

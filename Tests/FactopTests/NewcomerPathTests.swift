@@ -12,22 +12,12 @@ import Testing
 
     // One H100 host seen through a command source (a stand-in for nvidia-smi).
     let smi = folder.appendingPathComponent("nvidia-smi")
-    try """
-    #!/bin/sh
-    case "$1" in
-    --query-gpu=*) cat <<'EOF'
-    uuid, index, memory.total [MiB], memory.used [MiB], utilization.gpu [%], power.draw [W], \
-    power.limit [W], temperature.gpu, clocks.current.sm [MHz], clocks.current.memory [MHz], \
-    mig.mode.current, name, pci.bus_id
-    GPU-00000000-0000-0000-0000-000000000001, 0, 81559, 1000, 42, 300.00, 700.00, 50, 1980, \
-    2619, Disabled, NVIDIA H100 80GB HBM3, 00000000:1B:00.0
-    EOF
-    ;;
-    *) echo 'gpu_uuid, pid, used_gpu_memory [MiB], process_name' ;;
-    esac
-
-    """.write(to: smi, atomically: true, encoding: .utf8)
-    chmod(smi.path, 0o755)
+    try writeFakeNvidiaSMI(
+      to: smi,
+      gpus: [
+        "GPU-00000000-0000-0000-0000-000000000001, 0, 81559, 1000, 42, 300.00, 700.00, 50, 1980, "
+          + "2619, Disabled, NVIDIA H100 80GB HBM3, 00000000:1B:00.0"
+      ])
     let config = folder.appendingPathComponent("config.toml")
     try """
     [[cluster]]

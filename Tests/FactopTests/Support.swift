@@ -47,6 +47,27 @@ func offlineSnapshot(_ db: String) throws -> [String: Any] {
   return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
 }
 
+/// A stand-in for `nvidia-smi` at `url`: `--query-gpu` prints the header of the fields factop
+/// asks for (with units, as nvidia-smi writes them) and one line per GPU in `gpus`; the compute
+/// apps query lists no process.
+func writeFakeNvidiaSMI(to url: URL, gpus: [String]) throws {
+  try """
+  #!/bin/sh
+  case "$1" in
+  --query-gpu=*) cat <<'EOF'
+  uuid, index, memory.total [MiB], memory.used [MiB], utilization.gpu [%], power.draw [W], \
+  power.limit [W], temperature.gpu, clocks.current.sm [MHz], clocks.current.memory [MHz], \
+  mig.mode.current, name, pci.bus_id
+  \(gpus.joined(separator: "\n"))
+  EOF
+  ;;
+  *) echo 'gpu_uuid, pid, used_gpu_memory [MiB], process_name' ;;
+  esac
+
+  """.write(to: url, atomically: true, encoding: .utf8)
+  chmod(url.path, 0o755)
+}
+
 /// A fresh folder for one test.
 func temporaryFolder() -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -48,8 +48,18 @@ import Testing
     }
   }
 
+  /// Job ids sort as numbers where they are numbers (9000000 before 15850000), not as text.
+  @Test func jobIDsSortAsNumbers() {
+    let text = render([.sortNext], view: .jobs)
+    #expect(text.contains("ID▲"))
+    let ids = text.split(separator: "\n").dropFirst(3).compactMap { line in
+      line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+    #expect(ids.count > 10 && ids == ids.sorted(), "\(ids.prefix(20))")
+  }
+
   @Test func jobsByCostDescending() {
-    let text = render(Array(repeating: .sortNext, count: 10) + [.sortReverse], view: .jobs)
+    let text = render(Array(repeating: .sortNext, count: 11) + [.sortReverse], view: .jobs)
     #expect(text.contains("$/H▼"))
     let dearest = model.jobRows.max { ($0.costUSDPerHour ?? 0) < ($1.costUSDPerHour ?? 0) }!
     let first = text.split(separator: "\n")[3]

@@ -14,7 +14,7 @@ struct JobsView {
 
   /// The filter's field names, one per column, in column order.
   static let fields = [
-    "id", "name", "user", "team", "kind", "state", "gpus", "runtime_s", "util", "cost",
+    "id", "cluster", "name", "user", "team", "kind", "state", "gpus", "runtime_s", "util", "cost",
     "cost_so_far",
   ]
 
@@ -27,15 +27,16 @@ struct JobsView {
   func sortKey(_ r: JobRow, _ column: Int) -> SortKey {
     switch column {
     case 0: .text(r.job.id)
-    case 1: .text(r.job.name)
-    case 2: .text(r.job.user)
-    case 3: .text(r.job.team)
-    case 4: .text(r.job.kind.rawValue)
-    case 5: .text(r.job.state.rawValue)
-    case 6: .number(Double(r.job.gpus))
-    case 7: .number(r.job.start.map { now.timeIntervalSince($0) })
-    case 8: .number(r.utilPct)
-    case 9: .number(r.costUSDPerHour)
+    case 1: .text(r.job.cluster)
+    case 2: .text(r.job.name)
+    case 3: .text(r.job.user)
+    case 4: .text(r.job.team)
+    case 5: .text(r.job.kind.rawValue)
+    case 6: .text(r.job.state.rawValue)
+    case 7: .number(Double(r.job.gpus))
+    case 8: .number(r.job.start.map { now.timeIntervalSince($0) })
+    case 9: .number(r.utilPct)
+    case 10: .number(r.costUSDPerHour)
     default: .number(costSoFar(r))
     }
   }
@@ -48,7 +49,10 @@ struct JobsView {
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let columns: [Table.Column] = [
-      .init("ID", width: 18, priority: 9), .init("NAME", width: 18, priority: 10, flexible: true),
+      .init("ID", width: 18, priority: 9),
+      // Job ids repeat across clusters (two Slurm clusters both run 4242).
+      .init("CLUSTER", width: 10, priority: 5),
+      .init("NAME", width: 18, priority: 10, flexible: true),
       .init("USER", width: 13, priority: 6), .init("TEAM", width: 12, priority: 7),
       .init("KIND", width: 11, priority: 3), .init("STATE", width: 8, priority: 8),
       .init("GPUS", width: 5, alignment: .right, priority: 9),
@@ -66,7 +70,8 @@ struct JobsView {
       let r = rows[i]
       let runtime = r.job.start.map { max(0, now.timeIntervalSince($0)) }
       return [
-        Span(r.job.id, theme.dim), Span(r.job.name, theme.text.bold), Span(r.job.user, theme.text),
+        Span(r.job.id, theme.dim), Span(r.job.cluster, theme.dim),
+        Span(r.job.name, theme.text.bold), Span(r.job.user, theme.text),
         Span(r.job.team, theme.text), Span(r.job.kind.rawValue, theme.dim),
         Span(r.job.state.rawValue, r.job.state == .pending ? theme.style(.warn) : theme.text),
         Span(Format.count(r.job.gpus), theme.text),

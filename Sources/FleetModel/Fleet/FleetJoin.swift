@@ -80,11 +80,12 @@ extension FleetState {
     var listedByScheduler: Set<NodeID> = []
     var clustersWithScheduler: Set<String> = []
     for (source, state) in views {
-      if state.isSchedulerView { clustersWithScheduler.formUnion(state.nodes.map(\.cluster)) }
+      let scheduler = state.isSchedulerView
+      if scheduler { clustersWithScheduler.formUnion(state.nodes.map(\.cluster)) }
       for node in state.nodes {
         let id = node.id
         reportedBy[id, default: []].append(source)
-        if state.isSchedulerView { listedByScheduler.insert(id) }
+        if scheduler { listedByScheduler.insert(id) }
         guard let i = position[id] else {
           position[id] = nodes.count
           nodes.append(node)

@@ -35,7 +35,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     case joinFindings = "join_findings"
   }
 
-  /// One finding of the join: `unmatched_node`, `shared_uuid` or `ambiguous_meter`, in words.
+  /// One finding of the join: `unmatched_node`, `shared_uuid`, `unmatched_meter` or
+  /// `ambiguous_meter`, in words.
   public struct JoinFindingEntry: Encodable, Sendable, Equatable {
     public let kind: String
     public let detail: String

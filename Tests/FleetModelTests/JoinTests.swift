@@ -185,12 +185,16 @@ import Testing
     meters.meters = [
       MeterReading(scope: .node, target: "node001", watts: 900, via: "bmc", time: now),
       MeterReading(scope: .node, target: "west/node001", watts: 700, via: "bmc", time: now),
+      MeterReading(scope: .node, target: "node001-bmc", watts: 650, via: "bmc", time: now),
     ]
     let fleet = FleetState(joining: ["east": site("east"), "west": site("west"), "bmc": meters])
     #expect(fleet.nodeSamples[NodeID(cluster: "west", name: "node001")]?.powerW == 700)
     #expect(fleet.nodeSamples[NodeID(cluster: "east", name: "node001")] == nil)
     #expect(
-      fleet.joinFindings == [.ambiguousMeter(target: "node001", clusters: ["east", "west"])])
+      Set(fleet.joinFindings) == [
+        .ambiguousMeter(target: "node001", clusters: ["east", "west"]),
+        .unmatchedMeter(target: "node001-bmc"),
+      ])
   }
 
   @Test func reportedModelsArePricedAndPoweredByTheirFamily() {

@@ -1,7 +1,7 @@
 /// What the join of the sources could not match, or found two sources disagreeing on. Nothing
 /// is dropped for it: each finding is shown in Sources so an operator can fix the naming.
 public enum JoinFinding: Sendable, Hashable, CustomStringConvertible {
-  /// A node telemetry or a meter reports in a cluster whose scheduler does not list it: a name
+  /// A node telemetry reports in a cluster whose scheduler does not list it: a name
   /// that differs between sources (`gpu017.dc1.example.com` against Slurm's `gpu017`), or a host
   /// outside the scheduler. It is still shown, with an unknown state.
   case unmatchedNode(NodeID, sources: [String])
@@ -10,13 +10,18 @@ public enum JoinFinding: Sendable, Hashable, CustomStringConvertible {
   case sharedUUID(String, gpus: [GPUID])
   /// A meter names a node by a name several clusters use; its reading is applied to none.
   case ambiguousMeter(target: String, clusters: [String])
+  /// A meter names a node no source lists (`gpu017-bmc` for Slurm's `gpu017`); its reading is
+  /// applied to none.
+  case unmatchedMeter(target: String)
 
-  /// `unmatched_node`, `shared_uuid` or `ambiguous_meter`: what scripts match on.
+  /// `unmatched_node`, `shared_uuid`, `unmatched_meter` or `ambiguous_meter`: what scripts
+  /// match on.
   public var kind: String {
     switch self {
     case .unmatchedNode: "unmatched_node"
     case .sharedUUID: "shared_uuid"
     case .ambiguousMeter: "ambiguous_meter"
+    case .unmatchedMeter: "unmatched_meter"
     }
   }
 
@@ -31,6 +36,8 @@ public enum JoinFinding: Sendable, Hashable, CustomStringConvertible {
     case .ambiguousMeter(let target, let clusters):
       "meter for node \(target) matches nodes of \(clusters.joined(separator: ", ")); name it "
         + "CLUSTER/NODE"
+    case .unmatchedMeter(let target):
+      "meter for node \(target) matches no node any source lists"
     }
   }
 }

@@ -39,8 +39,8 @@ extension FleetState {
   /// Makes each node's meter reading its power: a meter measures the whole node, where a
   /// feed's own node power may be its GPUs' sum. A BMC's reading wins over an outlet's, and
   /// the newest over older ones. A meter names its node `NODE` or, where clusters share node
-  /// names, `CLUSTER/NODE`; a bare name several clusters use is reported, not guessed.
-  public mutating func applyNodeMeters() {
+  /// names, `CLUSTER/NODE`; a name several clusters use, or none, is reported, not guessed.
+  mutating func applyNodeMeters() {
     func rank(_ meter: MeterReading) -> Int { meter.via == MeterReading.outletVia ? 0 : 1 }
     let ordered = meters.filter { $0.scope == .node }.sorted {
       (rank($0), $0.time) < (rank($1), $1.time)
@@ -51,19 +51,19 @@ extension FleetState {
       byName[node.name, default: []].append(node.id)
       byName[node.id.description, default: []].append(node.id)
     }
-    var ambiguous: Set<String> = []
+    var reported: Set<String> = []
     for meter in ordered {
       let matches = byName[meter.target] ?? []
-      if matches.count > 1 {
-        if ambiguous.insert(meter.target).inserted {
+      guard let node = matches.first, matches.count == 1 else {
+        if reported.insert(meter.target).inserted {
           joinFindings.append(
-            .ambiguousMeter(target: meter.target, clusters: matches.map(\.cluster)))
+            matches.isEmpty
+              ? .unmatchedMeter(target: meter.target)
+              : .ambiguousMeter(target: meter.target, clusters: matches.map(\.cluster)))
         }
         continue
       }
-      if let node = matches.first {
-        nodeSamples[node] = NodeSample(time: meter.time, powerW: meter.watts)
-      }
+      nodeSamples[node] = NodeSample(time: meter.time, powerW: meter.watts)
     }
   }
 }

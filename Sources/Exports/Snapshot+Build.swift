@@ -18,6 +18,7 @@ extension Snapshot {
     }
 
     self.schemaVersion = Self.schemaVersion
+    self.factopVersion = FactopVersion.current
     self.generatedAt = now
     self.sources = sources.map {
       Source(

@@ -8,6 +8,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public static let schemaVersion = 1
 
   public let schemaVersion: Int
+  /// The factop release that wrote it (`factop --version`).
+  public let factopVersion: String
   public let generatedAt: Date
   public let sources: [Source]
   public let fleet: Fleet
@@ -30,6 +32,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
+    case factopVersion = "factop_version"
     case generatedAt = "generated_at"
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power, opencost
     case joinFindings = "join_findings"

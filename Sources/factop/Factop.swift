@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exports
 import Foundation
 import Logging
 import StateCache
@@ -13,6 +14,7 @@ struct Factop: AsyncParsableCommand {
       With no subcommand, factop opens the cockpit on the built-in demo fleet and keeps it live.
       Exit codes: 0 ok, 1 ran but found a problem worth alerting on, 2 usage or input error.
       """,
+    version: FactopVersion.current,
     subcommands: [
       CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
       PollCommand.self, WallboardCommand.self, ImportCommand.self, ThemeCommand.self,

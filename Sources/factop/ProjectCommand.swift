@@ -34,9 +34,6 @@ struct ProjectCommand: AsyncParsableCommand {
   }
 
   static func table(_ projection: Projection) -> String {
-    func money(_ usd: Double) -> String {
-      "$" + Int(usd.rounded()).formatted(.number.locale(Locale(identifier: "en_US")))
-    }
     var lines = [
       "From \(String(format: "%.0f", projection.historyHours)) h of history (\(projection.method)); 80 % bands.",
       "",
@@ -45,7 +42,9 @@ struct ProjectCommand: AsyncParsableCommand {
     for day in projection.days {
       let spend =
         day.spendUSD.map {
-          [money($0.value), money($0.low), money($0.high)].map { $0.leftPadded(10) }.joined(
+          [DollarText.whole($0.value), DollarText.whole($0.low), DollarText.whole($0.high)].map {
+            $0.leftPadded(10)
+          }.joined(
             separator: " ")
         } ?? "N/A".leftPadded(10)
       let util =

@@ -32,11 +32,8 @@ struct SavingsCommand: AsyncParsableCommand {
 
   /// The report for people: one line per opportunity, the 1 % line drawn where it is reached.
   static func table(_ report: SavingsReport) -> String {
-    func money(_ usd: Double) -> String {
-      "$" + Int(usd.rounded()).formatted(.number.locale(Locale(identifier: "en_US")))
-    }
     var lines = [
-      "Spend \(money(report.spendUSDPerMonth))/month; 1 % is \(money(report.onePercentLine.usdPerMonth))/month.",
+      "Spend \(DollarText.whole(report.spendUSDPerMonth))/month; 1 % is \(DollarText.whole(report.onePercentLine.usdPerMonth))/month.",
       "",
       "  #  KIND                       $/MONTH  % SPEND  CONF  TITLE",
     ]
@@ -47,7 +44,7 @@ struct SavingsCommand: AsyncParsableCommand {
     for (i, o) in report.opportunities.enumerated() {
       lines.append(
         pad(String(i + 1), 3, right: true) + "  " + pad(o.kind.rawValue, 25)
-          + pad(money(o.usdPerMonth), 9, right: true)
+          + pad(DollarText.whole(o.usdPerMonth), 9, right: true)
           + String(format: " %7.2f %%  %4.1f  ", o.pctOfSpend, o.confidence) + o.title)
       if i + 1 == report.onePercentLine.opportunities, report.onePercentLine.reached {
         lines.append("     ─── 1 % of spend reached ───")

@@ -69,6 +69,7 @@ struct SourcesCommand: ParsableCommand {
 
     enum CodingKeys: String, CodingKey {
       case name, kind, target, tls, status, error
+      case factopVersion = "factop_version"
       case intervalS = "interval_s"
       case ageS = "age_s"
     }
@@ -83,6 +84,8 @@ struct SourcesCommand: ParsableCommand {
       try keys.encode(status, forKey: .status)
       try keys.encode(ageS.map { ($0 * 10).rounded() / 10 }, forKey: .ageS)
       try keys.encode(error, forKey: .error)
+      // Each line stands alone in a log, so each says which release wrote it.
+      try keys.encode(FactopVersion.current, forKey: .factopVersion)
     }
   }
 

@@ -58,9 +58,10 @@ import Testing
     let text = screen(navigation).render(width: 160, height: 40, now: goldenInstant).text()
     #expect(text.contains("Nodes (1 of 128 · /state=drained)"))
     #expect(text.contains("gpu-a0080"))
-    // Numbers compare as numbers; Esc clears the filter.
+    // `/` again offers the filter in force: typing replaces it, not appends to it.
     navigation.apply(.filter, rowCount: 0, pageSize: 1)
-    for _ in 0..<13 { navigation.edit(.backspace, fields: fields(.nodes)) }
+    #expect(navigation.prompt?.text == "state=drained" && navigation.prompt?.isOffered == true)
+    // Numbers compare as numbers; Esc clears the filter.
     for character in "util<5 cluster=train-a" {
       navigation.edit(.character(character), fields: fields(.nodes))
     }
@@ -69,6 +70,18 @@ import Testing
     #expect(idle > 0 && idle < 80)
     navigation.apply(.back, rowCount: 0, pageSize: 1)
     #expect(navigation.filter[.nodes] == nil && navigation.view == .nodes)
+  }
+
+  @Test func backspaceKeepsTheOfferedFilterToEdit() {
+    var navigation = Navigation()
+    navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for character in "gpus>8" { navigation.edit(.character(character), fields: fields(.jobs)) }
+    navigation.edit(.enter, fields: fields(.jobs))
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    navigation.edit(.backspace, fields: fields(.jobs))
+    navigation.edit(.character("0"), fields: fields(.jobs))
+    #expect(navigation.prompt?.text == "gpus>0")
   }
 
   @Test func aWrongFilterShowsWhereAndStaysOpen() {

@@ -45,6 +45,31 @@ import Testing
       !FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.sqlite").path))
   }
 
+  /// One release string, said the same way by --version, the snapshot, the Prometheus export and
+  /// `sources --json`.
+  @Test func everyOutputSaysWhichReleaseWroteIt() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let version = try run(try factopBinary(), ["--version"])
+    #expect(version.status == 0)
+    let release = String(decoding: version.stdout, as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(release.split(separator: ".").count == 3, "\(release)")
+
+    let snapshot = try run(try factopBinary(), ["snapshot", "--db", db, "--sim-gpus", "256"])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: snapshot.stdout) as? [String: Any])
+    #expect(json["factop_version"] as? String == release)
+    let prom = try run(
+      try factopBinary(), ["snapshot", "--offline", "--format", "prom", "--db", db])
+    #expect(
+      String(decoding: prom.stdout, as: UTF8.self).contains(
+        "factop_build_info{version=\"\(release)\"} 1"))
+    let sources = try run(try factopBinary(), ["sources", "--json", "--db", db])
+    let line = try #require(
+      try JSONSerialization.jsonObject(with: sources.stdout) as? [String: Any])
+    #expect(line["factop_version"] as? String == release)
+  }
+
   @Test func theDatabaseCanComeFromTheEnvironment() throws {
     let db = temporaryFolder().appendingPathComponent("env.sqlite").path
     let result = try run(

@@ -26,7 +26,9 @@ public struct Navigation: Sendable, Equatable {
   public mutating func edit(_ event: InputEvent, fields: [String]) -> PromptCommand? {
     guard var prompt else { return nil }
     switch event {
-    case .character(let character): prompt.text.append(character)
+    case .character(let character):
+      if prompt.isOffered { prompt.text = "" }
+      prompt.text.append(character)
     case .backspace: if !prompt.text.isEmpty { prompt.text.removeLast() }
     case .escape:
       self.prompt = nil
@@ -55,6 +57,7 @@ public struct Navigation: Sendable, Equatable {
     default: return nil
     }
     prompt.error = nil
+    prompt.isOffered = false
     self.prompt = prompt
     return nil
   }

@@ -9,10 +9,14 @@ public struct Prompt: Sendable, Equatable {
   public var text: String
   /// What is wrong with the text, shown above it with a caret, until the text changes.
   public var error: PromptError?
+  /// The text is the filter already in force, offered as a search box offers its last query:
+  /// the first character typed replaces it, Backspace keeps it to edit.
+  public var isOffered: Bool
 
   public init(_ kind: Kind, text: String = "") {
     self.kind = kind
     self.text = text
+    self.isOffered = !text.isEmpty
   }
 }
 

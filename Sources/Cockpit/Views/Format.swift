@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 
 /// Number formats of the cockpit: fixed, locale-independent, and `N/A` for unknown.
@@ -5,15 +6,7 @@ enum Format {
   static let unknown = "N/A"
 
   /// 1234567 → "1,234,567".
-  static func count(_ value: Int) -> String {
-    let digits = String(abs(value))
-    var out = ""
-    for (i, c) in digits.enumerated() {
-      if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-      out.append(c)
-    }
-    return (value < 0 ? "-" : "") + out
-  }
+  static func count(_ value: Int) -> String { DollarText.grouped(value) }
 
   static func percent(_ value: Double?, places: Int = 1) -> String {
     value.map { String(format: "%.\(places)f %%", $0) } ?? unknown
@@ -28,7 +21,7 @@ enum Format {
 
   /// Whole dollars with separators: "$2,278".
   static func dollars(_ usd: Double?) -> String {
-    usd.map { "$" + count(Int($0.rounded())) } ?? unknown
+    usd.map(DollarText.whole) ?? unknown
   }
 
   /// Large amounts compactly: "$1.66M", "$312k".

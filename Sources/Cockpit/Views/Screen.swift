@@ -156,7 +156,9 @@ public struct Screen {
   private func renderPrompt(_ prompt: Prompt, in row: Rect, into buffer: inout Buffer) {
     let lead = " \(prompt.kind.rawValue) "
     let text = prompt.text
-    Line([Span(lead, theme.bar.bold), Span(text, theme.bar), Span("█", theme.bar)])
+    // Offered text is drawn selected: what is typed next replaces it.
+    let textStyle = prompt.isOffered ? theme.bar.reversed : theme.bar
+    Line([Span(lead, theme.bar.bold), Span(text, textStyle), Span("█", theme.bar)])
       .render(in: row, into: &buffer)
     let hint =
       switch prompt.kind {

@@ -11,6 +11,9 @@ public enum PromExport {
     let snapshot = tables.snapshot
     let f = snapshot.fleet
 
+    out.gauge("factop_build_info", "Always 1; the label says which factop release wrote this.") {
+      $0.sample(["version": snapshot.factopVersion], 1)
+    }
     out.gauge("factop_snapshot_timestamp_seconds", "When the snapshot was taken (Unix time).") {
       $0.sample([:], snapshot.generatedAt.timeIntervalSince1970)
     }

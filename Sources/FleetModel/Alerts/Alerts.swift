@@ -125,7 +125,7 @@ extension AlertRules {
             alert: "spend_over_budget", scope: "fleet", value: projected.rounded(),
             threshold: budget,
             message:
-              "the month projects to $\(Int(projected.rounded())) against a budget of $\(Int(budget))"
+              "the month projects to \(DollarText.whole(projected)) against a budget of \(DollarText.whole(budget))"
           ))
       }
     }

@@ -222,7 +222,7 @@ extension Detectors {
           .init(
             type: "number", id: nil,
             detail:
-              "GPU energy \(format(energyPerMonth, 0)) USD/month at PUE \(format(c.prices.pueBySite[cluster.site] ?? 0, 2)); hardware \(format(hardwarePerMonth, 0)) USD/month"
+              "GPU energy \(DollarText.whole(energyPerMonth))/month at PUE \(format(c.prices.pueBySite[cluster.site] ?? 0, 2)); hardware \(DollarText.whole(hardwarePerMonth))/month"
           ),
         ],
         action:

@@ -39,7 +39,7 @@ extension Detectors {
           .init(
             type: "number", id: nil,
             detail:
-              "on demand \(format(onDemand, 0)) USD/month vs reserved \(format(reserved, 0)) for the allocated GPUs"
+              "on demand \(DollarText.whole(onDemand))/month vs reserved \(DollarText.whole(reserved)) for the allocated GPUs"
           ),
         ],
         action: "Buy 1-year reservations for the steady baseline; keep bursts on demand.")
@@ -76,7 +76,8 @@ extension Detectors {
             detail: "checkpoint dips every \(format(interval, 0)) min"),
           .init(
             type: "number", id: nil,
-            detail: "on demand \(format(onDemand, 0)) vs spot \(format(spot, 0)) USD/month"),
+            detail:
+              "on demand \(DollarText.whole(onDemand)) vs spot \(DollarText.whole(spot)) a month"),
         ],
         action: "Move \(job.name) to spot capacity with automatic requeue from its last checkpoint."
       )

@@ -127,91 +127,102 @@ struct ClusterSection: Decodable, Equatable {
     }
   }
 
-  /// The cluster's feeds; every error names the key at fault and what it may be.
+  /// The cluster's feeds. Every problem, of the cluster and of each of its sources, is noted
+  /// in `problems`, naming the key at fault and what it may be; a source with one is left out.
   func feeds(
-    index: Int, path: String, environment: [String: String], defaultIntervalS: Double,
-    defaultTimeoutS: Double
-  ) throws(ConfigError) -> [any Feed] {
+    index: Int, environment: [String: String], defaultIntervalS: Double,
+    defaultTimeoutS: Double, problems: inout ConfigProblems
+  ) -> [any Feed] {
     let key = "cluster[\(index)]"
-    func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
-    guard name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) != nil else {
-      throw fail("\(key).name must be letters, digits, '.', '_' or '-'")
+    let path = problems.path
+    if name.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) == nil {
+      problems.note("\(key).name must be letters, digits, '.', '_' or '-'")
     }
     let pricingKind = PricingKind(rawValue: pricing ?? "owned")
-    guard let pricingKind else {
-      throw fail(
+    if pricingKind == nil {
+      problems.note(
         "\(key).pricing must be one of "
           + PricingKind.allCases.map(\.rawValue).joined(separator: ", "))
     }
-    guard let sources = source, !sources.isEmpty else {
-      throw fail("\(key) lists no [[cluster.source]]")
-    }
+    let sources = source ?? []
+    if sources.isEmpty { problems.note("\(key) lists no [[cluster.source]]") }
     // A cluster with a Kubernetes source is scheduled by Kubernetes; otherwise by Slurm.
     let scheduler: SchedulerKind =
       sources.contains { $0.kind == SourceKind.kubernetes.rawValue } ? .kubernetes : .slurm
+    let naming = problems.check(NodeNaming.standard) { () throws(ConfigError) in
+      try nodeNames?.naming(key: key, path: path) ?? .standard
+    }
     let layout = ClusterLayout(
       cluster: Cluster(
-        name: name, scheduler: scheduler, site: site ?? "default", pricing: pricingKind),
-      racks: (racks ?? [:]).mapValues(Hostlist.expand),
-      naming: try nodeNames?.naming(key: key, path: path) ?? .standard)
-    var feeds: [any Feed] = []
-    for (i, entry) in sources.enumerated() {
-      let sourceKey = "\(key).source[\(i)]"
-      guard let kind = SourceKind(rawValue: entry.kind) else {
-        throw fail(
-          "\(sourceKey).kind must be one of "
-            + SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
-      }
-      if let stray = entry.kindKeysSet.first(where: { !kind.keys.contains($0) }) {
-        throw fail(
-          "\(sourceKey).\(stray) does not apply to kind \(entry.kind), which reads "
-            + (["kind", "name", "interval_s", "timeout_s"] + kind.keys).joined(separator: ", "))
-      }
-      let intervalS = entry.intervalS?.value ?? defaultIntervalS
-      let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
-      guard intervalS >= 1, timeoutS > 0 else {
-        throw fail("\(sourceKey).interval_s must be ≥ 1 and timeout_s > 0")
-      }
-      let feedName = entry.name ?? "\(name)/\(entry.kind)"
-      switch kind {
-      case .slurm:
-        feeds.append(
-          SlurmFeed(
-            name: feedName, layout: layout, access: .commands(binDirectory: entry.binDir),
-            timeoutS: timeoutS,
-            intervalS: intervalS))
-      case .slurmrestd:
-        let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
-        guard let user = entry.user else {
-          throw fail("\(sourceKey).user is required for slurmrestd")
-        }
-        let token = try entry.token(key: sourceKey, path: path, environment: environment)
-        feeds.append(
-          SlurmFeed(
-            name: feedName, layout: layout, access: .rest(http, user: user, token: token),
-            timeoutS: timeoutS, intervalS: intervalS))
-      case .prometheus:
-        feeds.append(
-          PrometheusFeed(
-            name: feedName, layout: layout,
-            http: try entry.prometheus(
-              key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
-            token: try entry.optionalToken(key: sourceKey, path: path, environment: environment),
-            selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS))
-      case .kubernetes:
-        let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
-        feeds.append(
-          KubernetesFeed(
-            name: feedName, layout: layout, http: http, token: token,
-            timeoutS: timeoutS, intervalS: intervalS))
-      case .nvidiaSMI:
-        feeds.append(
-          NvidiaSMIFeed(
-            name: feedName, layout: layout, node: entry.node,
-            executable: entry.command ?? "nvidia-smi", timeoutS: timeoutS, intervalS: intervalS))
+        name: name, scheduler: scheduler, site: site ?? "default", pricing: pricingKind ?? .owned),
+      racks: (racks ?? [:]).mapValues(Hostlist.expand), naming: naming)
+    return sources.enumerated().compactMap { i, entry in
+      problems.check(nil) { () throws(ConfigError) in
+        try entry.feed(
+          key: "\(key).source[\(i)]", clusterName: name, layout: layout, path: path,
+          environment: environment, defaultIntervalS: defaultIntervalS,
+          defaultTimeoutS: defaultTimeoutS)
       }
     }
-    return feeds
+  }
+}
+
+extension ClusterSection.SourceEntry {
+  /// The feed this `[[cluster.source]]` describes; its first problem is thrown.
+  func feed(
+    key sourceKey: String, clusterName name: String, layout: ClusterLayout, path: String,
+    environment: [String: String], defaultIntervalS: Double, defaultTimeoutS: Double
+  ) throws(ConfigError) -> any Feed {
+    let entry = self
+    func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
+    guard let kind = ClusterSection.SourceKind(rawValue: entry.kind) else {
+      throw fail(
+        "\(sourceKey).kind must be one of "
+          + ClusterSection.SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    if let stray = entry.kindKeysSet.first(where: { !kind.keys.contains($0) }) {
+      throw fail(
+        "\(sourceKey).\(stray) does not apply to kind \(entry.kind), which reads "
+          + (["kind", "name", "interval_s", "timeout_s"] + kind.keys).joined(separator: ", "))
+    }
+    let intervalS = entry.intervalS?.value ?? defaultIntervalS
+    let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
+    guard intervalS >= 1, timeoutS > 0 else {
+      throw fail("\(sourceKey).interval_s must be ≥ 1 and timeout_s > 0")
+    }
+    let feedName = entry.name ?? "\(name)/\(entry.kind)"
+    switch kind {
+    case .slurm:
+      return SlurmFeed(
+        name: feedName, layout: layout, access: .commands(binDirectory: entry.binDir),
+        timeoutS: timeoutS,
+        intervalS: intervalS)
+    case .slurmrestd:
+      let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
+      guard let user = entry.user else {
+        throw fail("\(sourceKey).user is required for slurmrestd")
+      }
+      let token = try entry.token(key: sourceKey, path: path, environment: environment)
+      return SlurmFeed(
+        name: feedName, layout: layout, access: .rest(http, user: user, token: token),
+        timeoutS: timeoutS, intervalS: intervalS)
+    case .prometheus:
+      return PrometheusFeed(
+        name: feedName, layout: layout,
+        http: try entry.prometheus(
+          key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
+        token: try entry.optionalToken(key: sourceKey, path: path, environment: environment),
+        selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS)
+    case .kubernetes:
+      let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
+      return KubernetesFeed(
+        name: feedName, layout: layout, http: http, token: token,
+        timeoutS: timeoutS, intervalS: intervalS)
+    case .nvidiaSMI:
+      return NvidiaSMIFeed(
+        name: feedName, layout: layout, node: entry.node,
+        executable: entry.command ?? "nvidia-smi", timeoutS: timeoutS, intervalS: intervalS)
+    }
   }
 }
 

@@ -117,9 +117,12 @@ struct ConfigFile: Decodable, Equatable {
     }
   }
 
-  /// `[alerts]`: what `factop snapshot --check` and the cockpit report.
+  /// `[alerts]`: what `factop snapshot --check` and the cockpit report. Each key replaces the
+  /// default rule it names (`AlertRules.defaults`); `defaults = false` starts from no rule.
   struct AlertsSection: Decodable, Equatable {
+    var defaults: Bool?
     var idleAllocatedGPUs: Int?
+    var idleAllocatedPct: TOMLNumber?
     var idleMinutes: TOMLNumber?
     var powerOverBudget: Bool?
     var nodesDown: Int?
@@ -127,7 +130,9 @@ struct ConfigFile: Decodable, Equatable {
     var spendUSDPerMonth: TOMLNumber?
 
     enum CodingKeys: String, CodingKey {
+      case defaults
       case idleAllocatedGPUs = "idle_allocated_gpus"
+      case idleAllocatedPct = "idle_allocated_pct"
       case idleMinutes = "idle_minutes"
       case powerOverBudget = "power_over_budget"
       case nodesDown = "nodes_down"
@@ -135,30 +140,47 @@ struct ConfigFile: Decodable, Equatable {
       case spendUSDPerMonth = "spend_usd_per_month"
     }
 
+    /// The keys the file sets, as `factop alerts` says where each rule came from.
+    var keysSet: Set<String> {
+      let set: [(CodingKeys, Bool)] = [
+        (.defaults, defaults != nil), (.idleAllocatedGPUs, idleAllocatedGPUs != nil),
+        (.idleAllocatedPct, idleAllocatedPct != nil), (.idleMinutes, idleMinutes != nil),
+        (.powerOverBudget, powerOverBudget != nil), (.nodesDown, nodesDown != nil),
+        (.staleSource, staleSource != nil), (.spendUSDPerMonth, spendUSDPerMonth != nil),
+      ]
+      return Set(set.filter(\.1).map(\.0.rawValue))
+    }
+
     /// The rules, validated; every error names the key at fault.
     func rules(path: String) throws(ConfigError) -> AlertRules {
-      func fail(_ key: String, _ what: String) -> ConfigError {
-        ConfigError(path: path, message: "alerts.\(key) must be \(what)")
-      }
-      var rules = AlertRules()
+      var problems = ConfigProblems(path: path)
+      func fail(_ key: String, _ what: String) { problems.note("alerts.\(key) must be \(what)") }
+      var rules = defaults == false ? AlertRules() : AlertRules.defaults
       if let idleAllocatedGPUs {
-        guard idleAllocatedGPUs >= 0 else { throw fail("idle_allocated_gpus", "0 or more") }
+        if idleAllocatedGPUs < 0 { fail("idle_allocated_gpus", "0 or more") }
         rules.idleAllocatedGPUs = idleAllocatedGPUs
+        // A count replaces the default share; both set, the lower limit holds.
+        rules.idleAllocatedPct = nil
+      }
+      if let pct = idleAllocatedPct?.value {
+        if !(0...100).contains(pct) { fail("idle_allocated_pct", "between 0 and 100") }
+        rules.idleAllocatedPct = pct
       }
       if let minutes = idleMinutes?.value {
-        guard minutes >= 1 else { throw fail("idle_minutes", "at least 1") }
+        if minutes < 1 { fail("idle_minutes", "at least 1") }
         rules.idleMinutes = minutes
       }
       if let nodesDown {
-        guard nodesDown >= 0 else { throw fail("nodes_down", "0 or more") }
+        if nodesDown < 0 { fail("nodes_down", "0 or more") }
         rules.nodesDown = nodesDown
       }
       if let budget = spendUSDPerMonth?.value {
-        guard budget > 0 else { throw fail("spend_usd_per_month", "a positive number") }
+        if budget <= 0 { fail("spend_usd_per_month", "a positive number") }
         rules.spendUSDPerMonth = budget
       }
-      rules.powerOverBudget = powerOverBudget ?? false
-      rules.staleSource = staleSource ?? false
+      if let powerOverBudget { rules.powerOverBudget = powerOverBudget }
+      if let staleSource { rules.staleSource = staleSource }
+      try problems.verdict()
       return rules
     }
   }
@@ -174,7 +196,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
-    "alerts.idle_allocated_gpus/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
+    "alerts.defaults/idle_allocated_gpus/idle_allocated_pct/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
     "redfish.interval_s",
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure_skip_verify/auth",
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",
@@ -236,8 +258,51 @@ private func keyPath(_ path: [any CodingKey]) -> String {
   }
 }
 
+/// What is wrong with a config: one problem, or every problem `ConfigProblems` gathered.
 struct ConfigError: Error, CustomStringConvertible {
   let path: String
-  let message: String
-  var description: String { "config \(path): \(message)" }
+  let messages: [String]
+
+  init(path: String, message: String) {
+    self.path = path
+    self.messages = [message]
+  }
+
+  init(path: String, messages: [String]) {
+    self.path = path
+    self.messages = messages
+  }
+
+  var description: String {
+    guard messages.count > 1 else { return "config \(path): \(messages.joined())" }
+    return "config \(path): \(messages.count) problems\n"
+      + messages.map { "  - \($0)" }.joined(separator: "\n")
+  }
+}
+
+/// Every problem of a config, gathered as it is read, so one run names them all instead of
+/// one per try. Each part that cannot be made is noted and stood in for; the caller throws
+/// them together at the end.
+struct ConfigProblems {
+  let path: String
+  private(set) var messages: [String] = []
+
+  init(path: String) { self.path = path }
+
+  /// What `make` returns, or `fallback` once its problem is noted.
+  mutating func check<T>(_ fallback: T, _ make: () throws(ConfigError) -> T) -> T {
+    do {
+      return try make()
+    } catch {
+      messages += error.messages
+      return fallback
+    }
+  }
+
+  mutating func note(_ message: String) { messages.append(message) }
+
+  /// Throws every problem noted, if any.
+  func verdict() throws(ConfigError) {
+    guard messages.isEmpty else { throw ConfigError(path: path, messages: messages) }
+  }
 }

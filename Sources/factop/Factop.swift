@@ -18,7 +18,7 @@ struct Factop: AsyncParsableCommand {
     subcommands: [
       CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
       PollCommand.self, WallboardCommand.self, ImportCommand.self, ThemeCommand.self,
-      ModelCommand.self, SourcesCommand.self,
+      ModelCommand.self, SourcesCommand.self, AlertsCommand.self, ConfigCommand.self,
     ],
     defaultSubcommand: CockpitCommand.self)
 

@@ -59,8 +59,12 @@ struct Settings {
   let clusterNames: [String]
   /// The demo fleet's power budgets, with the config's taking precedence.
   let powerBudgets: PowerBudgets
-  /// What `snapshot --check` and the cockpit alert on (`[alerts]`).
+  /// What `snapshot --check` and the cockpit alert on: the defaults, then `[alerts]`.
   let alertRules: AlertRules
+  /// The `[alerts]` keys the config file sets, to tell its rules from the defaults.
+  let alertKeysSet: Set<String>
+  /// The config file read, if one was.
+  let configFile: String?
   /// The savings detectors' rules, with the power-cap curve of a configured sweep.
   let savingsRules: SavingsRules
   /// Where user themes live: `$XDG_CONFIG_HOME/factop/themes`.
@@ -79,49 +83,64 @@ struct Settings {
       explicitConfig
       ?? ((environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/config.toml")
     // A config named on the command line must exist; the default one is optional.
-    let config: ConfigFile =
-      explicitConfig != nil || FileManager.default.fileExists(atPath: configPath)
-      ? try ConfigFile.load(path: configPath) : ConfigFile()
+    let readsFile = explicitConfig != nil || FileManager.default.fileExists(atPath: configPath)
+    let config = readsFile ? try ConfigFile.load(path: configPath) : ConfigFile()
+    configFile = readsFile ? configPath : nil
 
+    // Every problem is gathered before one error names them all (`factop config check`).
+    var problems = ConfigProblems(path: configPath)
     let stateHome = environment["XDG_STATE_HOME"] ?? "\(home)/.local/state"
     dbPath =
       options.dbPath ?? environment["FACTOP_DB"] ?? config.cache?.path
       ?? "\(stateHome)/factop/cache.sqlite"
     simGPUs = options.simGPUs ?? config.sim?.gpus ?? DemoFleet.defaultGPUs
-    if let seed = config.sim?.seed, seed < 0 {
-      throw ConfigError(path: configPath, message: "sim.seed must be 0 or more")
-    }
-    simSeed = options.simSeed ?? config.sim?.seed.map(UInt64.init) ?? 1
-    pollIntervalS = config.poll?.intervalS?.value ?? Self.defaultPollIntervalS
-    pollTimeoutS = config.poll?.timeoutS?.value ?? 10
+    if let seed = config.sim?.seed, seed < 0 { problems.note("sim.seed must be 0 or more") }
+    simSeed = options.simSeed ?? config.sim?.seed.map { UInt64(max(0, $0)) } ?? 1
+    let interval = config.poll?.intervalS?.value ?? Self.defaultPollIntervalS
+    let timeout = config.poll?.timeoutS?.value ?? 10
+    // A wrong value is reported here once; the sources that inherit it get the default, so
+    // they are not blamed for it too.
+    if interval < 1 { problems.note("poll.interval_s must be ≥ 1") }
+    if timeout <= 0 { problems.note("poll.timeout_s must be > 0") }
+    let pollIntervalS = interval < 1 ? Self.defaultPollIntervalS : interval
+    let pollTimeoutS = timeout <= 0 ? 10 : timeout
+    self.pollIntervalS = pollIntervalS
+    self.pollTimeoutS = pollTimeoutS
     theme = config.ui?.theme ?? "default"
-    alertRules = try config.alerts?.rules(path: configPath) ?? AlertRules()
-    nodeExporter = try config.nodeExporterFeed(
-      path: configPath, intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
-    opencost = try config.opencost?.feed(
-      path: configPath,
-      intervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
+    alertRules = problems.check(AlertRules.defaults) {
+      () throws(ConfigError) in try config.alerts?.rules(path: configPath) ?? .defaults
+    }
+    alertKeysSet = config.alerts?.keysSet ?? []
+    nodeExporter = problems.check(nil) { () throws(ConfigError) in
+      try config.nodeExporterFeed(path: configPath, intervalS: pollIntervalS)
+    }
+    opencost = problems.check(nil) { () throws(ConfigError) in
+      try config.opencost?.feed(path: configPath, intervalS: pollIntervalS)
+    }
     var clusterFeeds: [any Feed] = []
     for (i, cluster) in (config.cluster ?? []).enumerated() {
-      clusterFeeds += try cluster.feeds(
-        index: i, path: configPath, environment: environment,
-        defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS,
-        defaultTimeoutS: config.poll?.timeoutS?.value ?? 10)
+      clusterFeeds += cluster.feeds(
+        index: i, environment: environment,
+        defaultIntervalS: pollIntervalS,
+        defaultTimeoutS: pollTimeoutS, problems: &problems)
     }
     let names = clusterFeeds.map(\.name)
-    if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-      throw ConfigError(
-        path: configPath, message: "two sources are called \(twice): give one a name = \"…\"")
+    for twice in Set(names.filter { name in names.filter { $0 == name }.count > 1 }).sorted() {
+      problems.note("two sources are called \(twice): give one a name = \"…\"")
     }
     self.clusterFeeds = clusterFeeds
     // The demo fleet is priced by its own illustrative book; a real fleet starts from public
     // list prices. Either way the config's prices win, entry by entry.
+    let configuredPrices = problems.check(PriceBook(prices: [:])) { () throws(ConfigError) in
+      try config.priceBook(path: configPath)
+    }
     priceBook = (clusterFeeds.isEmpty ? PriceBook.demo : PriceBook.publicList)
-      .overridden(by: try config.priceBook(path: configPath))
+      .overridden(by: configuredPrices)
     clusterNames = (config.cluster ?? []).map(\.name)
-    redfish = try config.redfish?.feed(
-      path: configPath, environment: environment,
-      defaultIntervalS: config.poll?.intervalS?.value ?? Self.defaultPollIntervalS)
+    redfish = config.redfish?.feed(
+      environment: environment,
+      defaultIntervalS: pollIntervalS,
+      problems: &problems)
     var rules = SavingsRules()
     if let sweep = config.powercap?.sweep {
       do {
@@ -129,24 +148,27 @@ struct Settings {
         rules.powerCap = PowerCapCurve(
           PowerCapCalibration(samples: try SweepFile.parse(text, source: sweep)), source: sweep)
       } catch let error as InputError {
-        throw ConfigError(path: configPath, message: "powercap.sweep: \(error)")
+        problems.note("powercap.sweep: \(error)")
       } catch {
-        throw ConfigError(path: configPath, message: "powercap.sweep: cannot read \(sweep)")
+        problems.note("powercap.sweep: cannot read \(sweep)")
       }
     }
     savingsRules = rules
     themeDirectory = (environment["XDG_CONFIG_HOME"] ?? "\(home)/.config") + "/factop/themes"
+    // The command line's size was checked with the options: a wrong one here is the config's.
+    var fleet: DemoFleet?
     do {
-      demoFleet = try DemoFleet(gpus: simGPUs, seed: simSeed)
+      fleet = try DemoFleet(gpus: simGPUs, seed: simSeed)
     } catch {
-      // The command line's size was checked with the options: this one is the config's.
-      throw ConfigError(path: configPath, message: "sim.gpus: \(error)")
+      problems.note("sim.gpus: \(error)")
     }
-    powerBudgets = demoFleet.powerBudgets.overridden(by: try config.powerBudgets(path: configPath))
-    guard pollIntervalS >= 1, pollTimeoutS > 0 else {
-      throw ConfigError(
-        path: configPath, message: "poll.interval_s must be ≥ 1 and poll.timeout_s > 0")
+    let budgets = problems.check(PowerBudgets()) { () throws(ConfigError) in
+      try config.powerBudgets(path: configPath)
     }
+    try problems.verdict()
+    guard let fleet else { throw ConfigError(path: configPath, message: "sim.gpus") }
+    demoFleet = fleet
+    powerBudgets = demoFleet.powerBudgets.overridden(by: budgets)
   }
 
   /// What this run watches, for the title bar: the configured clusters, else the demo fleet.

@@ -94,13 +94,15 @@ struct RedfishSection: Decodable, Equatable {
     case bmc, pdu
   }
 
-  /// The Redfish feed the section describes, validated; nil without BMCs.
-  func feed(path: String, environment: [String: String], defaultIntervalS: Double)
-    throws(ConfigError) -> RedfishFeed?
-  {
+  /// The Redfish feed the section describes, validated; nil without BMCs. Every problem is
+  /// noted in `problems`, and a BMC or PDU with one is left out.
+  func feed(
+    environment: [String: String], defaultIntervalS: Double, problems: inout ConfigProblems
+  ) -> RedfishFeed? {
+    let path = problems.path
     func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
     let interval = intervalS?.value ?? defaultIntervalS
-    guard interval >= 1 else { throw fail("redfish.interval_s must be ≥ 1") }
+    if interval < 1 { problems.note("redfish.interval_s must be ≥ 1") }
     guard !(bmc ?? []).isEmpty || !(pdu ?? []).isEmpty else { return nil }
     func transport(_ key: String, _ endpoint: Endpoint) throws(ConfigError) -> HTTPSource {
       guard [nil, "session", "basic"].contains(endpoint.auth) else {
@@ -128,23 +130,23 @@ struct RedfishSection: Decodable, Equatable {
         throw fail("\(key): \(error)")
       }
     }
-    var bmcs: [RedfishFeed.BMC] = []
-    for (i, entry) in (bmc ?? []).enumerated() {
-      bmcs.append(
+    let bmcs = (bmc ?? []).enumerated().compactMap { i, entry in
+      problems.check(nil) { () throws(ConfigError) in
         RedfishFeed.BMC(
           node: entry.node, chassis: entry.chassis,
-          transport: try transport("redfish.bmc[\(i)]", entry.endpoint)))
-    }
-    var pdus: [RedfishFeed.PDU] = []
-    for (i, entry) in (pdu ?? []).enumerated() {
-      guard entry.rack.split(separator: "/").count == 2 else {
-        throw fail("redfish.pdu[\(i)].rack must be CLUSTER/RACK")
+          transport: try transport("redfish.bmc[\(i)]", entry.endpoint))
       }
-      pdus.append(
-        RedfishFeed.PDU(
-          rack: entry.rack, pdu: entry.pdu, outletNodes: entry.outlets ?? [:],
-          transport: try transport("redfish.pdu[\(i)]", entry.endpoint)))
     }
-    return RedfishFeed(intervalS: interval, bmcs: bmcs, pdus: pdus)
+    let pdus = (pdu ?? []).enumerated().compactMap { i, entry in
+      problems.check(nil) { () throws(ConfigError) in
+        guard entry.rack.split(separator: "/").count == 2 else {
+          throw fail("redfish.pdu[\(i)].rack must be CLUSTER/RACK")
+        }
+        return RedfishFeed.PDU(
+          rack: entry.rack, pdu: entry.pdu, outletNodes: entry.outlets ?? [:],
+          transport: try transport("redfish.pdu[\(i)]", entry.endpoint))
+      }
+    }
+    return RedfishFeed(intervalS: max(1, interval), bmcs: bmcs, pdus: pdus)
   }
 }

@@ -173,7 +173,9 @@ struct SnapshotCommand: AsyncParsableCommand {
     throws
   {
     guard !settings.alertRules.isEmpty else {
-      printError("no [alerts] in the config: nothing to check (see docs/exports.md, Alerts)")
+      printError(
+        "[alerts] has defaults = false and sets no rule: nothing to check (docs/exports.md, Alerts)"
+      )
       throw ExitStatus.usage
     }
     guard let cache else {

@@ -96,7 +96,7 @@ struct TmuxSession {
       }
       _ = try session.tmux(["resize-window", "-t", session.name, "-x", "80", "-y", "24"])
       let small = try session.waitFor(
-        "1 Overview  2  3  4  5  6  7  8  ?", "╭ Fleet", "all 1 source(s) ok", timeoutS: 10)
+        "1 Overview  2  3  4  5  6  7  8  ?", "╭ Fleet", "⚠ at least", timeoutS: 10)
       #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 })
       #expect(small.contains("╭ Fleet"))
       _ = try session.tmux(["send-keys", "-t", session.name, "q"])

@@ -183,28 +183,103 @@ import Testing
       result.stderr.contains(file.path) && result.stderr.contains(message), "\(result.stderr)")
   }
 
-  /// The README's config example is a config factop accepts (its sweep file aside, which the
-  /// reader supplies).
-  @Test func theReadmeConfigExampleIsValid() throws {
+  /// The README's config example, pasted as it is: `config check` names, at once, exactly the
+  /// lines it marks FILL IN, and nothing else; filled in (the variables exported, the sweep
+  /// deleted), it is accepted.
+  @Test func theReadmeConfigExampleNeedsOnlyItsFillIns() throws {
     let readme = try String(
       contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
     let start = try #require(readme.range(of: "```toml\n"))
     let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
     let example = String(readme[start.upperBound..<end.lowerBound])
-      .replacingOccurrences(of: "[powercap]", with: "[powercap_example]")
-      .components(separatedBy: "\n").filter {
-        !$0.hasPrefix("sweep =") && !$0.hasPrefix("[powercap_")
-      }
-      .joined(separator: "\n")
       .replacingOccurrences(
         of: "/var/lib/factop/cache.sqlite", with: temporaryFolder().path + "/c.sqlite")
+    let fillIns = example.components(separatedBy: "\n").filter { $0.contains("FILL IN") }
+      .map { $0.split(separator: "=")[0].trimmingCharacters(in: .whitespaces) }
+    #expect(fillIns == ["token_env", "password_env", "sweep"])
     let file = temporaryFolder().appendingPathComponent("config.toml")
     try example.write(to: file, atomically: true, encoding: .utf8)
-    // Offline: the example's BMC and cluster are not there to poll; the config is checked.
-    let result = try run(
-      try factopBinary(), ["snapshot", "--offline", "--config", file.path, "--sim-gpus", "256"],
+    let pasted = try run(try factopBinary(), ["config", "check", file.path])
+    #expect(pasted.status == 2)
+    let problems = pasted.stderr.split(separator: "\n")
+    #expect(problems.count == fillIns.count, "\(pasted.stderr)")
+    for key in fillIns {
+      #expect(problems.contains { $0.contains(file.path) && $0.contains(key) }, "\(key)")
+    }
+
+    try example.components(separatedBy: "\n").filter { !$0.hasPrefix("sweep =") }
+      .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    let filled = try run(
+      try factopBinary(), ["config", "check", file.path],
       environment: ["FACTOP_BMC_PASSWORD": "example", "FACTOP_PROMETHEUS_TOKEN": "example"])
-    #expect(result.status != 2 && !result.stderr.contains("config"), "\(result.stderr)")
+    #expect(filled.status == 0, "\(filled.stderr)")
+    #expect(String(decoding: filled.stdout, as: UTF8.self).contains("\(file.path): ok"))
+  }
+
+  /// Every problem of a config at once, not one per try, whichever section it is in.
+  @Test func configCheckNamesEveryProblem() throws {
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    try """
+    [poll]
+    interval_s = 0
+    [alerts]
+    nodes_down = -1
+    [[cluster]]
+    name = "hpc-east"
+    pricing = "cheap"
+      [[cluster.source]]
+      kind = "prometheus"
+      url = "ftp://prometheus"
+      [[cluster.source]]
+      kind = "slurmrestd"
+      url = "http://slurm:6820"
+      token_env = "FACTOP_NOT_SET_ANYWHERE"
+    [[redfish.bmc]]
+    node = "gpu001"
+    url = "https://10.0.0.1"
+    password_env = "FACTOP_NOT_SET_EITHER"
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let result = try run(try factopBinary(), ["config", "check", file.path])
+    #expect(result.status == 2)
+    for key in [
+      "poll.interval_s", "alerts.nodes_down", "cluster[0].pricing", "cluster[0].source[0].url",
+      "cluster[0].source[1].user", "redfish.bmc[0].password_env",
+    ] {
+      #expect(result.stderr.contains(key), "\(key) missing from \(result.stderr)")
+    }
+    // Any other command says the same, in one error.
+    let snapshot = try run(try factopBinary(), ["snapshot", "--offline", "--config", file.path])
+    #expect(snapshot.status == 2 && snapshot.stderr.contains("6 problems"), "\(snapshot.stderr)")
+  }
+
+  /// `factop alerts` lists the rules in force and says which are the defaults.
+  @Test func alertsListTheRulesAndWhereEachCameFrom() throws {
+    let file = temporaryFolder().appendingPathComponent("config.toml")
+    /// The rules `factop alerts --format json` lists under `config` (none: no config file).
+    func rules(config: String?) throws -> [[String: String]] {
+      var arguments = ["alerts", "--format", "json", "--db", file.path + ".sqlite"]
+      if let config {
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        arguments += ["--config", file.path]
+      }
+      let result = try run(try factopBinary(), arguments)
+      #expect(result.status == 0, "\(result.stderr)")
+      return try #require(
+        try JSONSerialization.jsonObject(with: result.stdout) as? [[String: String]])
+    }
+    let defaults = try rules(config: nil)
+    #expect(defaults.map { $0["key"] } == ["idle_allocated_pct", "nodes_down", "stale_source"])
+    #expect(defaults.allSatisfy { $0["from"] == "default" })
+
+    let mixed = try rules(config: "[alerts]\nnodes_down = 2\nspend_usd_per_month = 1000000\n")
+    let from = Dictionary(uniqueKeysWithValues: mixed.map { ($0["key"]!, $0["from"]!) })
+    #expect(from["nodes_down"] == "config \(file.path)")
+    #expect(from["spend_usd_per_month"] == "config \(file.path)")
+    #expect(from["stale_source"] == "default")
+    #expect(mixed.first { $0["key"] == "nodes_down" }?["setting"] == "2")
+
+    let only = try rules(config: "[alerts]\ndefaults = false\nnodes_down = 2\n")
+    #expect(only.map { $0["key"] } == ["nodes_down"])
   }
 
   @Test func configPricesChangeTheCost() throws {

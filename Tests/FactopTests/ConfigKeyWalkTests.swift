@@ -170,7 +170,9 @@ import Testing
       [powercap]
       sweep = "\(sweep.path)"
       [alerts]
+      defaults = true
       idle_allocated_gpus = 64
+      idle_allocated_pct = 5
       idle_minutes = 30
       power_over_budget = true
       nodes_down = 0

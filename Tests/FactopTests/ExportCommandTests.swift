@@ -106,9 +106,21 @@ import Testing
     #expect(text.contains("ALERT idle_allocated_gpus fleet"))
   }
 
+  /// With no `[alerts]`, the defaults hold: the demo fleet's down node and its idle GPUs (10 %
+  /// of the fleet, above the default 5 %) break them.
+  @Test func checkUsesTheDefaultRulesWithoutAlertsInTheConfig() throws {
+    let result = try factop(["snapshot", "--offline", "--check"])
+    #expect(result.status == 1, "\(result.stderr)")
+    let text = String(decoding: result.stdout, as: UTF8.self)
+    #expect(text.contains("ALERT nodes_down fleet: 1 node(s) down (limit 0)"), "\(text)")
+    #expect(text.contains("ALERT idle_allocated_gpus fleet"), "\(text)")
+    #expect(!text.contains("stale_source"), "\(text)")
+  }
+
   @Test func checkWithNothingBreachedExitsZero() throws {
     let config = """
       [alerts]
+      defaults = false
       nodes_down = 5
       spend_usd_per_month = 100000000
       """

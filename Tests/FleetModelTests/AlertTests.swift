@@ -9,6 +9,7 @@ import Testing
     -> AlertInputs
   {
     var fleet = FleetTotals()
+    fleet.gpusTotal = 400
     fleet.gpusIdleAllocated = idleNow
     fleet.nodesByState[.down] = down
     fleet.costUSDPerHour = 100
@@ -57,6 +58,21 @@ import Testing
     #expect(breaches.map(\.alert) == ["nodes_down", "stale_source", "spend_over_budget"])
     // $10,000 so far plus $100/h for the 298 hours left in November 2026.
     #expect(breaches.last?.value == 39_800)
+  }
+
+  /// The default idle rule is a share of the fleet: 5 % of 400 GPUs is 20.
+  @Test func theDefaultIdleLimitIsAShareOfTheFleet() {
+    var rules = AlertRules.defaults
+    rules.staleSource = false
+    rules.idleMinutes = 5
+    let over = rules.check(inputs(idle: Array(repeating: 21, count: 6), idleNow: 21))
+    #expect(over.map(\.alert) == ["idle_allocated_gpus"])
+    #expect(over.first?.threshold == 20)
+    #expect(rules.check(inputs(idle: Array(repeating: 20, count: 6), idleNow: 20)).isEmpty)
+    // A count set beside the share: the lower limit holds.
+    rules.idleAllocatedGPUs = 10
+    #expect(rules.check(inputs(idle: Array(repeating: 12, count: 6), idleNow: 12)).count == 1)
+    #expect(rules.rules.map(\.key) == ["idle_allocated_gpus", "idle_allocated_pct", "nodes_down"])
   }
 
   @Test func noRulesNoBreaches() {

@@ -5,6 +5,8 @@ import Foundation
 public struct AlertRules: Sendable, Hashable {
   /// More allocated-but-idle GPUs than this…
   public var idleAllocatedGPUs: Int?
+  /// …or than this share of the fleet's GPUs (0…100); with both, the lower limit holds…
+  public var idleAllocatedPct: Double?
   /// …for at least this many minutes.
   public var idleMinutes: Double = 30
   /// A site or rack drawing more than its power budget.
@@ -16,11 +18,81 @@ public struct AlertRules: Sendable, Hashable {
   /// The month's spend (to date plus the rest of the month at the run-rate) above this.
   public var spendUSDPerMonth: Double?
 
+  /// No rule at all.
   public init() {}
 
+  /// What a fleet is checked against out of the box, before any `[alerts]`: what an on-call
+  /// engineer is paged for on any fleet. Budgets (power, spend) are the site's own and have
+  /// no default.
+  public static let defaults: AlertRules = {
+    var rules = AlertRules()
+    rules.nodesDown = 0
+    rules.staleSource = true
+    rules.idleAllocatedPct = 5
+    rules.idleMinutes = 30
+    return rules
+  }()
+
   public var isEmpty: Bool {
-    idleAllocatedGPUs == nil && !powerOverBudget && nodesDown == nil && !staleSource
-      && spendUSDPerMonth == nil
+    idleAllocatedGPUs == nil && idleAllocatedPct == nil && !powerOverBudget && nodesDown == nil
+      && !staleSource && spendUSDPerMonth == nil
+  }
+
+  /// One rule in force, as `factop alerts` lists it.
+  public struct Rule: Sendable, Hashable, Encodable {
+    /// The `[alerts]` key that sets it.
+    public let key: String
+    public let setting: String
+    public let meaning: String
+  }
+
+  /// The rules in force, in the order they are checked.
+  public var rules: [Rule] {
+    var rules: [Rule] = []
+    let minutes = "\(Int(idleMinutes)) min"
+    if let idleAllocatedGPUs {
+      rules.append(
+        Rule(
+          key: "idle_allocated_gpus", setting: "\(idleAllocatedGPUs) GPUs for \(minutes)",
+          meaning: "more allocated GPUs than this did nothing (activity < 5 %) for the whole window"
+        ))
+    }
+    if let idleAllocatedPct {
+      rules.append(
+        Rule(
+          key: "idle_allocated_pct", setting: "\(Self.number(idleAllocatedPct)) % for \(minutes)",
+          meaning:
+            "more than this share of the fleet's GPUs was allocated and did nothing for the whole window"
+        ))
+    }
+    if powerOverBudget {
+      rules.append(
+        Rule(
+          key: "power_over_budget", setting: "on",
+          meaning: "a site or rack draws more IT power than its budget"))
+    }
+    if let nodesDown {
+      rules.append(
+        Rule(key: "nodes_down", setting: "\(nodesDown)", meaning: "more nodes down than this"))
+    }
+    if staleSource {
+      rules.append(
+        Rule(
+          key: "stale_source", setting: "on",
+          meaning:
+            "a source fails, or its data is older than 3 poll intervals, or it never answered"))
+    }
+    if let spendUSDPerMonth {
+      rules.append(
+        Rule(
+          key: "spend_usd_per_month", setting: DollarText.whole(spendUSDPerMonth),
+          meaning: "the month to date plus the rest at the run-rate exceeds this"))
+    }
+    return rules
+  }
+
+  private static func number(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
   }
 }
 
@@ -61,7 +133,13 @@ extension AlertRules {
   /// Every breach, in rule order.
   public func check(_ inputs: AlertInputs) -> [AlertBreach] {
     var breaches: [AlertBreach] = []
-    if let limit = idleAllocatedGPUs {
+    // Where both a count and a share are set, the lower limit holds.
+    let idleLimit = [
+      idleAllocatedGPUs.map(Double.init),
+      idleAllocatedPct.map { $0 / 100 * Double(inputs.fleet.gpusTotal) },
+    ].compactMap { $0 }.min()
+    // Unknown fleets (no GPUs yet) are not judged on a share of nothing.
+    if let limit = idleLimit, inputs.fleet.gpusTotal > 0 {
       // Breached when every minute of the window (and now) had more idle GPUs than allowed.
       let since = inputs.now.addingTimeInterval(-idleMinutes * 60)
       let window = inputs.idleAllocatedByMinute.filter { $0.time >= since }
@@ -70,9 +148,9 @@ extension AlertRules {
       if covers, fewest > Double(limit) {
         breaches.append(
           AlertBreach(
-            alert: "idle_allocated_gpus", scope: "fleet", value: fewest, threshold: Double(limit),
+            alert: "idle_allocated_gpus", scope: "fleet", value: fewest, threshold: limit,
             message:
-              "at least \(Int(fewest)) allocated GPUs idle for \(Int(idleMinutes)) min (limit \(limit))"
+              "at least \(Int(fewest)) allocated GPUs idle for \(Int(idleMinutes)) min (limit \(Int(limit.rounded(.down))))"
           ))
       }
     }

@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
   @Option(
     name: .customLong("sim-gpus"),
     help: ArgumentHelp(
-      "Size of the built-in demo fleet, in GPUs (\(DemoFleet.minimumGPUs)…\(DemoFleet.maximumGPUs), a multiple of 8; default \(DemoFleet.defaultGPUs))."
+      "Size of the built-in demo fleet, in GPUs (\(DemoFleet.minimumGPUs) to \(DemoFleet.maximumGPUs), a multiple of 8; default \(DemoFleet.defaultGPUs))."
     ))
   var simGPUs: Int?
 

@@ -64,7 +64,7 @@ struct PricingCommand: ParsableCommand {
   @Option(help: "Years to amortize over.") var years: Double?
   @Option(help: "Measured node power under load, kW.") var nodeKw: Double?
   @Option(help: "GPUs per node.") var gpusPerNode = 8
-  @Option(help: "Facility power ÷ IT power.") var pue: Double?
+  @Option(help: "Facility power divided by IT power.") var pue: Double?
   @Option(name: .customLong("usd-per-kwh"), help: "Energy price, USD per kWh.") var usdPerKWh:
     Double?
   @Option(help: "Other running cost per GPU-hour, USD.") var opexUsdPerGpuH = 0.0

@@ -14,7 +14,7 @@ struct ProjectCommand: AsyncParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: "Days to project (1…366).") var days: Int
+  @Option(help: "Days to project (1 to 366).") var days: Int
   @Option(help: "Output format.") var format: ReportFormat = .table
   @Flag(help: "Read only the cache; never poll a source.") var offline = false
 

@@ -45,7 +45,7 @@ struct SnapshotCommand: AsyncParsableCommand {
       valueName: "time"))
   var at: String?
 
-  @Flag(help: "Check the [alerts] of the config: print each breach and exit 1, or exit 0.")
+  @Flag(help: "Check the alert rules (`factop alerts`): print each breach and exit 1, or exit 0.")
   var check = false
 
   @Option(

@@ -27,13 +27,19 @@ extension Snapshot {
         tls: $0.tls)
     }
     let totals = summary.fleet
+    // Counts are known once a source has answered (an answer of no nodes is a known 0).
+    let counted = !state.isEmpty || sources.contains { $0.lastSuccess != nil }
+    func count<T>(_ value: T) -> T? { counted ? value : nil }
     self.fleet = Fleet(
-      clusters: state.clusters.count, nodesTotal: totals.nodesTotal,
-      nodesByState: Dictionary(
-        uniqueKeysWithValues: NodeState.allCases.map { ($0.rawValue, totals.nodesByState[$0] ?? 0) }
-      ),
-      gpusTotal: totals.gpusTotal, gpusAllocated: totals.gpusAllocated, gpusBusy: totals.gpusBusy,
-      gpusIdleAllocated: totals.gpusIdleAllocated, capacity: Capacity(totals.capacity),
+      clusters: count(state.clusters.count), nodesTotal: count(totals.nodesTotal),
+      nodesByState: count(
+        Dictionary(
+          uniqueKeysWithValues: NodeState.allCases.map {
+            ($0.rawValue, totals.nodesByState[$0] ?? 0)
+          })),
+      gpusTotal: count(totals.gpusTotal), gpusAllocated: count(totals.gpusAllocated),
+      gpusBusy: count(totals.gpusBusy), gpusIdleAllocated: count(totals.gpusIdleAllocated),
+      capacity: count(Capacity(totals.capacity)),
       utilMeanPct: totals.utilMeanPct?.rounded(toPlaces: 2),
       utilSignal: totals.utilSignal?.rawValue, powerW: totals.powerW?.rounded(toPlaces: 1),
       costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2),

@@ -128,15 +128,17 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     }
   }
 
+  /// The fleet's figures. Its counts are null until a source has answered: before the first
+  /// poll factop does not know the fleet has no GPUs, so it never says 0.
   public struct Fleet: Encodable, Sendable, Equatable {
-    public let clusters: Int
-    public let nodesTotal: Int
-    public let nodesByState: [String: Int]
-    public let gpusTotal: Int
-    public let gpusAllocated: Int
-    public let gpusBusy: Int
-    public let gpusIdleAllocated: Int
-    public let capacity: Capacity
+    @Null public var clusters: Int?
+    @Null public var nodesTotal: Int?
+    @Null public var nodesByState: [String: Int]?
+    @Null public var gpusTotal: Int?
+    @Null public var gpusAllocated: Int?
+    @Null public var gpusBusy: Int?
+    @Null public var gpusIdleAllocated: Int?
+    @Null public var capacity: Capacity?
     @Null public var utilMeanPct: Double?
     @Null public var utilSignal: String?
     @Null public var powerW: Double?

@@ -27,14 +27,16 @@ public enum PromExport {
     }
     out.gauge("factop_nodes", "Nodes by state.") {
       for state in NodeState.allCases {
-        $0.sample(["state": state.rawValue], Double(f.nodesByState[state.rawValue] ?? 0))
+        $0.sample(["state": state.rawValue], f.nodesByState.map { Double($0[state.rawValue] ?? 0) })
       }
     }
     out.gauge(
       "factop_gpus",
       "GPUs by cluster and state: total, allocated, busy, idle_allocated, free, pending, stranded, fragmented."
     ) { family in
-      let scopes = [("(fleet)", f.gpuCounts)] + snapshot.clusters.map { ($0.name, $0.gpuCounts) }
+      // Before any source answers the fleet's counts are unknown, and left out.
+      let fleetCounts = f.gpuCounts.map { [("(fleet)", $0)] } ?? []
+      let scopes = fleetCounts + snapshot.clusters.map { ($0.name, $0.gpuCounts) }
       for (cluster, counts) in scopes {
         for (state, count) in counts {
           family.sample(["cluster": cluster, "state": state], Double(count))
@@ -86,27 +88,34 @@ public enum PromExport {
 }
 
 /// GPU counts by state, in the order the `factop_gpus` family lists them.
-protocol GPUCounts {
-  var gpusTotal: Int { get }
-  var gpusAllocated: Int { get }
-  var gpusBusy: Int { get }
-  var gpusIdleAllocated: Int { get }
-  var capacity: Snapshot.Capacity { get }
+private func gpuCounts(
+  total: Int, allocated: Int, busy: Int, idleAllocated: Int, capacity: Snapshot.Capacity
+) -> [(String, Int)] {
+  [
+    ("total", total), ("allocated", allocated), ("busy", busy), ("idle_allocated", idleAllocated),
+    ("free", capacity.gpusFree), ("pending", capacity.gpusPending),
+    ("stranded", capacity.gpusStranded), ("fragmented", capacity.gpusFragmented),
+  ]
 }
 
-extension GPUCounts {
+extension Snapshot.ClusterEntry {
   var gpuCounts: [(String, Int)] {
-    [
-      ("total", gpusTotal), ("allocated", gpusAllocated), ("busy", gpusBusy),
-      ("idle_allocated", gpusIdleAllocated), ("free", capacity.gpusFree),
-      ("pending", capacity.gpusPending), ("stranded", capacity.gpusStranded),
-      ("fragmented", capacity.gpusFragmented),
-    ]
+    Exports.gpuCounts(
+      total: gpusTotal, allocated: gpusAllocated, busy: gpusBusy,
+      idleAllocated: gpusIdleAllocated, capacity: capacity)
   }
 }
 
-extension Snapshot.Fleet: GPUCounts {}
-extension Snapshot.ClusterEntry: GPUCounts {}
+extension Snapshot.Fleet {
+  /// The fleet's counts, as a cluster's; nil while they are unknown.
+  var gpuCounts: [(String, Int)]? {
+    guard let gpusTotal, let gpusAllocated, let gpusBusy, let gpusIdleAllocated, let capacity
+    else { return nil }
+    return Exports.gpuCounts(
+      total: gpusTotal, allocated: gpusAllocated, busy: gpusBusy,
+      idleAllocated: gpusIdleAllocated, capacity: capacity)
+  }
+}
 
 /// Writes metric families: HELP and TYPE lines, then samples with escaped label values.
 struct MetricWriter {

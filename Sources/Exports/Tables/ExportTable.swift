@@ -14,6 +14,7 @@ public struct ExportTable: Sendable, Equatable {
 
     /// `value` as a number cell, or unknown.
     static func number(_ value: Double?) -> Cell { value.map(Cell.number) ?? .unknown }
+    static func integer(_ value: Int?) -> Cell { value.map(Cell.integer) ?? .unknown }
     /// `value` as a text cell, or unknown.
     static func text(_ value: String?) -> Cell { value.map(Cell.text) ?? .unknown }
     static func time(_ value: Date?) -> Cell { value.map(Cell.time) ?? .unknown }

@@ -38,9 +38,9 @@ public struct SnapshotTables: Sendable {
       [
         .text("fleet"), .text("fleet"), .unknown, .unknown, .unknown, .integer(f.nodesTotal),
         .integer(f.gpusTotal), .integer(f.gpusAllocated), .integer(f.gpusBusy),
-        .integer(f.gpusIdleAllocated), .integer(f.capacity.gpusFree),
-        .integer(f.capacity.gpusPending), .integer(f.capacity.gpusStranded),
-        .integer(f.capacity.gpusFragmented), .number(f.utilMeanPct), .number(f.powerW),
+        .integer(f.gpusIdleAllocated), .integer(f.capacity?.gpusFree),
+        .integer(f.capacity?.gpusPending), .integer(f.capacity?.gpusStranded),
+        .integer(f.capacity?.gpusFragmented), .number(f.utilMeanPct), .number(f.powerW),
         .number(f.costUSDPerHour), .number(f.spendMTDUSD),
       ]
     ]

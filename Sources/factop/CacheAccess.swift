@@ -25,8 +25,8 @@ enum CacheAccess {
     -> StateCache
   {
     guard let cache = try await open(settings, pollFirst: !offline, backfill: true, now: now) else {
-      printError("no cache at \(settings.dbPath): no history to judge (run `factop poll`)")
-      throw ExitStatus.attention
+      throw NeedsAttention(
+        "no cache at \(settings.dbPath): no history to judge (run `factop poll`)")
     }
     return cache
   }

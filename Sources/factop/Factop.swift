@@ -32,6 +32,9 @@ struct Factop: AsyncParsableCommand {
       } else {
         try command.run()
       }
+    } catch let attention as NeedsAttention {
+      attention.reasons.forEach(printError)
+      Foundation.exit(1)
     } catch let error as CacheError {
       // Found while reading, after the command opened the cache: the file, not the command.
       printError(error.description)
@@ -47,10 +50,23 @@ struct Factop: AsyncParsableCommand {
   }
 }
 
-/// Exit codes scripts rely on.
+/// Exit codes scripts rely on. Exit 1 has no code here: it is `NeedsAttention`, which cannot
+/// be thrown without saying why.
 enum ExitStatus {
-  static let attention = ExitCode(1)
   static let usage = ExitCode(2)
+}
+
+/// Exit 1: the command ran, but something deserves attention; each reason is printed on
+/// standard error, so a cron mail or a script's log says what.
+struct NeedsAttention: Error {
+  let reasons: [String]
+
+  init(_ reasons: [String]) {
+    precondition(!reasons.isEmpty, "exit 1 names what deserves attention")
+    self.reasons = reasons
+  }
+
+  init(_ reason: String) { self.init([reason]) }
 }
 
 /// Prints `message` to standard error, prefixed with the program name.

@@ -33,8 +33,7 @@ struct PollCommand: AsyncParsableCommand {
     let lock: PollLock
     do {
       guard let acquired = try PollLock.acquire(forCacheAt: settings.dbPath) else {
-        printError("another poller is already writing \(settings.dbPath)")
-        throw ExitStatus.attention
+        throw NeedsAttention("another poller is already writing \(settings.dbPath)")
       }
       lock = acquired
       cache = try CacheAccess.openForPolling(settings.dbPath)
@@ -48,7 +47,9 @@ struct PollCommand: AsyncParsableCommand {
       logger: logger)
     if once {
       let failed = await poller.pollOnce(at: Date()).filter { $0.error != nil }
-      if !failed.isEmpty { throw ExitStatus.attention }
+      if !failed.isEmpty {
+        throw NeedsAttention(failed.map { "source \($0.source) failed: \($0.error ?? "")" })
+      }
       return
     }
     SignalTrap.install()

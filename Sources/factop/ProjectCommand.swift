@@ -30,7 +30,11 @@ struct ProjectCommand: AsyncParsableCommand {
     let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
     let projection = try KPISeries.projection(cache: cache, days: days, now: now)
     try format.print(projection, table: Self.table)
-    if projection.historyHours < 24 { throw ExitStatus.attention }
+    if projection.historyHours < 24 {
+      throw NeedsAttention(
+        "only \(Int(projection.historyHours)) h of history: a projection needs a day to be worth "
+          + "its bands (keep `factop poll` running)")
+    }
   }
 
   static func table(_ projection: Projection) -> String {

@@ -27,7 +27,9 @@ struct SavingsCommand: AsyncParsableCommand {
         cache: cache, state: state, prices: settings.priceBook, now: now),
       rules: settings.savingsRules)
     try format.print(report, table: Self.table)
-    if state.isEmpty { throw ExitStatus.attention }
+    if state.isEmpty {
+      throw NeedsAttention("the cache at \(settings.dbPath) holds no data: nothing to judge")
+    }
   }
 
   /// The report for people: one line per opportunity, the 1 % line drawn where it is reached.

@@ -126,25 +126,23 @@ struct SnapshotCommand: AsyncParsableCommand {
         } ?? [])
     }
     try Output.write(text, to: out)
-    if state.isEmpty { printError("the cache at \(settings.dbPath) holds no data") }
-    if snapshot.needsAttention {
-      snapshot.attention.forEach(printError)
-      throw ExitStatus.attention
+    let empty = state.isEmpty ? ["the cache at \(settings.dbPath) holds no data"] : []
+    if !empty.isEmpty || snapshot.needsAttention {
+      throw NeedsAttention(empty + snapshot.attention)
     }
   }
 
   /// The figures recorded at `moment`, or exit 1 saying what range the cache holds.
   private func runAt(_ moment: Date, settings: Settings, now: Date) async throws {
     guard let cache = try await CacheAccess.open(settings, pollFirst: false, now: now) else {
-      printError("no cache at \(settings.dbPath): it holds no history (run `factop poll`)")
-      throw ExitStatus.attention
+      throw NeedsAttention(
+        "no cache at \(settings.dbPath): it holds no history (run `factop poll`)")
     }
     let recorded: RecordedFleet
     do {
       recorded = try RecordedFleet.read(cache: cache, at: moment, now: now)
     } catch let error as RecordedFleet.Unavailable {
-      printError("\(error)")
-      throw ExitStatus.attention
+      throw NeedsAttention("\(error)")
     }
     let figures = RecordedFigures(
       at: moment, resolution: recorded.resolution == .minute ? "minute" : "hour",
@@ -179,8 +177,7 @@ struct SnapshotCommand: AsyncParsableCommand {
       throw ExitStatus.usage
     }
     guard let cache else {
-      printError("no cache at \(settings.dbPath): nothing to check (run `factop poll`)")
-      throw ExitStatus.attention
+      throw NeedsAttention("no cache at \(settings.dbPath): nothing to check (run `factop poll`)")
     }
     let breaches = settings.alertRules.check(
       AlertInputs(
@@ -213,7 +210,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         breaches.map { UntrustedText.inert("ALERT \($0.alert) \($0.scope): \($0.message)") + "\n" }
           .joined(), to: out)
     }
-    if !breaches.isEmpty { throw ExitStatus.attention }
+    if !breaches.isEmpty {
+      // The breaches went to standard output (or --out); the reason for exit 1 goes here.
+      throw NeedsAttention(
+        "\(breaches.count) alert(s) break: "
+          + Set(breaches.map(\.alert)).sorted().joined(separator: ", "))
+    }
   }
 }
 

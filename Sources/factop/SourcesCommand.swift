@@ -52,8 +52,9 @@ struct SourcesCommand: ParsableCommand {
             + findings.map { "  \($0)" }.joined(separator: "\n"))
       }
     }
-    if rows.contains(where: { $0.status == .error || $0.status == .stale }) {
-      throw ExitStatus.attention
+    let failing = rows.filter { $0.status == .error || $0.status == .stale }
+    if !failing.isEmpty {
+      throw NeedsAttention(failing.map { "source \($0.name) is \($0.status.rawValue)" })
     }
   }
 

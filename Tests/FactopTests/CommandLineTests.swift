@@ -47,6 +47,38 @@ import Testing
       !FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent.sqlite").path))
   }
 
+  /// Every exit 1 says on standard error what deserves attention, whichever command it is.
+  @Test func everyExitOneSaysWhy() throws {
+    let folder = temporaryFolder()
+    let absent = folder.appendingPathComponent("absent.sqlite").path
+    let demo = folder.appendingPathComponent("demo.sqlite").path
+    let broken = folder.appendingPathComponent("broken.sqlite").path
+    let config = folder.appendingPathComponent("config.toml")
+    try """
+    [[cluster]]
+    name = "lab"
+      [[cluster.source]]
+      kind = "nvidia-smi"
+      command = "\(folder.path)/no-such-nvidia-smi"
+    """.write(to: config, atomically: true, encoding: .utf8)
+    _ = try run(try factopBinary(), ["snapshot", "--db", demo, "--sim-gpus", "256"])
+    let cases: [([String], String)] = [
+      (["snapshot", "--offline", "--db", absent], "holds no data"),
+      (["savings", "--offline", "--db", absent], "no cache at"),
+      (["project", "--days", "3", "--offline", "--db", absent], "no cache at"),
+      (["snapshot", "--offline", "--check", "--db", demo], "alert(s) break: "),
+      (
+        ["poll", "--once", "--db", broken, "--config", config.path], "source lab/nvidia-smi failed"
+      ),
+      (["sources", "--db", broken, "--config", config.path], "source lab/nvidia-smi is error"),
+    ]
+    for (arguments, reason) in cases {
+      let result = try run(try factopBinary(), arguments)
+      #expect(result.status == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(reason), "\(arguments): \(result.stderr)")
+    }
+  }
+
   /// One release string, said the same way by --version, the snapshot, the Prometheus export and
   /// `sources --json`.
   @Test func everyOutputSaysWhichReleaseWroteIt() throws {

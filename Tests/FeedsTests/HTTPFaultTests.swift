@@ -110,6 +110,28 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
     #expect(ContinuousClock.now - started < .seconds(fault.timeoutS + 30))
   }
 
+  /// A BMC reached by its IP address, whose certificate names only a host name: the error says
+  /// the certificate names no such address (NIOSSL says "Couldn't find <none>").
+  @Test(.requires(RealServer.python))
+  func aCertificateWithoutTheAddressSaysSo() async throws {
+    let tls = try RealServer.selfSignedCertificate(subjectAltName: "DNS:bmc.example")
+    let server = try await RealServer(
+      RealServer.python, arguments: { [faultyServer.path, String($0), "--tls"] + tls },
+      ready: { RealServer.listens($0) })
+    defer { server.stop() }
+    let http = try HTTPSource(
+      base: "https://127.0.0.1:\(server.port)/ok", user: nil, password: nil, caFile: tls[0])
+    let feed = PrometheusFeed(
+      name: "p",
+      layout: ClusterLayout(
+        cluster: Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .owned)),
+      http: http, intervalS: 10)
+    let error = await #expect(throws: SourceError.self) { try await feed.poll(at: Date()) }
+    #expect(
+      error?.message.contains("certificate names no IP address 127.0.0.1") == true,
+      "\(String(describing: error))")
+  }
+
   /// The same self-signed server read with its certificate as the CA, or with verification
   /// skipped (as `insecure_skip_verify = true` does), answers.
   @Test(.requires(RealServer.python))

@@ -132,7 +132,9 @@ public final class RealServer: @unchecked Sendable {
 
   /// A self-signed certificate for 127.0.0.1 that no trust store knows, made by openssl:
   /// `[certificate path, key path]`.
-  public static func selfSignedCertificate() throws -> [String] {
+  public static func selfSignedCertificate(subjectAltName: String = "IP:127.0.0.1") throws
+    -> [String]
+  {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-tls-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -142,7 +144,7 @@ public final class RealServer: @unchecked Sendable {
     openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     openssl.arguments = [
       "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-      "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+      "/CN=127.0.0.1", "-addext", "subjectAltName=\(subjectAltName)", "-keyout", key, "-out", cert,
     ]
     openssl.standardError = FileHandle.nullDevice
     try openssl.run()

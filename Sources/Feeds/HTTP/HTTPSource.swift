@@ -134,6 +134,15 @@ public final class HTTPSource: Sendable {
       if case .handshakeFailed = tls { return "TLS: the handshake failed" }
       return "TLS: the connection failed"
     }
+    if let tls = error as? NIOSSLExtraError, tls == .failedToValidateHostname {
+      // NIOSSL's text is "Couldn't find <none> in certificate" for an address: say which.
+      let host = (URL(string: origin)?.host ?? origin).trimmingCharacters(in: ["[", "]"])
+      if (try? SocketAddress(ipAddress: host, port: 0)) != nil {
+        return "TLS: the server's certificate names no IP address \(host) (reach it by a name "
+          + "the certificate lists, or have the certificate list the address)"
+      }
+      return "TLS: the server's certificate does not name \(host)"
+    }
     return "\(error)"
   }
 

@@ -102,3 +102,47 @@ import Testing
     #expect(lines[29].hasPrefix(" / gpus>8 tema=vision█"))
   }
 }
+
+/// `?` explains the figures of the view it was opened from, a line each.
+@Suite struct GlossaryTests {
+  let theme = try! Theme.bundledDefault()
+
+  @Test func everyViewExplainsItsFigures() {
+    for view in CockpitView.allCases where view != .help {
+      var navigation = Navigation()
+      navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+      navigation.apply(.show(.help), rowCount: 0, pageSize: 1)
+      let text = Screen(
+        model: goldenModel, theme: theme, actions: .cockpit, origin: "demo",
+        navigation: navigation
+      ).render(width: 160, height: 60, now: goldenInstant).text()
+      #expect(text.contains("On \(view.title) ("), "\(view)")
+      #expect(text.contains("╭ Keys"), "\(view)")
+      // Each line is whole at 80 columns.
+      let narrow = Screen(
+        model: goldenModel, theme: theme, actions: .cockpit, origin: "demo",
+        navigation: navigation
+      ).render(width: 80, height: 40, now: goldenInstant).text().split(separator: "\n")
+      let glossary = narrow.drop { !$0.hasPrefix("╭ On") }.prefix { !$0.hasPrefix("╰") }
+      #expect(glossary.count > 2 && !glossary.contains { $0.contains("…") }, "\(view)")
+    }
+  }
+
+  /// The figures a newcomer asked about, each defined where it is shown.
+  @Test(arguments: [
+    (CockpitView.overview, ["busy", "idle-allocated", "UTIL", "OUT", "CONF", "1 % line"]),
+    (.gpus, ["SM activity"]), (.cost, ["80 % band", "MTD"]), (.savings, ["CONF", "SPEND"]),
+    (.sources, ["STATUS", "POLL"]), (.power, ["PUE", "HEADROOM", "UNATTRIB."]),
+  ])
+  func theTermsNewcomersAskAbout(view: CockpitView, terms: [String]) {
+    var navigation = Navigation()
+    navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+    navigation.apply(.show(.help), rowCount: 0, pageSize: 1)
+    let lines = Screen(
+      model: goldenModel, theme: theme, actions: .cockpit, origin: "demo", navigation: navigation
+    ).render(width: 160, height: 60, now: goldenInstant).text().split(separator: "\n")
+    for term in terms {
+      #expect(lines.contains { $0.hasPrefix("│ \(term) ") }, "\(view): \(term)")
+    }
+  }
+}

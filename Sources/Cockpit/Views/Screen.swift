@@ -80,7 +80,8 @@ public struct Screen {
     // the rows are built once per frame, by the view that shows them.
     let selected = navigation.selected(in: navigation.view)
     if navigation.view == .help {
-      HelpView(actions: actions, theme: theme, selected: selected).render(in: body, into: &buffer)
+      HelpView(actions: actions, theme: theme, selected: selected, about: navigation.previous)
+        .render(in: body, into: &buffer)
     } else if let model, model.state.isEmpty, navigation.view != .sources {
       // Sources have not answered yet (or answered with nothing): the fleet is unknown, not a
       // fleet of zero GPUs. The Sources view says why.

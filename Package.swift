@@ -59,7 +59,7 @@ let package = Package(
       }),
     .target(
       name: "Cockpit",
-      dependencies: ["FleetModel", "StateCache", "Feeds", "TerminalKit", "Themes"]),
+      dependencies: ["FleetModel", "StateCache", "TerminalKit", "Themes"]),
     .executableTarget(
       name: "factop",
       dependencies: [
@@ -89,7 +89,8 @@ let package = Package(
       name: "ExportsTests", dependencies: ["FleetModel", "FleetSim", "Exports", "UntrustedText"],
       exclude: ["Golden"]),
     .testTarget(
-      name: "FactopTests", dependencies: ["FleetModel", "FleetSim", "Exports", "TestSupport"]),
+      name: "FactopTests",
+      dependencies: ["FleetModel", "FleetSim", "Exports", "StateCache", "Cockpit", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,14 +2,14 @@ import FleetModel
 import Foundation
 
 extension Snapshot {
-  /// The snapshot of `state` as seen at `now`: totals from the fleet model, rows in cache order.
-  public init(
-    state: FleetState, sources: [SourceHealth], prices: PriceBook, now: Date,
-    savings: [Opportunity] = [], history: History = History(), billing: [BillingRow] = []
-  ) {
-    let monthToDate = history.monthToDate
-    let summary = FleetSummary(state, prices: prices)
-    let spend = SpendBreakdown(state, prices: prices)
+  /// The snapshot of a report: its figures as the contract spells them, rows in cache order.
+  public init(report: FleetReport) {
+    let state = report.state
+    let sources = report.sources
+    let now = report.now
+    let monthToDate = report.monthToDate
+    let summary = report.summary
+    let spend = report.spend
     let monthStart = MonthToDate.monthStart(of: now)
     var gpusOnNode: [NodeID: (total: Int, allocated: Int)] = [:]
     for gpu in state.gpus {
@@ -45,7 +45,7 @@ extension Snapshot {
       costUSDPerHour: totals.costUSDPerHour?.rounded(toPlaces: 2),
       spendMTDUSD: monthToDate.fleet?.usd.rounded(toPlaces: 2),
       spendMTDSince: monthToDate.fleet?.since,
-      idleAllocatedGPUHours24h: history.idleAllocatedGPUHours24h?.rounded(toPlaces: 1))
+      idleAllocatedGPUHours24h: report.history.idleAllocatedGPUHours?.rounded(toPlaces: 1))
     self.teams = spend.teams.map {
       TeamEntry(
         name: $0.name, costUSDPerHour: $0.usdPerHour.rounded(toPlaces: 2),
@@ -79,7 +79,7 @@ extension Snapshot {
         memUsedMiB: s?.memUsedMiB, memTotalMiB: gpu.model.memoryMiB, powerW: s?.powerW,
         tempC: s?.tempC)
     }
-    self.savings = savings
+    self.savings = report.savings.opportunities
     self.joinFindings = state.joinFindings.map {
       JoinFindingEntry(kind: $0.kind, detail: $0.description)
     }
@@ -95,10 +95,9 @@ extension Snapshot {
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
     }
-    self.power = Power(state, pueBySite: prices.pueBySite)
-    self.opencost = state.workloadCosts.isEmpty ? nil : WorkloadCostSummary(state.workloadCosts)
-    self.billing =
-      billing.isEmpty ? nil : BillingSummary(billing, clusterOf: BillingSummary.clusters(of: state))
+    self.power = Power(state, rollup: report.power)
+    self.opencost = report.opencost
+    self.billing = report.billing
   }
 
   /// True when a script should be alerted: no source, or a source that is not healthy.
@@ -122,9 +121,8 @@ extension Snapshot {
 }
 
 extension Snapshot.Power {
-  /// The power chain of `state`, its meters and the sites' PUE.
-  init(_ state: FleetState, pueBySite: [String: Double]) {
-    let rollup = PowerRollup(state, pueBySite: pueBySite, budgets: PowerBudgets())
+  /// The power chain of `state` as the report rolled it up, and its meters.
+  init(_ state: FleetState, rollup: PowerRollup) {
     let fleet = rollup.fleet
     let nodeMeters = state.meters.filter { $0.scope == .node }
     let facility = rollup.facilityW

@@ -101,18 +101,6 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   }
 
   /// Figures only the cache's history can give.
-  public struct History: Sendable, Equatable {
-    public var monthToDate: MonthToDateSpend
-    public var idleAllocatedGPUHours24h: Double?
-
-    public init(
-      monthToDate: MonthToDateSpend = MonthToDateSpend(), idleAllocatedGPUHours24h: Double? = nil
-    ) {
-      self.monthToDate = monthToDate
-      self.idleAllocatedGPUHours24h = idleAllocatedGPUHours24h
-    }
-  }
-
   public struct Source: Encodable, Sendable, Equatable {
     public let name: String
     public let kind: String

@@ -152,7 +152,7 @@ public final class Poller: Sendable {
     let merged = latest.withLock { Self.merge($0) }
     guard !merged.isEmpty else { return }
     do {
-      try cache.append(KPISeries.points(of: merged, prices: prices, at: now), now: now)
+      try cache.append(KPI.points(of: merged, prices: prices, at: now), now: now)
     } catch {
       logger.error("cannot write series to the cache: \(error)")
     }
@@ -169,11 +169,10 @@ public final class Poller: Sendable {
   /// Steps are 5 minutes (the cockpit's graph resolution) up to 16,384 GPUs, and grow beyond so
   /// the work stays near five million GPU readings; the fleet's size is what the last poll saw,
   /// so poll first.
-  public func backfill(before now: Date, windowS: Double = KPISeries.savingsWindowS) async {
+  public func backfill(before now: Date, windowS: Double = FleetHistory.windowS) async {
     let feeds = feeds.filter(\.answersForThePast)
     let start = now.addingTimeInterval(-windowS)
-    let existing = try? cache.series(
-      entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .minute, since: start)
+    let existing = try? cache.series(.utilMeanPct, of: .fleet, resolution: .minute, since: start)
     // Minute rollups start at their minute: a poll just before `now` sits up to a minute back.
     let earlier = now.addingTimeInterval(-120)
     guard !feeds.isEmpty, let existing, !existing.contains(where: { $0.time < earlier }) else {
@@ -194,11 +193,11 @@ public final class Poller: Sendable {
         byStep[step, default: [:]][feed.name] = state
       }
     }
-    var points: [SeriesPoint] = []
+    var points: [KPIPoint] = []
     for step in byStep.keys.sorted() where !Task.isCancelled {
       let time = start.addingTimeInterval(Double(step) * stepS)
       guard time < now else { continue }
-      points += KPISeries.points(of: Self.merge(byStep[step]!), prices: prices, at: time)
+      points += KPI.points(of: Self.merge(byStep[step]!), prices: prices, at: time)
     }
     guard !Task.isCancelled else { return }
     do {

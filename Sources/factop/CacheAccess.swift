@@ -1,4 +1,5 @@
 import Feeds
+import FleetModel
 import Foundation
 import Logging
 import StateCache
@@ -17,6 +18,19 @@ enum CacheAccess {
         "the cache at \(path) was damaged (\(reason)); moved it to \(aside) and started a new one")
       return try StateCache.open(path: path)
     }
+  }
+
+  /// What `cache` holds at `now`, analysed by the settings' rules: the one report every command
+  /// that shows figures prints a projection of. No cache reports an empty fleet.
+  static func report(_ settings: Settings, cache: StateCache?, now: Date, projectionDays: Int = 7)
+    throws -> FleetReport
+  {
+    let state = try cache?.fleetState() ?? FleetState()
+    return FleetReport(
+      state: state, sources: try cache?.sourceHealth() ?? [],
+      history: try cache?.history(of: state, now: now) ?? FleetHistory(),
+      bills: try cache?.billingRows() ?? [], rules: settings.fleetRules, now: now,
+      projectionDays: projectionDays)
   }
 
   /// The cache with a day of history (backfilled into an empty one when this process may poll),

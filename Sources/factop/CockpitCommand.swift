@@ -63,9 +63,7 @@ final class CockpitSession: Sendable {
       cache = try StateCache.openReadOnly(path: settings.dbPath)
       origin = "shared cache"
     }
-    loader = ModelLoader(
-      cache: cache, prices: settings.priceBook, rules: settings.savingsRules,
-      budgets: settings.powerBudgets, alertRules: settings.alertRules, origin: origin)
+    loader = ModelLoader(cache: cache, rules: settings.fleetRules, origin: origin)
     loader.start()
     if lock != nil {
       var logger = Logger(label: "factop.poll")

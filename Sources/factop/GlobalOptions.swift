@@ -171,6 +171,12 @@ struct Settings {
     powerBudgets = demoFleet.powerBudgets.overridden(by: budgets)
   }
 
+  /// The rules every figure is judged by: prices, power budgets, alerts, savings thresholds.
+  var fleetRules: FleetRules {
+    FleetRules(
+      prices: priceBook, budgets: powerBudgets, alerts: alertRules, savings: savingsRules)
+  }
+
   /// What this run watches, for the title bar: the configured clusters, else the demo fleet.
   var origin: String {
     if !clusterFeeds.isEmpty {

@@ -28,7 +28,9 @@ struct ProjectCommand: AsyncParsableCommand {
     let settings = try Settings.resolve(global)
     let now = Date()
     let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
-    let projection = try KPISeries.projection(cache: cache, days: days, now: now)
+    let projection = try CacheAccess.report(
+      settings, cache: cache, now: now, projectionDays: days
+    ).projection
     try format.print(projection, table: Self.table)
     if projection.historyHours < 24 {
       throw NeedsAttention(

@@ -21,13 +21,9 @@ struct SavingsCommand: AsyncParsableCommand {
     let settings = try Settings.resolve(global)
     let now = Date()
     let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
-    let state = try cache.fleetState()
-    let report = SavingsFinder.find(
-      try KPISeries.savingsContext(
-        cache: cache, state: state, prices: settings.priceBook, now: now),
-      rules: settings.savingsRules)
-    try format.print(report, table: Self.table)
-    if state.isEmpty {
+    let report = try CacheAccess.report(settings, cache: cache, now: now)
+    try format.print(report.savings, table: Self.table)
+    if report.state.isEmpty {
       throw NeedsAttention("the cache at \(settings.dbPath) holds no data: nothing to judge")
     }
   }

@@ -82,30 +82,13 @@ struct SnapshotCommand: AsyncParsableCommand {
     // The cost allocation is hourly history: an empty demo cache gets its day first.
     let cache = try await CacheAccess.open(
       settings, pollFirst: !offline, backfill: format == .focus, now: now)
-    let state = try cache?.fleetState() ?? FleetState()
+    let report = try CacheAccess.report(settings, cache: cache, now: now)
     if check {
-      try runCheck(settings, cache: cache, state: state, now: now)
+      try runCheck(settings, cache: cache, report: report)
       return
     }
-    let report = try cache.map {
-      SavingsFinder.find(
-        try KPISeries.savingsContext(cache: $0, state: state, prices: settings.priceBook, now: now),
-        rules: settings.savingsRules)
-    }
-    let snapshot = Snapshot(
-      state: state, sources: try cache?.sourceHealth() ?? [], prices: settings.priceBook, now: now,
-      savings: report?.opportunities ?? [],
-      history: try cache.map {
-        Snapshot.History(
-          monthToDate: try KPISeries.monthToDate(cache: $0, now: now),
-          idleAllocatedGPUHours24h: try KPISeries.fleetGPUHours(
-            KPISeries.gpusIdleAllocated, cache: $0, now: now))
-      } ?? Snapshot.History(), billing: try cache?.billingRows() ?? [])
-    let tables = SnapshotTables(
-      snapshot: snapshot,
-      power: PowerRollup(
-        state, pueBySite: settings.priceBook.pueBySite, budgets: settings.powerBudgets),
-      savings: report)
+    let tables = SnapshotTables(report: report)
+    let snapshot = tables.snapshot
     let text: String
     switch format ?? .json {
     case .json:
@@ -119,14 +102,12 @@ struct SnapshotCommand: AsyncParsableCommand {
     case .prom: text = PromExport.render(tables)
     case .focus:
       text = FocusExport.render(
-        try cache.map {
-          try KPISeries.hourlyAllocation(
-            cache: $0, state: state, since: now.addingTimeInterval(-KPISeries.savingsWindowS),
-            now: now)
-        } ?? [])
+        try cache?.hourlyAllocation(
+          state: report.state, since: now.addingTimeInterval(-FleetHistory.windowS), now: now)
+          ?? [])
     }
     try Output.write(text, to: out)
-    let empty = state.isEmpty ? ["the cache at \(settings.dbPath) holds no data"] : []
+    let empty = report.state.isEmpty ? ["the cache at \(settings.dbPath) holds no data"] : []
     if !empty.isEmpty || snapshot.needsAttention {
       throw NeedsAttention(empty + snapshot.attention)
     }
@@ -167,28 +148,18 @@ struct SnapshotCommand: AsyncParsableCommand {
   }
 
   /// Checks the alert rules: each breach on a line (or as JSON), exit 1 when there is one.
-  private func runCheck(_ settings: Settings, cache: StateCache?, state: FleetState, now: Date)
-    throws
-  {
+  private func runCheck(_ settings: Settings, cache: StateCache?, report: FleetReport) throws {
     guard !settings.alertRules.isEmpty else {
       printError(
         "[alerts] has defaults = false and sets no rule: nothing to check (docs/exports.md, Alerts)"
       )
       throw ExitStatus.usage
     }
-    guard let cache else {
+    guard cache != nil else {
       throw NeedsAttention("no cache at \(settings.dbPath): nothing to check (run `factop poll`)")
     }
-    let breaches = settings.alertRules.check(
-      AlertInputs(
-        fleet: FleetSummary(state, prices: settings.priceBook).fleet,
-        power: PowerRollup(
-          state, pueBySite: settings.priceBook.pueBySite, budgets: settings.powerBudgets),
-        sources: try cache.sourceHealth(),
-        idleAllocatedByMinute: try KPISeries.idleAllocatedByMinute(
-          cache: cache, rules: settings.alertRules, now: now),
-        spendMonthToDateUSD: try KPISeries.monthToDate(cache: cache, now: now).fleet?.usd,
-        now: now))
+    let breaches = report.alerts
+    let now = report.now
     switch format {
     case .json?:
       struct Report: Encodable {

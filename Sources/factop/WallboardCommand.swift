@@ -52,9 +52,8 @@ struct WallboardCommand: ParsableCommand {
     let loadedTheme = try TerminalScreen.theme(theme, settings)
     let loader = try TerminalScreen.starting {
       ModelLoader(
-        cache: try StateCache.openReadOnly(path: settings.dbPath), prices: settings.priceBook,
-        rules: settings.savingsRules, budgets: settings.powerBudgets,
-        alertRules: settings.alertRules, origin: settings.dbPath)
+        cache: try StateCache.openReadOnly(path: settings.dbPath), rules: settings.fleetRules,
+        origin: settings.dbPath)
     }
     SignalTrap.install()
     loader.start()

@@ -19,8 +19,8 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
     let totals = FleetSummary(state, prices: .demo).fleet
     utilHistory.append(totals.utilMeanPct)
     powerHistory.append(totals.powerW)
-    for row in JobActivity.means(state) {
-      jobHistory[row.job, default: []].append(row.pct)
+    for (job, pct) in state.jobActivityPct {
+      jobHistory[job, default: []].append(pct)
     }
   }
   var gpuHistory = GPUHistory()
@@ -40,23 +40,6 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
     ], utilHistory: utilHistory, prices: .demo, savings: savings, budgets: fleet.powerBudgets,
     powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory,
     origin: "demo fleet · 1,024 GPUs · seed 1")
-}
-
-/// Each job's mean GPU activity in one state, in GPU order.
-enum JobActivity {
-  static func means(_ state: FleetState) -> [(job: JobID, pct: Double)] {
-    var sums: [JobID: (total: Double, count: Int)] = [:]
-    var order: [JobID] = []
-    for gpu in state.gpus {
-      guard let job = state.allocations[gpu.id],
-        let pct = state.gpuSamples[gpu.id]?.activity?.pct
-      else { continue }
-      if sums[job] == nil { order.append(job) }
-      sums[job, default: (0, 0)].total += pct
-      sums[job, default: (0, 0)].count += 1
-    }
-    return order.map { ($0, sums[$0]!.total / Double(sums[$0]!.count)) }
-  }
 }
 
 let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC

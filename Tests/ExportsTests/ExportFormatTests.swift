@@ -12,18 +12,24 @@ let demoTables: SnapshotTables = {
   let fleet = try! DemoFleet(gpus: 256, seed: 1)
   let polled = instant.addingTimeInterval(-2)
   let state = fleet.state(at: polled)
-  let report = SavingsFinder.find(SavingsContext(state: state, prices: .demo, now: instant))
-  let snapshot = Snapshot(
-    state: state,
-    sources: [
-      SourceHealth(
-        name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled)
-    ], prices: .demo, now: instant, savings: report.opportunities)
+  // No history: only the detectors that judge the present (idle, stragglers, drained nodes).
   return SnapshotTables(
-    snapshot: snapshot,
-    power: PowerRollup(state, pueBySite: PriceBook.demo.pueBySite, budgets: fleet.powerBudgets),
-    savings: report)
+    report: FleetReport(
+      state: state,
+      sources: [
+        SourceHealth(
+          name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled)
+      ], history: FleetHistory(), rules: FleetRules(prices: .demo, budgets: fleet.powerBudgets),
+      now: instant))
 }()
+
+/// The tables of an empty fleet with these imported bills.
+func billedTables(_ bills: [BillingRow]) -> SnapshotTables {
+  SnapshotTables(
+    report: FleetReport(
+      state: FleetState(), sources: [], history: FleetHistory(), bills: bills,
+      rules: FleetRules(prices: .demo), now: instant))
+}
 
 /// Compares `text` with `Golden/NAME`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
 func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
@@ -79,12 +85,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         chargeCategory: nil, serviceName: service, serviceCategory: nil, resourceId: nil,
         resourceName: nil, skuId: nil, pricingQuantity: nil, pricingUnit: nil, tags: [:])
     }
-    let snapshot = Snapshot(
-      state: FleetState(), sources: [], prices: .demo, now: instant,
-      billing: [charge("12.345", "EC2"), charge("-1.5", "Credits")])
-    let tables = SnapshotTables(
-      snapshot: snapshot,
-      power: PowerRollup(FleetState(), pueBySite: [:], budgets: PowerBudgets()), savings: nil)
+    let tables = billedTables([charge("12.345", "EC2"), charge("-1.5", "Credits")])
     let csv = CSVExport.render(tables.table(.cost))
     #expect(csv.contains("bill_service,EC2,,,,12.345,12.345\r\n"))
     // A credit is a negative number, not a formula to neutralize.
@@ -132,10 +133,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
       serviceName: "EC2\u{1B}]0;PWNED\u{07}\"\\\nfake_metric 1\u{9B}2J",
       serviceCategory: nil, resourceId: nil, resourceName: nil, skuId: nil, pricingQuantity: nil,
       pricingUnit: nil, tags: [:])
-    let tables = SnapshotTables(
-      snapshot: Snapshot(
-        state: FleetState(), sources: [], prices: .demo, now: instant, billing: [bill]),
-      power: PowerRollup(FleetState(), pueBySite: [:], budgets: PowerBudgets()), savings: nil)
+    let tables = billedTables([bill])
     let text = PromExport.render(tables)
     #expect(!text.unicodeScalars.contains { UntrustedText.isUnsafe($0) && $0 != "\n" })
     #expect(

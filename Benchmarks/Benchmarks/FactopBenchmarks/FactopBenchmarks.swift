@@ -23,10 +23,13 @@ let benchmarks: @Sendable () -> Void = {
     SourceHealth(name: "demo", kind: "sim", intervalS: 10, lastAttempt: now, lastSuccess: now)
   ]
 
+  // The report every snapshot makes (summary, spend, power, savings, alerts), then its JSON.
   Benchmark("Snapshot JSON, 16,384 GPUs") { benchmark in
     for _ in benchmark.scaledIterations {
-      let snapshot = Snapshot(state: state, sources: sources, prices: .demo, now: now)
-      blackHole(try JSONOutput.encode(snapshot, pretty: false))
+      let report = FleetReport(
+        state: state, sources: sources, history: FleetHistory(), rules: FleetRules(prices: .demo),
+        now: now)
+      blackHole(try JSONOutput.encode(Snapshot(report: report), pretty: false))
     }
   }
 

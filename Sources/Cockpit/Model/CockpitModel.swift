@@ -34,7 +34,7 @@ public struct CockpitModel: Sendable, Equatable {
   public var billing: BillingSummary?
   /// OpenCost's workload costs added up; nil until it has said anything.
   public var opencost: WorkloadCostSummary?
-  /// The `[alerts]` rules that do not hold now.
+  /// The alert rules that do not hold now.
   public var alerts: [AlertBreach] = []
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
   public var origin: String
@@ -90,6 +90,42 @@ public struct CockpitModel: Sendable, Equatable {
       gpuModelsByCluster: Self.gpuModelsByCluster(state),
       power: PowerRollup(state, pueBySite: prices.pueBySite, budgets: budgets),
       powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory, origin: origin)
+  }
+
+  /// The cockpit's projection of a report: its figures, and its day of history as graph slots.
+  public init(report: FleetReport, gpuHistory: GPUHistory, origin: String) {
+    let now = report.now
+    self.init(
+      state: report.state, summary: report.summary, sources: report.sources,
+      utilHistory: Self.slots(report.history.fleetUtilMinutes, until: now),
+      savings: report.savings, nodeRows: NodeRow.rows(report.state),
+      jobRows: JobRow.rows(report.state, spend: report.spend), teams: report.spend.teams,
+      monthToDate: report.monthToDate, projection: report.projection,
+      prices: report.rules.prices, gpuModelsByCluster: Self.gpuModelsByCluster(report.state),
+      power: report.power, powerHistory: Self.slots(report.history.fleetPowerMinutes, until: now),
+      jobHistory: report.history.jobActivity.mapValues { Self.slots($0, until: now) },
+      gpuHistory: gpuHistory, origin: origin)
+    billing = report.billing
+    opencost = report.opencost
+    alerts = report.alerts
+  }
+
+  /// Minute points as one slot per history step, ending at `now`; empty slots stay nil so a
+  /// gap in polling shows as a gap, not as a flat line.
+  static func slots(_ points: FleetHistory.Points, until now: Date) -> [Double?] {
+    let count = Int(FleetHistory.windowS / historyStepS)
+    let end = (now.timeIntervalSince1970 / historyStepS).rounded(.down)
+    var sums = [(total: Double, n: Int)](repeating: (0, 0), count: count)
+    for point in points {
+      let slot =
+        count - 1 - Int(end - (point.time.timeIntervalSince1970 / historyStepS).rounded(.down))
+      guard sums.indices.contains(slot) else { continue }
+      sums[slot].total += point.value
+      sums[slot].n += 1
+    }
+    let slots = sums.map { $0.n > 0 ? $0.total / Double($0.n) : nil }
+    // Leading slots before the first poll are not gaps: there was no history yet.
+    return Array(slots.drop { $0 == nil })
   }
 
   private static func gpuModelsByCluster(_ state: FleetState) -> [String: [String]] {

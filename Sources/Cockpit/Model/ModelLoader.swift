@@ -1,4 +1,3 @@
-import Feeds
 import FleetModel
 import Foundation
 import StateCache
@@ -8,28 +7,16 @@ import Synchronization
 /// the UI through a lock the UI only holds to copy a reference.
 public final class ModelLoader: Sendable {
   private let cache: StateCache
-  private let prices: PriceBook
-  private let rules: SavingsRules
-  private let budgets: PowerBudgets
-  private let alertRules: AlertRules
+  private let rules: FleetRules
   /// GPU readings of the polls loaded so far, and the last poll appended.
   private let gpuHistory = Mutex<(history: GPUHistory, polled: Date?)>((GPUHistory(), nil))
   private let origin: String
   private let latest = Mutex<LoadedModel?>(nil)
   private let stopped = Atomic<Bool>(false)
   private let finished = DispatchSemaphore(value: 0)
-  /// How much fleet utilization history the Overview can show: a day.
-  static let historyWindowS: Double = 24 * 3_600
-
-  public init(
-    cache: StateCache, prices: PriceBook, rules: SavingsRules = SavingsRules(),
-    budgets: PowerBudgets = PowerBudgets(), alertRules: AlertRules = AlertRules(), origin: String
-  ) {
-    self.alertRules = alertRules
+  public init(cache: StateCache, rules: FleetRules, origin: String) {
     self.cache = cache
-    self.prices = prices
     self.rules = rules
-    self.budgets = budgets
     self.origin = origin
   }
 
@@ -62,37 +49,14 @@ public final class ModelLoader: Sendable {
     latest.withLock { $0 }
   }
 
-  /// Minute points as one slot per history step, ending at `now`; empty slots stay nil so a
-  /// gap in polling shows as a gap, not as a flat line.
-  static func slots(_ points: [(time: Date, value: Double)], until now: Date) -> [Double?] {
-    let step = CockpitModel.historyStepS
-    let count = Int(historyWindowS / step)
-    let end = (now.timeIntervalSince1970 / step).rounded(.down)
-    var sums = [(total: Double, n: Int)](repeating: (0, 0), count: count)
-    for point in points {
-      let slot = count - 1 - Int(end - (point.time.timeIntervalSince1970 / step).rounded(.down))
-      guard sums.indices.contains(slot) else { continue }
-      sums[slot].total += point.value
-      sums[slot].n += 1
-    }
-    let slots = sums.map { $0.n > 0 ? $0.total / Double($0.n) : nil }
-    // Leading slots before the first poll are not gaps: there was no history yet.
-    return Array(slots.drop { $0 == nil })
-  }
-
   /// Loads the model now, on the calling thread.
   public func reload(now: Date = Date()) {
     do {
       let state = try cache.fleetState()
       let sources = try cache.sourceHealth()
-      func fleetHistory(_ metric: String) throws -> [Double?] {
-        let points = try cache.series(
-          entity: "fleet", metric: metric, resolution: .minute,
-          since: now.addingTimeInterval(-Self.historyWindowS))
-        return Self.slots(points.map { ($0.time, $0.mean) }, until: now)
-      }
-      let context = try KPISeries.savingsContext(
-        cache: cache, state: state, prices: prices, now: now)
+      let report = FleetReport(
+        state: state, sources: sources, history: try cache.history(of: state, now: now),
+        bills: try cache.billingRows(), rules: rules, now: now)
       let polled = sources.compactMap(\.lastSuccess).max()
       let gpus = gpuHistory.withLock { kept in
         if let polled, polled != kept.polled {
@@ -101,29 +65,7 @@ public final class ModelLoader: Sendable {
         }
         return kept.history
       }
-      var model = CockpitModel(
-        state: state, sources: sources, utilHistory: try fleetHistory(KPISeries.utilMeanPct),
-        prices: prices, savings: SavingsFinder.find(context, rules: rules),
-        monthToDate: try KPISeries.monthToDate(cache: cache, now: now),
-        projection: try KPISeries.projection(cache: cache, days: 7, now: now), budgets: budgets,
-        powerHistory: try fleetHistory(KPISeries.powerW),
-        jobHistory: context.jobActivity.mapValues { Self.slots($0, until: now) },
-        gpuHistory: gpus, origin: origin)
-      if !state.workloadCosts.isEmpty {
-        model.opencost = WorkloadCostSummary(state.workloadCosts)
-      }
-      let bills = try cache.billingRows()
-      if !bills.isEmpty {
-        model.billing = BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))
-      }
-      if !alertRules.isEmpty {
-        model.alerts = alertRules.check(
-          AlertInputs(
-            fleet: model.summary.fleet, power: model.power, sources: sources,
-            idleAllocatedByMinute: try KPISeries.idleAllocatedByMinute(
-              cache: cache, rules: alertRules, now: now),
-            spendMonthToDateUSD: model.monthToDate.fleet?.usd, now: now))
-      }
+      let model = CockpitModel(report: report, gpuHistory: gpus, origin: origin)
       latest.withLock { $0 = LoadedModel(version: ($0?.version ?? 0) + 1, model: model) }
     } catch {
       latest.withLock { loaded in

@@ -40,20 +40,9 @@ public struct JobRow: Sendable, Equatable {
   public let costUSDPerHour: Double?
 
   static func rows(_ state: FleetState, spend: SpendBreakdown) -> [JobRow] {
-    var activity: [JobID: (sum: Double, count: Int)] = [:]
-    // In GPU order, not dictionary order, so the sums (and their rounding) never vary.
-    for gpu in state.gpus {
-      guard let job = state.allocations[gpu.id],
-        let pct = state.gpuSamples[gpu.id]?.activity?.pct
-      else { continue }
-      activity[job, default: (0, 0)].sum += pct
-      activity[job, default: (0, 0)].count += 1
-    }
+    let activity = state.jobActivityPct
     return state.jobs.map { job in
-      let reading = activity[job.key]
-      return JobRow(
-        job: job, utilPct: reading.map { $0.sum / Double($0.count) },
-        costUSDPerHour: spend.jobs[job.key])
+      JobRow(job: job, utilPct: activity[job.key], costUSDPerHour: spend.jobs[job.key])
     }
   }
 }

@@ -1,3 +1,4 @@
+import FleetModel
 import Foundation
 
 /// The figures recorded at a past moment (`factop snapshot --at`), as a table and as JSON.
@@ -25,12 +26,12 @@ public struct RecordedFigures: Encodable, Sendable {
     public init(scope: String, name: String, values: [String: Double]) {
       self.scope = scope
       self.name = name
-      utilMeanPct = values["util_mean_pct"]?.rounded(toPlaces: 2)
-      gpusAllocated = values["gpus_allocated"]?.rounded(toPlaces: 1)
-      gpusBusy = values["gpus_busy"]?.rounded(toPlaces: 1)
-      gpusIdleAllocated = values["gpus_idle_allocated"]?.rounded(toPlaces: 1)
-      powerW = values["power_w"]?.rounded(toPlaces: 1)
-      costUSDPerHour = values["cost_usd_per_h"]?.rounded(toPlaces: 2)
+      utilMeanPct = values[KPI.utilMeanPct.rawValue]?.rounded(toPlaces: 2)
+      gpusAllocated = values[KPI.gpusAllocated.rawValue]?.rounded(toPlaces: 1)
+      gpusBusy = values[KPI.gpusBusy.rawValue]?.rounded(toPlaces: 1)
+      gpusIdleAllocated = values[KPI.gpusIdleAllocated.rawValue]?.rounded(toPlaces: 1)
+      powerW = values[KPI.powerW.rawValue]?.rounded(toPlaces: 1)
+      costUSDPerHour = values[KPI.costUSDPerHour.rawValue]?.rounded(toPlaces: 2)
     }
   }
 

@@ -19,6 +19,11 @@ public struct SnapshotTables: Sendable {
     self.savings = savings
   }
 
+  /// The tables of a report: its snapshot, power chain and savings.
+  public init(report: FleetReport) {
+    self.init(snapshot: Snapshot(report: report), power: report.power, savings: report.savings)
+  }
+
   public func table(_ view: SnapshotView) -> ExportTable {
     switch view {
     case .fleet: fleet

@@ -1,6 +1,5 @@
 import FleetModel
 import Foundation
-import StateCache
 
 /// The fleet, cluster and team figures the cache recorded at a past moment: what
 /// `factop snapshot --at` answers with. The cache keeps these as time series (minutes for
@@ -22,9 +21,8 @@ public struct RecordedFleet: Sendable, Equatable {
   public let entries: [Entry]
 
   /// The metrics recorded for fleet and clusters, in column order.
-  public static let metrics = [
-    KPISeries.utilMeanPct, KPISeries.gpusAllocated, KPISeries.gpusBusy,
-    KPISeries.gpusIdleAllocated, KPISeries.powerW, KPISeries.costUSDPerHour,
+  public static let metrics: [KPI] = [
+    .utilMeanPct, .gpusAllocated, .gpusBusy, .gpusIdleAllocated, .powerW, .costUSDPerHour,
   ]
 
   /// Why there is no answer for a moment.
@@ -44,8 +42,7 @@ public struct RecordedFleet: Sendable, Equatable {
 
   /// The figures recorded at `at`: from minute rollups while they are kept, else hourly ones.
   public static func read(cache: StateCache, at: Date, now: Date) throws -> RecordedFleet {
-    let hourly = try cache.series(
-      entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .hour, since: .distantPast)
+    let hourly = try cache.series(.utilMeanPct, of: .fleet, resolution: .hour, since: .distantPast)
     guard let first = hourly.first?.time, let last = hourly.last?.time else {
       throw Unavailable.empty
     }
@@ -54,36 +51,39 @@ public struct RecordedFleet: Sendable, Equatable {
       throw Unavailable.outside(at: at, first: first, last: min(lastEnd, now))
     }
     let minutes = try cache.series(
-      entity: "fleet", metric: KPISeries.utilMeanPct, resolution: .minute,
-      since: at.addingTimeInterval(-120))
+      .utilMeanPct, of: .fleet, resolution: .minute, since: at.addingTimeInterval(-120))
     let resolution: SeriesResolution =
       minutes.contains { $0.time <= at } ? .minute : .hour
-    let window = Double(resolution.bucketS) * 2
+    let since = at.addingTimeInterval(-Double(resolution.bucketS) * 2)
     func latest(_ points: [SeriesPoint]) -> SeriesPoint? { points.last { $0.time <= at } }
     var entries: [Entry] = []
     var bucket = at
-    for (scope, prefix) in [("fleet", "fleet"), ("cluster", "cluster/"), ("team", "team/")] {
-      var byEntity: [String: [String: Double]] = [:]
-      for metric in scope == "team" ? [KPISeries.costUSDPerHour] : metrics {
-        let series: [String: [SeriesPoint]] =
-          scope == "fleet"
-          ? [
-            "fleet": try cache.series(
-              entity: "fleet", metric: metric, resolution: resolution,
-              since: at.addingTimeInterval(-window))
-          ]
-          : try cache.series(
-            entityPrefix: prefix, metric: metric, resolution: resolution,
-            since: at.addingTimeInterval(-window))
-        for (entity, points) in series {
+    var fleet: [String: Double] = [:]
+    for kpi in metrics {
+      if let point = latest(
+        try cache.series(kpi, of: .fleet, resolution: resolution, since: since))
+      {
+        bucket = point.time
+        fleet[kpi.rawValue] = point.mean
+      }
+    }
+    if !fleet.isEmpty { entries.append(Entry(scope: "fleet", name: "fleet", values: fleet)) }
+    for (kind, kpis) in [(SeriesEntity.Kind.cluster, metrics), (.team, [.costUSDPerHour])] {
+      var byName: [String: [String: Double]] = [:]
+      for kpi in kpis {
+        for (entity, points) in try cache.series(
+          kpi, of: kind, resolution: resolution, since: since)
+        {
           guard let point = latest(points) else { continue }
-          if scope == "fleet" { bucket = point.time }
-          byEntity[entity, default: [:]][metric] = point.mean
+          switch entity {
+          case .cluster(let name), .team(let name):
+            byName[name, default: [:]][kpi.rawValue] = point.mean
+          case .fleet, .job: break
+          }
         }
       }
-      for entity in byEntity.keys.sorted() {
-        let name = scope == "fleet" ? "fleet" : String(entity.dropFirst(prefix.count))
-        entries.append(Entry(scope: scope, name: name, values: byEntity[entity]!))
+      for name in byName.keys.sorted() {
+        entries.append(Entry(scope: kind.rawValue, name: name, values: byName[name]!))
       }
     }
     return RecordedFleet(at: at, resolution: resolution, bucket: bucket, entries: entries)

@@ -1,4 +1,3 @@
-import Feeds
 import FleetModel
 import Foundation
 import StateCache
@@ -13,17 +12,13 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "factop-recorded-\(UUID().uuidString)")
     let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
-    let points = (0..<180).flatMap { minute -> [SeriesPoint] in
+    let points = (0..<180).flatMap { minute -> [KPIPoint] in
       let time = now.addingTimeInterval(Double(minute - 180) * 60)
       return [
-        SeriesPoint(
-          entity: "fleet", metric: KPISeries.utilMeanPct, time: time, value: Double(minute)),
-        SeriesPoint(
-          entity: "fleet", metric: KPISeries.gpusAllocated, time: time, value: 100),
-        SeriesPoint(
-          entity: "cluster/a", metric: KPISeries.utilMeanPct, time: time,
-          value: Double(minute) / 2),
-        SeriesPoint(entity: "team/red", metric: KPISeries.costUSDPerHour, time: time, value: 40),
+        KPIPoint(entity: .fleet, kpi: .utilMeanPct, time: time, value: Double(minute)),
+        KPIPoint(entity: .fleet, kpi: .gpusAllocated, time: time, value: 100),
+        KPIPoint(entity: .cluster("a"), kpi: .utilMeanPct, time: time, value: Double(minute) / 2),
+        KPIPoint(entity: .team("red"), kpi: .costUSDPerHour, time: time, value: 40),
       ]
     }
     try cache.append(points, now: now)
@@ -37,10 +32,11 @@ import Testing
     #expect(recorded.resolution == .minute)
     #expect(recorded.bucket == now.addingTimeInterval(-90 * 60))
     let fleet = try #require(recorded.entries.first { $0.scope == "fleet" })
-    #expect(fleet.values[KPISeries.utilMeanPct] == 90)
-    #expect(fleet.values[KPISeries.gpusAllocated] == 100)
-    #expect(recorded.entries.first { $0.name == "a" }?.values[KPISeries.utilMeanPct] == 45)
-    #expect(recorded.entries.first { $0.name == "red" }?.values == [KPISeries.costUSDPerHour: 40])
+    #expect(fleet.values[KPI.utilMeanPct.rawValue] == 90)
+    #expect(fleet.values[KPI.gpusAllocated.rawValue] == 100)
+    #expect(recorded.entries.first { $0.name == "a" }?.values[KPI.utilMeanPct.rawValue] == 45)
+    #expect(
+      recorded.entries.first { $0.name == "red" }?.values == [KPI.costUSDPerHour.rawValue: 40])
   }
 
   @Test func beforeTheHistorySaysWhatRangeThereIs() throws {

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The rules a fleet is judged by, all from the config: prices, power budgets, alerts and the
+/// savings detectors' thresholds.
+public struct FleetRules: Sendable {
+  public var prices: PriceBook
+  public var budgets: PowerBudgets
+  public var alerts: AlertRules
+  public var savings: SavingsRules
+
+  public init(
+    prices: PriceBook, budgets: PowerBudgets = PowerBudgets(), alerts: AlertRules = AlertRules(),
+    savings: SavingsRules = SavingsRules()
+  ) {
+    self.prices = prices
+    self.budgets = budgets
+    self.alerts = alerts
+    self.savings = savings
+  }
+}
+
+/// The analysed fleet: every figure factop shows, made once by one function from the joined
+/// fleet, its history, the rules and `now`. The cockpit's model, the snapshot and the commands
+/// that print figures are projections of it, so they cannot disagree.
+public struct FleetReport: Sendable {
+  public let now: Date
+  public let state: FleetState
+  public let sources: [SourceHealth]
+  public let rules: FleetRules
+  public let history: FleetHistory
+  public let summary: FleetSummary
+  public let spend: SpendBreakdown
+  public let power: PowerRollup
+  public let savings: SavingsReport
+  public let monthToDate: MonthToDateSpend
+  public let projection: Projection
+  /// The alert rules that do not hold now.
+  public let alerts: [AlertBreach]
+  /// Imported bills (FOCUS) added up and mapped to clusters; nil until one is imported.
+  public let billing: BillingSummary?
+  /// OpenCost's workload costs added up; nil until it has said anything.
+  public let opencost: WorkloadCostSummary?
+
+  public init(
+    state: FleetState, sources: [SourceHealth], history: FleetHistory, bills: [BillingRow] = [],
+    rules: FleetRules, now: Date, projectionDays: Int = 7
+  ) {
+    self.now = now
+    self.state = state
+    self.sources = sources
+    self.rules = rules
+    self.history = history
+    summary = FleetSummary(state, prices: rules.prices)
+    spend = SpendBreakdown(state, prices: rules.prices)
+    power = PowerRollup(state, pueBySite: rules.prices.pueBySite, budgets: rules.budgets)
+    savings = SavingsFinder.find(
+      SavingsContext(
+        state: state, prices: rules.prices, now: now, jobActivity: history.jobActivity,
+        clusterAllocated: history.clusterAllocatedMinima, historyHours: history.hours(at: now)),
+      rules: rules.savings)
+    monthToDate = history.monthToDate(at: now)
+    projection = Projection(
+      spendUSDPerHour: history.fleetSpendHours, utilPct: history.fleetUtilHours,
+      days: projectionDays, from: now)
+    alerts = rules.alerts.check(
+      AlertInputs(
+        fleet: summary.fleet, power: power, sources: sources,
+        idleAllocatedByMinute: history.idleAllocatedMinima,
+        spendMonthToDateUSD: monthToDate.fleet?.usd, now: now))
+    billing =
+      bills.isEmpty ? nil : BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))
+    opencost = state.workloadCosts.isEmpty ? nil : WorkloadCostSummary(state.workloadCosts)
+  }
+}

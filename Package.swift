@@ -48,6 +48,11 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(
+      name: "Polling",
+      dependencies: [
+        "FleetModel", "StateCache", "Feeds", .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(
       name: "Exports",
       dependencies: ["FleetModel", "UntrustedText", .product(name: "CSV", package: "CSV.swift")]),
     .target(name: "UntrustedText"),
@@ -63,7 +68,8 @@ let package = Package(
     .executableTarget(
       name: "factop",
       dependencies: [
-        "FleetModel", "FleetSim", "StateCache", "Feeds", "Exports", "Cockpit", "TerminalKit",
+        "FleetModel", "FleetSim", "StateCache", "Feeds", "Polling", "Exports", "Cockpit",
+        "TerminalKit",
         "UntrustedText", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "TOMLKit", package: "TOMLKit"),
@@ -79,8 +85,15 @@ let package = Package(
     .systemLibrary(name: "CPosixSpawn", path: "Tests/CPosixSpawn"),
     .target(name: "TestSupport", dependencies: ["CPosixSpawn"], path: "Tests/TestSupport"),
     .testTarget(
-      name: "FeedsTests", dependencies: ["FleetModel", "Feeds", "StateCache", "TestSupport"],
+      name: "FeedsTests",
+      dependencies: ["FleetModel", "Feeds", "Polling", "StateCache", "TestSupport"],
       exclude: ["Recorded"]),
+    .testTarget(
+      name: "PollingTests",
+      dependencies: [
+        "FleetModel", "FleetSim", "Feeds", "Polling", "StateCache", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(
       name: "CockpitTests",
       dependencies: ["FleetModel", "FleetSim", "Cockpit", "TerminalKit", "Themes"],

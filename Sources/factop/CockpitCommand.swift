@@ -4,6 +4,7 @@ import Feeds
 import FleetModel
 import Foundation
 import Logging
+import Polling
 import StateCache
 import Synchronization
 import TerminalKit

@@ -2,6 +2,7 @@ import ArgumentParser
 import Feeds
 import FleetModel
 import Foundation
+import Polling
 import StateCache
 
 /// A kind of captured file `factop import` reads into the fleet; one subcommand each.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Feeds
 import Foundation
 import Logging
+import Polling
 import StateCache
 
 struct PollCommand: AsyncParsableCommand {

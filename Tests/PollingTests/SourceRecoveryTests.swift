@@ -3,6 +3,7 @@ import FleetModel
 import FleetSim
 import Foundation
 import Logging
+import Polling
 import StateCache
 import Synchronization
 import TestSupport

@@ -1,3 +1,4 @@
+import Feeds
 import FleetModel
 import Foundation
 import Logging
@@ -206,27 +207,6 @@ public final class Poller: Sendable {
     } catch {
       logger.error("cannot write the backfilled history to the cache: \(error)")
     }
-  }
-}
-
-/// A source that does not answer within its timeout.
-public struct FeedTimeout: Error, CustomStringConvertible {
-  public let seconds: Double
-  public var description: String { "no answer within \(seconds.formatted()) s" }
-}
-
-/// Runs `operation`, giving up after `seconds`.
-func withTimeout<T: Sendable>(
-  seconds: Double, _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-  try await withThrowingTaskGroup(of: T.self) { group in
-    group.addTask { try await operation() }
-    group.addTask {
-      try await Task.sleep(for: .seconds(seconds))
-      throw FeedTimeout(seconds: seconds)
-    }
-    defer { group.cancelAll() }
-    return try await group.next()!
   }
 }
 

@@ -2,6 +2,7 @@ import Feeds
 import FleetModel
 import Foundation
 import Logging
+import Polling
 import StateCache
 import Synchronization
 import Testing

@@ -8,7 +8,8 @@ public enum CockpitView: String, CaseIterable, Sendable, Hashable {
 }
 
 /// Something a key does. Every binding lives in one registry: help and key hints are generated
-/// from it, and read-only modes remove dangerous actions here, in one place, never per view.
+/// from it. No action changes anything outside factop (it is read-only by construction), and
+/// the wallboard's loop reaches none of them.
 public struct Action: Sendable, Hashable {
   public enum Command: Sendable, Hashable {
     case quit
@@ -33,25 +34,21 @@ public struct Action: Sendable, Hashable {
   public let title: String
   public let description: String
   public let command: Command
-  /// Changes something outside factop. None exist yet: factop is read-only by construction.
-  public let dangerous: Bool
   /// Shown in the status bar's key hints.
   public let hinted: Bool
 
   public init(
-    keys: [String], title: String, description: String, command: Command,
-    dangerous: Bool = false, hinted: Bool = false
+    keys: [String], title: String, description: String, command: Command, hinted: Bool = false
   ) {
     self.keys = keys
     self.title = title
     self.description = description
     self.command = command
-    self.dangerous = dangerous
     self.hinted = hinted
   }
 }
 
-/// The registry of actions, possibly with the dangerous ones removed.
+/// The registry of actions.
 public struct ActionRegistry: Sendable {
   public let actions: [Action]
 
@@ -110,11 +107,6 @@ public struct ActionRegistry: Sendable {
         keys: ["q"], title: "quit", description: "Leave factop and restore the terminal",
         command: .quit, hinted: true),
     ])
-
-  /// The registry a read-only session (a wallboard) gets.
-  public var readOnly: ActionRegistry {
-    ActionRegistry(actions: actions.filter { !$0.dangerous })
-  }
 
   /// The action bound to a key, if any.
   public func action(forKey key: String) -> Action? {

@@ -48,6 +48,11 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]),
     .target(
+      name: "Config",
+      dependencies: [
+        "FleetModel", "FleetSim", "Feeds", .product(name: "TOMLKit", package: "TOMLKit"),
+      ]),
+    .target(
       name: "Polling",
       dependencies: [
         "FleetModel", "StateCache", "Feeds", .product(name: "Logging", package: "swift-log"),
@@ -68,7 +73,7 @@ let package = Package(
     .executableTarget(
       name: "factop",
       dependencies: [
-        "FleetModel", "FleetSim", "StateCache", "Feeds", "Polling", "Exports", "Cockpit",
+        "FleetModel", "FleetSim", "StateCache", "Feeds", "Polling", "Config", "Exports", "Cockpit",
         "TerminalKit",
         "UntrustedText", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -88,6 +93,7 @@ let package = Package(
       name: "FeedsTests",
       dependencies: ["FleetModel", "Feeds", "Polling", "StateCache", "TestSupport"],
       exclude: ["Recorded"]),
+    .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
     .testTarget(
       name: "PollingTests",
       dependencies: [

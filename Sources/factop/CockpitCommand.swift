@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cockpit
+import Config
 import Feeds
 import FleetModel
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 
 struct ConfigCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Feeds
 import FleetModel
 import Foundation

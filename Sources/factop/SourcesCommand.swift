@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Exports
 import Feeds
 import FleetModel

@@ -1,4 +1,5 @@
 import Cockpit
+import Config
 import Foundation
 import TerminalKit
 

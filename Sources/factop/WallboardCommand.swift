@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cockpit
+import Config
 import Foundation
 import StateCache
 import TerminalKit

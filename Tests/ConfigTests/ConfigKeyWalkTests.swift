@@ -1,13 +1,28 @@
+import Config
 import Foundation
 import TestSupport
 import Testing
 
 /// Every config key factop knows, each given a value of the wrong type in an otherwise valid
-/// config that sets them all: exit 2, and an error that names the file, the key and what it
-/// must be. The keys walked are checked against the list factop itself prints for an unknown
-/// key, so a key added later without a place here fails this test. (Out-of-range values of
-/// the right type are `UsageErrorTests.aBadConfigNamesTheFileAndTheKey`.)
-@MainActor @Suite struct ConfigKeyWalkTests {
+/// config that sets them all: refused, with an error that names the file, the key and what it
+/// must be. The keys walked are checked against the list factop itself gives for an unknown
+/// key, so a key added later without a place here fails this test. In-process: the config is a
+/// library. (Out-of-range values of the right type are
+/// `UsageErrorTests.aBadConfigNamesTheFileAndTheKey`.)
+@Suite struct ConfigKeyWalkTests {
+  /// What reading a config came to: 0 accepted, 2 refused with `stderr` saying why.
+  struct Checked {
+    let status: Int32
+    let stderr: String
+  }
+
+  func temporaryFolder() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-config-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
   @Test func everyKeyOfTheWrongTypeIsNamed() throws {
     let folder = temporaryFolder()
     let lines = try Self.everyKey(in: folder).components(separatedBy: "\n")
@@ -42,19 +57,21 @@ import Testing
     print("config walk: \(walked.count) keys, each of the wrong type refused by name")
   }
 
-  /// What `factop snapshot --offline` says of a config (it reads the whole config, polls
-  /// nothing).
+  /// What every command makes of a config: the settings, or the error that refuses it.
   private func check(_ text: String, in folder: URL, environment: [String: String]) throws
-    -> Finished
+    -> Checked
   {
     let file = folder.appendingPathComponent("config.toml")
     try text.write(to: file, atomically: true, encoding: .utf8)
-    return try run(
-      try factopBinary(),
-      [
-        "snapshot", "--offline", "--config", file.path, "--db",
-        folder.appendingPathComponent("cache.sqlite").path,
-      ], environment: environment)
+    do {
+      _ = try Settings(
+        .init(
+          dbPath: folder.appendingPathComponent("cache.sqlite").path, configPath: file.path),
+        environment: environment)
+      return Checked(status: 0, stderr: "")
+    } catch {
+      return Checked(status: 2, stderr: "\(error)")
+    }
   }
 
   /// The keys factop lists when it meets one it does not know, spelled as `general` spells a

@@ -104,29 +104,6 @@ struct ClusterSection: Decodable, Equatable {
     }
   }
 
-  /// What a `[[cluster.source]]` is, and the keys each kind reads besides kind, name,
-  /// interval_s and timeout_s. Any other is a mistake (a password for a source that sends none,
-  /// a URL for the local commands): refused, not silently ignored.
-  enum SourceKind: String, CaseIterable {
-    case slurm, slurmrestd, prometheus, kubernetes
-    case nvidiaSMI = "nvidia-smi"
-
-    var keys: [String] {
-      switch self {
-      case .slurm: ["bin_dir"]
-      case .slurmrestd:
-        ["url", "user", "token_file", "token_env", "ca_file", "insecure_skip_verify"]
-      case .prometheus:
-        [
-          "url", "user", "password_env", "selector", "token_file", "token_env", "ca_file",
-          "insecure_skip_verify",
-        ]
-      case .kubernetes: ["kubeconfig", "context", "insecure_skip_verify"]
-      case .nvidiaSMI: ["node", "command"]
-      }
-    }
-  }
-
   /// The cluster's feeds. Every problem, of the cluster and of each of its sources, is noted
   /// in `problems`, naming the key at fault and what it may be; a source with one is left out.
   func feeds(
@@ -148,7 +125,7 @@ struct ClusterSection: Decodable, Equatable {
     if sources.isEmpty { problems.note("\(key) lists no [[cluster.source]]") }
     // A cluster with a Kubernetes source is scheduled by Kubernetes; otherwise by Slurm.
     let scheduler: SchedulerKind =
-      sources.contains { $0.kind == SourceKind.kubernetes.rawValue } ? .kubernetes : .slurm
+      sources.contains { $0.kind == SourceKind.kubernetes.name } ? .kubernetes : .slurm
     let naming = problems.check(NodeNaming.standard) { () throws(ConfigError) in
       try nodeNames?.naming(key: key, path: path) ?? .standard
     }
@@ -168,61 +145,33 @@ struct ClusterSection: Decodable, Equatable {
 }
 
 extension ClusterSection.SourceEntry {
-  /// The feed this `[[cluster.source]]` describes; its first problem is thrown.
+  /// The feed this `[[cluster.source]]` describes, made by its kind (`SourceKind.all`); its
+  /// first problem is thrown.
   func feed(
     key sourceKey: String, clusterName name: String, layout: ClusterLayout, path: String,
     environment: [String: String], defaultIntervalS: Double, defaultTimeoutS: Double
   ) throws(ConfigError) -> any Feed {
-    let entry = self
     func fail(_ message: String) -> ConfigError { ConfigError(path: path, message: message) }
-    guard let kind = ClusterSection.SourceKind(rawValue: entry.kind) else {
+    guard let kind = SourceKind.all.first(where: { $0.name == self.kind }) else {
       throw fail(
         "\(sourceKey).kind must be one of "
-          + ClusterSection.SourceKind.allCases.map(\.rawValue).joined(separator: ", "))
+          + SourceKind.all.map(\.name).joined(separator: ", "))
     }
-    if let stray = entry.kindKeysSet.first(where: { !kind.keys.contains($0) }) {
+    if let stray = kindKeysSet.first(where: { !kind.keys.contains($0) }) {
       throw fail(
-        "\(sourceKey).\(stray) does not apply to kind \(entry.kind), which reads "
-          + (["kind", "name", "interval_s", "timeout_s"] + kind.keys).joined(separator: ", "))
+        "\(sourceKey).\(stray) does not apply to kind \(kind.name), which reads "
+          + (SourceKind.commonKeys + kind.keys).joined(separator: ", "))
     }
-    let intervalS = entry.intervalS?.value ?? defaultIntervalS
-    let timeoutS = entry.timeoutS?.value ?? defaultTimeoutS
+    let intervalS = self.intervalS?.value ?? defaultIntervalS
+    let timeoutS = self.timeoutS?.value ?? defaultTimeoutS
     guard intervalS >= 1, timeoutS > 0 else {
       throw fail("\(sourceKey).interval_s must be ≥ 1 and timeout_s > 0")
     }
-    let feedName = entry.name ?? "\(name)/\(entry.kind)"
-    switch kind {
-    case .slurm:
-      return SlurmFeed(
-        name: feedName, layout: layout, access: .commands(binDirectory: entry.binDir),
-        timeoutS: timeoutS,
-        intervalS: intervalS)
-    case .slurmrestd:
-      let http = try entry.http(key: sourceKey, path: path, timeoutS: timeoutS)
-      guard let user = entry.user else {
-        throw fail("\(sourceKey).user is required for slurmrestd")
-      }
-      let token = try entry.token(key: sourceKey, path: path, environment: environment)
-      return SlurmFeed(
-        name: feedName, layout: layout, access: .rest(http, user: user, token: token),
-        timeoutS: timeoutS, intervalS: intervalS)
-    case .prometheus:
-      return PrometheusFeed(
-        name: feedName, layout: layout,
-        http: try entry.prometheus(
-          key: sourceKey, path: path, environment: environment, timeoutS: timeoutS),
-        token: try entry.optionalToken(key: sourceKey, path: path, environment: environment),
-        selector: entry.selector ?? "", timeoutS: timeoutS, intervalS: intervalS)
-    case .kubernetes:
-      let (http, token) = try entry.kubernetes(key: sourceKey, path: path, timeoutS: timeoutS)
-      return KubernetesFeed(
-        name: feedName, layout: layout, http: http, token: token,
-        timeoutS: timeoutS, intervalS: intervalS)
-    case .nvidiaSMI:
-      return NvidiaSMIFeed(
-        name: feedName, layout: layout, node: entry.node,
-        executable: entry.command ?? "nvidia-smi", timeoutS: timeoutS, intervalS: intervalS)
-    }
+    return try kind.make(
+      self,
+      SourceKind.Context(
+        key: sourceKey, feedName: self.name ?? "\(name)/\(kind.name)", layout: layout,
+        path: path, environment: environment, intervalS: intervalS, timeoutS: timeoutS))
   }
 }
 

@@ -202,7 +202,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
     "[[cluster]] name/site/pricing/racks.RACK", "cluster.node_names.strip_domain/match/replace",
-    "[[cluster.source]] kind/name/url/user/password_env/selector/token_file/token_env/ca_file/insecure_skip_verify/kubeconfig/context/node/command/bin_dir/interval_s/timeout_s",
+    "[[cluster.source]] " + SourceKind.everyKey.joined(separator: "/"),
   ]
 
   /// Reads and validates the file at `path`; every error names the file and what is wrong.
@@ -259,9 +259,9 @@ private func keyPath(_ path: [any CodingKey]) -> String {
 }
 
 /// What is wrong with a config: one problem, or every problem `ConfigProblems` gathered.
-struct ConfigError: Error, CustomStringConvertible {
-  let path: String
-  let messages: [String]
+public struct ConfigError: Error, CustomStringConvertible {
+  public let path: String
+  public let messages: [String]
 
   init(path: String, message: String) {
     self.path = path
@@ -273,7 +273,7 @@ struct ConfigError: Error, CustomStringConvertible {
     self.messages = messages
   }
 
-  var description: String {
+  public var description: String {
     guard messages.count > 1 else { return "config \(path): \(messages.joined())" }
     return "config \(path): \(messages.count) problems\n"
       + messages.map { "  - \($0)" }.joined(separator: "\n")

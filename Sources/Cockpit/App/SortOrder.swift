@@ -48,16 +48,3 @@ enum SortKey: Comparable {
     }
   }
 }
-
-/// A list's rows as shown: those the filter keeps, in the sort's order (else the source's).
-/// `fields` name the columns, in the order `key` numbers them.
-func visibleRows<Row>(
-  _ rows: [Row], filter: FilterQuery?, sort: SortOrder?, fields: [String],
-  key: (Row, Int) -> SortKey
-) -> [Row] {
-  let kept =
-    filter.map { query in
-      rows.filter { row in query.matches { field in key(row, fields.firstIndex(of: field) ?? 0) } }
-    } ?? rows
-  return sort?.apply(kept, columns: fields.count, key: key) ?? kept
-}

@@ -4,7 +4,7 @@ import TerminalKit
 
 /// Where the money goes: run-rate, month to date and the week ahead, then by cluster (with where
 /// each price came from) and by team.
-struct CostView {
+struct CostView: Widget {
   let model: CockpitModel
   let theme: Theme
   let now: Date

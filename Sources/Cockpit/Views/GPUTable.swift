@@ -68,7 +68,7 @@ struct GPUTable {
 }
 
 /// A node's facts and its GPUs: what Enter opens on the Nodes and GPUs views.
-struct NodeDetailView {
+struct NodeDetailView: Widget {
   let model: CockpitModel
   let theme: Theme
   let row: NodeRow
@@ -127,7 +127,7 @@ struct NodeDetailView {
 
 /// A job's facts, its utilization over the day from the cache, and its GPUs: what Enter opens
 /// on the Jobs view.
-struct JobDetailView {
+struct JobDetailView: Widget {
   let model: CockpitModel
   let theme: Theme
   let row: JobRow

@@ -5,7 +5,7 @@ import TerminalKit
 /// Every GPU as one cell of a heatmap, grouped cluster → rack → node and coloured by the chosen
 /// metric. When the screen has fewer cells than there are GPUs, a cell stands for a node, then a
 /// rack, then several racks, and the title says which. The selected node is drawn reversed.
-struct GPUsView {
+struct GPUsView: Widget {
   let model: CockpitModel
   let theme: Theme
   let metric: HeatmapMetric

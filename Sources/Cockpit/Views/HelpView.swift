@@ -4,7 +4,7 @@ import TerminalKit
 
 /// What the figures of the view it was opened from mean (`Glossary`), then every key binding,
 /// generated from the action registry so it cannot drift from what keys do.
-struct HelpView {
+struct HelpView: Widget {
   let actions: ActionRegistry
   let theme: Theme
   let selected: Int

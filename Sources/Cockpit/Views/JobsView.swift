@@ -3,7 +3,7 @@ import Foundation
 import TerminalKit
 
 /// Every job: who, what, how big, how busy, and what it costs.
-struct JobsView {
+struct JobsView: Widget {
   let model: CockpitModel
   let theme: Theme
   let selected: Int
@@ -12,74 +12,103 @@ struct JobsView {
   var sort: SortOrder?
   var filter: FilterQuery?
 
-  /// The filter's field names, one per column, in column order.
-  static let fields = [
-    "id", "cluster", "name", "user", "team", "kind", "state", "gpus", "runtime_s", "util", "cost",
-    "cost_so_far",
+  typealias Column = ColumnSpec<JobRow>
+
+  static let columns: [Column] = [
+    Column(.init("ID", width: 18, priority: 9), field: "id") { r, _ in
+      .text(r.job.id)
+    } cell: { r, c in
+      Span(r.job.id, c.theme.dim)
+    },
+    // Job ids repeat across clusters (two Slurm clusters both run 4242).
+    Column(.init("CLUSTER", width: 10, priority: 5), field: "cluster") { r, _ in
+      .text(r.job.cluster)
+    } cell: { r, c in
+      Span(r.job.cluster, c.theme.dim)
+    },
+    Column(.init("NAME", width: 18, priority: 10, flexible: true), field: "name") { r, _ in
+      .text(r.job.name)
+    } cell: { r, c in
+      Span(r.job.name, c.theme.text.bold)
+    },
+    Column(.init("USER", width: 13, priority: 6), field: "user") { r, _ in
+      .text(r.job.user)
+    } cell: { r, c in
+      Span(r.job.user, c.theme.text)
+    },
+    Column(.init("TEAM", width: 12, priority: 7), field: "team") { r, _ in
+      .text(r.job.team)
+    } cell: { r, c in
+      Span(r.job.team, c.theme.text)
+    },
+    Column(.init("KIND", width: 11, priority: 3), field: "kind") { r, _ in
+      .text(r.job.kind.rawValue)
+    } cell: { r, c in
+      Span(r.job.kind.rawValue, c.theme.dim)
+    },
+    Column(.init("STATE", width: 8, priority: 8), field: "state") { r, _ in
+      .text(r.job.state.rawValue)
+    } cell: { r, c in
+      Span(r.job.state.rawValue, r.job.state == .pending ? c.theme.style(.warn) : c.theme.text)
+    },
+    Column(.init("GPUS", width: 5, alignment: .right, priority: 9), field: "gpus") { r, _ in
+      .number(Double(r.job.gpus))
+    } cell: { r, c in
+      Span(Format.count(r.job.gpus), c.theme.text)
+    },
+    Column(.init("RUNTIME", width: 7, alignment: .right, priority: 5), field: "runtime_s") {
+      r, c in
+      .number(runtime(r, c.now))
+    } cell: { r, c in
+      Span(runtime(r, c.now).map { Format.age($0) } ?? "—", c.theme.text)
+    },
+    Column(.init("UTIL", width: 7, alignment: .right, priority: 8), field: "util") { r, _ in
+      .number(r.utilPct)
+    } cell: { r, c in
+      Span(Format.percent(r.utilPct), r.utilPct.map { c.theme.utilization($0) } ?? c.theme.dim)
+    },
+    Column(.init("$/H", width: 8, alignment: .right, priority: 7), field: "cost") { r, _ in
+      .number(r.costUSDPerHour)
+    } cell: { r, c in
+      Span(Format.dollars(r.costUSDPerHour), c.theme.text)
+    },
+    Column(.init("COST", width: 9, alignment: .right, priority: 4), field: "cost_so_far") {
+      r, c in
+      .number(costSoFar(r, c.now))
+    } cell: { r, c in
+      Span(Format.dollarsCompact(costSoFar(r, c.now)), c.theme.text)
+    },
   ]
+
+  /// The filter's field names, one per column, in column order.
+  static let fields = columns.map(\.field)
+
+  /// Seconds since the job started; nil before it has.
+  static func runtime(_ r: JobRow, _ now: Date) -> Double? {
+    r.job.start.map { max(0, now.timeIntervalSince($0)) }
+  }
+
+  /// What the job has cost since it started, at its current rate.
+  static func costSoFar(_ r: JobRow, _ now: Date) -> Double? {
+    r.costUSDPerHour.flatMap { rate in runtime(r, now).map { rate * $0 / 3_600 } }
+  }
+
+  private var context: Column.Context { Column.Context(theme: theme, now: now) }
 
   /// The rows shown: filtered, then sorted.
   var rows: [JobRow] {
-    visibleRows(model.jobRows, filter: filter, sort: sort, fields: Self.fields, key: sortKey)
-  }
-
-  /// What each column sorts by, in column order.
-  func sortKey(_ r: JobRow, _ column: Int) -> SortKey {
-    switch column {
-    case 0: .text(r.job.id)
-    case 1: .text(r.job.cluster)
-    case 2: .text(r.job.name)
-    case 3: .text(r.job.user)
-    case 4: .text(r.job.team)
-    case 5: .text(r.job.kind.rawValue)
-    case 6: .text(r.job.state.rawValue)
-    case 7: .number(Double(r.job.gpus))
-    case 8: .number(r.job.start.map { now.timeIntervalSince($0) })
-    case 9: .number(r.utilPct)
-    case 10: .number(r.costUSDPerHour)
-    default: .number(costSoFar(r))
-    }
-  }
-
-  func costSoFar(_ r: JobRow) -> Double? {
-    r.costUSDPerHour.flatMap { rate in
-      r.job.start.map { rate * max(0, now.timeIntervalSince($0)) / 3_600 }
-    }
+    Self.columns.visible(model.jobRows, filter: filter, sort: sort, context: context)
   }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let columns: [Table.Column] = [
-      .init("ID", width: 18, priority: 9),
-      // Job ids repeat across clusters (two Slurm clusters both run 4242).
-      .init("CLUSTER", width: 10, priority: 5),
-      .init("NAME", width: 18, priority: 10, flexible: true),
-      .init("USER", width: 13, priority: 6), .init("TEAM", width: 12, priority: 7),
-      .init("KIND", width: 11, priority: 3), .init("STATE", width: 8, priority: 8),
-      .init("GPUS", width: 5, alignment: .right, priority: 9),
-      .init("RUNTIME", width: 7, alignment: .right, priority: 5),
-      .init("UTIL", width: 7, alignment: .right, priority: 8),
-      .init("$/H", width: 8, alignment: .right, priority: 7),
-      .init("COST", width: 9, alignment: .right, priority: 4),
-    ]
     let rows = self.rows
+    let context = self.context
     ListPanel(
-      title: "Jobs", note: note, theme: theme, columns: columns,
+      title: "Jobs", note: note, theme: theme, columns: Self.columns.map(\.column),
       rowCount: rows.count, selected: selected,
       filtered: filter.map { (model.jobRows.count, $0.text) }, sort: sort
     ) { i in
-      let r = rows[i]
-      let runtime = r.job.start.map { max(0, now.timeIntervalSince($0)) }
-      return [
-        Span(r.job.id, theme.dim), Span(r.job.cluster, theme.dim),
-        Span(r.job.name, theme.text.bold), Span(r.job.user, theme.text),
-        Span(r.job.team, theme.text), Span(r.job.kind.rawValue, theme.dim),
-        Span(r.job.state.rawValue, r.job.state == .pending ? theme.style(.warn) : theme.text),
-        Span(Format.count(r.job.gpus), theme.text),
-        Span(runtime.map { Format.age($0) } ?? "—", theme.text),
-        Span(Format.percent(r.utilPct), r.utilPct.map { theme.utilization($0) } ?? theme.dim),
-        Span(Format.dollars(r.costUSDPerHour), theme.text),
-        Span(Format.dollarsCompact(costSoFar(r)), theme.text),
-      ]
+      Self.columns.map { $0.cell(rows[i], context) }
     }.render(in: area, into: &buffer)
   }
 }

@@ -5,7 +5,7 @@ import TerminalKit
 /// The power chain: facility, IT, GPUs and the rest of the nodes, the fleet's IT power over the
 /// day, and a site → cluster → rack table with budgets, headroom and PUE. Enter lists the nodes
 /// under the selected row.
-struct PowerView {
+struct PowerView: Widget {
   let model: CockpitModel
   let theme: Theme
   let selected: Int

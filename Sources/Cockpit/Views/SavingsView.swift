@@ -3,7 +3,7 @@ import Foundation
 import TerminalKit
 
 /// The savings finder's ranked opportunities with the 1 % line; Enter shows one's evidence.
-struct SavingsView {
+struct SavingsView: Widget {
   let model: CockpitModel
   let theme: Theme
   let selected: Int

@@ -25,7 +25,7 @@ public struct Screen {
   public func rowCount(at now: Date) -> Int {
     switch navigation.view {
     case .overview: 0
-    case .nodes: model.map { nodesView($0, selected: 0, note: "").rows.count } ?? 0
+    case .nodes: model.map { nodesView($0, selected: 0, note: "", now: now).rows.count } ?? 0
     case .gpus: model?.nodeRows.count ?? 0
     case .jobs: model.map { jobsView($0, selected: 0, note: "", now: now).rows.count } ?? 0
     case .power: model.map { PowerView.rows($0.power).count } ?? 0
@@ -45,9 +45,9 @@ public struct Screen {
     }
   }
 
-  func nodesView(_ model: CockpitModel, selected: Int, note: String) -> NodesView {
+  func nodesView(_ model: CockpitModel, selected: Int, note: String, now: Date) -> NodesView {
     NodesView(
-      model: model, theme: theme, selected: selected, note: note,
+      model: model, theme: theme, selected: selected, note: note, now: now,
       sort: navigation.sortOrder(of: .nodes), filter: navigation.filter[.nodes])
   }
 
@@ -76,12 +76,8 @@ public struct Screen {
 
   /// The current view, in `body`: the whole screen but its title and status bars.
   func renderBody(in body: Rect, now: Date, into buffer: inout Buffer) {
-    // Each view clamps the selection to its rows (a list can shrink under it as jobs end), so
-    // the rows are built once per frame, by the view that shows them.
-    let selected = navigation.selected(in: navigation.view)
     if navigation.view == .help {
-      HelpView(actions: actions, theme: theme, selected: selected, about: navigation.previous)
-        .render(in: body, into: &buffer)
+      helpView.render(in: body, into: &buffer)
     } else if let model, model.state.isEmpty, navigation.view != .sources {
       // Sources have not answered yet (or answered with nothing): the fleet is unknown, not a
       // fleet of zero GPUs. The Sources view says why.
@@ -89,61 +85,56 @@ public struct Screen {
         "No fleet data yet: waiting for the first answer of \(origin)… (8 Sources says why)",
         in: body, into: &buffer)
     } else if let model {
-      let note = model.ageNote(at: now)
-      switch navigation.view {
-      case .overview:
-        OverviewView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
-      case .nodes:
-        let view = nodesView(model, selected: selected, note: note)
-        if navigation.drilled == .nodes, view.rows.indices.contains(selected) {
-          NodeDetailView(
-            model: model, theme: theme, row: view.rows[selected], note: note, now: now
-          )
-          .render(in: body, into: &buffer)
-        } else {
-          view.render(in: body, into: &buffer)
-        }
-      case .gpus:
-        if navigation.drilled == .gpus, model.nodeRows.indices.contains(selected) {
-          NodeDetailView(
-            model: model, theme: theme, row: model.nodeRows[selected], note: note, now: now
-          )
-          .render(in: body, into: &buffer)
-        } else {
-          GPUsView(
-            model: model, theme: theme, metric: navigation.heatmapMetric, selected: selected,
-            note: note
-          ).render(in: body, into: &buffer)
-        }
-      case .jobs:
-        let view = jobsView(model, selected: selected, note: note, now: now)
-        if navigation.drilled == .jobs, view.rows.indices.contains(selected) {
-          JobDetailView(
-            model: model, theme: theme, row: view.rows[selected], note: note, now: now
-          )
-          .render(in: body, into: &buffer)
-        } else {
-          view.render(in: body, into: &buffer)
-        }
-      case .power:
-        PowerView(
-          model: model, theme: theme, selected: selected, drilled: navigation.drilled == .power,
-          note: note
-        ).render(in: body, into: &buffer)
-      case .savings:
-        SavingsView(
-          model: model, theme: theme, selected: selected,
-          drilled: navigation.drilled == .savings, note: note
-        ).render(in: body, into: &buffer)
-      case .cost: CostView(model: model, theme: theme, now: now).render(in: body, into: &buffer)
-      case .sources:
-        SourcesView(model: model, theme: theme, selected: selected, now: now)
-          .render(in: body, into: &buffer)
-      case .help: break
-      }
+      view(of: model, now: now).render(in: body, into: &buffer)
     } else {
       centre("Waiting for the first poll of \(origin)…", in: body, into: &buffer)
     }
+  }
+
+  /// The view on screen, or the row drilled into. Each view clamps the selection to its rows
+  /// (a list can shrink under it as jobs end), so the rows are built once per frame, by the
+  /// view that shows them.
+  private func view(of model: CockpitModel, now: Date) -> any Widget {
+    let selected = navigation.selected(in: navigation.view)
+    let drilled = navigation.drilled == navigation.view
+    let note = model.ageNote(at: now)
+    switch navigation.view {
+    case .overview: return OverviewView(model: model, theme: theme, now: now)
+    case .nodes:
+      let view = nodesView(model, selected: selected, note: note, now: now)
+      guard drilled, view.rows.indices.contains(selected) else { return view }
+      return NodeDetailView(
+        model: model, theme: theme, row: view.rows[selected], note: note, now: now)
+    case .gpus:
+      guard drilled, model.nodeRows.indices.contains(selected) else {
+        return GPUsView(
+          model: model, theme: theme, metric: navigation.heatmapMetric, selected: selected,
+          note: note)
+      }
+      return NodeDetailView(
+        model: model, theme: theme, row: model.nodeRows[selected], note: note, now: now)
+    case .jobs:
+      let view = jobsView(model, selected: selected, note: note, now: now)
+      guard drilled, view.rows.indices.contains(selected) else { return view }
+      return JobDetailView(
+        model: model, theme: theme, row: view.rows[selected], note: note, now: now)
+    case .power:
+      return PowerView(
+        model: model, theme: theme, selected: selected, drilled: drilled, note: note)
+    case .savings:
+      return SavingsView(
+        model: model, theme: theme, selected: selected, drilled: drilled, note: note)
+    case .cost: return CostView(model: model, theme: theme, now: now)
+    case .sources: return SourcesView(model: model, theme: theme, selected: selected, now: now)
+    case .help: return helpView
+    }
+  }
+
+  /// The keys, and what the figures of the view it was opened from mean.
+  private var helpView: HelpView {
+    HelpView(
+      actions: actions, theme: theme, selected: navigation.selected(in: .help),
+      about: navigation.previous)
   }
 
   private func centre(_ message: String, in body: Rect, into buffer: inout Buffer) {

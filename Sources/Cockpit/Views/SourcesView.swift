@@ -6,7 +6,7 @@ import TerminalKit
 /// whether its TLS is verified (a source that skips verification says so, in the title too).
 /// Below, what the join of the sources could not match (nodes telemetry names that no
 /// scheduler lists, UUIDs reported twice, meters naming an ambiguous node).
-struct SourcesView {
+struct SourcesView: Widget {
   let model: CockpitModel
   let theme: Theme
   let selected: Int

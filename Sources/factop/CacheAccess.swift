@@ -6,6 +6,15 @@ import Logging
 import Polling
 import StateCache
 
+extension Settings {
+  /// The poller of the configured feeds into `cache`: the one wiring the cockpit, `factop poll`
+  /// and a command's poll-first share.
+  func poller(cache: StateCache, logger: Logger = Logger(label: "factop.poll")) -> Poller {
+    Poller(
+      cache: cache, feeds: feeds(), prices: priceBook, timeoutS: pollTimeoutS, logger: logger)
+  }
+}
+
 /// Opening the cache for a command that reads it.
 enum CacheAccess {
   /// The cache for the process holding the poll lock. A damaged one (SQLite's integrity check
@@ -59,9 +68,7 @@ enum CacheAccess {
         return try StateCache.openReadOnly(path: settings.dbPath)
       }
       let cache = try openForPolling(settings.dbPath)
-      let poller = Poller(
-        cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
-        timeoutS: settings.pollTimeoutS, logger: Logger(label: "factop.poll"))
+      let poller = settings.poller(cache: cache)
       await poller.pollOnce(at: now)
       if backfill { await poller.backfill(before: now) }
       withExtendedLifetime(lock) {}

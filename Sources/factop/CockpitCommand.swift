@@ -70,9 +70,7 @@ final class CockpitSession: Sendable {
     if lock != nil {
       var logger = Logger(label: "factop.poll")
       logger.logLevel = .critical  // the screen is the log while the cockpit runs
-      let poller = Poller(
-        cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
-        timeoutS: settings.pollTimeoutS, logger: logger)
+      let poller = settings.poller(cache: cache, logger: logger)
       let interval = settings.pollIntervalS
       Task.detached { [self] in
         await poller.run(intervalS: interval) { self.stopping.load(ordering: .relaxed) }

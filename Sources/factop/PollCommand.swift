@@ -43,10 +43,7 @@ struct PollCommand: AsyncParsableCommand {
       printError(error.description)
       throw ExitStatus.usage
     }
-    let poller = Poller(
-      cache: cache, feeds: settings.feeds(), prices: settings.priceBook,
-      timeoutS: settings.pollTimeoutS,
-      logger: logger)
+    let poller = settings.poller(cache: cache, logger: logger)
     if once {
       let failed = await poller.pollOnce(at: Date()).filter { $0.error != nil }
       if !failed.isEmpty {

@@ -134,8 +134,8 @@ public final class Poller: Sendable {
       }
       health.lastSuccess = now
       health.lastError = nil
-      health.pollDurationS = (ContinuousClock.now - started).seconds
-      try cache.record(state, from: health)
+      // The cache write is part of the poll: the Sources view shows the whole of it.
+      try cache.record(state, from: health, pollStarted: started)
       latest.withLock { $0[feed.name] = state }
       return Outcome(source: feed.name, error: nil)
     } catch {

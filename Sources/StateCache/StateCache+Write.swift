@@ -4,9 +4,13 @@ import GRDB
 
 extension StateCache {
   /// Replaces everything `health.name` said before with `state` and marks the poll a success,
-  /// in one transaction: readers see the old data or the new, never a mix.
-  public func record(_ state: FleetState, from health: SourceHealth) throws {
+  /// in one transaction: readers see the old data or the new, never a mix. With `pollStarted`,
+  /// the poll's duration is stamped last, so it counts this write too.
+  public func record(
+    _ state: FleetState, from health: SourceHealth, pollStarted: ContinuousClock.Instant? = nil
+  ) throws {
     try write { db in
+      var health = health
       let source = health.name
       try deleteRows(of: source, db)
       try insertMeters(state.meters, source: source, db)
@@ -16,6 +20,11 @@ extension StateCache {
       try insertGPUs(state, source: source, db)
       try insertPlacements(state.allocations, source: source, db)
       try insertJobs(state.jobs, source: source, db)
+      if let pollStarted {
+        let elapsed = ContinuousClock.now - pollStarted
+        health.pollDurationS =
+          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      }
       try upsert(health, db)
       try bumpGeneration(db)
     }

@@ -37,6 +37,23 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     #expect(try readOnly.fleetState() == state)
   }
 
+  /// The poll time a source shows counts the cache write: it is stamped at the end of it.
+  @Test func thePollTimeIncludesTheWrite() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    let state = try DemoFleet(gpus: 4_096, seed: 5).state(at: t0)
+    let started = ContinuousClock.now - .milliseconds(1_500)
+    let beforeWrite = ContinuousClock.now - started
+    try cache.record(state, from: health(), pollStarted: started)
+    let afterWrite = ContinuousClock.now - started
+    let recorded = try #require(try cache.sourceHealth().first?.pollDurationS)
+    func seconds(_ d: Duration) -> Double {
+      Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+    // Writing 4,096 GPUs takes time: the duration counts it, and nothing after it.
+    #expect(recorded > seconds(beforeWrite))
+    #expect(recorded <= seconds(afterWrite))
+  }
+
   @Test func readOnlyOpeningNeverCreatesAFile() {
     let path = temporaryCachePath()
     #expect(throws: CacheError.missing(path: path)) { try StateCache.openReadOnly(path: path) }

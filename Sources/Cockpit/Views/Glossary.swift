@@ -76,7 +76,7 @@ enum Glossary {
       [
         Entry("STATUS", "ok, stale (3 intervals without data), error, or pending"),
         Entry("AGE", "since the source's last good answer"),
-        Entry("POLL", "how long its last poll took: the answer fetched and parsed"),
+        Entry("POLL", "its last poll: the answer fetched, parsed and cached"),
         Entry("TLS", "verified against the CA, or UNVERIFIED (config skips it)"),
         Entry("Join", "what sources disagree on or could not match (join.md)"),
       ]

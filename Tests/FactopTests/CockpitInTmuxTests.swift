@@ -114,6 +114,24 @@ struct TmuxSession {
   }
 }
 
+extension CockpitInTmuxTests {
+  /// The cache is opened behind the first frame; one that cannot be opened ends the cockpit
+  /// with exit 2 and says why on the restored terminal, not under the curses screen.
+  @Test func aCacheThatCannotBeOpenedIsReportedOnTheRestoredTerminal() throws {
+    let folder = temporaryFolder()  // a folder where the cache file should be
+    let session = TmuxSession()
+    defer { session.stop() }
+    let command =
+      "\(try factopBinary().path) --db \(folder.path); echo FACTOP-EXIT:$?; "
+      + "stty -a | tr '\\n' ' '; echo; sleep 60"
+    #expect(try session.start(width: 120, height: 30, command: command) == 0)
+    let after = try session.waitFor("FACTOP-EXIT:", "icanon", timeoutS: 20)
+    #expect(after.contains("FACTOP-EXIT:2"), "\(after)")
+    #expect(after.contains("cannot use the cache at \(folder.path)"), "\(after)")
+    #expect(after.contains(" icanon ") && after.contains(" echo "), "terminal modes: \(after)")
+  }
+}
+
 /// Terminals on-call meets: a pane of 10×5, a plain C locale, a dumb terminal, the cockpit
 /// stopped with ^Z and brought back, a storm of resizes.
 @MainActor @Suite(.serialized) struct AwkwardTerminalTests {

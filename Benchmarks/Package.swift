@@ -20,6 +20,7 @@ let package = Package(
         .product(name: "FleetSim", package: "factop"),
         .product(name: "Exports", package: "factop"),
         .product(name: "Feeds", package: "factop"),
+        .product(name: "StateCache", package: "factop"),
         .product(name: "Cockpit", package: "factop"),
       ],
       path: "Benchmarks/FactopBenchmarks",

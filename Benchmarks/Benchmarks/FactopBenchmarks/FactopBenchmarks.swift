@@ -5,6 +5,7 @@ import Feeds
 import FleetModel
 import FleetSim
 import Foundation
+import StateCache
 
 /// The performance targets of the foundation, at 16,384 GPUs: a JSON snapshot and one Overview
 /// frame with its diff. Targets: snapshot well under the 3 s budget of `factop snapshot`; a frame
@@ -66,6 +67,30 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Join of a scheduler and telemetry, \(gpus.formatted()) GPUs") { benchmark in
       for _ in benchmark.scaledIterations {
         blackHole(FleetState(joining: ["slurm": scheduler, "dcgm": telemetry]))
+      }
+    }
+  }
+
+  // One source's answer written to the cache (what each poll does after the feed answered, the
+  // simulator's own cost left out), then read back and joined (what every reader does), at
+  // both sizes the product claims. The cache lives in a temporary folder; each write replaces
+  // the source's rows, as a poll does.
+  for gpus in [16_384, 131_072] {
+    let state = try! DemoFleet(gpus: gpus, seed: 1).state(at: now)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-bench-\(UUID().uuidString)")
+    let cache = try! StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
+    let health = SourceHealth(
+      name: "demo", kind: "sim", intervalS: 10, lastAttempt: now, lastSuccess: now)
+    try! cache.record(state, from: health)
+    Benchmark("Cache write of one poll, \(gpus.formatted()) GPUs") { benchmark in
+      for _ in benchmark.scaledIterations {
+        try cache.record(state, from: health)
+      }
+    }
+    Benchmark("Cache read and join, \(gpus.formatted()) GPUs") { benchmark in
+      for _ in benchmark.scaledIterations {
+        blackHole(try cache.fleetState())
       }
     }
   }

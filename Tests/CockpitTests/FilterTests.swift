@@ -72,6 +72,40 @@ import Testing
     #expect(navigation.filter[.nodes] == nil && navigation.view == .nodes)
   }
 
+  /// The Savings list filters and sorts like the others, and Enter opens the row shown.
+  @Test func savingsFilterSortAndDrillIntoTheRowShown() throws {
+    var navigation = Navigation()
+    navigation.apply(.show(.savings), rowCount: 0, pageSize: 1)
+    let all = screen(navigation).rowCount(at: goldenInstant)
+    #expect(all > 2)
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for character in "kind=idle_allocation" {
+      navigation.edit(.character(character), fields: fields(.savings))
+    }
+    navigation.edit(.enter, fields: fields(.savings))
+    #expect(navigation.prompt == nil)
+    let kept = screen(navigation).rowCount(at: goldenInstant)
+    #expect(kept >= 1 && kept < all)
+    navigation.apply(.drill, rowCount: kept, pageSize: 1)
+    let evidence = screen(navigation).render(width: 160, height: 40, now: goldenInstant).text()
+    #expect(evidence.contains("Kind   idle_allocation"), "\(evidence)")
+    // Sorted by confidence (the fourth column), lowest first.
+    navigation.apply(.back, rowCount: 0, pageSize: 1)
+    navigation.apply(.back, rowCount: 0, pageSize: 1)
+    for _ in 0..<4 { navigation.apply(.sortNext, rowCount: all, pageSize: 1) }
+    let sorted = screen(navigation).render(width: 160, height: 40, now: goldenInstant).text()
+    // The rows' CONF cells (the token after the SPEND percentage), in screen order.
+    let confidence = sorted.split(separator: "\n").compactMap { line -> Double? in
+      let tokens = line.split(separator: " ")
+      guard let percent = tokens.firstIndex(of: "%"), tokens.indices.contains(percent + 1) else {
+        return nil
+      }
+      return Double(tokens[percent + 1])
+    }
+    #expect(confidence.count == all, "\(sorted)")
+    #expect(confidence == confidence.sorted(), "\(confidence)")
+  }
+
   @Test func backspaceKeepsTheOfferedFilterToEdit() {
     var navigation = Navigation()
     navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)

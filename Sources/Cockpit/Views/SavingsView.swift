@@ -2,45 +2,100 @@ import FleetModel
 import Foundation
 import TerminalKit
 
-/// The savings finder's ranked opportunities with the 1 % line; Enter shows one's evidence.
+/// One opportunity as the Savings view lists it: its rank, and whether it is among those that
+/// together reach the 1 % line.
+struct SavingsRow: Sendable {
+  let rank: Int
+  let opportunity: Opportunity
+  let inLine: Bool
+
+  static func rows(_ report: SavingsReport?) -> [SavingsRow] {
+    let line = report?.onePercentLine.opportunities ?? 0
+    return (report?.opportunities ?? []).enumerated().map {
+      SavingsRow(rank: $0.offset + 1, opportunity: $0.element, inLine: $0.offset < line)
+    }
+  }
+}
+
+/// The savings finder's ranked opportunities with the 1 % line; `/` and `s` filter and sort them,
+/// Enter shows one's evidence.
 struct SavingsView: Widget {
   let model: CockpitModel
   let theme: Theme
   let selected: Int
   let drilled: Bool
   let note: String
+  let now: Date
+  var sort: SortOrder?
+  var filter: FilterQuery?
+
+  typealias Column = ColumnSpec<SavingsRow>
+
+  static let columns: [Column] = [
+    Column(.init("#", width: 3, alignment: .right, priority: 8), field: "rank") { r, _ in
+      .number(Double(r.rank))
+    } cell: { r, c in
+      Span(String(r.rank), c.theme.dim)
+    },
+    Column(.init("$/MONTH", width: 11, alignment: .right, priority: 10), field: "usd") { r, _ in
+      .number(r.opportunity.usdPerMonth)
+    } cell: { r, c in
+      Span(
+        Format.dollars(r.opportunity.usdPerMonth),
+        r.inLine ? c.theme.style(.highlightForeground).bold : c.theme.text)
+    },
+    Column(.init("SPEND", width: 7, alignment: .right, priority: 9), field: "spend") { r, _ in
+      .number(r.opportunity.pctOfSpend)
+    } cell: { r, c in
+      Span(String(format: "%.2f %%", r.opportunity.pctOfSpend), c.theme.text)
+    },
+    Column(.init("CONF", width: 4, alignment: .right, priority: 5), field: "conf") { r, _ in
+      .number(r.opportunity.confidence)
+    } cell: { r, c in
+      Span(String(format: "%.1f", r.opportunity.confidence), c.theme.dim)
+    },
+    Column(.init("KIND", width: 25, priority: 4), field: "kind") { r, _ in
+      .text(r.opportunity.kind.rawValue)
+    } cell: { r, c in
+      Span(r.opportunity.kind.rawValue, c.theme.dim)
+    },
+    Column(.init("LINE", width: 4, priority: 6), field: "line") { r, _ in
+      .number(r.inLine ? 1 : 0)
+    } cell: { r, c in
+      Span(r.inLine ? "1 %" : "", c.theme.style(.highlightForeground))
+    },
+    Column(.init("TITLE", width: 30, priority: 9, flexible: true), field: "title") { r, _ in
+      .text(r.opportunity.title)
+    } cell: { r, c in
+      Span(r.opportunity.title, c.theme.text)
+    },
+  ]
+
+  /// The filter's field names, one per column, in column order.
+  static let fields = columns.map(\.field)
+
+  /// The rows shown: filtered, then sorted (else in rank order).
+  var rows: [SavingsRow] {
+    Self.columns.visible(
+      SavingsRow.rows(model.savings), filter: filter, sort: sort,
+      context: Column.Context(theme: theme, now: now))
+  }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let opportunities = model.savings?.opportunities ?? []
-    let line = model.savings?.onePercentLine
-    if drilled, opportunities.indices.contains(selected) {
-      renderEvidence(opportunities[selected], in: area, into: &buffer)
+    let rows = self.rows
+    if drilled, rows.indices.contains(selected) {
+      renderEvidence(rows[selected].opportunity, in: area, into: &buffer)
       return
     }
+    let line = model.savings?.onePercentLine
+    let context = Column.Context(theme: theme, now: now)
     ListPanel(
       title: "Savings · 1 % of spend = \(Format.dollars(line?.usdPerMonth))/month", note: note,
-      theme: theme,
-      columns: [
-        .init("#", width: 3, alignment: .right, priority: 8),
-        .init("$/MONTH", width: 11, alignment: .right, priority: 10),
-        .init("SPEND", width: 7, alignment: .right, priority: 9),
-        .init("CONF", width: 4, alignment: .right, priority: 5),
-        .init("KIND", width: 25, priority: 4), .init("LINE", width: 4, priority: 6),
-        .init("TITLE", width: 30, priority: 9, flexible: true),
-      ],
-      rowCount: opportunities.count, selected: selected
+      theme: theme, columns: Self.columns.map(\.column), rowCount: rows.count,
+      selected: selected,
+      filtered: filter.map { (model.savings?.opportunities.count ?? 0, $0.text) }, sort: sort
     ) { i in
-      let o = opportunities[i]
-      let inLine = i < (line?.opportunities ?? 0)
-      return [
-        Span(String(i + 1), theme.dim),
-        Span(
-          Format.dollars(o.usdPerMonth),
-          inLine ? theme.style(.highlightForeground).bold : theme.text),
-        Span(String(format: "%.2f %%", o.pctOfSpend), theme.text),
-        Span(String(format: "%.1f", o.confidence), theme.dim), Span(o.kind.rawValue, theme.dim),
-        Span(inLine ? "1 %" : "", theme.style(.highlightForeground)), Span(o.title, theme.text),
-      ]
+      Self.columns.map { $0.cell(rows[i], context) }
     }.render(in: area, into: &buffer)
   }
 

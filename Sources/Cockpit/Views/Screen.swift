@@ -29,7 +29,9 @@ public struct Screen {
     case .gpus: model?.nodeRows.count ?? 0
     case .jobs: model.map { jobsView($0, selected: 0, note: "", now: now).rows.count } ?? 0
     case .power: model.map { PowerView.rows($0.power).count } ?? 0
-    case .savings: model?.savings?.opportunities.count ?? 0
+    case .savings:
+      model.map { savingsView($0, selected: 0, note: "", now: now, drilled: false).rows.count }
+        ?? 0
     case .cost: 0
     case .sources: model?.sources.count ?? 0
     case .help: actions.actions.count
@@ -41,6 +43,7 @@ public struct Screen {
     switch navigation.view {
     case .nodes: NodesView.fields
     case .jobs: JobsView.fields
+    case .savings: SavingsView.fields
     default: []
     }
   }
@@ -49,6 +52,14 @@ public struct Screen {
     NodesView(
       model: model, theme: theme, selected: selected, note: note, now: now,
       sort: navigation.sortOrder(of: .nodes), filter: navigation.filter[.nodes])
+  }
+
+  func savingsView(
+    _ model: CockpitModel, selected: Int, note: String, now: Date, drilled: Bool
+  ) -> SavingsView {
+    SavingsView(
+      model: model, theme: theme, selected: selected, drilled: drilled, note: note, now: now,
+      sort: navigation.sortOrder(of: .savings), filter: navigation.filter[.savings])
   }
 
   func jobsView(_ model: CockpitModel, selected: Int, note: String, now: Date) -> JobsView {
@@ -122,8 +133,7 @@ public struct Screen {
       return PowerView(
         model: model, theme: theme, selected: selected, drilled: drilled, note: note)
     case .savings:
-      return SavingsView(
-        model: model, theme: theme, selected: selected, drilled: drilled, note: note)
+      return savingsView(model, selected: selected, note: note, now: now, drilled: drilled)
     case .cost: return CostView(model: model, theme: theme, now: now)
     case .sources: return SourcesView(model: model, theme: theme, selected: selected, now: now)
     case .help: return helpView

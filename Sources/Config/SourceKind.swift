@@ -31,7 +31,7 @@ struct SourceKind: Sendable {
   /// The keys every kind reads.
   static let commonKeys = ["kind", "name", "interval_s", "timeout_s"]
 
-  static let all = [slurm, slurmrestd, prometheus, kubernetes, nvidiaSMI]
+  static let all = [slurm, slurmrestd, prometheus, kubernetes, nvidiaSMI, rocmSMI]
 
   /// Every key any kind reads, as the list of known keys spells them.
   static var everyKey: [String] {
@@ -79,6 +79,12 @@ struct SourceKind: Sendable {
     return KubernetesFeed(
       name: c.feedName, layout: c.layout, http: http, token: token, timeoutS: c.timeoutS,
       intervalS: c.intervalS)
+  }
+
+  static let rocmSMI = SourceKind(name: "rocm-smi", keys: ["node", "command"]) { entry, c in
+    RocmSMIFeed(
+      name: c.feedName, layout: c.layout, node: entry.node,
+      executable: entry.command ?? "rocm-smi", timeoutS: c.timeoutS, intervalS: c.intervalS)
   }
 
   static let nvidiaSMI = SourceKind(name: "nvidia-smi", keys: ["node", "command"]) { entry, c in

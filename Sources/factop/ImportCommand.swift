@@ -18,6 +18,7 @@ struct ImportCommand: ParsableCommand {
     subcommands: [
       ImportFocusCommand.self, ImportRedfishCommand.self, ImportOpenCostCommand.self,
       ImportFleetCommand<NvidiaSMIImport>.self, ImportFleetCommand<NvidiaSMIXMLImport>.self,
+      ImportFleetCommand<RocmSMIImport>.self,
       ImportFleetCommand<DCGMImport>.self, ImportFleetCommand<PrometheusJSONImport>.self,
       ImportFleetCommand<SlurmNodesImport>.self, ImportFleetCommand<SlurmJobsImport>.self,
       ImportFleetCommand<SlurmDBJobsImport>.self, ImportFleetCommand<K8sNodesImport>.self,

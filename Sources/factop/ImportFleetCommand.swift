@@ -11,6 +11,7 @@ protocol FleetImportKind { static var kind: FleetImport { get } }
 
 enum NvidiaSMIImport: FleetImportKind { static var kind: FleetImport { .nvidiaSMI } }
 enum NvidiaSMIXMLImport: FleetImportKind { static var kind: FleetImport { .nvidiaSMIXML } }
+enum RocmSMIImport: FleetImportKind { static var kind: FleetImport { .rocmSMI } }
 enum DCGMImport: FleetImportKind { static var kind: FleetImport { .dcgm } }
 enum PrometheusJSONImport: FleetImportKind { static var kind: FleetImport { .prometheusJSON } }
 enum SlurmNodesImport: FleetImportKind { static var kind: FleetImport { .slurmNodes } }
@@ -33,7 +34,8 @@ struct ImportFleetCommand<Kind: FleetImportKind>: ParsableCommand {
 
   @Option(help: "The cluster the files come from (default: imported).") var cluster = "imported"
 
-  @Option(help: "The node nvidia-smi captures were taken on (default: each file's name).")
+  @Option(
+    help: "The node nvidia-smi or rocm-smi captures were taken on (default: each file's name).")
   var node: String?
 
   @Option(

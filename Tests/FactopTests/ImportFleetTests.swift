@@ -56,6 +56,10 @@ import Testing
         "nvidia-smi-xml", fixture("nvidia-smi-xml/a100-sxm4-v12.xml"),
         fixture("nvidia-smi-xml/rtx-4000-sff-ada-v13.xml"), "--cluster", "lab",
       ],
+      [
+        "rocm-smi", fixture("amd/telegraf-rocm-smi-mi100-rocm602.json"), "--node", "mi100-box",
+        "--cluster", "lab",
+      ],
       ["dcgm", fixture("dcgm-exporter/datadog-dcgm-metrics.txt"), "--cluster", "dcgm"],
       ["slurm-nodes", fixture("slurmrestd/24.11-v0.0.42/slurm-nodes.json"), "--cluster", "hpc"],
       ["slurm-jobs", fixture("slurmrestd/24.11-v0.0.42/slurm-jobs.json"), "--cluster", "hpc"],
@@ -82,6 +86,10 @@ import Testing
     #expect(h100["mem_used_mib"] as? Double == 19_818)
     // Its capture's processes under load hold it: the first of the three.
     #expect(h100["job"] as? String == "h100-box:11327")
+    // rocm-smi: AMD's product name as reported, its average package power, and its use.
+    let mi100 = try #require(gpu(node: "mi100-box"))
+    #expect(mi100["model"] as? String == "Arcturus GL-XL [Instinct MI100]")
+    #expect(mi100["power_w"] as? Double == 36 && mi100["util_pct"] as? Double == 0)
     // The XML captures: an A100 with MIG on (utilization unknown, not 0) and an RTX 4000.
     let a100 = try #require(gpu(node: "a100-sxm4-v12"))
     #expect(a100["model"] as? String == "NVIDIA A100-SXM4-80GB")

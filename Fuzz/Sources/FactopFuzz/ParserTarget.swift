@@ -29,6 +29,9 @@ extension ParserTarget {
       name: "nvidia-smi-xml", seeds: { Seeds.files("nvidia-smi-xml", ".xml") },
       parse: { _ = try NvidiaSMIXML.parse($0, source: "fuzz") }),
     ParserTarget(
+      name: "rocm-smi-json", seeds: { Seeds.files("amd", ".json") },
+      parse: { _ = try RocmSMIJSON.parse($0, source: "fuzz") }),
+    ParserTarget(
       name: "dcgm-exposition", seeds: { Seeds.files("dcgm-exporter") },
       parse: { _ = DCGMExposition.parse(text($0)) }),
     ParserTarget(

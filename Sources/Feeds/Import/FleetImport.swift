@@ -7,6 +7,7 @@ import Foundation
 public enum FleetImport: String, CaseIterable, Sendable {
   case nvidiaSMI = "nvidia-smi"
   case nvidiaSMIXML = "nvidia-smi-xml"
+  case rocmSMI = "rocm-smi"
   case dcgm
   case prometheusJSON = "prometheus-json"
   case slurmNodes = "slurm-nodes"
@@ -20,6 +21,7 @@ public enum FleetImport: String, CaseIterable, Sendable {
     case .nvidiaSMI:
       "nvidia-smi --query-gpu CSV (with or without header units), or a capture with sections"
     case .nvidiaSMIXML: "nvidia-smi -q -x (any DTD version, MIG included)"
+    case .rocmSMI: "rocm-smi --json (AMD GPUs; ROCm 5 and 6)"
     case .dcgm: "dcgm-exporter /metrics text"
     case .prometheusJSON: "a Prometheus /api/v1/query or query_range answer over DCGM series"
     case .slurmNodes: "sinfo --json, slurmrestd /nodes (21.08–25.11) or scontrol show node -o"
@@ -38,8 +40,8 @@ public enum FleetImport: String, CaseIterable, Sendable {
     }
   }
 
-  /// The fleet the files describe. Each file's `node` names the host of an nvidia-smi
-  /// capture, which does not say it.
+  /// The fleet the files describe. Each file's `node` names the host of an nvidia-smi or
+  /// rocm-smi capture, which does not say it.
   public func state(
     files: [(name: String, data: Data, node: String)], layout: ClusterLayout, at time: Date
   ) throws -> FleetState {
@@ -92,6 +94,9 @@ public enum FleetImport: String, CaseIterable, Sendable {
     case .nvidiaSMIXML:
       return NvidiaSMIInventory.state(
         try NvidiaSMIXML.parse(data, source: source), node: node, layout: layout, at: time)
+    case .rocmSMI:
+      return RocmSMIInventory.state(
+        try RocmSMIJSON.parse(data, source: source), node: node, layout: layout, at: time)
     case .dcgm:
       let scrape = DCGMExposition.parse(try text())
       guard !scrape.gpus.isEmpty else {

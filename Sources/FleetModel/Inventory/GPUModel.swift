@@ -36,9 +36,18 @@ extension GPUModel {
     name: "L40S-48GB", vendor: "NVIDIA", tdpW: 350, idleW: 36, memoryMiB: 46_068)
   public static let mi300x = GPUModel(
     name: "MI300X-192GB", vendor: "AMD", tdpW: 750, idleW: 110, memoryMiB: 196_608)
+  // AMD's published board power and memory; idle at the catalogue's usual ~12 % of it.
+  public static let mi100 = GPUModel(
+    name: "MI100-32GB", vendor: "AMD", tdpW: 300, idleW: 36, memoryMiB: 32_768)
+  public static let mi250x = GPUModel(
+    name: "MI250X-128GB", vendor: "AMD", tdpW: 560, idleW: 67, memoryMiB: 131_072)
+  public static let mi325x = GPUModel(
+    name: "MI325X-256GB", vendor: "AMD", tdpW: 1_000, idleW: 120, memoryMiB: 262_144)
 
   /// Every model factop knows by name; feeds map vendor strings onto these.
-  public static let catalog: [GPUModel] = [a100SXM, h100SXM, h200, b200, l40s, mi300x]
+  public static let catalog: [GPUModel] = [
+    a100SXM, h100SXM, h200, b200, l40s, mi100, mi250x, mi300x, mi325x,
+  ]
 
   /// The catalog entry with this exact name, if any.
   public static func named(_ name: String) -> GPUModel? {
@@ -77,6 +86,6 @@ extension GPUModel {
 
   private static let familyWords: [(word: String, model: GPUModel)] = [
     ("H100", h100SXM), ("H200", h200), ("A100", a100SXM), ("B200", b200), ("L40S", l40s),
-    ("MI300X", mi300x),
+    ("MI100", mi100), ("MI250X", mi250x), ("MI300X", mi300x), ("MI325X", mi325x),
   ]
 }

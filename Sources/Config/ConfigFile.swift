@@ -167,7 +167,8 @@ struct ConfigFile: Decodable, Equatable {
         rules.idleAllocatedPct = pct
       }
       if let minutes = idleMinutes?.value {
-        if minutes < 1 { fail("idle_minutes", "at least 1") }
+        // The alerts look back over the day of history a report reads (FleetHistory.windowS).
+        if !(1...1_440).contains(minutes) { fail("idle_minutes", "between 1 and 1440 (a day)") }
         rules.idleMinutes = minutes
       }
       if let nodesDown {

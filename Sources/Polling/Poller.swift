@@ -142,7 +142,7 @@ public final class Poller: Sendable {
       let message = "\(error)"
       logger.warning("source \(feed.name) failed: \(message)")
       health.lastError = message
-      health.pollDurationS = (ContinuousClock.now - started).seconds
+      health.pollDurationS = (ContinuousClock.now - started) / .seconds(1)
       try? cache.recordFailure(health)
       return Outcome(source: feed.name, error: message)
     }
@@ -207,11 +207,5 @@ public final class Poller: Sendable {
     } catch {
       logger.error("cannot write the backfilled history to the cache: \(error)")
     }
-  }
-}
-
-extension Duration {
-  var seconds: Double {
-    Double(components.seconds) + Double(components.attoseconds) / 1e18
   }
 }

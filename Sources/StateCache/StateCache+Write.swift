@@ -21,9 +21,7 @@ extension StateCache {
       try insertPlacements(state.allocations, source: source, db)
       try insertJobs(state.jobs, source: source, db)
       if let pollStarted {
-        let elapsed = ContinuousClock.now - pollStarted
-        health.pollDurationS =
-          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        health.pollDurationS = (ContinuousClock.now - pollStarted) / .seconds(1)
       }
       try upsert(health, db)
       try bumpGeneration(db)

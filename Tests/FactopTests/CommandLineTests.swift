@@ -138,6 +138,7 @@ import Testing
     ("[sim]\ngpus = \"many\"\n", "sim.gpus must be of type Int"),
     ("[sim\ngpus = 1\n", "line 1"),
     ("[poll]\ninterval_s = 0.1\n", "poll.interval_s must be ≥ 1"),
+    ("[alerts]\nidle_minutes = 2000\n", "alerts.idle_minutes must be between 1 and 1440"),
     (
       "[[prices.gpu]]\nmodel = \"x\"\non_demand = -1\nas_of = \"2024-01-01\"\nsource = \"s\"\n",
       "prices.gpu[0].on_demand must be a positive number"

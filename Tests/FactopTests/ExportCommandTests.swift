@@ -4,10 +4,19 @@ import Testing
 /// `factop snapshot` in every format, with --out, --at and --check, as a cron job runs it.
 @MainActor @Suite struct ExportCommandTests {
   /// A cache with a day of demo history (what `--format focus` backfills into an empty one).
+  /// Polled once at an hourly interval: the offline reads that follow, however late a loaded
+  /// machine runs them, find the source fresh (stale is 3 intervals without data).
   static let db: String = {
-    let path = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let folder = temporaryFolder()
+    let path = folder.appendingPathComponent("cache.sqlite").path
+    let config = folder.appendingPathComponent("hourly.toml")
+    try! "[poll]\ninterval_s = 3600\n".write(to: config, atomically: true, encoding: .utf8)
     _ = try! run(
-      try! factopBinary(), ["snapshot", "--format", "focus", "--db", path, "--sim-gpus", "256"])
+      try! factopBinary(),
+      [
+        "snapshot", "--format", "focus", "--db", path, "--sim-gpus", "256", "--config",
+        config.path,
+      ])
     return path
   }()
 

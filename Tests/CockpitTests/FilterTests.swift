@@ -1,4 +1,5 @@
 import Cockpit
+import FleetModel
 import Foundation
 import TerminalKit
 import Testing
@@ -104,6 +105,48 @@ import Testing
     }
     #expect(confidence.count == all, "\(sorted)")
     #expect(confidence == confidence.sorted(), "\(confidence)")
+  }
+
+  /// The Sources list filters and sorts like the others: `/status=error` keeps the sources that
+  /// need looking at.
+  @Test func sourcesFilterByStatusAndSortByPollTime() throws {
+    var model = goldenModel
+    let polled = goldenInstant.addingTimeInterval(-2)
+    model.sources = [
+      SourceHealth(
+        name: "prom", kind: "prometheus", intervalS: 10, lastAttempt: polled,
+        lastSuccess: polled, pollDurationS: 0.8),
+      SourceHealth(
+        name: "slurm", kind: "slurm", intervalS: 10, lastAttempt: polled,
+        lastSuccess: polled.addingTimeInterval(-600), lastError: "connection refused",
+        pollDurationS: 0.1),
+      SourceHealth(
+        name: "bmc", kind: "redfish", intervalS: 10, lastAttempt: polled, lastSuccess: polled,
+        pollDurationS: 0.3),
+    ]
+    var navigation = Navigation()
+    navigation.apply(.show(.sources), rowCount: 0, pageSize: 1)
+    let fields = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: "demo", navigation: navigation
+    ).filterFields
+    #expect(fields.contains("status") && fields.contains("poll"))
+    navigation.apply(.filter, rowCount: 0, pageSize: 1)
+    for character in "status=error" { navigation.edit(.character(character), fields: fields) }
+    navigation.edit(.enter, fields: fields)
+    func shown() -> Screen {
+      Screen(model: model, theme: theme, actions: .cockpit, origin: "demo", navigation: navigation)
+    }
+    #expect(shown().rowCount(at: goldenInstant) == 1)
+    let filtered = shown().render(width: 160, height: 30, now: goldenInstant).text()
+    #expect(filtered.contains("Sources (1 of 3 · /status=error)"), "\(filtered)")
+    #expect(filtered.contains("connection refused") && !filtered.contains("prometheus"))
+    // Sorted by poll time (the sixth column), slowest first.
+    navigation.apply(.back, rowCount: 0, pageSize: 1)
+    navigation.apply(.sortReverse, rowCount: 3, pageSize: 1)
+    for _ in 0..<5 { navigation.apply(.sortNext, rowCount: 3, pageSize: 1) }
+    let sorted = shown().render(width: 160, height: 30, now: goldenInstant).text()
+    let order = ["prom", "bmc", "slurm"].map { sorted.range(of: " \($0) ")?.lowerBound }
+    #expect(order.allSatisfy { $0 != nil } && order == order.sorted { $0! < $1! }, "\(sorted)")
   }
 
   @Test func backspaceKeepsTheOfferedFilterToEdit() {

@@ -95,69 +95,109 @@ struct CostView: Widget {
     }
   }
 
-  private func renderClusters(in area: Rect, into buffer: inout Buffer) {
-    guard area.height >= 3 else { return }
-    let inner = panel("By cluster · where each price comes from", area, into: &buffer)
-    let clusters = model.summary.clusters
-    Table(
-      columns: [
-        .init("CLUSTER", width: 12, priority: 10), .init("PRICING", width: 11, priority: 6),
-        .init("$/H", width: 9, alignment: .right, priority: 9),
-        .init("MTD", width: 10, alignment: .right, priority: 8),
-        .init("BILLED", width: 10, alignment: .right, priority: 5),
-        .init("PRICES (USD/GPU-h, source, as of)", width: 30, priority: 7, flexible: true),
-      ],
-      rowCount: clusters.count, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let cluster = clusters[i].cluster
-      let provenance = (model.gpuModelsByCluster[cluster.name] ?? []).map { name in
+  /// One cluster's spend, with the bills' charge for it and where each of its prices came from.
+  struct ClusterSpend: Sendable {
+    let cluster: Cluster
+    let usdPerHour: Double?
+    let monthToDate: Double?
+    /// What imported bills charged for the cluster's resources, over the bills' period; nil
+    /// without bills, "—" when the bills name none of it.
+    let billed: String?
+    let prices: String
+  }
+
+  /// One team's spend and its share of the fleet's.
+  struct TeamSpend: Sendable {
+    let line: SpendBreakdown.Line
+    let sharePct: Double?
+    let monthToDate: Double?
+  }
+
+  static let clusterColumns: [ColumnSpec<ClusterSpend>] = [
+    .init(.init("CLUSTER", width: 12, priority: 10)) { r, c in
+      Span(r.cluster.name, c.theme.text.bold)
+    },
+    .init(.init("PRICING", width: 11, priority: 6)) { r, c in
+      Span(r.cluster.pricing.rawValue, c.theme.dim)
+    },
+    .init(.init("$/H", width: 9, alignment: .right, priority: 9)) { r, c in
+      Span(Format.dollars(r.usdPerHour), c.theme.text)
+    },
+    .init(.init("MTD", width: 10, alignment: .right, priority: 8)) { r, c in
+      Span(Format.dollars(r.monthToDate), c.theme.text)
+    },
+    .init(.init("BILLED", width: 10, alignment: .right, priority: 5)) { r, c in
+      Span(r.billed ?? "—", c.theme.text)
+    },
+    .init(.init("PRICES (USD/GPU-h, source, as of)", width: 30, priority: 7, flexible: true)) {
+      r, c in Span(r.prices, c.theme.dim)
+    },
+  ]
+
+  static let teamColumns: [ColumnSpec<TeamSpend>] = [
+    .init(.init("TEAM", width: 16, priority: 10)) { r, c in
+      Span(
+        r.line.name,
+        r.line.name == SpendBreakdown.unallocated ? c.theme.style(.warn) : c.theme.text.bold)
+    },
+    .init(.init("$/H", width: 9, alignment: .right, priority: 9)) { r, c in
+      Span(Format.dollars(r.line.usdPerHour), c.theme.text)
+    },
+    .init(.init("SHARE", width: 7, alignment: .right, priority: 8)) { r, c in
+      Span(r.sharePct.map { String(format: "%.1f %%", $0) } ?? "", c.theme.dim)
+    },
+    .init(.init("$/MONTH", width: 10, alignment: .right, priority: 6)) { r, c in
+      Span(Format.dollarsCompact(r.line.usdPerHour * 730), c.theme.text)
+    },
+    .init(.init("MTD", width: 10, alignment: .right, priority: 7)) { r, c in
+      Span(Format.dollars(r.monthToDate), c.theme.text)
+    },
+  ]
+
+  var clusterRows: [ClusterSpend] {
+    model.summary.clusters.map { summary in
+      let cluster = summary.cluster
+      let prices = (model.gpuModelsByCluster[cluster.name] ?? []).map { name in
         guard let price = model.prices.price(model: name, pricing: cluster.pricing) else {
           return "\(name): no price"
         }
         return String(
           format: "%@ $%.2f (%@, %@)", name, price.usdPerGPUHour, price.source, price.asOf)
       }.joined(separator: "; ")
-      return [
-        Span(cluster.name, theme.text.bold), Span(cluster.pricing.rawValue, theme.dim),
-        Span(Format.dollars(clusters[i].totals.costUSDPerHour), theme.text),
-        Span(Format.dollars(model.monthToDate.clusters[cluster.name]?.usd), theme.text),
-        // What imported bills charged for the cluster's resources, over the bills' period.
-        Span(
-          model.billing.map { bill in
-            bill.byCluster.first { $0.cluster == cluster.name }.map {
-              Format.decimal($0.effectiveCost)
-            } ?? "—"
-          } ?? "—", theme.text),
-        Span(provenance, theme.dim),
-      ]
-    }.render(in: inner, into: &buffer)
+      let billed = model.billing.map { bill in
+        bill.byCluster.first { $0.cluster == cluster.name }.map {
+          Format.decimal($0.effectiveCost)
+        } ?? "—"
+      }
+      return ClusterSpend(
+        cluster: cluster, usdPerHour: summary.totals.costUSDPerHour,
+        monthToDate: model.monthToDate.clusters[cluster.name]?.usd, billed: billed,
+        prices: prices)
+    }
+  }
+
+  var teamRows: [TeamSpend] {
+    let total = model.teams.reduce(0) { $0 + $1.usdPerHour }
+    return model.teams.map { line in
+      TeamSpend(
+        line: line, sharePct: total > 0 ? line.usdPerHour / total * 100 : nil,
+        monthToDate: model.monthToDate.teams[line.name]?.usd)
+    }
+  }
+
+  private func renderClusters(in area: Rect, into buffer: inout Buffer) {
+    guard area.height >= 3 else { return }
+    let inner = panel("By cluster · where each price comes from", area, into: &buffer)
+    Table(Self.clusterColumns, rows: clusterRows, theme: theme, now: now).render(
+      in: inner, into: &buffer)
   }
 
   private func renderTeams(in area: Rect, into buffer: inout Buffer) {
     guard area.height >= 3 else { return }
     let inner = panel("By team", area, "(unallocated) is capacity no job holds", into: &buffer)
-    let teams = model.teams
-    let total = teams.reduce(0) { $0 + $1.usdPerHour }
     Table(
-      columns: [
-        .init("TEAM", width: 16, priority: 10),
-        .init("$/H", width: 9, alignment: .right, priority: 9),
-        .init("SHARE", width: 7, alignment: .right, priority: 8),
-        .init("$/MONTH", width: 10, alignment: .right, priority: 6),
-        .init("MTD", width: 10, alignment: .right, priority: 7),
-      ],
-      rowCount: min(teams.count, max(0, inner.height - 1)),
-      headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let team = teams[i]
-      return [
-        Span(
-          team.name, team.name == SpendBreakdown.unallocated ? theme.style(.warn) : theme.text.bold),
-        Span(Format.dollars(team.usdPerHour), theme.text),
-        Span(total > 0 ? String(format: "%.1f %%", team.usdPerHour / total * 100) : "", theme.dim),
-        Span(Format.dollarsCompact(team.usdPerHour * 730), theme.text),
-        Span(Format.dollars(model.monthToDate.teams[team.name]?.usd), theme.text),
-      ]
-    }.render(in: inner, into: &buffer)
+      Self.teamColumns, rows: Array(teamRows.prefix(max(0, inner.height - 1))), theme: theme,
+      now: now
+    ).render(in: inner, into: &buffer)
   }
 }

@@ -7,63 +7,93 @@ import TerminalKit
 struct GPUTable {
   let model: CockpitModel
   let theme: Theme
+  let now: Date
   let gpus: [GPU]
   /// Whose GPUs these are: a job's span nodes, so each row names its node; a node's GPUs may
   /// serve several jobs, so each row names its job.
   enum Owner { case node, job }
   let owner: Owner
 
+  /// One GPU as a row: its reading, who it is shown with, and its recent history.
+  struct Row: Sendable {
+    let gpu: GPU
+    let sample: GPUSample?
+    /// The job holding it (on a node's table) or its node (on a job's).
+    let owner: String?
+    let activity: [Double?]
+    let powerPct: [Double?]
+  }
+
+  /// The columns, with the sparklines drawn `widths` wide (the layout's, once it is known).
+  static func columns(owner: Owner, widths: (activity: Int, power: Int) = (0, 0))
+    -> [ColumnSpec<Row>]
+  {
+    [
+      .init(.init(owner == .job ? "NODE" : "JOB", width: 14, priority: 9)) { r, c in
+        Span(r.owner ?? "—", c.theme.text)
+      },
+      .init(.init("GPU", width: 3, alignment: .right, priority: 10)) { r, c in
+        Span(String(r.gpu.index), c.theme.dim)
+      },
+      .init(.init("MODEL", width: 14, priority: 3)) { r, c in Span(r.gpu.model.name, c.theme.dim) },
+      .init(.init("UTIL", width: 7, alignment: .right, priority: 10)) { r, c in
+        let activity = r.sample?.activity?.pct
+        return Span(
+          Format.percent(activity), activity.map { c.theme.utilization($0) } ?? c.theme.dim)
+      },
+      .init(.init("SM", width: 7, alignment: .right, priority: 5)) { r, c in
+        Span(Format.percent(r.sample?.smActivePct), c.theme.text)
+      },
+      .init(.init("POWER", width: 7, alignment: .right, priority: 8)) { r, c in
+        Span(r.sample?.powerW.map { "\(Int($0.rounded())) W" } ?? Format.unknown, c.theme.text)
+      },
+      .init(.init("TEMP", width: 5, alignment: .right, priority: 7)) { r, c in
+        Span(r.sample?.tempC.map { "\(Int($0.rounded()))°C" } ?? Format.unknown, c.theme.text)
+      },
+      .init(.init("MEM", width: 7, alignment: .right, priority: 4)) { r, c in
+        Span(
+          Format.percent(r.sample?.memUsedMiB.map { $0 / Double(r.gpu.model.memoryMiB) * 100 }),
+          c.theme.text)
+      },
+      .init(.init("XID", width: 4, alignment: .right, priority: 6)) { r, c in
+        Span(
+          r.sample?.xidLast.map(String.init) ?? "—",
+          r.sample?.xidLast == nil ? c.theme.dim : c.theme.style(.crit).bold)
+      },
+      .init(
+        .init("ACTIVITY, LAST \(GPUHistory.slots) POLLS", width: 24, priority: 9, flexible: true)
+      ) { r, c in
+        Span(
+          Sparkline.text(r.activity, maximum: 100, width: widths.activity),
+          r.sample?.activity.map { c.theme.utilization($0.pct) } ?? c.theme.dim)
+      },
+      .init(.init("POWER % OF TDP", width: 16, priority: 2)) { r, c in
+        Span(
+          Sparkline.text(r.powerPct, maximum: 100, width: widths.power),
+          c.theme.style(.highlightForeground))
+      },
+    ]
+  }
+
+  var rows: [Row] {
+    gpus.map { gpu in
+      Row(
+        gpu: gpu, sample: model.state.gpuSamples[gpu.id],
+        owner: owner == .job ? gpu.node.name : model.state.allocations[gpu.id]?.id,
+        activity: model.gpuHistory.activity(of: gpu.id),
+        powerPct: model.gpuHistory.powerPct(of: gpu.id))
+    }
+  }
+
   func render(in area: Rect, into buffer: inout Buffer) {
     guard area.height >= 2 else { return }
-    let polls = GPUHistory.slots
-    let columns: [Table.Column] = [
-      .init(owner == .job ? "NODE" : "JOB", width: 14, priority: 9),
-      .init("GPU", width: 3, alignment: .right, priority: 10),
-      .init("MODEL", width: 14, priority: 3),
-      .init("UTIL", width: 7, alignment: .right, priority: 10),
-      .init("SM", width: 7, alignment: .right, priority: 5),
-      .init("POWER", width: 7, alignment: .right, priority: 8),
-      .init("TEMP", width: 5, alignment: .right, priority: 7),
-      .init("MEM", width: 7, alignment: .right, priority: 4),
-      .init("XID", width: 4, alignment: .right, priority: 6),
-      .init("ACTIVITY, LAST \(polls) POLLS", width: 24, priority: 9, flexible: true),
-      .init("POWER % OF TDP", width: 16, priority: 2),
-    ]
-    let layout = Table.layout(columns, width: area.width)
+    let headers = Self.columns(owner: owner).map(\.column)
+    let layout = Table.layout(headers, width: area.width)
     func width(_ column: Int) -> Int { layout.first { $0.index == column }?.width ?? 0 }
-    let activityWidth = width(columns.count - 2)
-    let powerWidth = width(columns.count - 1)
-    let rows = gpus
-    Table(
-      columns: columns, rowCount: rows.count, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let gpu = rows[i]
-      let sample = model.state.gpuSamples[gpu.id]
-      let activity = sample?.activity?.pct
-      return [
-        owner == .job
-          ? Span(gpu.node.name, theme.text)
-          : Span(model.state.allocations[gpu.id]?.id ?? "—", theme.text),
-        Span(String(gpu.index), theme.dim), Span(gpu.model.name, theme.dim),
-        Span(Format.percent(activity), activity.map { theme.utilization($0) } ?? theme.dim),
-        Span(Format.percent(sample?.smActivePct), theme.text),
-        Span(sample?.powerW.map { "\(Int($0.rounded())) W" } ?? Format.unknown, theme.text),
-        Span(sample?.tempC.map { "\(Int($0.rounded()))°C" } ?? Format.unknown, theme.text),
-        Span(
-          Format.percent(sample?.memUsedMiB.map { $0 / Double(gpu.model.memoryMiB) * 100 }),
-          theme.text),
-        Span(
-          sample?.xidLast.map(String.init) ?? "—",
-          sample?.xidLast == nil ? theme.dim : theme.style(.crit).bold),
-        Span(
-          Sparkline.text(
-            model.gpuHistory.activity(of: gpu.id), maximum: 100, width: activityWidth),
-          activity.map { theme.utilization($0) } ?? theme.dim),
-        Span(
-          Sparkline.text(model.gpuHistory.powerPct(of: gpu.id), maximum: 100, width: powerWidth),
-          theme.style(.highlightForeground)),
-      ]
-    }.render(in: area, into: &buffer)
+    let columns = Self.columns(
+      owner: owner, widths: (width(headers.count - 2), width(headers.count - 1)))
+    Table(columns, rows: rows, theme: theme, now: now).render(
+      in: area, into: &buffer)
   }
 }
 
@@ -118,7 +148,7 @@ struct NodeDetailView: Widget {
     for (i, spans) in lines.enumerated() where i < inner.height {
       Line(spans).render(in: inner.row(i), into: &buffer)
     }
-    GPUTable(model: model, theme: theme, gpus: gpus, owner: .node).render(
+    GPUTable(model: model, theme: theme, now: now, gpus: gpus, owner: .node).render(
       in: Rect(
         x: inner.x, y: inner.y + lines.count + 1, width: inner.width,
         height: max(0, inner.height - lines.count - 1)), into: &buffer)
@@ -185,7 +215,8 @@ struct JobDetailView: Widget {
       Line(spans).render(in: inner.row(i), into: &buffer)
     }
     GPUTable(
-      model: model, theme: theme, gpus: Array(gpus.prefix(max(0, tableRows - 1))), owner: .job
+      model: model, theme: theme, now: now, gpus: Array(gpus.prefix(max(0, tableRows - 1))),
+      owner: .job
     )
     .render(
       in: Rect(x: inner.x, y: inner.y + lines.count + 1, width: inner.width, height: tableRows),

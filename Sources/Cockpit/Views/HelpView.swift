@@ -10,6 +10,7 @@ struct HelpView: Widget {
   let selected: Int
   /// The view `?` was pressed on.
   let about: CockpitView
+  let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let entries = Glossary.entries(for: about)
@@ -19,32 +20,31 @@ struct HelpView: Widget {
     if top.height >= 4 {
       ListPanel(
         title: "On \(about.title)", note: "what each figure means, and where it comes from",
-        theme: theme,
-        columns: [
-          .init("FIGURE", width: 14, priority: 10),
-          .init("MEANING", width: 20, priority: 9, flexible: true),
-        ],
-        rowCount: entries.count, selected: -1
-      ) { i in
-        [
-          Span(entries[i].term, theme.style(.highlightForeground).bold),
-          Span(entries[i].meaning, theme.text),
-        ]
-      }.render(in: top, into: &buffer)
+        theme: theme, now: now, columns: Self.glossaryColumns, rows: entries, selected: -1
+      ).render(in: top, into: &buffer)
     }
-    let actions = actions.actions
     ListPanel(
       title: "Keys", note: "factop is read-only: no key changes the fleet", theme: theme,
-      columns: [
-        .init("KEYS", width: 12, priority: 10), .init("ACTION", width: 14, priority: 9),
-        .init("WHAT IT DOES", width: 20, priority: 8, flexible: true),
-      ],
-      rowCount: actions.count, selected: selected
-    ) { i in
-      [
-        Span(actions[i].keys.joined(separator: " "), theme.style(.highlightForeground).bold),
-        Span(actions[i].title, theme.text), Span(actions[i].description, theme.dim),
-      ]
-    }.render(in: top.height >= 4 ? keysArea : area, into: &buffer)
+      now: now, columns: Self.keyColumns, rows: actions.actions, selected: selected
+    ).render(in: top.height >= 4 ? keysArea : area, into: &buffer)
   }
+
+  static let glossaryColumns: [ColumnSpec<Glossary.Entry>] = [
+    .init(.init("FIGURE", width: 14, priority: 10)) { e, c in
+      Span(e.term, c.theme.style(.highlightForeground).bold)
+    },
+    .init(.init("MEANING", width: 20, priority: 9, flexible: true)) { e, c in
+      Span(e.meaning, c.theme.text)
+    },
+  ]
+
+  static let keyColumns: [ColumnSpec<Action>] = [
+    .init(.init("KEYS", width: 12, priority: 10)) { a, c in
+      Span(a.keys.joined(separator: " "), c.theme.style(.highlightForeground).bold)
+    },
+    .init(.init("ACTION", width: 14, priority: 9)) { a, c in Span(a.title, c.theme.text) },
+    .init(.init("WHAT IT DOES", width: 20, priority: 8, flexible: true)) { a, c in
+      Span(a.description, c.theme.dim)
+    },
+  ]
 }

@@ -81,7 +81,7 @@ struct JobsView: Widget {
   ]
 
   /// The filter's field names, one per column, in column order.
-  static let fields = columns.map(\.field)
+  static let fields = columns.fields()
 
   /// Seconds since the job started; nil before it has.
   static func runtime(_ r: JobRow, _ now: Date) -> Double? {
@@ -101,14 +101,9 @@ struct JobsView: Widget {
   }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let rows = self.rows
-    let context = self.context
     ListPanel(
-      title: "Jobs", note: note, theme: theme, columns: Self.columns.map(\.column),
-      rowCount: rows.count, selected: selected,
-      filtered: filter.map { (model.jobRows.count, $0.text) }, sort: sort
-    ) { i in
-      Self.columns.map { $0.cell(rows[i], context) }
-    }.render(in: area, into: &buffer)
+      title: "Jobs", note: note, theme: theme, now: now, columns: Self.columns, rows: rows,
+      selected: selected, filtered: filter.map { (model.jobRows.count, $0.text) }, sort: sort
+    ).render(in: area, into: &buffer)
   }
 }

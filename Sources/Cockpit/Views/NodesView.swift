@@ -73,7 +73,7 @@ struct NodesView: Widget {
   ]
 
   /// The filter's field names, one per column, in column order.
-  static let fields = columns.map(\.field)
+  static let fields = columns.fields()
 
   private var context: Column.Context { Column.Context(theme: theme, now: now) }
 
@@ -83,14 +83,9 @@ struct NodesView: Widget {
   }
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let rows = self.rows
-    let context = self.context
     ListPanel(
-      title: "Nodes", note: note, theme: theme, columns: Self.columns.map(\.column),
-      rowCount: rows.count, selected: selected,
-      filtered: filter.map { (model.nodeRows.count, $0.text) }, sort: sort
-    ) { i in
-      Self.columns.map { $0.cell(rows[i], context) }
-    }.render(in: area, into: &buffer)
+      title: "Nodes", note: note, theme: theme, now: now, columns: Self.columns, rows: rows,
+      selected: selected, filtered: filter.map { (model.nodeRows.count, $0.text) }, sort: sort
+    ).render(in: area, into: &buffer)
   }
 }

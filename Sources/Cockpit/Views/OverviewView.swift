@@ -168,40 +168,47 @@ struct OverviewView: Widget {
   private func renderClusters(in area: Rect, into buffer: inout Buffer) {
     guard area.height >= 3 else { return }
     let inner = panel("Clusters", area, into: &buffer)
-    let rows = model.summary.clusters
-    Table(
-      columns: [
-        .init("CLUSTER", width: 14, priority: 10),
-        .init("SCHED", width: 10, priority: 2),
-        .init("PRICING", width: 11, priority: 1),
-        .init("GPUS", width: 7, alignment: .right, priority: 9),
-        .init("ALLOC", width: 7, alignment: .right, priority: 8),
-        .init("BUSY", width: 7, alignment: .right, priority: 5),
-        .init("IDLE-ALLOC", width: 10, alignment: .right, priority: 8),
-        .init("UTIL", width: 7, alignment: .right, priority: 9),
-        .init("POWER", width: 10, alignment: .right, priority: 6),
-        .init("$/H", width: 9, alignment: .right, priority: 7),
-        .init("OUT", width: 4, alignment: .right, priority: 3),
-      ],
-      rowCount: rows.count, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let c = rows[i]
-      let t = c.totals
-      let out = t.nodesByState.filter { $0.key.isUnavailable }.values.reduce(0, +)
-      return [
-        Span(c.cluster.name, theme.text.bold), Span(c.cluster.scheduler.rawValue, theme.dim),
-        Span(c.cluster.pricing.rawValue, theme.dim), Span(Format.count(t.gpusTotal), theme.text),
-        Span(Format.count(t.gpusAllocated), theme.text), Span(Format.count(t.gpusBusy), theme.text),
-        Span(
-          Format.count(t.gpusIdleAllocated),
-          t.gpusIdleAllocated > 0 ? theme.style(.warn) : theme.text),
-        Span(Format.percent(t.utilMeanPct), theme.utilization(t.utilMeanPct ?? 0)),
-        Span(Format.power(t.powerW), theme.text),
-        Span(Format.dollars(t.costUSDPerHour), theme.text),
-        Span(Format.count(out), out > 0 ? theme.style(.warn) : theme.dim),
-      ]
-    }.render(in: inner, into: &buffer)
+    Table(Self.clusterColumns, rows: model.summary.clusters, theme: theme, now: now).render(
+      in: inner, into: &buffer)
   }
+
+  static let clusterColumns: [ColumnSpec<ClusterSummary>] = [
+    .init(.init("CLUSTER", width: 14, priority: 10)) { r, c in
+      Span(r.cluster.name, c.theme.text.bold)
+    },
+    .init(.init("SCHED", width: 10, priority: 2)) { r, c in
+      Span(r.cluster.scheduler.rawValue, c.theme.dim)
+    },
+    .init(.init("PRICING", width: 11, priority: 1)) { r, c in
+      Span(r.cluster.pricing.rawValue, c.theme.dim)
+    },
+    .init(.init("GPUS", width: 7, alignment: .right, priority: 9)) { r, c in
+      Span(Format.count(r.totals.gpusTotal), c.theme.text)
+    },
+    .init(.init("ALLOC", width: 7, alignment: .right, priority: 8)) { r, c in
+      Span(Format.count(r.totals.gpusAllocated), c.theme.text)
+    },
+    .init(.init("BUSY", width: 7, alignment: .right, priority: 5)) { r, c in
+      Span(Format.count(r.totals.gpusBusy), c.theme.text)
+    },
+    .init(.init("IDLE-ALLOC", width: 10, alignment: .right, priority: 8)) { r, c in
+      let idle = r.totals.gpusIdleAllocated
+      return Span(Format.count(idle), idle > 0 ? c.theme.style(.warn) : c.theme.text)
+    },
+    .init(.init("UTIL", width: 7, alignment: .right, priority: 9)) { r, c in
+      Span(Format.percent(r.totals.utilMeanPct), c.theme.utilization(r.totals.utilMeanPct ?? 0))
+    },
+    .init(.init("POWER", width: 10, alignment: .right, priority: 6)) { r, c in
+      Span(Format.power(r.totals.powerW), c.theme.text)
+    },
+    .init(.init("$/H", width: 9, alignment: .right, priority: 7)) { r, c in
+      Span(Format.dollars(r.totals.costUSDPerHour), c.theme.text)
+    },
+    .init(.init("OUT", width: 4, alignment: .right, priority: 3)) { r, c in
+      let out = r.totals.nodesByState.filter { $0.key.isUnavailable }.values.reduce(0, +)
+      return Span(Format.count(out), out > 0 ? c.theme.style(.warn) : c.theme.dim)
+    },
+  ]
 
   // MARK: Savings
 
@@ -212,64 +219,51 @@ struct OverviewView: Widget {
       "Top savings · 1 % of spend = \(Format.dollars(line.usdPerMonth))/month"
       + (line.reached ? ", reached by the top \(line.opportunities)" : ", not reached")
     let inner = panel(title, area, into: &buffer)
-    let shown = Array(report.opportunities.prefix(max(0, inner.height - 1)))
-    Table(
-      columns: [
-        .init("$/MONTH", width: 10, alignment: .right, priority: 10),
-        .init("SPEND", width: 7, alignment: .right, priority: 8),
-        .init("KIND", width: 25, priority: 4),
-        .init("CONF", width: 4, alignment: .right, priority: 3),
-        .init("WHAT", width: 34, priority: 9, flexible: true),
-      ],
-      rowCount: shown.count, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let o = shown[i]
-      let aboveLine = i < line.opportunities
-      return [
-        Span(
-          Format.dollars(o.usdPerMonth),
-          aboveLine ? theme.style(.highlightForeground).bold : theme.text),
-        Span(String(format: "%.1f %%", o.pctOfSpend), theme.text),
-        Span(o.kind.rawValue, theme.dim), Span(String(format: "%.1f", o.confidence), theme.dim),
-        Span(o.title, theme.text),
-      ]
-    }.render(in: inner, into: &buffer)
+    let shown = Array(SavingsRow.rows(report).prefix(max(0, inner.height - 1)))
+    Table(Self.savingsColumns, rows: shown, theme: theme, now: now).render(
+      in: inner, into: &buffer)
   }
+
+  static let savingsColumns: [ColumnSpec<SavingsRow>] = [
+    .init(.init("$/MONTH", width: 10, alignment: .right, priority: 10)) { r, c in
+      Span(
+        Format.dollars(r.opportunity.usdPerMonth),
+        r.inLine ? c.theme.style(.highlightForeground).bold : c.theme.text)
+    },
+    .init(.init("SPEND", width: 7, alignment: .right, priority: 8)) { r, c in
+      Span(String(format: "%.1f %%", r.opportunity.pctOfSpend), c.theme.text)
+    },
+    .init(.init("KIND", width: 25, priority: 4)) { r, c in
+      Span(r.opportunity.kind.rawValue, c.theme.dim)
+    },
+    .init(.init("CONF", width: 4, alignment: .right, priority: 3)) { r, c in
+      Span(String(format: "%.1f", r.opportunity.confidence), c.theme.dim)
+    },
+    .init(.init("WHAT", width: 34, priority: 9, flexible: true)) { r, c in
+      Span(r.opportunity.title, c.theme.text)
+    },
+  ]
 
   // MARK: Sources
 
   private func renderSources(in area: Rect, into buffer: inout Buffer) {
     guard area.height >= 3 else { return }
     let inner = panel("Sources", area, into: &buffer)
-    let sources = model.sources
-    Table(
-      columns: [
-        .init("SOURCE", width: 12, priority: 10), .init("KIND", width: 8, priority: 4),
-        .init("STATUS", width: 8, priority: 9),
-        .init("AGE", width: 7, alignment: .right, priority: 8),
-        .init("POLL", width: 8, alignment: .right, priority: 3),
-        .init("LAST ERROR", width: 10, priority: 7, flexible: true),
-      ],
-      rowCount: sources.count, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let s = sources[i]
-      let status = s.status(at: now)
-      let statusStyle: Style =
-        switch status {
-        case .ok: theme.style(.ok)
-        case .stale, .pending: theme.style(.warn).bold
-        case .error: theme.style(.crit).bold
-        }
-      return [
-        Span(s.name, theme.text.bold), Span(s.kind, theme.dim), Span(status.rawValue, statusStyle),
-        Span(Format.age(s.ageS(at: now)), theme.text),
-        Span(
-          s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim
-        ),
-        Span(s.lastError ?? "—", s.lastError == nil ? theme.dim : theme.style(.crit)),
-      ]
-    }.render(in: inner, into: &buffer)
+    Table(Self.sourceColumns, rows: model.sources, theme: theme, now: now).render(
+      in: inner, into: &buffer)
   }
+
+  /// The Sources view's columns that fit beside the rest of the Overview.
+  static let sourceColumns: [ColumnSpec<SourceHealth>] = [
+    .init(.init("SOURCE", width: 12, priority: 10)) { s, c in Span(s.name, c.theme.text.bold) },
+    .init(.init("KIND", width: 8, priority: 4)) { s, c in Span(s.kind, c.theme.dim) },
+    .init(.init("STATUS", width: 8, priority: 9), cell: SourcesView.status),
+    .init(.init("AGE", width: 7, alignment: .right, priority: 8)) { s, c in
+      Span(Format.age(s.ageS(at: c.now)), c.theme.text)
+    },
+    .init(.init("POLL", width: 8, alignment: .right, priority: 3), cell: SourcesView.pollDuration),
+    .init(.init("LAST ERROR", width: 10, priority: 7, flexible: true), cell: SourcesView.lastError),
+  ]
 
   // MARK: Out of service
 
@@ -281,30 +275,29 @@ struct OverviewView: Widget {
     }
     let fits = max(0, inner.height - 1)
     let shown = nodes.count > fits ? max(0, fits - 1) : nodes.count
-    Table(
-      columns: [
-        .init("NODE", width: 12, priority: 10), .init("CLUSTER", width: 10, priority: 6),
-        .init("STATE", width: 9, priority: 9),
-        .init("FOR", width: 7, alignment: .right, priority: 8),
-        .init("REASON", width: 12, priority: 7, flexible: true),
-      ],
-      rowCount: shown, headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      let node = nodes[i]
-      return [
-        Span(node.name, theme.text.bold), Span(node.cluster, theme.dim),
-        Span(
-          node.state.rawValue,
-          node.state == .down ? theme.style(.crit).bold : theme.style(.warn).bold),
-        Span(
-          node.stateSince.map { Format.age(now.timeIntervalSince($0)) } ?? Format.unknown,
-          theme.text),
-        Span(node.reason ?? "—", theme.text),
-      ]
-    }.render(in: inner, into: &buffer)
+    Table(Self.outOfServiceColumns, rows: Array(nodes.prefix(shown)), theme: theme, now: now)
+      .render(in: inner, into: &buffer)
     if shown < nodes.count {
       buffer.put(
         "… and \(nodes.count - shown) more", x: inner.x, y: inner.y + 1 + shown, style: theme.dim)
     }
   }
+
+  static let outOfServiceColumns: [ColumnSpec<Node>] = [
+    .init(.init("NODE", width: 12, priority: 10)) { n, c in Span(n.name, c.theme.text.bold) },
+    .init(.init("CLUSTER", width: 10, priority: 6)) { n, c in Span(n.cluster, c.theme.dim) },
+    .init(.init("STATE", width: 9, priority: 9)) { n, c in
+      Span(
+        n.state.rawValue,
+        n.state == .down ? c.theme.style(.crit).bold : c.theme.style(.warn).bold)
+    },
+    .init(.init("FOR", width: 7, alignment: .right, priority: 8)) { n, c in
+      Span(
+        n.stateSince.map { Format.age(c.now.timeIntervalSince($0)) } ?? Format.unknown,
+        c.theme.text)
+    },
+    .init(.init("REASON", width: 12, priority: 7, flexible: true)) { n, c in
+      Span(n.reason ?? "—", c.theme.text)
+    },
+  ]
 }

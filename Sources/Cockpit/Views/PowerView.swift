@@ -11,6 +11,7 @@ struct PowerView: Widget {
   let selected: Int
   let drilled: Bool
   let note: String
+  let now: Date
 
   /// One table row: a site, a cluster or a rack, holding its part of the tree so the nodes
   /// below it are gathered only when the row is opened.
@@ -64,50 +65,60 @@ struct PowerView: Widget {
     let (top, rest) = area.splitTop(summaryHeight + 2)
     renderSummary(in: top, into: &buffer)
     ListPanel(
-      title: "Power by site, cluster and rack", note: note, theme: theme,
-      columns: Self.columns, rowCount: rows.count, selected: selected
-    ) { i in
-      let row = rows[i]
-      let name = String(repeating: "  ", count: row.depth) + row.entry.name
-      return cells(row.entry, name: name, nameStyle: row.depth == 0 ? theme.text.bold : theme.text)
-    }.render(in: rest, into: &buffer)
+      title: "Power by site, cluster and rack", note: note, theme: theme, now: now,
+      columns: Self.columns, rows: rows.map { ($0.entry, $0.depth) }, selected: selected
+    ).render(in: rest, into: &buffer)
   }
 
-  static let columns: [Table.Column] = [
-    .init("SCOPE", width: 18, priority: 10),
-    .init("IT", width: 9, alignment: .right, priority: 10),
-    .init("GPUS", width: 9, alignment: .right, priority: 9),
-    .init("REST OF NODE", width: 12, alignment: .right, priority: 7),
-    .init("UNATTRIB.", width: 9, alignment: .right, priority: 3),
-    .init("BUDGET", width: 9, alignment: .right, priority: 8),
-    .init("HEADROOM", width: 8, alignment: .right, priority: 9),
-    .init("PUE", width: 4, alignment: .right, priority: 5),
-    .init("FACILITY", width: 9, alignment: .right, priority: 6),
-    .init("NO BMC", width: 6, alignment: .right, priority: 4),
+  /// A scope and how deep in the tree it is drawn (a node listed on its own is at 0).
+  typealias Scope = (entry: PowerRollup.Entry, depth: Int)
+
+  static let columns: [ColumnSpec<Scope>] = [
+    .init(.init("SCOPE", width: 18, priority: 10)) { s, c in
+      Span(
+        String(repeating: "  ", count: s.depth) + s.entry.name,
+        s.entry.level == .site ? c.theme.text.bold : c.theme.text)
+    },
+    .init(.init("IT", width: 9, alignment: .right, priority: 10)) { s, c in
+      Span(Format.power(s.entry.itW), c.theme.text)
+    },
+    .init(.init("GPUS", width: 9, alignment: .right, priority: 9)) { s, c in
+      Span(Format.power(s.entry.gpuW), c.theme.text)
+    },
+    .init(.init("REST OF NODE", width: 12, alignment: .right, priority: 7)) { s, c in
+      Span(
+        Format.power(s.entry.restOfNodeW),
+        s.entry.nodesOutOfOrder.isEmpty ? c.theme.text : c.theme.style(.crit).bold)
+    },
+    .init(.init("UNATTRIB.", width: 9, alignment: .right, priority: 3)) { s, c in
+      Span(s.entry.unattributedW.map { Format.power($0) } ?? "—", c.theme.dim)
+    },
+    .init(.init("BUDGET", width: 9, alignment: .right, priority: 8)) { s, c in
+      Span(s.entry.budgetW.map { Format.power($0) } ?? "—", c.theme.dim)
+    },
+    .init(.init("HEADROOM", width: 8, alignment: .right, priority: 9)) { s, c in
+      let headroom = s.entry.headroomPct
+      return Span(
+        headroom.map { Format.percent($0, places: 0) } ?? "—",
+        headroom.map {
+          $0 < 0 ? c.theme.style(.crit).bold : $0 < 10 ? c.theme.style(.warn) : c.theme.text
+        } ?? c.theme.dim)
+    },
+    // The PUE is the site's: said once, on its row.
+    .init(.init("PUE", width: 4, alignment: .right, priority: 5)) { s, c in
+      Span(
+        s.entry.level == .site
+          ? s.entry.pue.map { String(format: "%.2f", $0) } ?? Format.unknown : "", c.theme.dim)
+    },
+    .init(.init("FACILITY", width: 9, alignment: .right, priority: 6)) { s, c in
+      Span(Format.power(s.entry.facilityW), c.theme.text)
+    },
+    .init(.init("NO BMC", width: 6, alignment: .right, priority: 4)) { s, c in
+      Span(
+        s.entry.nodesWithoutBMC == 0 ? "" : Format.count(s.entry.nodesWithoutBMC),
+        c.theme.style(.warn))
+    },
   ]
-
-  private func cells(_ e: PowerRollup.Entry, name: String, nameStyle: Style) -> [Span] {
-    let headroom = e.headroomPct
-    let headroomStyle =
-      headroom.map { $0 < 0 ? theme.style(.crit).bold : $0 < 10 ? theme.style(.warn) : theme.text }
-      ?? theme.dim
-    return [
-      Span(name, nameStyle), Span(Format.power(e.itW), theme.text),
-      Span(Format.power(e.gpuW), theme.text),
-      Span(
-        Format.power(e.restOfNodeW),
-        e.nodesOutOfOrder.isEmpty ? theme.text : theme.style(.crit).bold),
-      Span(e.unattributedW.map { Format.power($0) } ?? "—", theme.dim),
-      Span(e.budgetW.map { Format.power($0) } ?? "—", theme.dim),
-      Span(headroom.map { Format.percent($0, places: 0) } ?? "—", headroomStyle),
-      // The PUE is the site's: said once, on its row.
-      Span(
-        e.level == .site ? e.pue.map { String(format: "%.2f", $0) } ?? Format.unknown : "",
-        theme.dim),
-      Span(Format.power(e.facilityW), theme.text),
-      Span(e.nodesWithoutBMC == 0 ? "" : Format.count(e.nodesWithoutBMC), theme.style(.warn)),
-    ]
-  }
 
   private func renderSummary(in area: Rect, into buffer: inout Buffer) {
     Panel(
@@ -179,11 +190,7 @@ struct PowerView: Widget {
       titleStyle: theme.style(.title).bold,
       noteStyle: theme.dim
     ).render(in: area, into: &buffer)
-    Table(
-      columns: Self.columns, rowCount: nodes.count,
-      headerStyle: theme.style(.headerForeground).bold
-    ) { i in
-      cells(nodes[i], name: nodes[i].name, nameStyle: theme.text)
-    }.render(in: Panel.inner(area).inset(dx: 1, dy: 0), into: &buffer)
+    Table(Self.columns, rows: nodes.map { ($0, 0) }, theme: theme, now: now).render(
+      in: Panel.inner(area).inset(dx: 1, dy: 0), into: &buffer)
   }
 }

@@ -72,7 +72,7 @@ struct SavingsView: Widget {
   ]
 
   /// The filter's field names, one per column, in column order.
-  static let fields = columns.map(\.field)
+  static let fields = columns.fields()
 
   /// The rows shown: filtered, then sorted (else in rank order).
   var rows: [SavingsRow] {
@@ -88,15 +88,11 @@ struct SavingsView: Widget {
       return
     }
     let line = model.savings?.onePercentLine
-    let context = Column.Context(theme: theme, now: now)
     ListPanel(
       title: "Savings · 1 % of spend = \(Format.dollars(line?.usdPerMonth))/month", note: note,
-      theme: theme, columns: Self.columns.map(\.column), rowCount: rows.count,
-      selected: selected,
+      theme: theme, now: now, columns: Self.columns, rows: rows, selected: selected,
       filtered: filter.map { (model.savings?.opportunities.count ?? 0, $0.text) }, sort: sort
-    ) { i in
-      Self.columns.map { $0.cell(rows[i], context) }
-    }.render(in: area, into: &buffer)
+    ).render(in: area, into: &buffer)
   }
 
   private func renderEvidence(_ o: Opportunity, in area: Rect, into buffer: inout Buffer) {

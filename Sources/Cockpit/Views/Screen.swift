@@ -33,7 +33,7 @@ public struct Screen {
       model.map { savingsView($0, selected: 0, note: "", now: now, drilled: false).rows.count }
         ?? 0
     case .cost: 0
-    case .sources: model?.sources.count ?? 0
+    case .sources: model.map { sourcesView($0, selected: 0, now: now).rows.count } ?? 0
     case .help: actions.actions.count
     }
   }
@@ -44,6 +44,7 @@ public struct Screen {
     case .nodes: NodesView.fields
     case .jobs: JobsView.fields
     case .savings: SavingsView.fields
+    case .sources: SourcesView.fields
     default: []
     }
   }
@@ -68,6 +69,12 @@ public struct Screen {
       sort: navigation.sortOrder(of: .jobs), filter: navigation.filter[.jobs])
   }
 
+  func sourcesView(_ model: CockpitModel, selected: Int, now: Date) -> SourcesView {
+    SourcesView(
+      model: model, theme: theme, selected: selected, now: now,
+      sort: navigation.sortOrder(of: .sources), filter: navigation.filter[.sources])
+  }
+
   /// Rows a page holds on a screen `height` rows tall.
   public static func pageSize(height: Int) -> Int { ListPanel.pageSize(height: height - 2) }
 
@@ -88,7 +95,7 @@ public struct Screen {
   /// The current view, in `body`: the whole screen but its title and status bars.
   func renderBody(in body: Rect, now: Date, into buffer: inout Buffer) {
     if navigation.view == .help {
-      helpView.render(in: body, into: &buffer)
+      helpView(now: now).render(in: body, into: &buffer)
     } else if let model, model.state.isEmpty, navigation.view != .sources {
       // Sources have not answered yet (or answered with nothing): the fleet is unknown, not a
       // fleet of zero GPUs. The Sources view says why.
@@ -131,20 +138,20 @@ public struct Screen {
         model: model, theme: theme, row: view.rows[selected], note: note, now: now)
     case .power:
       return PowerView(
-        model: model, theme: theme, selected: selected, drilled: drilled, note: note)
+        model: model, theme: theme, selected: selected, drilled: drilled, note: note, now: now)
     case .savings:
       return savingsView(model, selected: selected, note: note, now: now, drilled: drilled)
     case .cost: return CostView(model: model, theme: theme, now: now)
-    case .sources: return SourcesView(model: model, theme: theme, selected: selected, now: now)
-    case .help: return helpView
+    case .sources: return sourcesView(model, selected: selected, now: now)
+    case .help: return helpView(now: now)
     }
   }
 
   /// The keys, and what the figures of the view it was opened from mean.
-  private var helpView: HelpView {
+  private func helpView(now: Date) -> HelpView {
     HelpView(
       actions: actions, theme: theme, selected: navigation.selected(in: .help),
-      about: navigation.previous)
+      about: navigation.previous, now: now)
   }
 
   private func centre(_ message: String, in body: Rect, into buffer: inout Buffer) {

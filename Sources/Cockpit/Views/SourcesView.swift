@@ -11,6 +11,8 @@ struct SourcesView: Widget {
   let theme: Theme
   let selected: Int
   let now: Date
+  var sort: SortOrder?
+  var filter: FilterQuery?
 
   func render(in area: Rect, into buffer: inout Buffer) {
     let findings = model.state.joinFindings
@@ -36,49 +38,92 @@ struct SourcesView: Widget {
     }
   }
 
+  typealias Column = ColumnSpec<SourceHealth>
+
+  static let columns: [Column] = [
+    Column(.init("SOURCE", width: 14, priority: 10), field: "source") { s, _ in
+      .text(s.name)
+    } cell: { s, c in
+      Span(s.name, c.theme.text.bold)
+    },
+    Column(.init("KIND", width: 10, priority: 6), field: "kind") { s, _ in
+      .text(s.kind)
+    } cell: { s, c in
+      Span(s.kind, c.theme.dim)
+    },
+    Column(.init("STATUS", width: 8, priority: 9), field: "status") { s, c in
+      .text(s.status(at: c.now).rawValue)
+    } cell: { s, c in
+      status(s, c)
+    },
+    Column(.init("AGE", width: 8, alignment: .right, priority: 8), field: "age") { s, c in
+      .number(s.ageS(at: c.now))
+    } cell: { s, c in
+      Span(Format.age(s.ageS(at: c.now)), c.theme.text)
+    },
+    Column(.init("EVERY", width: 6, alignment: .right, priority: 4), field: "every") { s, _ in
+      .number(s.intervalS)
+    } cell: { s, c in
+      Span(Format.age(s.intervalS), c.theme.dim)
+    },
+    Column(.init("POLL", width: 8, alignment: .right, priority: 5), field: "poll") { s, _ in
+      .number(s.pollDurationS)
+    } cell: { s, c in
+      pollDuration(s, c)
+    },
+    Column(.init("TLS", width: 10, priority: 6), field: "tls") { s, _ in
+      .text(s.tls?.rawValue ?? "")
+    } cell: { s, c in
+      switch s.tls {
+      case nil: Span("—", c.theme.dim)
+      case .verified: Span("verified", c.theme.dim)
+      case .unverified: Span("UNVERIFIED", c.theme.style(.warn).bold)
+      }
+    },
+    Column(.init("LAST ERROR", width: 20, priority: 7, flexible: true), field: "error") { s, _ in
+      .text(s.lastError ?? "")
+    } cell: { s, c in
+      lastError(s, c)
+    },
+  ]
+
+  static let fields = columns.fields()
+
+  /// A source's status, coloured by how much it needs looking at (the Overview's too).
+  static func status(_ s: SourceHealth, _ c: Column.Context) -> Span {
+    let status = s.status(at: c.now)
+    let style: Style =
+      switch status {
+      case .ok: c.theme.style(.ok)
+      case .stale, .pending: c.theme.style(.warn).bold
+      case .error: c.theme.style(.crit).bold
+      }
+    return Span(status.rawValue, style)
+  }
+
+  static func pollDuration(_ s: SourceHealth, _ c: Column.Context) -> Span {
+    Span(
+      s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, c.theme.dim)
+  }
+
+  static func lastError(_ s: SourceHealth, _ c: Column.Context) -> Span {
+    Span(s.lastError ?? "—", s.lastError == nil ? c.theme.dim : c.theme.style(.crit))
+  }
+
+  /// The rows shown: filtered, then sorted.
+  var rows: [SourceHealth] {
+    Self.columns.visible(
+      model.sources, filter: filter, sort: sort, context: Column.Context(theme: theme, now: now))
+  }
+
   private func renderSources(in area: Rect, into buffer: inout Buffer) {
-    let sources = model.sources
-    let unverified = sources.filter { $0.tls == .unverified }.count
+    let unverified = model.sources.filter { $0.tls == .unverified }.count
     ListPanel(
       title: "Sources",
       note: "stale after 3 poll intervals"
-        + (unverified == 0 ? "" : " · \(unverified) with TLS unverified"), theme: theme,
-      columns: [
-        .init("SOURCE", width: 14, priority: 10), .init("KIND", width: 10, priority: 6),
-        .init("STATUS", width: 8, priority: 9),
-        .init("AGE", width: 8, alignment: .right, priority: 8),
-        .init("EVERY", width: 6, alignment: .right, priority: 4),
-        .init("POLL", width: 8, alignment: .right, priority: 5),
-        .init("TLS", width: 10, priority: 6),
-        .init("LAST ERROR", width: 20, priority: 7, flexible: true),
-      ],
-      rowCount: sources.count, selected: selected
-    ) { i in
-      let s = sources[i]
-      let status = s.status(at: now)
-      let style: Style =
-        switch status {
-        case .ok: theme.style(.ok)
-        case .stale, .pending: theme.style(.warn).bold
-        case .error: theme.style(.crit).bold
-        }
-      return [
-        Span(s.name, theme.text.bold), Span(s.kind, theme.dim), Span(status.rawValue, style),
-        Span(Format.age(s.ageS(at: now)), theme.text), Span(Format.age(s.intervalS), theme.dim),
-        Span(
-          s.pollDurationS.map { String(format: "%.0f ms", $0 * 1_000) } ?? Format.unknown, theme.dim
-        ),
-        tls(s.tls),
-        Span(s.lastError ?? "—", s.lastError == nil ? theme.dim : theme.style(.crit)),
-      ]
-    }.render(in: area, into: &buffer)
-  }
-
-  private func tls(_ check: TLSVerification?) -> Span {
-    switch check {
-    case nil: Span("—", theme.dim)
-    case .verified: Span("verified", theme.dim)
-    case .unverified: Span("UNVERIFIED", theme.style(.warn).bold)
-    }
+        + (unverified == 0 ? "" : " · \(unverified) with TLS unverified"), theme: theme, now: now,
+      columns: Self.columns, rows: rows, selected: selected,
+      filtered: filter.map { (model.sources.count, $0.text) }, sort: sort
+    ).render(in: area, into: &buffer)
   }
 }

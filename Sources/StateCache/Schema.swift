@@ -164,6 +164,46 @@ enum Schema {
           DROP TABLE jobs; ALTER TABLE jobs_v6 RENAME TO jobs;
           """)
     }
+    migrator.registerMigration("v7: no JSON inside columns") { db in
+      // A job's nodes, an OpenCost allocation and a charge's tags were JSON text in one column
+      // each: now rows and columns, so SQL (and a person with sqlite3) can read them.
+      try db.execute(
+        sql: """
+          CREATE TABLE job_nodes (
+            source TEXT NOT NULL, cluster TEXT NOT NULL, job_id TEXT NOT NULL,
+            ord INTEGER NOT NULL, node TEXT NOT NULL,
+            PRIMARY KEY (source, cluster, job_id, ord));
+          INSERT INTO job_nodes (source, cluster, job_id, ord, node)
+            SELECT j.source, j.cluster, j.id, n.key, n.value
+            FROM jobs j, json_each(j.nodes) n WHERE json_valid(j.nodes);
+          ALTER TABLE jobs DROP COLUMN nodes;
+
+          CREATE TABLE workload_costs_v7 (
+            source TEXT NOT NULL, ord INTEGER NOT NULL, name TEXT NOT NULL, cluster TEXT,
+            namespace TEXT, controller TEXT, pod TEXT, window_start REAL NOT NULL,
+            window_end REAL NOT NULL, gpu_hours REAL, gpu_cost REAL, total_cost REAL NOT NULL,
+            PRIMARY KEY (source, ord));
+          INSERT INTO workload_costs_v7 (source, ord, name, cluster, namespace, controller, pod,
+            window_start, window_end, gpu_hours, gpu_cost, total_cost)
+            SELECT source, ord, cost ->> '$.name', cost ->> '$.cluster', cost ->> '$.namespace',
+                   cost ->> '$.controller', cost ->> '$.pod', cost ->> '$.start',
+                   cost ->> '$.end', cost ->> '$.gpuHours', cost ->> '$.gpuCost',
+                   cost ->> '$.totalCost'
+            FROM workload_costs
+            WHERE json_valid(cost) AND cost ->> '$.name' IS NOT NULL
+              AND cost ->> '$.totalCost' IS NOT NULL;
+          DROP TABLE workload_costs;
+          ALTER TABLE workload_costs_v7 RENAME TO workload_costs;
+
+          CREATE TABLE billing_tags (
+            source TEXT NOT NULL, line INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+            PRIMARY KEY (source, line, key));
+          INSERT INTO billing_tags (source, line, key, value)
+            SELECT b.source, b.line, t.key, t.value
+            FROM billing b, json_each(b.tags) t WHERE json_valid(b.tags);
+          ALTER TABLE billing DROP COLUMN tags;
+          """)
+    }
     return migrator
   }
 }

@@ -36,13 +36,7 @@ extension StateCache {
   public func sourceHealth() throws -> [SourceHealth] {
     try read { db in
       guard try hasSchema(db) else { return [] }
-      return try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY name").map { row in
-        SourceHealth(
-          name: row["name"], kind: row["kind"], intervalS: row["interval_s"],
-          lastAttempt: date(row["last_attempt"]), lastSuccess: date(row["last_success"]),
-          lastError: row["last_error"], pollDurationS: row["poll_duration_s"],
-          tls: (row["tls"] as String?).flatMap(TLSVerification.init(rawValue:)))
-      }
+      return try SourceRecord.order(SourceRecord.Columns.name).fetchAll(db).map(\.health)
     }
   }
 
@@ -67,92 +61,58 @@ extension StateCache {
     }
   }
 
-  private func date(_ seconds: Double?) -> Date? {
-    seconds.map(Date.init(timeIntervalSince1970:))
+  /// Each source's rows of a table, in the order the source gave them.
+  private func inOrder<Record: FetchableRecord & TableRecord>(_: Record.Type)
+    -> QueryInterfaceRequest<Record>
+  {
+    Record.order(Column("source"), Column("ord"))
   }
 
   private func readClusters(into states: inout [String: FleetState], _ db: Database) throws {
-    for row in try Row.fetchAll(db, sql: "SELECT * FROM clusters ORDER BY source, ord") {
-      let scheduler: String = row["scheduler"]
-      let pricing: String = row["pricing"]
-      guard let schedulerKind = SchedulerKind(rawValue: scheduler),
-        let pricingKind = PricingKind(rawValue: pricing)
-      else {
+    for record in try inOrder(ClusterRecord.self).fetchAll(db) {
+      guard let cluster = record.cluster else {
         throw CacheError.unusable(
           path: path,
-          reason: "cluster \(row["name"] as String) has scheduler \(scheduler) "
-            + "and pricing \(pricing), which this factop does not know")
+          reason: "cluster \(record.name) has scheduler \(record.scheduler) "
+            + "and pricing \(record.pricing), which this factop does not know")
       }
-      states[row["source"], default: FleetState()].clusters.append(
-        Cluster(
-          name: row["name"], scheduler: schedulerKind, site: row["site"], pricing: pricingKind))
+      states[record.source, default: FleetState()].clusters.append(cluster)
     }
   }
 
   private func readNodes(into states: inout [String: FleetState], _ db: Database) throws {
-    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM nodes ORDER BY source, ord")
-    while let row = try rows.next() {
-      let node = Node(
-        name: row["name"], cluster: row["cluster"], rack: row["rack"],
-        state: NodeState(rawValue: row["state"]) ?? .unknown, reason: row["reason"],
-        stateSince: date(row["state_since"]))
-      let source: String = row["source"]
-      states[source, default: FleetState()].nodes.append(node)
-      if let time = date(row["sampled_at"]) {
-        states[source]!.nodeSamples[node.id] = NodeSample(time: time, powerW: row["power_w"])
-      }
+    let records = try inOrder(NodeRecord.self).fetchCursor(db)
+    while let record = try records.next() {
+      states[record.source, default: FleetState()].nodes.append(record.node)
+      if let sample = record.sample { states[record.source]!.nodeSamples[record.node.id] = sample }
     }
   }
 
   private func readGPUs(into states: inout [String: FleetState], _ db: Database) throws {
-    var models: [String: GPUModel] = [:]
-    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM gpus ORDER BY source, ord")
-    while let row = try rows.next() {
-      let modelName: String = row["model"]
-      let model =
-        models[modelName]
-        ?? GPUModel(
-          name: modelName, vendor: row["vendor"], tdpW: row["tdp_w"], idleW: row["idle_w"],
-          memoryMiB: row["mem_total_mib"])
-      models[modelName] = model
-      let node = NodeID(cluster: row["cluster"], name: row["node"])
-      let gpu = GPU(
-        uuid: row["uuid"], node: node, index: row["idx"], model: model,
-        pciBusID: row["pci_bus_id"], minorNumber: row["minor_number"])
-      let source: String = row["source"]
-      states[source, default: FleetState()].gpus.append(gpu)
-      if let time = date(row["sampled_at"]) {
-        states[source]!.gpuSamples[gpu.id] = GPUSample(
-          time: time, utilPct: row["util_pct"], smActivePct: row["sm_active_pct"],
-          memUsedMiB: row["mem_used_mib"], powerW: row["power_w"], tempC: row["temp_c"],
-          smClockMHz: row["sm_clock_mhz"], memClockMHz: row["mem_clock_mhz"],
-          xidLast: row["xid_last"], xidCount: row["xid_count"], eccSingleBit: row["ecc_sbe"],
-          eccDoubleBit: row["ecc_dbe"])
-      }
+    let records = try inOrder(GPURecord.self).fetchCursor(db)
+    while let record = try records.next() {
+      states[record.source, default: FleetState()].gpus.append(record.gpu)
+      if let sample = record.sample { states[record.source]!.gpuSamples[record.gpu.id] = sample }
     }
   }
 
   private func readPlacements(into states: inout [String: FleetState], _ db: Database) throws {
-    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM placements")
-    while let row = try rows.next() {
-      let node = NodeID(cluster: row["cluster"], name: row["node"])
-      states[row["source"], default: FleetState()].allocations[
-        GPUID(node: node, index: row["idx"])] =
-        JobID(cluster: node.cluster, id: row["job_id"])
+    let records = try PlacementRecord.fetchCursor(db)
+    while let record = try records.next() {
+      states[record.source, default: FleetState()].allocations[record.gpu] = record.job
     }
   }
 
   private func readJobs(into states: inout [String: FleetState], _ db: Database) throws {
-    let decoder = JSONDecoder()
-    for row in try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY source, ord") {
-      let nodes = (row["nodes"] as String).data(using: .utf8) ?? Data()
-      let job = Job(
-        id: row["id"], cluster: row["cluster"], name: row["name"], user: row["user"],
-        team: row["team"], kind: JobKind(rawValue: row["kind"]) ?? .training,
-        state: JobState(rawValue: row["state"]) ?? .unknown, gpus: row["gpus"],
-        nodes: (try? decoder.decode([String].self, from: nodes)) ?? [],
-        start: date(row["start"]))
-      states[row["source"], default: FleetState()].jobs.append(job)
+    var nodes: [String: [JobID: [String]]] = [:]
+    let order = [JobNodeRecord.Columns.source, JobNodeRecord.Columns.ord]
+    for record in try JobNodeRecord.order(order).fetchAll(db) {
+      nodes[record.source, default: [:]][record.job, default: []].append(record.node)
+    }
+    for record in try inOrder(JobRecord.self).fetchAll(db) {
+      var job = record.job
+      job.nodes = nodes[record.source]?[job.key] ?? []
+      states[record.source, default: FleetState()].jobs.append(job)
     }
   }
 }
@@ -160,30 +120,17 @@ extension StateCache {
 extension StateCache {
   /// Power meters; a node's BMC reading becomes its power.
   func readMeters(into states: inout [String: FleetState], _ db: Database) throws {
-    guard try db.tableExists("meters") else { return }
-    let rows = try Row.fetchAll(db, sql: "SELECT * FROM meters ORDER BY scope, target, t DESC")
-    for row in rows {
-      guard let scope = MeterReading.Scope(rawValue: row["scope"]) else { continue }
-      states[row["source"], default: FleetState()].meters.append(
-        MeterReading(
-          scope: scope, target: row["target"], watts: row["watts"], via: row["via"],
-          time: Date(timeIntervalSince1970: row["t"])))
+    let columns = MeterRecord.Columns.self
+    let request = MeterRecord.order(columns.scope, columns.target, columns.time.desc)
+    for record in try request.fetchAll(db) {
+      guard let meter = record.meter else { continue }
+      states[record.source, default: FleetState()].meters.append(meter)
     }
   }
-}
 
-extension StateCache {
   func readWorkloadCosts(into states: inout [String: FleetState], _ db: Database) throws {
-    guard try db.tableExists("workload_costs") else { return }
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .secondsSince1970
-    for row in try Row.fetchAll(
-      db, sql: "SELECT source, cost FROM workload_costs ORDER BY source, ord")
-    {
-      if let cost = try? decoder.decode(WorkloadCost.self, from: Data((row["cost"] as String).utf8))
-      {
-        states[row["source"], default: FleetState()].workloadCosts.append(cost)
-      }
+    for record in try inOrder(WorkloadCostRecord.self).fetchAll(db) {
+      states[record.source, default: FleetState()].workloadCosts.append(record.cost)
     }
   }
 }

@@ -105,21 +105,7 @@ extension StateCache {
   }
 
   private func upsert(_ health: SourceHealth, _ db: Database) throws {
-    try db.execute(
-      sql: """
-        INSERT INTO sources (name, kind, interval_s, last_attempt, last_success, last_error,
-                             poll_duration_s, tls)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, interval_s = excluded.interval_s,
-          last_attempt = excluded.last_attempt, last_success = excluded.last_success,
-          last_error = excluded.last_error, poll_duration_s = excluded.poll_duration_s,
-          tls = excluded.tls
-        """,
-      arguments: [
-        health.name, health.kind, health.intervalS, health.lastAttempt?.timeIntervalSince1970,
-        health.lastSuccess?.timeIntervalSince1970, health.lastError, health.pollDurationS,
-        health.tls?.rawValue,
-      ])
+    try SourceRecord(health).upsert(db)
   }
 
   /// Replaces what `source` said workloads cost (an import, which has no poll record).
@@ -132,31 +118,20 @@ extension StateCache {
   }
 
   func insertWorkloadCosts(_ costs: [WorkloadCost], source: String, _ db: Database) throws {
-    let encoder = JSONEncoder()
-    encoder.dateEncodingStrategy = .secondsSince1970
-    for (i, cost) in costs.enumerated() {
-      try db.execute(
-        sql: "INSERT INTO workload_costs (source, ord, cost) VALUES (?, ?, ?)",
-        arguments: [source, i, String(decoding: try encoder.encode(cost), as: UTF8.self)])
-    }
+    try WorkloadCostRecord.insert(
+      costs.enumerated().map { WorkloadCostRecord($0.element, source: source, ord: $0.offset) }, db)
   }
 
   func insertMeters(_ meters: [MeterReading], source: String, _ db: Database) throws {
-    let insert = try db.cachedStatement(
-      sql:
-        "INSERT OR REPLACE INTO meters (source, scope, target, watts, via, t) VALUES (?, ?, ?, ?, ?, ?)"
-    )
-    for meter in meters {
-      try insert.execute(arguments: [
-        source, meter.scope.rawValue, meter.target, meter.watts, meter.via,
-        meter.time.timeIntervalSince1970,
-      ])
-    }
+    try MeterRecord.insert(meters.lazy.map { MeterRecord($0, source: source) }, db)
   }
 
   /// Every row `source` wrote, in every table keyed by source.
   private func deleteRows(of source: String, _ db: Database) throws {
-    for table in ["clusters", "nodes", "gpus", "placements", "jobs", "meters", "workload_costs"] {
+    let tables = [
+      "clusters", "nodes", "gpus", "placements", "jobs", "job_nodes", "meters", "workload_costs",
+    ]
+    for table in tables {
       try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
     }
   }
@@ -166,89 +141,38 @@ extension StateCache {
   }
 
   private func insertClusters(_ clusters: [Cluster], source: String, _ db: Database) throws {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO clusters (source, name, ord, scheduler, site, pricing)
-        VALUES (?, ?, ?, ?, ?, ?)
-        """)
-    for (ord, cluster) in clusters.enumerated() {
-      try statement.execute(arguments: [
-        source, cluster.name, ord, cluster.scheduler.rawValue, cluster.site,
-        cluster.pricing.rawValue,
-      ])
-    }
+    try ClusterRecord.insert(
+      clusters.enumerated().lazy.map { ClusterRecord($0.element, source: source, ord: $0.offset) },
+      db)
   }
 
   private func insertNodes(_ state: FleetState, source: String, _ db: Database) throws {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO nodes (source, cluster, name, ord, rack, state, reason,
-                                      state_since, power_w, sampled_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    for (ord, node) in state.nodes.enumerated() {
-      let sample = state.nodeSamples[node.id]
-      try statement.execute(arguments: [
-        source, node.cluster, node.name, ord, node.rack, node.state.rawValue, node.reason,
-        node.stateSince?.timeIntervalSince1970, sample?.powerW,
-        sample?.time.timeIntervalSince1970,
-      ])
-    }
+    try NodeRecord.insert(
+      state.nodes.enumerated().lazy.map { ord, node in
+        NodeRecord(node, sample: state.nodeSamples[node.id], source: source, ord: ord)
+      }, db)
   }
 
   private func insertGPUs(_ state: FleetState, source: String, _ db: Database) throws {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO gpus (source, cluster, node, idx, ord, uuid, pci_bus_id,
-          minor_number, model, vendor, tdp_w, idle_w, mem_total_mib, sampled_at, util_pct,
-          sm_active_pct, mem_used_mib, power_w, temp_c, sm_clock_mhz, mem_clock_mhz, xid_last,
-          xid_count, ecc_sbe, ecc_dbe)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    for (ord, gpu) in state.gpus.enumerated() {
-      let s = state.gpuSamples[gpu.id]
-      let values: [(any DatabaseValueConvertible)?] = [
-        source, gpu.node.cluster, gpu.node.name, gpu.index, ord, gpu.uuid, gpu.pciBusID,
-        gpu.minorNumber, gpu.model.name, gpu.model.vendor, gpu.model.tdpW, gpu.model.idleW,
-        gpu.model.memoryMiB, s?.time.timeIntervalSince1970,
-        s?.utilPct, s?.smActivePct, s?.memUsedMiB, s?.powerW, s?.tempC, s?.smClockMHz,
-        s?.memClockMHz, s?.xidLast, s?.xidCount, s?.eccSingleBit, s?.eccDoubleBit,
-      ]
-      try statement.execute(arguments: StatementArguments(values))
-    }
+    try GPURecord.insert(
+      state.gpus.enumerated().lazy.map { ord, gpu in
+        GPURecord(gpu, sample: state.gpuSamples[gpu.id], source: source, ord: ord)
+      }, db)
   }
 
   /// Which job holds which GPU, by place; a job holds GPUs of its own cluster only.
   private func insertPlacements(_ allocations: [GPUID: JobID], source: String, _ db: Database)
     throws
   {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO placements (source, cluster, node, idx, job_id)
-        VALUES (?, ?, ?, ?, ?)
-        """)
-    for (gpu, job) in allocations.sorted(by: { $0.key < $1.key })
-    where job.cluster == gpu.node.cluster {
-      try statement.execute(arguments: [
-        source, gpu.node.cluster, gpu.node.name, gpu.index, job.id,
-      ])
-    }
+    try PlacementRecord.insert(
+      allocations.sorted(by: { $0.key < $1.key }).lazy
+        .filter { gpu, job in job.cluster == gpu.node.cluster }
+        .map { gpu, job in PlacementRecord(gpu: gpu, job: job.id, source: source) }, db)
   }
 
   private func insertJobs(_ jobs: [Job], source: String, _ db: Database) throws {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT OR REPLACE INTO jobs (source, cluster, id, ord, name, user, team, kind, state,
-                                     gpus, nodes, start)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    let encoder = JSONEncoder()
-    for (ord, job) in jobs.enumerated() {
-      let nodes = String(decoding: try encoder.encode(job.nodes), as: UTF8.self)
-      try statement.execute(arguments: [
-        source, job.cluster, job.id, ord, job.name, job.user, job.team, job.kind.rawValue,
-        job.state.rawValue, job.gpus, nodes, job.start?.timeIntervalSince1970,
-      ])
-    }
+    try JobRecord.insert(
+      jobs.enumerated().lazy.map { JobRecord($0.element, source: source, ord: $0.offset) }, db)
+    try JobNodeRecord.insert(jobs.lazy.flatMap { JobRecord.nodes(of: $0, source: source) }, db)
   }
 }

@@ -150,7 +150,13 @@ public final class StateCache: Sendable {
   }
 
   /// True once the schema exists (a read-only opening of a file no poller ever wrote is empty).
+  /// A schema an older factop left, which only the poller upgrades, cannot be read.
   func hasSchema(_ db: Database) throws -> Bool {
-    try db.tableExists("meta")
+    guard try db.tableExists("meta") else { return false }
+    guard try Schema.migrator.hasCompletedMigrations(db) else {
+      throw CacheError.unusable(
+        path: path, reason: "an older factop wrote it; `factop poll` upgrades it when it next runs")
+    }
+    return true
   }
 }

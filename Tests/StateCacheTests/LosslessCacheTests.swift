@@ -74,5 +74,39 @@ import Testing
     #expect(fleet.gpus.allSatisfy { $0.isPlaceholder })
     #expect(fleet.allocations == [GPUID(node: node, index: 0): JobID(cluster: "hpc", id: "42")])
     #expect(fleet.jobs.map(\.key) == [JobID(cluster: "hpc", id: "42")])
+    #expect(fleet.jobs.map(\.nodes) == [["ia1"]])
+  }
+
+  /// A cache written before v7 kept a job's nodes, an OpenCost allocation and a charge's tags as
+  /// JSON text in one column; it opens with them as rows and columns, nothing lost.
+  @Test func aVersion6CacheKeepsWhatItsJSONSaid() throws {
+    let path = temporaryCachePath()
+    do {
+      let queue = try DatabaseQueue(path: path)
+      try Schema.migrator.migrate(queue, upTo: "v6: every source's inventory kept apart")
+      try queue.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO clusters VALUES ('slurm', 'hpc', 0, 'slurm', 's', 'owned');
+            INSERT INTO jobs VALUES ('slurm', 'hpc', '42', 0, 'train', 'u', 't', 'training',
+                                     'running', 16, '["ia1","ia2"]', NULL);
+            INSERT INTO workload_costs VALUES ('oc', 0, '{"name":"ml/trainer","namespace":"ml",
+              "start":1700000000,"end":1700086400,"gpuHours":24,"gpuCost":48.5,"totalCost":60.25}');
+            INSERT INTO billing VALUES ('bill.csv', 0, '1.5', '1.25', '2', NULL, 'USD',
+              1700000000, 1700086400, 'Usage', 'Compute', NULL, 'i-1', NULL, NULL, NULL, NULL,
+              '{"team":"ml","env":"prod"}');
+            """)
+      }
+    }
+    let cache = try StateCache.open(path: path)
+    let states = try cache.sourceStates()
+    #expect(states["slurm"]?.jobs.map(\.nodes) == [["ia1", "ia2"]])
+    let cost = try #require(states["oc"]?.workloadCosts.first)
+    #expect(cost.name == "ml/trainer" && cost.namespace == "ml" && cost.cluster == nil)
+    #expect(cost.start == Date(timeIntervalSince1970: 1_700_000_000))
+    #expect(cost.gpuHours == 24 && cost.gpuCost == 48.5 && cost.totalCost == 60.25)
+    let bill = try #require(try cache.billingRows().first)
+    #expect(bill.tags == ["team": "ml", "env": "prod"])
+    #expect(bill.effectiveCost == Decimal(string: "1.25"))
   }
 }

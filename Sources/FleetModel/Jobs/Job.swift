@@ -25,7 +25,7 @@ public struct Job: Sendable, Hashable, Codable {
   /// GPUs the job holds (running) or asks for (pending).
   public let gpus: Int
   /// Nodes the job runs on, in scheduler order; empty while pending.
-  public let nodes: [String]
+  public var nodes: [String]
   public let start: Date?
 
   public init(

@@ -35,6 +35,9 @@ public enum DCGMExposition {
     public var container: String?
     /// Slurm job id(s), when the exporter maps HPC jobs.
     public var hpcJob: String?
+    /// ECC errors since the driver loaded, corrected and not (AMD's exporter reports them).
+    public var eccCorrected: Int?
+    public var eccUncorrected: Int?
 
     /// The best activity signal: engine activity when reported, else GPU utilization.
     public var activityPct: Double? { engineActivePct ?? utilPct }

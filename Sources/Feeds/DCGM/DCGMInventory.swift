@@ -66,7 +66,9 @@ public enum DCGMInventory {
       memUsedMiB: memory.isEmpty ? nil : memory.reduce(0, +),
       powerW: parts.lazy.compactMap(\.powerW).first, tempC: parts.lazy.compactMap(\.tempC).first,
       smClockMHz: parts.lazy.compactMap(\.smClockMHz).first,
-      xidLast: parts.lazy.compactMap(\.xidLast).first)
+      xidLast: parts.lazy.compactMap(\.xidLast).first,
+      eccSingleBit: parts.lazy.compactMap(\.eccCorrected).first,
+      eccDoubleBit: parts.lazy.compactMap(\.eccUncorrected).first)
   }
 
 }

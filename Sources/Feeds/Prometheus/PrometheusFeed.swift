@@ -1,9 +1,10 @@
 import FleetModel
 import Foundation
 
-/// DCGM telemetry through Prometheus' HTTP API. One query per poll whatever the fleet's size:
-/// every DCGM metric factop reads, reduced by `max by` to the labels that identify a GPU and
-/// its workload, so each GPU costs a handful of series and no exporter label multiplies them.
+/// GPU telemetry through Prometheus' HTTP API: NVIDIA's from dcgm-exporter, AMD's from the
+/// device metrics exporter, in one fleet. One query per poll whatever the fleet's size: every
+/// metric factop reads, reduced by `max by` to the labels that identify a GPU and its workload,
+/// so each GPU costs a handful of series and no exporter label multiplies them.
 /// History (for an empty cache) is one range query over the same expression.
 public struct PrometheusFeed: Feed {
   public let name: String
@@ -34,16 +35,19 @@ public struct PrometheusFeed: Feed {
   }
 
   /// The labels that name a GPU, a MIG slice and the workload on it, in both spellings.
-  static let gpuLabels = [
-    "Hostname", "hostname", "UUID", "uuid", "gpu", "device", "pci_bus_id", "modelName", "GPU_I_ID",
-    "GPU_I_PROFILE",
-    "exported_namespace", "exported_pod", "exported_container", "namespace", "pod", "container",
-    "hpc_job",
-  ]
+  static let gpuLabels =
+    [
+      "Hostname", "hostname", "UUID", "uuid", "gpu", "device", "pci_bus_id", "modelName",
+      "GPU_I_ID",
+      "GPU_I_PROFILE",
+      "exported_namespace", "exported_pod", "exported_container", "namespace", "pod", "container",
+      "hpc_job",
+    ] + AMDExporterExposition.labels
 
   /// The one expression every poll sends.
   public var expression: String {
-    let names = DCGMExposition.metrics.sorted().joined(separator: "|")
+    let names = DCGMExposition.metrics.union(AMDExporterExposition.metrics).sorted()
+      .joined(separator: "|")
     let matchers = ["__name__=~\"\(names)\""] + (selector.isEmpty ? [] : [selector])
     return "max by (__name__, \(Self.gpuLabels.joined(separator: ", "))) "
       + "({\(matchers.joined(separator: ","))})"
@@ -83,7 +87,9 @@ public struct PrometheusFeed: Feed {
   }
 
   private func gpus(_ series: [PrometheusAPI.Series], at time: Date?) -> [DCGMExposition.GPU] {
-    DCGMExposition.gpus(from: PrometheusAPI.samples(series, at: time)).gpus
+    let samples = PrometheusAPI.samples(series, at: time)
+    return DCGMExposition.gpus(from: samples.filter { $0.name.hasPrefix("DCGM_FI_") }).gpus
+      + AMDExporterExposition.gpus(from: samples).gpus
   }
 
   static func encode(_ text: String) -> String {

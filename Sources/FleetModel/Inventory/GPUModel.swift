@@ -72,7 +72,10 @@ extension GPUModel {
     let nvidia = ["NVIDIA", "TESLA", "GEFORCE", "QUADRO", "RTX"].contains { upper.contains($0) }
     let tdp = powerLimitW ?? 0
     return GPUModel(
-      name: name, vendor: nvidia ? "NVIDIA" : (upper.contains("INSTINCT") ? "AMD" : "unknown"),
+      name: name,
+      vendor: nvidia
+        ? "NVIDIA"
+        : (["AMD", "INSTINCT", "RADEON"].contains { upper.contains($0) } ? "AMD" : "unknown"),
       tdpW: tdp, idleW: tdp * 0.12, memoryMiB: memoryMiB ?? 0)
   }
 

@@ -39,11 +39,42 @@ struct ConfigFile: Decodable, Equatable {
   var redfish: RedfishSection?
   var opencost: OpenCostSection?
   var nodeExporter: [NodeExporterEntry]?
+  var terraform: [TerraformEntry]?
   var cluster: [ClusterSection]?
 
   enum CodingKeys: String, CodingKey {
     case cache, sim, poll, ui, prices, energy, sites, powercap, alerts, redfish, opencost, cluster
+    case terraform
     case nodeExporter = "node_exporter"
+  }
+
+  /// `[[terraform]]`: a Terraform or OpenTofu state (or its `show -json`) declaring GPU capacity.
+  struct TerraformEntry: Decodable, Equatable {
+    var state: String
+    var name: String?
+    var intervalS: TOMLNumber?
+
+    enum CodingKeys: String, CodingKey {
+      case state, name
+      case intervalS = "interval_s"
+    }
+  }
+
+  /// The states the config lists, each a source named `terraform/FILE` unless named; a state
+  /// is read every five minutes unless told otherwise (it changes when someone applies).
+  func terraformFeeds(path: String) throws(ConfigError) -> [TerraformFeed] {
+    try (terraform ?? []).enumerated().map { (i, entry) throws(ConfigError) in
+      guard !entry.state.isEmpty else {
+        throw ConfigError(path: path, message: "terraform[\(i)].state must name a file")
+      }
+      let interval = entry.intervalS?.value ?? 300
+      guard interval >= 1 else {
+        throw ConfigError(path: path, message: "terraform[\(i)].interval_s must be ≥ 1")
+      }
+      return TerraformFeed(
+        name: entry.name ?? "terraform/\((entry.state as NSString).lastPathComponent)",
+        path: entry.state, intervalS: interval)
+    }
   }
 
   /// `[[node_exporter]]`: node power from node exporter where no BMC is read.
@@ -202,6 +233,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure_skip_verify/auth",
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",
     "opencost.url/window/aggregate/ca_file", "[[node_exporter]] node/url/ca_file",
+    "[[terraform]] state/name/interval_s",
     "[[cluster]] name/site/pricing/racks.RACK", "cluster.node_names.strip_domain/match/replace",
     "[[cluster.source]] " + SourceKind.everyKey.joined(separator: "/"),
   ]

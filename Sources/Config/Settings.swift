@@ -39,6 +39,8 @@ public struct Settings: Sendable {
   public let opencost: OpenCostFeed?
   /// The node exporters to read node power from (`[[node_exporter]]`), if any.
   public let nodeExporter: NodeExporterFeed?
+  /// The Terraform states declaring GPU capacity (`[[terraform]]`).
+  public let terraform: [TerraformFeed]
   /// The real clusters' sources (`[[cluster]]`); while there are any, no demo fleet.
   public let clusterFeeds: [any Feed]
   public let clusterNames: [String]
@@ -99,6 +101,9 @@ public struct Settings: Sendable {
     }
     opencost = problems.check(nil) { () throws(ConfigError) in
       try config.opencost?.feed(path: configPath, intervalS: pollIntervalS)
+    }
+    terraform = problems.check([]) { () throws(ConfigError) in
+      try config.terraformFeeds(path: configPath)
     }
     var clusterFeeds: [any Feed] = []
     for (i, cluster) in (config.cluster ?? []).enumerated() {
@@ -173,11 +178,11 @@ public struct Settings: Sendable {
   }
 
   /// The feeds configured for this run: the configured clusters (else the demo fleet), and the
-  /// BMCs, OpenCost and node exporters when configured.
+  /// BMCs, OpenCost, node exporters and Terraform states when configured.
   public func feeds() -> [any Feed] {
     (clusterFeeds.isEmpty
       ? [SimulatorFeed(fleet: demoFleet, intervalS: pollIntervalS)] : clusterFeeds)
       + (redfish.map { [$0] } ?? [])
-      + (opencost.map { [$0] } ?? []) + (nodeExporter.map { [$0] } ?? [])
+      + (opencost.map { [$0] } ?? []) + (nodeExporter.map { [$0] } ?? []) + terraform
   }
 }

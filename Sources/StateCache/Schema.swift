@@ -204,6 +204,20 @@ enum Schema {
           ALTER TABLE billing DROP COLUMN tags;
           """)
     }
+    migrator.registerMigration("v8: capacity declared in Terraform states") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE declared_instances (
+            source TEXT NOT NULL, ord INTEGER NOT NULL, address TEXT NOT NULL,
+            resource_type TEXT NOT NULL, instance_type TEXT NOT NULL, gpus INTEGER NOT NULL,
+            gpu_model TEXT,
+            PRIMARY KEY (source, ord));
+          CREATE TABLE declared_names (
+            source TEXT NOT NULL, instance INTEGER NOT NULL, ord INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (source, instance, ord));
+          """)
+    }
     return migrator
   }
 }

@@ -28,6 +28,7 @@ extension StateCache {
       try readJobs(into: &states, db)
       try readMeters(into: &states, db)
       try readWorkloadCosts(into: &states, db)
+      try readDeclared(into: &states, db)
       return states
     }
   }
@@ -131,6 +132,21 @@ extension StateCache {
   func readWorkloadCosts(into states: inout [String: FleetState], _ db: Database) throws {
     for record in try inOrder(WorkloadCostRecord.self).fetchAll(db) {
       states[record.source, default: FleetState()].workloadCosts.append(record.cost)
+    }
+  }
+
+  func readDeclared(into states: inout [String: FleetState], _ db: Database) throws {
+    var names: [String: [Int: [String]]] = [:]
+    let columns = DeclaredNameRecord.Columns.self
+    for record in try DeclaredNameRecord.order(columns.source, columns.instance, columns.ord)
+      .fetchAll(db)
+    {
+      names[record.source, default: [:]][record.instance, default: []].append(record.name)
+    }
+    for record in try inOrder(DeclaredInstanceRecord.self).fetchAll(db) {
+      var instance = record.instance
+      instance.names = names[record.source]?[record.ord] ?? []
+      states[record.source, default: FleetState()].declaredInstances.append(instance)
     }
   }
 }

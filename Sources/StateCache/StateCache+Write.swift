@@ -20,6 +20,7 @@ extension StateCache {
       try insertGPUs(state, source: source, db)
       try insertPlacements(state.allocations, source: source, db)
       try insertJobs(state.jobs, source: source, db)
+      try insertDeclared(state.declaredInstances, source: source, db)
       if let pollStarted {
         health.pollDurationS = (ContinuousClock.now - pollStarted) / .seconds(1)
       }
@@ -130,6 +131,7 @@ extension StateCache {
   private func deleteRows(of source: String, _ db: Database) throws {
     let tables = [
       "clusters", "nodes", "gpus", "placements", "jobs", "job_nodes", "meters", "workload_costs",
+      "declared_instances", "declared_names",
     ]
     for table in tables {
       try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])
@@ -174,5 +176,15 @@ extension StateCache {
     try JobRecord.insert(
       jobs.enumerated().lazy.map { JobRecord($0.element, source: source, ord: $0.offset) }, db)
     try JobNodeRecord.insert(jobs.lazy.flatMap { JobRecord.nodes(of: $0, source: source) }, db)
+  }
+
+  private func insertDeclared(_ instances: [DeclaredInstance], source: String, _ db: Database)
+    throws
+  {
+    let records = instances.enumerated().map {
+      DeclaredInstanceRecord($0.element, source: source, ord: $0.offset)
+    }
+    try DeclaredInstanceRecord.insert(records, db)
+    try DeclaredNameRecord.insert(records.lazy.flatMap(\.names), db)
   }
 }

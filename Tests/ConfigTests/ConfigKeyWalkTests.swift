@@ -225,6 +225,10 @@ import Testing
       node = "gpu-a0001"
       url = "https://127.0.0.1:9"
       ca_file = "\(ca)"
+      [[terraform]]
+      state = "prod.tfstate"
+      name = "terraform/prod"
+      interval_s = 300
       [[cluster]]
       name = "lab"
       site = "dc-east"

@@ -72,6 +72,7 @@ extension FleetState {
     for (_, state) in ordered {
       meters += state.meters
       workloadCosts += state.workloadCosts
+      declaredInstances += state.declaredInstances
     }
     applyNodeMeters()
   }

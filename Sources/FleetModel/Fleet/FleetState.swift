@@ -18,6 +18,8 @@ public struct FleetState: Sendable, Hashable {
   public var meters: [MeterReading] = []
   /// What a cost source (OpenCost) says each workload cost over its window.
   public var workloadCosts: [WorkloadCost] = []
+  /// The GPU machines infrastructure code declares (Terraform states), to compare with what runs.
+  public var declaredInstances: [DeclaredInstance] = []
   /// What the join could not match or had to choose between, for Sources to show.
   public var joinFindings: [JoinFinding] = []
 

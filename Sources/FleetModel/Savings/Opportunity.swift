@@ -10,6 +10,8 @@ public struct Opportunity: Sendable, Hashable, Encodable {
     case lemonNode = "lemon_node"
     case failureWaste = "failure_waste"
     case drainedCapacity = "drained_capacity"
+    case undeclaredCapacity = "undeclared_capacity"
+    case declaredNotRunning = "declared_not_running"
   }
 
   /// A fact the opportunity rests on: a job, node, GPU, series or number, and what was seen.

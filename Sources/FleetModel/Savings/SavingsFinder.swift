@@ -79,6 +79,7 @@ public enum SavingsFinder {
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
     Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
     Detectors.failureWaste, Detectors.powerCap, Detectors.lemonNode, Detectors.spotForCheckpointed,
+    Detectors.undeclaredCapacity, Detectors.declaredNotRunning,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

@@ -10,8 +10,9 @@ struct ProjectCommand: AsyncParsableCommand {
     commandName: "project",
     abstract: "Project daily spend and utilization over the next days, with an 80 % band.",
     discussion: """
-      Fits the fleet's hourly history (the last 28 days the cache holds) as level + trend + daily
-      and weekly profile, each part only when the history supports it. Method: docs/model.md.
+      Forecasts the fleet's days from its hourly history (the last 28 days the cache holds): the
+      days' level smoothed, with weekday departures once two weeks show them; the 80 % bands are
+      the errors of past forecasts made the same way. Method and backtests: docs/model.md.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -42,7 +43,8 @@ struct ProjectCommand: AsyncParsableCommand {
 
   static func table(_ projection: Projection) -> String {
     var lines = [
-      "From \(String(format: "%.0f", projection.historyHours)) h of history (\(projection.method)); 80 % bands.",
+      "From \(String(format: "%.0f", projection.historyHours)) h of history (\(projection.method)).",
+      "80 % bands: \(projection.band).",
       "",
       "DATE            SPEND        LOW       HIGH    UTIL     LOW    HIGH",
     ]

@@ -115,4 +115,38 @@ import Testing
     let bad = try run(try factopBinary(), ["project", "--days", "0", "--db", db])
     #expect(bad.status == 2)
   }
+
+  /// `model project` on any series: the days after its last, each with its value and band.
+  @Test func projectAnySeriesGivesItsDaysWithBands() throws {
+    func json(_ arguments: [String]) throws -> [String: Any] {
+      let result = try run(try factopBinary(), ["model"] + arguments)
+      #expect(result.status == 0, "\(result.stderr)")
+      return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    }
+    let file = temporaryFolder().appendingPathComponent("gpus.csv")
+    // Ten days of allocated GPUs, hourly, between 40 and 60.
+    let start = 1_796_083_200  // 2026-12-01 00:00 UTC
+    let rows = (0..<240).map { "\(start + $0 * 3_600),\(50 + 10 * sin(Double($0) / 7))" }
+    try (["t,allocated"] + rows).joined(separator: "\n").write(
+      to: file, atomically: true, encoding: .utf8)
+    let answer = try json([
+      "project", "--series", file.path, "--time", "t", "--value", "allocated", "--days", "3",
+      "--format", "json",
+    ])
+    let days = try #require(answer["days"] as? [[String: Any]])
+    #expect(days.map { $0["date"] as? String } == ["2026-12-11", "2026-12-12", "2026-12-13"])
+    for day in days {
+      let value = try #require(day["value"] as? Double)
+      let low = try #require(day["low"] as? Double)
+      let high = try #require(day["high"] as? Double)
+      #expect(low <= value && value <= high && low < high && (40...60).contains(value))
+    }
+    #expect((answer["band"] as? String)?.contains("past forecasts") == true)
+
+    let backtest = try json([
+      "backtest", "--series", file.path, "--time", "t", "--value", "allocated",
+    ])
+    #expect(Set(backtest.keys) == ["origins", "days_checked", "coverage", "mape", "naive_mape"])
+    #expect(backtest["origins"] as? Int == 3)
+  }
 }

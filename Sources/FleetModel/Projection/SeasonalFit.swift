@@ -1,6 +1,6 @@
 import Foundation
 
-/// An hourly series explained as level + trend + daily profile + weekly profile + noise, each part
+/// An hourly series explained as level + trend + daily profile + weekly profile, each part
 /// used only when the history can support it: a trend needs 3 days (a day's slope is mostly its
 /// daily shape), a daily profile 1 day, a weekly profile 7 days.
 struct SeasonalFit: Sendable {
@@ -11,8 +11,6 @@ struct SeasonalFit: Sendable {
   let daily: [Double]
   /// Mean deviation by day of week, or all zero.
   let weekly: [Double]
-  /// Standard deviation of what the parts leave unexplained.
-  let residualSD: Double
   let historyHours: Double
   let components: [String]
 
@@ -54,7 +52,6 @@ struct SeasonalFit: Sendable {
     var weekly = [Double](repeating: 0, count: 7)
     if span >= 7 * 24 - 1 {
       weekly = profile(Self.dayOfWeek, count: 7)
-      residuals = zip(points, residuals).map { $1 - weekly[Self.dayOfWeek($0.time)] }
       components.append("weekly profile")
     }
     self.origin = origin
@@ -62,7 +59,6 @@ struct SeasonalFit: Sendable {
     self.slopePerHour = slope
     self.daily = daily
     self.weekly = weekly
-    self.residualSD = (residuals.reduce(0) { $0 + $1 * $1 } / max(1, n - 1)).squareRoot()
     self.historyHours = span
     self.components = components
   }

@@ -10,8 +10,8 @@ import StateCache
 /// The performance targets of the foundation, at 16,384 GPUs: a JSON snapshot and one Overview
 /// frame with its diff. Targets: snapshot well under the 3 s budget of `factop snapshot`; a frame
 /// well under the 100 ms a keypress may take. The join of the sources, which every read of the
-/// cache makes, at 16,384 and 131,072 GPUs. And a hostile slurmdbd answer, read well within the
-/// poll interval.
+/// cache makes, the cache's write and read, a Prometheus answer's parse, and every view's frame,
+/// at 16,384 and 131,072 GPUs. And a hostile slurmdbd answer, read well within the poll interval.
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(
     metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
@@ -91,6 +91,69 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Cache read and join, \(gpus.formatted()) GPUs") { benchmark in
       for _ in benchmark.scaledIterations {
         blackHole(try cache.fleetState())
+      }
+    }
+  }
+
+  // A poll's ingest from Prometheus, as a real fleet answers it: the answer of the feed's one
+  // query (five DCGM metrics per GPU, with the labels `max by` keeps) parsed into the fleet
+  // state the cache then writes. Made here from the demo fleet, at both sizes.
+  for gpus in [16_384, 131_072] {
+    let state = try! DemoFleet(gpus: gpus, seed: 1).state(at: now)
+    let time = now.timeIntervalSince1970
+    var series: [String] = []
+    series.reserveCapacity(gpus * 5)
+    for gpu in state.gpus {
+      let sample = state.gpuSamples[gpu.id]
+      let labels =
+        #""Hostname":"\#(gpu.node.name)","UUID":"\#(gpu.uuid ?? "")","gpu":"\#(gpu.index)","#
+        + #""modelName":"\#(gpu.model.name)""#
+      for (name, value) in [
+        ("DCGM_FI_DEV_GPU_UTIL", sample?.utilPct), ("DCGM_FI_PROF_SM_ACTIVE", sample?.smActivePct),
+        ("DCGM_FI_DEV_POWER_USAGE", sample?.powerW), ("DCGM_FI_DEV_GPU_TEMP", sample?.tempC),
+        ("DCGM_FI_DEV_FB_USED", sample?.memUsedMiB),
+      ] {
+        series.append(
+          #"{"metric":{"__name__":"\#(name)",\#(labels)},"value":[\#(time),"\#(value ?? 0)"]}"#)
+      }
+    }
+    let answer = Data(
+      (#"{"status":"success","data":{"resultType":"vector","result":["#
+        + series.joined(separator: ",") + "]}}").utf8)
+    let layout = ClusterLayout(cluster: state.clusters[0])
+    Benchmark(
+      "Prometheus answer to one poll, parsed, \(gpus.formatted()) GPUs (\(answer.count / 1_000_000) MB)"
+    ) { benchmark in
+      for _ in benchmark.scaledIterations {
+        let samples = PrometheusAPI.samples(
+          try PrometheusAPI.parse(answer, source: "bench"), at: nil)
+        blackHole(
+          DCGMInventory.state(DCGMExposition.gpus(from: samples).gpus, layout: layout, at: now))
+      }
+    }
+  }
+
+  // A key's answer in every view at 131,072 GPUs: the frame the key leads to, rendered whole
+  // (the rows of its list made, filtered and sorted as they are on every frame).
+  do {
+    let state = try! DemoFleet(gpus: 131_072, seed: 1).state(at: now)
+    let report = FleetReport(
+      state: state, sources: sources, history: FleetHistory(), rules: FleetRules(prices: .demo),
+      now: now)
+    var history = GPUHistory()
+    history.append(state)
+    let model = CockpitModel(report: report, gpuHistory: history, origin: "demo fleet")
+    let theme = try! Theme.bundledDefault()
+    for view in CockpitView.allCases {
+      var navigation = Navigation()
+      navigation.apply(.show(view), rowCount: 0, pageSize: 1)
+      let screen = Screen(
+        model: model, theme: theme, actions: .cockpit, origin: model.origin,
+        navigation: navigation)
+      Benchmark("\(view.title) frame, 200×60, 131,072 GPUs") { benchmark in
+        for _ in benchmark.scaledIterations {
+          blackHole(screen.render(width: 200, height: 60, now: now))
+        }
       }
     }
   }

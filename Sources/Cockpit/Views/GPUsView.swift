@@ -127,6 +127,10 @@ struct GPUsView: Widget {
     let readings = gpuPctByNode
     let label = min(12, (racks.map { TerminalText.width($0.name) }.max() ?? 0) + 1)
     for granularity in [Granularity.gpu, .node] {
+      // A line holds at most `width` cells: more cells than the screen has room for cannot fit,
+      // and laying out every GPU of a large fleet only to find so took most of a frame.
+      let cells = granularity == .gpu ? model.state.gpus.count : model.state.nodes.count
+      guard cells <= width * height else { continue }
       let lines = rackLines(
         racks, readings, granularity: granularity, label: label, width: width)
       if lines.count <= height { return (granularity, lines) }

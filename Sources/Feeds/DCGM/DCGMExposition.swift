@@ -70,9 +70,18 @@ public enum DCGMExposition {
     return digits.count <= 6 ? Int(digits) : nil
   }
 
+  /// What names one GPU or MIG slice among a scrape's series.
+  private struct Key: Hashable {
+    let host: String?
+    let uuid: String
+    let migInstance: String?
+  }
+
   public static func gpus(from samples: [PrometheusText.Sample]) -> Scrape {
-    var gpus: [String: GPU] = [:]
-    var order: [String] = []
+    // Each series finds its GPU with one lookup and fills it in place: a fleet's answer has a
+    // handful of series per GPU, hundreds of thousands in all.
+    var index: [Key: Int] = [:]
+    var gpus: [GPU] = []
     var unattributable = 0
     for sample in samples {
       let labels = sample.labels
@@ -81,39 +90,45 @@ public enum DCGMExposition {
         continue
       }
       let host = labels["hostname"] ?? labels["Hostname"]
-      let key = [host ?? "", uuid, labels["GPU_I_ID"] ?? ""].joined(separator: "|")
-      if gpus[key] == nil {
-        order.append(key)
-        gpus[key] = GPU(
-          host: host, uuid: uuid, index: labels["gpu"].flatMap { Int($0) },
-          minorNumber: labels["device"].flatMap(deviceFileNumber),
-          pciBusID: nonEmpty(labels["pci_bus_id"]), migInstance: labels["GPU_I_ID"])
+      let key = Key(host: host, uuid: uuid, migInstance: labels["GPU_I_ID"])
+      let i: Int
+      if let known = index[key] {
+        i = known
+      } else {
+        i = gpus.count
+        index[key] = i
+        gpus.append(
+          GPU(
+            host: host, uuid: uuid, index: labels["gpu"].flatMap { Int($0) },
+            minorNumber: labels["device"].flatMap(deviceFileNumber),
+            pciBusID: nonEmpty(labels["pci_bus_id"]), migInstance: key.migInstance))
       }
       // Labels can be on some series and not others: take each the first time it shows.
-      var gpu = gpus[key]!
-      gpu.model = gpu.model ?? labels["modelName"]
-      gpu.namespace = gpu.namespace ?? nonEmpty(labels["exported_namespace"] ?? labels["namespace"])
-      gpu.pod = gpu.pod ?? nonEmpty(labels["exported_pod"] ?? labels["pod"])
-      gpu.container =
-        gpu.container ?? nonEmpty(labels["exported_container"] ?? labels["container"])
-      gpu.hpcJob = gpu.hpcJob ?? nonEmpty(labels["hpc_job"])
-      gpus[key] = gpu
+      if gpus[i].model == nil { gpus[i].model = labels["modelName"] }
+      if gpus[i].namespace == nil {
+        gpus[i].namespace = nonEmpty(labels["exported_namespace"] ?? labels["namespace"])
+      }
+      if gpus[i].pod == nil { gpus[i].pod = nonEmpty(labels["exported_pod"] ?? labels["pod"]) }
+      if gpus[i].container == nil {
+        gpus[i].container = nonEmpty(labels["exported_container"] ?? labels["container"])
+      }
+      if gpus[i].hpcJob == nil { gpus[i].hpcJob = nonEmpty(labels["hpc_job"]) }
       guard metrics.contains(sample.name) else { continue }
       let value = known(sample.value, name: sample.name)
       switch sample.name {
-      case "DCGM_FI_PROF_GR_ENGINE_ACTIVE": gpus[key]?.engineActivePct = value.map { $0 * 100 }
-      case "DCGM_FI_DEV_GPU_UTIL": gpus[key]?.utilPct = value
-      case "DCGM_FI_PROF_SM_ACTIVE": gpus[key]?.smActivePct = value.map { $0 * 100 }
-      case "DCGM_FI_DEV_POWER_USAGE": gpus[key]?.powerW = value
-      case "DCGM_FI_DEV_GPU_TEMP": gpus[key]?.tempC = value
-      case "DCGM_FI_DEV_FB_USED": gpus[key]?.memUsedMiB = value
-      case "DCGM_FI_DEV_SM_CLOCK": gpus[key]?.smClockMHz = value
+      case "DCGM_FI_PROF_GR_ENGINE_ACTIVE": gpus[i].engineActivePct = value.map { $0 * 100 }
+      case "DCGM_FI_DEV_GPU_UTIL": gpus[i].utilPct = value
+      case "DCGM_FI_PROF_SM_ACTIVE": gpus[i].smActivePct = value.map { $0 * 100 }
+      case "DCGM_FI_DEV_POWER_USAGE": gpus[i].powerW = value
+      case "DCGM_FI_DEV_GPU_TEMP": gpus[i].tempC = value
+      case "DCGM_FI_DEV_FB_USED": gpus[i].memUsedMiB = value
+      case "DCGM_FI_DEV_SM_CLOCK": gpus[i].smClockMHz = value
       case "DCGM_FI_DEV_XID_ERRORS":
-        gpus[key]?.xidLast = value.flatMap { $0 > 0 ? Int(exactly: $0) : nil }
+        gpus[i].xidLast = value.flatMap { $0 > 0 ? Int(exactly: $0) : nil }
       default: break
       }
     }
-    return Scrape(gpus: order.compactMap { gpus[$0] }, unattributable: unattributable)
+    return Scrape(gpus: gpus, unattributable: unattributable)
   }
 
   /// The value, or nil for DCGM's blanks: 32-bit fields (utilization, temperature, clocks) at

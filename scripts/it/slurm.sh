@@ -177,6 +177,22 @@ down() {
   stop slurmctld
   stop slurmdbd
   stop mariadbd munged
+  # A job on a slurmd that was crashed has no daemon left to cancel it: its step daemon and its
+  # script (run from this cluster's spool) would outlive the cluster. Kill them, and what the
+  # script started (its process group).
+  local pid parent group ours
+  ours=$(ps -o pgid= -p $$ | tr -d ' ')
+  for pid in $(pgrep -f "$T/spool/" || true); do
+    parent=$(ps -o ppid= -p "$pid" | tr -d ' ')
+    group=$(ps -o pgid= -p "$pid" | tr -d ' ')
+    [ -n "$parent" ] && [ "$(ps -o comm= -p "$parent")" = slurmstepd ] && kill -KILL "$parent"
+    if [ -n "$group" ] && [ "$group" != "$ours" ]; then
+      kill -KILL -- "-$group" 2>/dev/null
+    else
+      kill -KILL "$pid" 2>/dev/null
+    fi
+  done
+  return 0
 }
 
 case $cmd in

@@ -86,7 +86,8 @@ struct CostView: Widget {
       ])
       lines.append([
         Span(
-          "Projected from \(Format.age(projection.historyHours * 3_600)) of history: \(projection.method)",
+          "Projected from \(Format.age(projection.historyHours * 3_600)) of history: "
+            + "\(projection.method); 80 % band: \(projection.band)",
           theme.dim)
       ])
     }

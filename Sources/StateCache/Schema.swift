@@ -209,8 +209,8 @@ enum Schema {
         sql: """
           CREATE TABLE declared_instances (
             source TEXT NOT NULL, ord INTEGER NOT NULL, address TEXT NOT NULL,
-            resource_type TEXT NOT NULL, instance_type TEXT NOT NULL, gpus INTEGER NOT NULL,
-            gpu_model TEXT,
+            resource_type TEXT NOT NULL, instance_type TEXT NOT NULL, machines INTEGER NOT NULL,
+            gpus INTEGER NOT NULL, gpu_model TEXT,
             PRIMARY KEY (source, ord));
           CREATE TABLE declared_names (
             source TEXT NOT NULL, instance INTEGER NOT NULL, ord INTEGER NOT NULL,

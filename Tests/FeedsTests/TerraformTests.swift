@@ -127,6 +127,37 @@ struct TerraformTests {
     #expect(declared.map(\.gpus) == [8, 8])
   }
 
+  /// Node pools: an EKS node group (its instance types and desired size) and a GKE node pool
+  /// (its machine in `node_config`, its node count), as show -json gives them.
+  @Test func nodePoolsDeclareTheirMachinesByCount() throws {
+    var show = try object("opentofu-show-json-state-basic.output.json")
+    var values = try #require(show["values"] as? [String: Any])
+    var root = try #require(values["root_module"] as? [String: Any])
+    root["resources"] = [
+      [
+        "address": "aws_eks_node_group.gpu", "mode": "managed", "type": "aws_eks_node_group",
+        "values": [
+          "node_group_name": "gpu", "instance_types": ["p5.48xlarge"],
+          "scaling_config": [["desired_size": 3, "max_size": 6, "min_size": 0]],
+        ],
+      ],
+      [
+        "address": "google_container_node_pool.a3", "mode": "managed",
+        "type": "google_container_node_pool",
+        "values": [
+          "name": "a3", "node_count": 2, "node_config": [["machine_type": "a3-highgpu-8g"]],
+        ],
+      ],
+    ]
+    values["root_module"] = root
+    show["values"] = values
+    let declared = try TerraformState.parse(
+      try JSONSerialization.data(withJSONObject: show), source: "pools.json")
+    #expect(declared.map(\.machines) == [3, 2])
+    #expect(declared.map(\.gpus) == [24, 16])
+    #expect(declared.allSatisfy { $0.names.isEmpty && $0.gpuModel == "H100-SXM5-80GB" })
+  }
+
   @Test(arguments: [
     (#"{"version": 3, "resources": []}"#, "state format version 3"),
     (#"[1, 2]"#, "the top level is no object"),

@@ -63,4 +63,29 @@ import Testing
     #expect(abs(absent.usdPerMonth - 4 * hourly * 730) < 1e-6)
     #expect(absent.evidence.map(\.id) == ["aws_instance.ghost"])
   }
+
+  /// A node pool names no machine: it covers the unnamed cloud nodes of its GPU model as far as
+  /// its GPUs go, and what no node takes up is declared but not seen.
+  @Test func aNodePoolCoversUnnamedNodesOfItsModelByCount() throws {
+    func pool(gpus: Int) -> DeclaredInstance {
+      DeclaredInstance(
+        address: "aws_eks_node_group.gpu", resourceType: "aws_eks_node_group",
+        instanceType: "p5.48xlarge", machines: gpus / 8, gpus: gpus, gpuModel: "H100-SXM5-80GB",
+        names: [])
+    }
+    // Sixteen GPUs for the two cloud nodes: all declared, nothing left over.
+    let exact = SavingsFinder.find(context(declaring: [pool(gpus: 16)])).opportunities
+    #expect(!exact.contains { $0.kind == .undeclaredCapacity || $0.kind == .declaredNotRunning })
+    // Eight: one node covered, the other undeclared.
+    let short = SavingsFinder.find(context(declaring: [pool(gpus: 8)])).opportunities
+    let orphaned = try #require(short.first { $0.kind == .undeclaredCapacity })
+    #expect(orphaned.title.hasPrefix("8 GPUs on 1 nodes of cloud"))
+    // Twenty-four: both covered, eight GPUs of the pool never seen.
+    let long = SavingsFinder.find(context(declaring: [pool(gpus: 24)])).opportunities
+    #expect(!long.contains { $0.kind == .undeclaredCapacity })
+    let unseen = try #require(long.first { $0.kind == .declaredNotRunning })
+    #expect(unseen.title == "8 GPUs of declared node pools never appear in the fleet")
+    #expect(abs(unseen.usdPerMonth - 8 * hourly * 730) < 1e-6)
+    #expect(unseen.evidence.first?.detail == "p5.48xlarge pool: 8 of its 24 GPUs not seen")
+  }
 }

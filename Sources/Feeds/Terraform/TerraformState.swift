@@ -80,37 +80,49 @@ public enum TerraformState {
     }
   }
 
-  /// The resource as declared GPU capacity, or nil when it carries no GPU factop knows.
+  /// The resource as declared GPU capacity, or nil when it carries no GPU factop knows. A pool
+  /// (EKS node group, GKE node pool, AKS node pool) is its machines' type times its desired size.
   static func declared(_ resource: Resource) -> DeclaredInstance? {
     let a = resource.attributes
-    let size = ["instance_type", "machine_type", "vm_size", "size"].lazy.compactMap {
-      a[$0] as? String
-    }.first
+    // A pool's machines are described once, in a nested block (GKE's `node_config`).
+    let machine = (a["node_config"] as? [[String: Any]])?.first ?? a
+    let size =
+      ["instance_type", "machine_type", "vm_size", "size"].lazy.compactMap {
+        machine[$0] as? String
+      }.first ?? (a["instance_types"] as? [String])?.first
     // Google's machine type may be a URL (`…/machineTypes/a3-highgpu-8g`).
     let type = size.map { String($0.split(separator: "/").last ?? Substring($0)) }
-    var gpus = 0
+    var perMachine = 0
     var model: GPUModel?
     if let type, let entry = CloudGPUInstances.entry(forType: type) {
-      gpus = entry.gpus
+      perMachine = entry.gpus
       model = entry.model
     }
-    for accelerator in a["guest_accelerator"] as? [[String: Any]] ?? [] {
+    for accelerator in machine["guest_accelerator"] as? [[String: Any]] ?? [] {
       guard let name = accelerator["type"] as? String else { continue }
       let count = (accelerator["count"] as? Int) ?? 0
       // A machine type that already carries GPUs lists them here too: count them once.
-      if gpus == 0 { gpus += count }
+      if perMachine == 0 { perMachine += count }
       model = model ?? CloudGPUInstances.accelerators[String(name.split(separator: "/").last ?? "")]
     }
-    guard gpus > 0 else { return nil }
+    guard perMachine > 0 else { return nil }
+    let pool =
+      ((a["scaling_config"] as? [[String: Any]])?.first?["desired_size"] as? Int)
+      ?? (a["node_count"] as? Int) ?? (a["initial_node_count"] as? Int)
     let tags = a["tags"] as? [String: Any] ?? [:]
-    let names = [
-      a["name"], tags["Name"], a["computer_name"], a["hostname"], a["private_dns"], a["id"],
-    ].compactMap { $0 as? String }.filter { !$0.isEmpty }
+    let names =
+      pool != nil
+      ? []
+      : [a["name"], tags["Name"], a["computer_name"], a["hostname"], a["private_dns"], a["id"]]
+        .compactMap { $0 as? String }.filter { !$0.isEmpty }
     var unique: [String] = []
     for name in names where !unique.contains(name) { unique.append(name) }
+    let machines = pool ?? 1
+    guard machines > 0 else { return nil }
     return DeclaredInstance(
       address: resource.address, resourceType: resource.type,
-      instanceType: type ?? "accelerators", gpus: gpus, gpuModel: model?.name, names: unique)
+      instanceType: type ?? "accelerators", machines: machines, gpus: perMachine * machines,
+      gpuModel: model?.name, names: unique)
   }
 }
 

@@ -11,6 +11,7 @@ struct DeclaredInstanceRecord: CacheRecord {
     static let address = Column("address")
     static let resourceType = Column("resource_type")
     static let instanceType = Column("instance_type")
+    static let machines = Column("machines")
     static let gpus = Column("gpus")
     static let gpuModel = Column("gpu_model")
   }
@@ -31,19 +32,20 @@ struct DeclaredInstanceRecord: CacheRecord {
     ord = row[Columns.ord]
     instance = DeclaredInstance(
       address: row[Columns.address], resourceType: row[Columns.resourceType],
-      instanceType: row[Columns.instanceType], gpus: row[Columns.gpus],
+      instanceType: row[Columns.instanceType], machines: row[Columns.machines],
+      gpus: row[Columns.gpus],
       gpuModel: row[Columns.gpuModel], names: [])
   }
 
   static let columns = [
     Columns.source, Columns.ord, Columns.address, Columns.resourceType, Columns.instanceType,
-    Columns.gpus, Columns.gpuModel,
+    Columns.machines, Columns.gpus, Columns.gpuModel,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
     [
-      source, ord, instance.address, instance.resourceType, instance.instanceType, instance.gpus,
-      instance.gpuModel,
+      source, ord, instance.address, instance.resourceType, instance.instanceType,
+      instance.machines, instance.gpus, instance.gpuModel,
     ]
   }
 

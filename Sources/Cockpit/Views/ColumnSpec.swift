@@ -76,11 +76,11 @@ extension Array {
 extension Table {
   /// A table of `rows` drawn with `columns`.
   init<Row>(
-    _ columns: [ColumnSpec<Row>], rows: [Row], theme: Theme, now: Date, offset: Int = 0
+    _ columns: [ColumnSpec<Row>], rows: [Row], theme: Theme, now: Date
   ) {
     let context = ColumnSpec<Row>.Context(theme: theme, now: now)
     self.init(
-      columns: columns.map(\.column), rowCount: rows.count, offset: offset,
+      columns: columns.map(\.column), rowCount: rows.count,
       headerStyle: theme.style(.headerForeground).bold
     ) { i in
       columns.cells(rows[i], context)

@@ -91,17 +91,22 @@ public struct DailyForecast: Sendable {
   }
 
   /// The point forecast of each day from `firstDay` (seconds, a midnight) on, and how it was
-  /// made. With three whole days or more, the days themselves are smoothed (simple exponential
-  /// smoothing, its weight the one that best forecast the history a day ahead: a level that
-  /// follows shifts rather than averaging across them), with each weekday's mean departure
-  /// once two weeks show it. With less, the hours are fitted (`SeasonalFit`).
+  /// made. With three whole days or more, the days themselves are smoothed (Holt's smoothing,
+  /// its weights those that best forecast the history a day ahead: a level that follows shifts
+  /// rather than averaging across them, and a damped trend only where it clearly helps), with
+  /// each weekday's departure once two weeks show it. With less, the hours are fitted
+  /// (`SeasonalFit`).
   static func point(
     _ hourly: [(time: Date, value: Double)], from firstDay: Double, days: Int,
     _ aggregate: Aggregate
   ) -> (values: [Double], method: String, historyHours: Double)? {
-    guard let fit = SeasonalFit(hourly) else { return nil }
+    guard let first = hourly.first?.time, let last = hourly.last?.time, hourly.count >= 2 else {
+      return nil
+    }
+    let historyHours = last.timeIntervalSince(first) / 3_600
     let daily = dailyValues(hourly, aggregate)
     guard daily.count >= 3 else {
+      guard let fit = SeasonalFit(hourly) else { return nil }
       return (
         project(fit, from: firstDay, days: days, aggregate),
         fit.components.joined(separator: " + "), fit.historyHours
@@ -163,7 +168,7 @@ public struct DailyForecast: Sendable {
       }
       return level + trend * damped + weekly[weekday(firstDay + Double(k) * 86_400)]
     }
-    return (values, method, fit.historyHours)
+    return (values, method, historyHours)
   }
 
   /// The fit's value of each day from `firstDay` (seconds, a midnight) on.

@@ -8,7 +8,7 @@ extension Detectors {
   static func undeclaredCapacity(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
   ) -> [Opportunity] {
-    guard let coverage = DeclaredCoverage(c.state, index) else { return [] }
+    guard let coverage = index.declared else { return [] }
     return c.state.clusters.compactMap { cluster in
       guard let nodes = coverage.undeclared[cluster.name], !nodes.isEmpty else { return nil }
       let gpus = nodes.flatMap { index.gpusByNode[$0.id] ?? [] }
@@ -45,7 +45,7 @@ extension Detectors {
   static func declaredNotRunning(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
   ) -> [Opportunity] {
-    guard let coverage = DeclaredCoverage(c.state, index) else { return [] }
+    guard let coverage = index.declared else { return [] }
     let unseen =
       coverage.absent.map { ($0, $0.gpus) } + coverage.poolsUnseen.map { ($0.pool, $0.gpus) }
     guard !unseen.isEmpty else { return [] }
@@ -101,7 +101,7 @@ struct DeclaredCoverage {
   /// Node pools and the GPUs of theirs no node took up.
   let poolsUnseen: [(pool: DeclaredInstance, gpus: Int)]
 
-  init?(_ state: FleetState, _ index: SavingsContext.Index) {
+  init?(_ state: FleetState, gpusByNode: [NodeID: [GPU]]) {
     guard !state.declaredInstances.isEmpty else { return nil }
     let named = state.declaredInstances.filter { !$0.names.isEmpty }
     let pools = state.declaredInstances.filter { $0.names.isEmpty }
@@ -115,7 +115,7 @@ struct DeclaredCoverage {
     var undeclared: [String: [Node]] = [:]
     for cluster in state.clusters where cluster.pricing != .owned {
       for node in state.nodes where node.cluster == cluster.name && !declared.contains(node.name) {
-        guard let gpus = index.gpusByNode[node.id], let first = gpus.first else { continue }
+        guard let gpus = gpusByNode[node.id], let first = gpus.first else { continue }
         let model = family(first.model.name)
         if let pool = pools.indices.first(where: {
           left[$0] >= gpus.count && pools[$0].gpuModel.map(family) == model

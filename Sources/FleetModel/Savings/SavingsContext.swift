@@ -33,6 +33,8 @@ public struct SavingsContext: Sendable {
     let nodes: [NodeID: Node]
     let gpusByNode: [NodeID: [GPU]]
     let gpusByJob: [JobID: [GPU]]
+    /// How the fleet meets what Terraform states declare; nil when none was read.
+    let declared: DeclaredCoverage?
 
     init(_ state: FleetState) {
       clusters = Dictionary(state.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -41,6 +43,7 @@ public struct SavingsContext: Sendable {
       gpusByJob = Dictionary(
         grouping: state.gpus.filter { state.allocations[$0.id] != nil },
         by: { state.allocations[$0.id]! })
+      declared = DeclaredCoverage(state, gpusByNode: gpusByNode)
     }
   }
 

@@ -224,7 +224,8 @@ struct ConfigFile: Decodable, Equatable {
 
   static let knownKeys = [
     "cache.path", "sim.gpus", "sim.seed", "poll.interval_s", "poll.timeout_s", "ui.theme",
-    "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source",
+    "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source/from",
+    "[[prices.reservation]] cluster/ends/then",
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",

@@ -29,9 +29,11 @@ struct GPUPriceEntry: Decodable, Equatable {
   var spot: TOMLNumber?
   var asOf: String
   var source: String
+  /// The day (UTC) these prices take effect; absent, they are the prices now.
+  var from: String?
 
   enum CodingKeys: String, CodingKey {
-    case model, spot, source
+    case model, spot, source, from
     case onDemand = "on_demand"
     case reserved1y = "reserved_1y"
     case reserved3y = "reserved_3y"
@@ -56,9 +58,17 @@ struct OwnedPriceEntry: Decodable, Equatable {
   }
 }
 
+/// `[[prices.reservation]]`: a cluster's reservation term, and how it pays once it ends.
+struct ReservationEntry: Decodable, Equatable {
+  var cluster: String
+  var ends: String
+  var then: String?
+}
+
 struct PriceSection: Decodable, Equatable {
   var gpu: [GPUPriceEntry]?
   var owned: [OwnedPriceEntry]?
+  var reservation: [ReservationEntry]?
 }
 
 /// `[energy]`: the tariff owned sites pay, with optional `[[energy.bands]]` by UTC hour.
@@ -119,10 +129,20 @@ extension ConfigFile {
       }
     }
 
+    func day(_ text: String, _ key: String) throws(ConfigError) -> Date {
+      let parsed =
+        text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil
+        ? nil : ISO8601DateFormatter().date(from: text + "T00:00:00Z")
+      guard let parsed else { throw fail("\(key) must be a date, YYYY-MM-DD (got \"\(text)\")") }
+      return parsed
+    }
+
     var prices: [PriceBook.Key: GPUHourPrice] = [:]
+    var scheduled: [ScheduledPrice] = []
     for (i, entry) in (self.prices?.gpu ?? []).enumerated() {
       let key = "prices.gpu[\(i)]"
       try provenance(entry.asOf, entry.source, key)
+      let from = try entry.from.map { (text) throws(ConfigError) in try day(text, "\(key).from") }
       let kinds: [(PricingKind, Double?, String)] = [
         (.onDemand, entry.onDemand?.value, "on_demand"),
         (.reserved1y, entry.reserved1y?.value, "reserved_1y"),
@@ -130,9 +150,13 @@ extension ConfigFile {
       ]
       for (kind, value, name) in kinds {
         try positive(value, "\(key).\(name)")
-        if let value {
-          prices[PriceBook.Key(model: entry.model, pricing: kind)] = GPUHourPrice(
-            usdPerGPUHour: value, asOf: entry.asOf, source: entry.source)
+        guard let value else { continue }
+        let price = GPUHourPrice(usdPerGPUHour: value, asOf: entry.asOf, source: entry.source)
+        let bookKey = PriceBook.Key(model: entry.model, pricing: kind)
+        if let from {
+          scheduled.append(ScheduledPrice(key: bookKey, from: from, price: price))
+        } else {
+          prices[bookKey] = price
         }
       }
     }
@@ -176,7 +200,24 @@ extension ConfigFile {
       }
       pue[site] = value
     }
-    return PriceBook(prices: prices, energy: tariff, pueBySite: pue)
+    var terms: [ReservationTerm] = []
+    for (i, entry) in (self.prices?.reservation ?? []).enumerated() {
+      let key = "prices.reservation[\(i)]"
+      guard !entry.cluster.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw fail("\(key).cluster must name the cluster the reservation covers")
+      }
+      let then = entry.then ?? PricingKind.onDemand.rawValue
+      guard let kind = PricingKind(rawValue: then) else {
+        throw fail(
+          "\(key).then must be one of \(PricingKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      terms.append(
+        ReservationTerm(
+          cluster: entry.cluster, ends: try day(entry.ends, "\(key).ends"), then: kind))
+    }
+    return PriceBook(
+      prices: prices, energy: tariff, pueBySite: pue, scheduled: scheduled, terms: terms)
   }
 }
 

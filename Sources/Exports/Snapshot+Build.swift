@@ -80,6 +80,7 @@ extension Snapshot {
         tempC: s?.tempC)
     }
     self.savings = report.savings.opportunities
+    self.ledger = report.ledger
     self.joinFindings = state.joinFindings.map {
       JoinFindingEntry(kind: $0.kind, detail: $0.description)
     }

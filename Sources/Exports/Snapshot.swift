@@ -21,6 +21,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let teams: [TeamEntry]
   /// The savings finder's ranked opportunities (as `factop savings` prints them).
   public let savings: [Opportunity]
+  /// What the finder raised over time: open now, and found, realized and moved per month.
+  public let ledger: LedgerSummary
   /// Imported bills (FOCUS) added up; null until one is imported.
   @Null public var billing: BillingSummary?
   /// What OpenCost says workloads cost (live or imported); null until it has said anything.
@@ -34,7 +36,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     case schemaVersion = "schema_version"
     case factopVersion = "factop_version"
     case generatedAt = "generated_at"
-    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, billing, power, opencost
+    case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, ledger, billing, power
+    case opencost
     case joinFindings = "join_findings"
   }
 

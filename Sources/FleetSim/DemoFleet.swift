@@ -26,6 +26,15 @@ public struct DemoFleet: Sendable {
   /// The straggler's SM activity (0…1), and its job's level without it.
   static let stragglerActivity = 0.55
   static let pretrainingLevel = 0.93
+  /// The forgotten sweep holds its GPUs this long every period, then is released.
+  static let releasedSweepPeriodS = 4 * 86_400.0
+  static let releasedSweepHeldS = 1.5 * 86_400.0
+  /// The down node goes down at 06:00 UTC every third day (counted from the epoch) and is
+  /// repaired 40 hours later: its out-of-service finding opens after a day and is realized.
+  static let downNodePeriodS = 3 * 86_400.0
+  static let downNodeOutS = 40 * 3_600.0
+  static let downNodeFailsAtS = 6 * 3_600.0
+  static let sweepRestartS = 7 * 86_400.0
 
   public let seed: UInt64
   public let clusters: [Cluster]
@@ -79,6 +88,7 @@ struct LayoutPlan {
   var downNode = 0
   var drainingNode = 0
   var stragglerGPU = 0
+  var forgottenSweep = 0..<0
 
   static let day = 86_400.0
 
@@ -109,6 +119,8 @@ struct LayoutPlan {
     let (stragglerJob, idleJob, idleGPUs) = placeTraining(train)
     let (deployment, deploymentGPUs, peak) = placeInference(infer)
     placeResearch(research)
+    // Last, so the slots before it keep their numbers (and their noise).
+    let released = placeReleasedSweep(train)
 
     return PlantedWaste(
       idleAllocationJob: idleJob, idleAllocationGPUs: idleGPUs,
@@ -118,7 +130,24 @@ struct LayoutPlan {
       stragglerActivityPct: DemoFleet.stragglerActivity * 100,
       stragglerJobActivityPct: DemoFleet.pretrainingLevel * 100,
       drainedNode: nodes[drainedNode].name, downNode: nodes[downNode].name,
-      onDemandCluster: infer.cluster.name, strandedCluster: train.cluster.name)
+      onDemandCluster: infer.cluster.name, strandedCluster: train.cluster.name,
+      releasedJob: released, releasedGPUs: forgottenSweep.count * DemoFleet.gpusPerNode)
+  }
+
+  /// A sweep that finished but kept its allocation (`sleep infinity` after the last trial) for
+  /// a day and a half every four days, until its owner notices and releases the GPUs: waste
+  /// the savings ledger sees found and then realized. Not running on the days the tests and
+  /// golden screens look at (2026-11-18 and 19).
+  private mutating func placeReleasedSweep(_ train: ClusterNodes) -> String {
+    let name = "ablation-grid"
+    addSlot(
+      cluster: train.cluster.name, name: name, person: Roster.person(inTeam: "llm-post", 2),
+      kind: .training, placement: wholeNodes(forgottenSweep),
+      lifecycle: Lifecycle(
+        periodS: DemoFleet.releasedSweepPeriodS, durationS: DemoFleet.releasedSweepHeldS,
+        phaseS: 86_400),
+      profile: .idle)
+    return name
   }
 
   /// A cluster's nodes as a range of global node indices.
@@ -205,7 +234,9 @@ struct LayoutPlan {
     addSlot(
       cluster: name, name: idleName, person: Roster.person(inTeam: "vision", 0), kind: .training,
       placement: wholeNodes(cursor..<cursor + 2),
-      lifecycle: .always(restartEveryS: 30 * Self.day, phaseS: -2.5 * Self.day), profile: .idle)
+      // Restarted every week onto the same nodes as a new job: the waste moves, it never stops.
+      lifecycle: .always(restartEveryS: DemoFleet.sweepRestartS, phaseS: -2.5 * Self.day),
+      profile: .idle)
     cursor += 2
 
     // Keep about 5 % of the cluster free, as a real scheduler's backfill margin does.
@@ -226,6 +257,10 @@ struct LayoutPlan {
         profile: .training(level: 0.7 + 0.27 * noise.unit(25, n)))
       cursor += size
     }
+
+    // The backfill margin's last nodes, for the sweep its owner forgets and later releases.
+    let margin = train.range.lowerBound + usable - stop
+    forgottenSweep = (stop + margin - min(2, margin))..<(stop + margin)
 
     for (i, gpus) in [256, 512, 128].enumerated() {
       let person = Roster.person(inTeam: ["llm-post", "speech", "recsys"][i], 1)

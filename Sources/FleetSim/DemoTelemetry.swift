@@ -82,13 +82,23 @@ extension DemoFleet {
       node.stateSince = Date(
         timeIntervalSince1970: (t / (7 * day)).rounded(.down) * 7 * day - 3 * day)
     case downNode:
-      node.state = .down
-      node.reason = "Not responding"
-      node.stateSince = Date(timeIntervalSince1970: (t / day).rounded(.down) * day - 5 * 3_600)
+      // Down for 40 hours every three days, then repaired: back in service, and idle.
+      let period = DemoFleet.downNodePeriodS
+      let fails = DemoFleet.downNodeFailsAtS
+      let since = ((t - fails) / period).rounded(.down) * period + fails
+      if t - since < DemoFleet.downNodeOutS {
+        node.state = .down
+        node.reason = "Not responding"
+        node.stateSince = Date(timeIntervalSince1970: since)
+      } else {
+        node.state = .idle
+      }
     case drainingNode:
       node.state = .draining
       node.reason = "XID 48 on GPU 5: double-bit ECC error"
-      node.stateSince = Date(timeIntervalSince1970: (t / day).rounded(.down) * day - 2 * 3_600)
+      // Since the nightly health check drained it: never a day, so never capacity lost, and
+      // never a finding that closes at midnight as if someone had acted.
+      node.stateSince = Date(timeIntervalSince1970: (t / day).rounded(.down) * day)
     default:
       node.state =
         allocated == 0 ? .idle : allocated >= DemoFleet.gpusPerNode ? .allocated : .mixed

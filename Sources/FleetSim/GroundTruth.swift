@@ -24,4 +24,7 @@ public struct PlantedWaste: Sendable, Hashable {
   public let onDemandCluster: String
   /// A cluster keeping free GPUs while a queue of large jobs waits (stranded capacity).
   public let strandedCluster: String
+  /// A job holding GPUs idle for a while, then released by its owner (see `acts`).
+  public let releasedJob: String
+  public let releasedGPUs: Int
 }

@@ -11,19 +11,23 @@ import Synchronization
 public final class Poller: Sendable {
   public let cache: StateCache
   public let feeds: [any Feed]
-  public let prices: PriceBook
+  /// The rules the fleet is judged by: prices for the series, savings rules for the ledger.
+  public let rules: FleetRules
   public let timeoutS: Double
   private let logger: Logger
   /// Each source's last good answer, so the fleet series still count a source that just failed.
   private let latest = Mutex<[String: FleetState]>([:])
+  /// Held while the ledger is read, changed and written, so the backfill's replay and the
+  /// periodic step never overwrite each other.
+  private let ledgerTurn = Mutex(())
 
   public init(
-    cache: StateCache, feeds: [any Feed], prices: PriceBook, timeoutS: Double = 10,
+    cache: StateCache, feeds: [any Feed], rules: FleetRules, timeoutS: Double = 10,
     logger: Logger
   ) {
     self.cache = cache
     self.feeds = feeds
-    self.prices = prices
+    self.rules = rules
     self.timeoutS = timeoutS
     self.logger = logger
   }
@@ -70,6 +74,7 @@ public final class Poller: Sendable {
       return await group.reduce(into: []) { $0.append($1) }
     }
     recordSeries(at: now)
+    recordLedgerIfDue(at: now)
     return outcomes.sorted { $0.source < $1.source }
   }
 
@@ -92,6 +97,7 @@ public final class Poller: Sendable {
         while !shouldStop() {
           if Date() >= next {
             self.recordSeries(at: Date())
+            self.recordLedgerIfDue(at: Date())
             next = next.addingTimeInterval(intervalS)
           }
           try? await Task.sleep(for: .milliseconds(200))
@@ -153,10 +159,84 @@ public final class Poller: Sendable {
     let merged = latest.withLock { Self.merge($0) }
     guard !merged.isEmpty else { return }
     do {
-      try cache.append(KPI.points(of: merged, prices: prices, at: now), now: now)
+      try cache.append(points(of: merged, at: now), now: now)
     } catch {
       logger.error("cannot write series to the cache: \(error)")
     }
+  }
+
+  /// Runs the savings finder over what the cache holds and applies its verdicts to the ledger,
+  /// at most once a ledger step (a cron's `poll --once` every minute does not run it every
+  /// minute), and never for a moment before the last one applied.
+  func recordLedgerIfDue(at now: Date) {
+    let ledgerRules = rules.savings.ledger
+    ledgerTurn.withLock { _ in
+      do {
+        if let last = try cache.ledgerRecordedAt(),
+          now.timeIntervalSince(last) < ledgerRules.stepS
+        {
+          return
+        }
+        let state = try cache.fleetState()
+        guard !state.isEmpty else { return }
+        var ledger = try cache.ledger()
+        ledger.record(
+          findings(in: state, at: now, history: try cache.history(of: state, now: now)),
+          at: now, rules: ledgerRules)
+        try cache.replaceLedger(ledger, recordedAt: now)
+      } catch {
+        logger.error("cannot record the savings ledger: \(error)")
+      }
+    }
+  }
+
+  /// What the savings finder raises on `state` at `now`.
+  private func findings(in state: FleetState, at now: Date, history: FleetHistory)
+    -> [Opportunity]
+  {
+    SavingsFinder.find(
+      SavingsContext(
+        state: rules.prices.repricing(state, at: now), prices: rules.prices.at(now), now: now,
+        history: history),
+      rules: rules.savings
+    ).opportunities
+  }
+
+  /// Gives a ledger that has found nothing yet the verdicts the finder would have reached over
+  /// the backfilled window, a ledger step apart (or the backfill's, if coarser; hourly would
+  /// always land on the same minute of hourly checkpoints and miss what they hide), then the
+  /// one at `now`: the ledger has a day behind it from the first minute. Only when every feed answers for the past: a partial past
+  /// fleet would raise findings that seem to vanish at `now`, savings that never happened.
+  private func replayLedger(_ states: [(time: Date, state: FleetState)], until now: Date) {
+    guard feeds.allSatisfy(\.answersForThePast) else { return }
+    let ledgerRules = rules.savings.ledger
+    ledgerTurn.withLock { _ in
+      do {
+        guard try cache.ledger().entries.allSatisfy({ $0.status == .pending }) else { return }
+        var ledger = SavingsLedger()
+        var last = Date.distantPast
+        for (time, state) in states where time.timeIntervalSince(last) >= ledgerRules.stepS {
+          guard !Task.isCancelled else { return }
+          ledger.record(
+            findings(in: state, at: time, history: FleetHistory()), at: time,
+            rules: ledgerRules)
+          last = time
+        }
+        let current = try cache.fleetState()
+        ledger.record(
+          findings(in: current, at: now, history: try cache.history(of: current, now: now)),
+          at: now, rules: ledgerRules)
+        try cache.replaceLedger(ledger, recordedAt: now)
+      } catch {
+        logger.error("cannot replay the savings ledger over the backfilled history: \(error)")
+      }
+    }
+  }
+
+  /// The KPIs of `state` at `time`, priced as the book stands then (scheduled prices that have
+  /// come, reservation terms that have ended).
+  private func points(of state: FleetState, at time: Date) -> [KPIPoint] {
+    KPI.points(of: rules.prices.repricing(state, at: time), prices: rules.prices.at(time), at: time)
   }
 
   /// The sources' states as one fleet.
@@ -195,10 +275,13 @@ public final class Poller: Sendable {
       }
     }
     var points: [KPIPoint] = []
+    var states: [(time: Date, state: FleetState)] = []
     for step in byStep.keys.sorted() where !Task.isCancelled {
       let time = start.addingTimeInterval(Double(step) * stepS)
       guard time < now else { continue }
-      points += KPI.points(of: Self.merge(byStep[step]!), prices: prices, at: time)
+      let state = Self.merge(byStep[step]!)
+      points += self.points(of: state, at: time)
+      states.append((time, state))
     }
     guard !Task.isCancelled else { return }
     do {
@@ -206,6 +289,8 @@ public final class Poller: Sendable {
       logger.info("backfilled \(Int(windowS / 3_600)) h of history at \(Int(stepS / 60)) min steps")
     } catch {
       logger.error("cannot write the backfilled history to the cache: \(error)")
+      return
     }
+    replayLedger(states, until: now)
   }
 }

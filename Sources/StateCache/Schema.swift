@@ -218,6 +218,17 @@ enum Schema {
             PRIMARY KEY (source, instance, ord));
           """)
     }
+    migrator.registerMigration("v9: the savings ledger") { db in
+      // `recorded_at` in meta is when the finder last ran for the ledger.
+      try db.execute(
+        sql: """
+          CREATE TABLE savings_ledger (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, scope TEXT NOT NULL, owner TEXT,
+            title TEXT NOT NULL, first_seen REAL NOT NULL, confirmed REAL,
+            last_seen REAL NOT NULL, usd_found REAL NOT NULL, usd_last REAL NOT NULL,
+            status TEXT NOT NULL, closed REAL, moved_to TEXT, moved_from TEXT);
+          """)
+    }
     return migrator
   }
 }

@@ -11,7 +11,7 @@ extension Settings {
   /// and a command's poll-first share.
   func poller(cache: StateCache, logger: Logger = Logger(label: "factop.poll")) -> Poller {
     Poller(
-      cache: cache, feeds: feeds(), prices: priceBook, timeoutS: pollTimeoutS, logger: logger)
+      cache: cache, feeds: feeds(), rules: fleetRules, timeoutS: pollTimeoutS, logger: logger)
   }
 }
 
@@ -40,7 +40,8 @@ enum CacheAccess {
     return FleetReport(
       state: state, sources: try cache?.sourceHealth() ?? [],
       history: try cache?.history(of: state, now: now) ?? FleetHistory(),
-      bills: try cache?.billingRows() ?? [], rules: settings.fleetRules, now: now,
+      bills: try cache?.billingRows() ?? [], ledger: try cache?.ledger() ?? SavingsLedger(),
+      rules: settings.fleetRules, now: now,
       projectionDays: projectionDays)
   }
 

@@ -12,7 +12,9 @@ struct ProjectCommand: AsyncParsableCommand {
     discussion: """
       Forecasts the fleet's days from its hourly history (the last 28 days the cache holds): the
       days' level smoothed, with weekday departures once two weeks show them; the 80 % bands are
-      the errors of past forecasts made the same way. Method and backtests: docs/model.md.
+      the errors of past forecasts made the same way. Changes the price book knows ahead (a
+      reservation term ending, a price taking effect on a date) are added from their date.
+      Method and backtests: docs/model.md.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -61,6 +63,15 @@ struct ProjectCommand: AsyncParsableCommand {
           [$0.value, $0.low, $0.high].map { String(format: "%5.1f %%", $0) }.joined(separator: " ")
         } ?? "N/A"
       lines.append("\(day.date) \(spend)  \(util)")
+    }
+    if !projection.knownChanges.isEmpty {
+      lines += ["", "Known ahead, added to spend from their date:"]
+      for change in projection.knownChanges {
+        let perDay =
+          (change.usdPerHour >= 0 ? "+" : "-") + DollarText.whole(abs(change.usdPerHour) * 24)
+        lines.append(
+          "  \(change.date.formatted(.iso8601).prefix(10))  \(perDay)/day  \(change.reason)")
+      }
     }
     return lines.joined(separator: "\n")
   }

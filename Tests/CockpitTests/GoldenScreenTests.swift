@@ -5,11 +5,12 @@ import Foundation
 import TerminalKit
 import Testing
 
-/// The demo fleet at a fixed instant, with a day of 5-minute history (fleet and jobs) and the
-/// last `polls` polls of each GPU, as the cockpit would load it.
-func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: Int = 12) throws
-  -> CockpitModel
-{
+/// The demo fleet at a fixed instant, with a day of 5-minute history (fleet and jobs), the
+/// last `polls` polls of each GPU and `ledgerDays` of the savings ledger, as the cockpit would
+/// load it.
+func demoModel(
+  at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: Int = 12, ledgerDays: Int = 0
+) throws -> CockpitModel {
   let fleet = try DemoFleet(gpus: gpus, seed: 1)
   var utilHistory: [Double?] = []
   var powerHistory: [Double?] = []
@@ -31,7 +32,7 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
   let state = fleet.state(at: polled)
   // No history: only the detectors that judge the present (idle, stragglers, drained nodes).
   let savings = SavingsFinder.find(SavingsContext(state: state, prices: .demo, now: now))
-  return CockpitModel(
+  var model = CockpitModel(
     state: state,
     sources: [
       SourceHealth(
@@ -40,12 +41,17 @@ func demoModel(at now: Date, gpus: Int = 1_024, historySteps: Int = 288, polls: 
     ], utilHistory: utilHistory, prices: .demo, savings: savings, budgets: fleet.powerBudgets,
     powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory,
     origin: "demo fleet · 1,024 GPUs · seed 1")
+  if ledgerDays > 0 {
+    model.ledger = LedgerSummary(
+      fleet.ledger(hours: ledgerDays * 24, until: now, prices: .demo))
+  }
+  return model
 }
 
 let goldenInstant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UTC
 
 /// The default demo model at `goldenInstant`, built once: most tests read the same one.
-let goldenModel = try! demoModel(at: goldenInstant)
+let goldenModel = try! demoModel(at: goldenInstant, ledgerDays: 3)
 
 /// Compares a rendered screen with `Golden/NAME.txt`; `FACTOP_RECORD_GOLDEN=1` rewrites it.
 func expectGolden(

@@ -165,6 +165,16 @@ import Testing
       spot = 2.0
       as_of = "2025-01-01"
       source = "test"
+      [[prices.gpu]]
+      model = "H100-SXM5-80GB"
+      on_demand = 3.5
+      as_of = "2025-06-01"
+      source = "test"
+      from = "2027-01-01"
+      [[prices.reservation]]
+      cluster = "train-a"
+      ends = "2027-03-31"
+      then = "on_demand"
       [[prices.owned]]
       model = "A100-SXM4-80GB"
       capex_usd = 25000

@@ -19,8 +19,9 @@ let demoTables: SnapshotTables = {
       sources: [
         SourceHealth(
           name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled)
-      ], history: FleetHistory(), rules: FleetRules(prices: .demo, budgets: fleet.powerBudgets),
-      now: instant))
+      ], history: FleetHistory(),
+      ledger: fleet.ledger(hours: 3 * 24, until: polled, prices: .demo),
+      rules: FleetRules(prices: .demo, budgets: fleet.powerBudgets), now: instant))
 }()
 
 /// The tables of an empty fleet with these imported bills.

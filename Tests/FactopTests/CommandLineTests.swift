@@ -147,6 +147,18 @@ import Testing
       "[[prices.gpu]]\nmodel = \"x\"\nspot = 1\nas_of = \"last week\"\nsource = \"s\"\n",
       "prices.gpu[0].as_of must be a date"
     ),
+    (
+      "[[prices.gpu]]\nmodel = \"x\"\nspot = 1\nas_of = \"2024-01-01\"\nsource = \"s\"\nfrom = \"soon\"\n",
+      "prices.gpu[0].from must be a date, YYYY-MM-DD"
+    ),
+    (
+      "[[prices.reservation]]\ncluster = \"a\"\nends = \"2027-13-45\"\n",
+      "prices.reservation[0].ends must be a date"
+    ),
+    (
+      "[[prices.reservation]]\ncluster = \"a\"\nends = \"2027-01-01\"\nthen = \"free\"\n",
+      "prices.reservation[0].then must be one of on_demand"
+    ),
     ("[sites.dc-east]\npue = 0.5\n", "sites.dc-east.pue must be between 1 and 5"),
     ("[sites.dc-east]\npower_budget_kw = -3\n", "sites.dc-east.power_budget_kw must be a positive"),
     (

@@ -116,6 +116,39 @@ import Testing
     #expect(bad.status == 2)
   }
 
+  /// A reservation term the config says ends in three days: the projection adds the on-demand
+  /// difference from that day, and says why.
+  @Test func projectAddsAReservationTermEndingAhead() throws {
+    let folder = temporaryFolder()
+    let db = folder.appendingPathComponent("c.sqlite").path
+    let config = folder.appendingPathComponent("config.toml")
+    let ends = Date().addingTimeInterval(3 * 86_400).formatted(.iso8601).prefix(10)
+    try "[[prices.reservation]]\ncluster = \"train-a\"\nends = \"\(ends)\"\n".write(
+      to: config, atomically: true, encoding: .utf8)
+    func project(_ extra: [String]) throws -> [String: Any] {
+      let result = try run(
+        try factopBinary(), ["project", "--days", "7", "--format", "json", "--db", db] + extra)
+      #expect(result.status == 0, "\(result.stderr)")
+      return try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    }
+    // The first fills the cache (a poll and a backfilled day); the second reads the same one.
+    let plain = try project([])
+    let with = try project(["--offline", "--config", config.path])
+    #expect((plain["known_changes"] as? [Any])?.isEmpty == true)
+    let change = try #require((with["known_changes"] as? [[String: Any]])?.first)
+    #expect((change["reason"] as? String)?.contains("train-a's reservation ends") == true)
+    let perHour = try #require(change["usd_per_h"] as? Double)
+    #expect(perHour > 0)
+    func spend(_ projection: [String: Any]) -> [Double] {
+      (projection["days"] as? [[String: Any]] ?? []).compactMap {
+        ($0["spend_usd"] as? [String: Double])?["value"]
+      }
+    }
+    let shift = zip(spend(with), spend(plain)).map { $0 - $1 }
+    #expect(shift.count == 7)
+    #expect(abs(shift[0]) < 0.01 && abs(shift[6] - perHour * 24) < 0.01)
+  }
+
   /// `model project` on any series: the days after its last, each with its value and band.
   @Test func projectAnySeriesGivesItsDaysWithBands() throws {
     func json(_ arguments: [String]) throws -> [String: Any] {

@@ -69,7 +69,8 @@ import Testing
         intervalS: 10),
     ]
     let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
-    let poller = Poller(cache: cache, feeds: feeds, prices: .demo, logger: Logger(label: "test"))
+    let poller = Poller(
+      cache: cache, feeds: feeds, rules: FleetRules(prices: .demo), logger: Logger(label: "test"))
     let outcomes = await poller.pollOnce(at: Date())
     #expect(outcomes.count == 2)
     for outcome in outcomes {

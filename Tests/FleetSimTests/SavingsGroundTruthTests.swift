@@ -111,7 +111,8 @@ import Testing
     }
     for (position, other) in report.opportunities.enumerated() where !matched.contains(position) {
       #expect(
-        other.pctOfSpend < 0.5, "unplanted \(other.kind) \(other.scope) at \(other.pctOfSpend) %")
+        other.pctOfSpend < 0.5,
+        "unplanted \(other.title) \(other.kind) \(other.scope) at \(other.pctOfSpend) %")
     }
   }
 

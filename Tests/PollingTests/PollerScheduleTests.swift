@@ -67,7 +67,7 @@ private final class ScriptedFeed: Feed {
     let broken = ScriptedFeed("broken", .fail)
     let hung = ScriptedFeed("hung", .hang, timeoutS: 0.5)
     let poller = Poller(
-      cache: cache, feeds: [healthy, broken, hung], prices: .demo, timeoutS: 30,
+      cache: cache, feeds: [healthy, broken, hung], rules: FleetRules(prices: .demo), timeoutS: 30,
       logger: Logger(label: "test"))
     // Until the healthy source has answered four times (about 3 s; the deadline only guards
     // against a hang). Counts, not clock readings: a busy test machine slows every task alike.
@@ -107,7 +107,7 @@ private final class ScriptedFeed: Feed {
       node: "n", executable: script.path, timeoutS: 1, intervalS: 10)
     let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
     let poller = Poller(
-      cache: cache, feeds: [feed], prices: .demo, logger: Logger(label: "test"))
+      cache: cache, feeds: [feed], rules: FleetRules(prices: .demo), logger: Logger(label: "test"))
     let outcome = try #require(await poller.pollOnce(at: Date()).first)
     #expect(outcome.error == "no answer within 1 s")
     // Give the kill a moment to land, then look for survivors.

@@ -51,7 +51,8 @@ private let faultyServer = URL(fileURLWithPath: #filePath).deletingLastPathCompo
     let demo = SimulatorFeed(fleet: try DemoFleet(gpus: 256), intervalS: 0.25)
     let cache = try StateCache.open(path: folder.appendingPathComponent("cache.sqlite").path)
     let poller = Poller(
-      cache: cache, feeds: [prometheus, demo], prices: .demo, logger: Logger(label: "test"))
+      cache: cache, feeds: [prometheus, demo], rules: FleetRules(prices: .demo),
+      logger: Logger(label: "test"))
     let stop = Atomic(false)
     let running = Task { await poller.run(intervalS: 1) { stop.load(ordering: .relaxed) } }
     defer {

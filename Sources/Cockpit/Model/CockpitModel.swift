@@ -11,6 +11,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var utilHistory: [Double?]
   /// The savings finder's ranked opportunities; nil until it has run.
   public var savings: SavingsReport?
+  /// What the finder raised over time: open now, found, realized and moved per month.
+  public var ledger: LedgerSummary?
   /// The Nodes and Jobs views' lines, computed with the model so drawing only slices them.
   public var nodeRows: [NodeRow]
   public var jobRows: [JobRow]
@@ -105,6 +107,7 @@ public struct CockpitModel: Sendable, Equatable {
       power: report.power, powerHistory: Self.slots(report.history.fleetPowerMinutes, until: now),
       jobHistory: report.history.jobActivity.mapValues { Self.slots($0, until: now) },
       gpuHistory: gpuHistory, origin: origin)
+    ledger = report.ledger
     billing = report.billing
     opencost = report.opencost
     alerts = report.alerts

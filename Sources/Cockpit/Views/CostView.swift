@@ -90,6 +90,16 @@ struct CostView: Widget {
             + "\(projection.method); 80 % band: \(projection.band)",
           theme.dim)
       ])
+      for change in projection.knownChanges.prefix(3) {
+        lines.append([
+          Span("Known ahead ", label),
+          Span(
+            "\(String(change.date.formatted(.iso8601).prefix(10))) "
+              + "\(change.usdPerHour >= 0 ? "+" : "−")\(Format.dollarsCompact(abs(change.usdPerHour) * 24))/day",
+            theme.text.bold),
+          Span("  \(change.reason)", theme.dim),
+        ])
+      }
     }
     for (i, spans) in lines.enumerated() where i < inner.height {
       Line(spans).render(in: inner.row(i), into: &buffer)

@@ -88,11 +88,54 @@ struct SavingsView: Widget {
       return
     }
     let line = model.savings?.onePercentLine
+    // The ledger takes the bottom when there is room for it and the list still shows rows.
+    let months = model.ledger.map { Array($0.months.prefix(3)) } ?? []
+    let ledgerRows = model.ledger == nil ? 0 : 3 + max(1, months.count)
+    let (listArea, ledgerArea) = area.splitBottom(area.height >= ledgerRows + 10 ? ledgerRows : 0)
     ListPanel(
       title: "Savings · 1 % of spend = \(Format.dollars(line?.usdPerMonth))/month", note: note,
       theme: theme, now: now, columns: Self.columns, rows: rows, selected: selected,
       filtered: filter.map { (model.savings?.opportunities.count ?? 0, $0.text) }, sort: sort
+    ).render(in: listArea, into: &buffer)
+    if let ledger = model.ledger, !ledgerArea.isEmpty {
+      renderLedger(ledger, months: months, in: ledgerArea, into: &buffer)
+    }
+  }
+
+  /// Found, realized and moved dollars of the last three months, and what is open now.
+  private func renderLedger(
+    _ ledger: LedgerSummary, months: [LedgerSummary.Month], in area: Rect,
+    into buffer: inout Buffer
+  ) {
+    Panel(
+      title: "Ledger · open \(Format.dollars(ledger.openUSDPerMonth))/month in \(ledger.open)",
+      note: "factop savings --ledger", borderStyle: theme.style(.border),
+      titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
+    let inner = Panel.inner(area).inset(dx: 1, dy: 0)
+    func cell(_ text: String, _ width: Int) -> String {
+      String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+    let header = theme.style(.headerForeground).bold
+    Line([
+      Span("MONTH  ", header), Span(cell("FOUND $/MONTH", 22), header),
+      Span(cell("REALIZED $/MONTH", 20), header), Span(cell("MOVED $/MONTH", 18), header),
+    ]).render(in: inner.row(0), into: &buffer)
+    guard !months.isEmpty else {
+      Line([Span("nothing yet: a finding counts once it has lasted an hour", theme.dim)])
+        .render(in: inner.row(1), into: &buffer)
+      return
+    }
+    for (i, m) in months.enumerated() {
+      Line([
+        Span(m.month, theme.text),
+        Span(cell("\(Format.dollars(m.foundUSDPerMonth)) (\(m.found))", 22), theme.text),
+        Span(
+          cell("\(Format.dollars(m.realizedUSDPerMonth)) (\(m.realized))", 20),
+          theme.style(.highlightForeground).bold),
+        Span(cell("\(Format.dollars(m.movedUSDPerMonth)) (\(m.moved))", 18), theme.dim),
+      ]).render(in: inner.row(1 + i), into: &buffer)
+    }
   }
 
   private func renderEvidence(_ o: Opportunity, in area: Rect, into buffer: inout Buffer) {

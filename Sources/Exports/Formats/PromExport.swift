@@ -71,6 +71,17 @@ public enum PromExport {
     out.gauge("factop_savings_one_percent_line_usd_per_month", "1 % of monthly spend.") {
       $0.sample([:], tables.savings?.onePercentLine.usdPerMonth)
     }
+    out.gauge(
+      "factop_savings_ledger_usd_per_month",
+      "The savings ledger: open now, and found, realized and moved per month (UTC)."
+    ) { family in
+      family.sample(["status": "open", "month": "(now)"], snapshot.ledger.openUSDPerMonth)
+      for m in snapshot.ledger.months {
+        family.sample(["status": "found", "month": m.month], m.foundUSDPerMonth)
+        family.sample(["status": "realized", "month": m.month], m.realizedUSDPerMonth)
+        family.sample(["status": "moved", "month": m.month], m.movedUSDPerMonth)
+      }
+    }
     if let bill = snapshot.billing, bill.currency == "USD" {
       out.gauge(
         "factop_bill_effective_cost_usd",

@@ -3,7 +3,7 @@ import Foundation
 
 /// The views `factop snapshot --view` exports as tables, one table each.
 public enum SnapshotView: String, Sendable, CaseIterable {
-  case fleet, nodes, gpus, jobs, power, cost, savings
+  case fleet, nodes, gpus, jobs, power, cost, savings, ledger
 }
 
 /// Everything a snapshot's tables are made of: the snapshot, the power chain and the savings
@@ -33,6 +33,7 @@ public struct SnapshotTables: Sendable {
     case .power: powerTable
     case .cost: cost
     case .savings: savingsTable
+    case .ledger: ledgerTable
     }
   }
 
@@ -208,5 +209,41 @@ public struct SnapshotTables: Sendable {
           .number(o.confidence), .text(o.rule), .text(o.action), .text(i < inLine ? "yes" : "no"),
         ]
       })
+  }
+
+  /// The savings ledger: each month's found, realized and moved dollars, then every entry.
+  var ledgerTable: ExportTable {
+    let ledger = snapshot.ledger
+    let months: [[ExportTable.Cell]] = ledger.months.map { m in
+      [
+        .text("month"), .text(m.month), .unknown, .unknown, .unknown, .unknown, .unknown,
+        .number(m.foundUSDPerMonth.rounded(toPlaces: 2)),
+        .number(m.realizedUSDPerMonth.rounded(toPlaces: 2)),
+        .number(m.movedUSDPerMonth.rounded(toPlaces: 2)), .unknown, .unknown, .unknown,
+      ]
+    }
+    let entries: [[ExportTable.Cell]] = ledger.entries.map { e in
+      func time(_ date: Date?) -> ExportTable.Cell {
+        date.map { .text($0.formatted(.iso8601)) } ?? .unknown
+      }
+      let closed = e.status == .realized || e.status == .moved
+      return [
+        .text("entry"), .text(e.id), .text(e.kind.rawValue), .text(e.scope), .text(e.title),
+        .text(e.status.rawValue), time(e.confirmed),
+        .number(e.usdPerMonthFound.rounded(toPlaces: 2)),
+        e.status == .realized ? .number(e.usdPerMonthLast.rounded(toPlaces: 2)) : .unknown,
+        e.status == .moved ? .number(e.usdPerMonthLast.rounded(toPlaces: 2)) : .unknown,
+        closed ? .unknown : .number(e.usdPerMonthLast.rounded(toPlaces: 2)), time(e.closed),
+        e.movedTo.map(ExportTable.Cell.text) ?? .unknown,
+      ]
+    }
+    return ExportTable(
+      name: "ledger",
+      columns: [
+        "row", "id", "kind", "scope", "title", "status", "found_at", "found_usd_per_month",
+        "realized_usd_per_month", "moved_usd_per_month", "open_usd_per_month", "closed_at",
+        "moved_to",
+      ],
+      rows: months + entries)
   }
 }

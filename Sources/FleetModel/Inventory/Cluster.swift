@@ -10,7 +10,7 @@ public struct Cluster: Sendable, Hashable, Codable {
   public let scheduler: SchedulerKind
   public let site: String
   /// How this cluster's GPU-hours are paid for; the price book turns it into dollars.
-  public let pricing: PricingKind
+  public var pricing: PricingKind
 
   public init(name: String, scheduler: SchedulerKind, site: String, pricing: PricingKind) {
     self.name = name

@@ -42,13 +42,20 @@ public struct PriceBook: Sendable, Hashable {
   public var energy: EnergyTariff?
   /// Facility power ÷ IT power, per site name.
   public var pueBySite: [String: Double]
+  /// Prices that take effect on a date: a new list, a negotiated change.
+  public var scheduled: [ScheduledPrice]
+  /// Reservations whose term ends on a date, after which their cluster pays another way.
+  public var terms: [ReservationTerm]
 
   public init(
-    prices: [Key: GPUHourPrice], energy: EnergyTariff? = nil, pueBySite: [String: Double] = [:]
+    prices: [Key: GPUHourPrice], energy: EnergyTariff? = nil, pueBySite: [String: Double] = [:],
+    scheduled: [ScheduledPrice] = [], terms: [ReservationTerm] = []
   ) {
     self.prices = prices
     self.energy = energy
     self.pueBySite = pueBySite
+    self.scheduled = scheduled
+    self.terms = terms
   }
 
   /// The cost per hour of drawing `watts` of IT power at `site` at `time`, or nil when the
@@ -71,7 +78,8 @@ public struct PriceBook: Sendable, Hashable {
   public func overridden(by other: PriceBook) -> PriceBook {
     PriceBook(
       prices: prices.merging(other.prices) { _, new in new }, energy: other.energy ?? energy,
-      pueBySite: pueBySite.merging(other.pueBySite) { _, new in new })
+      pueBySite: pueBySite.merging(other.pueBySite) { _, new in new },
+      scheduled: scheduled + other.scheduled, terms: terms + other.terms)
   }
 
   /// The price of one GPU-hour of `model` bought as `pricing`, or nil when the book has none.

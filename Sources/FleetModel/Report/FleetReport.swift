@@ -32,6 +32,8 @@ public struct FleetReport: Sendable {
   public let spend: SpendBreakdown
   public let power: PowerRollup
   public let savings: SavingsReport
+  /// What the finder raised over time: found, open, realized and moved.
+  public let ledger: LedgerSummary
   public let monthToDate: MonthToDateSpend
   public let projection: Projection
   /// The alert rules that do not hold now.
@@ -43,8 +45,15 @@ public struct FleetReport: Sendable {
 
   public init(
     state: FleetState, sources: [SourceHealth], history: FleetHistory, bills: [BillingRow] = [],
-    rules: FleetRules, now: Date, projectionDays: Int = 7
+    ledger: SavingsLedger = SavingsLedger(), rules: FleetRules, now: Date,
+    projectionDays: Int = 7
   ) {
+    // Prices and reservation terms as they stand at `now`: a scheduled price whose date has
+    // come is the price, a cluster whose term has ended pays as the term says.
+    var rules = rules
+    let book = rules.prices
+    rules.prices = book.at(now)
+    let state = book.repricing(state, at: now)
     self.now = now
     self.state = state
     self.sources = sources
@@ -54,14 +63,14 @@ public struct FleetReport: Sendable {
     spend = SpendBreakdown(state, prices: rules.prices)
     power = PowerRollup(state, pueBySite: rules.prices.pueBySite, budgets: rules.budgets)
     savings = SavingsFinder.find(
-      SavingsContext(
-        state: state, prices: rules.prices, now: now, jobActivity: history.jobActivity,
-        clusterAllocated: history.clusterAllocatedMinima, historyHours: history.hours(at: now)),
+      SavingsContext(state: state, prices: rules.prices, now: now, history: history),
       rules: rules.savings)
+    self.ledger = LedgerSummary(ledger)
     monthToDate = history.monthToDate(at: now)
     projection = Projection(
       spendUSDPerHour: history.fleetSpendHours, utilPct: history.fleetUtilHours,
-      days: projectionDays, from: now)
+      days: projectionDays, from: now,
+      known: KnownChange.ahead(of: now, state: state, prices: book))
     alerts = rules.alerts.check(
       AlertInputs(
         fleet: summary.fleet, power: power, sources: sources,

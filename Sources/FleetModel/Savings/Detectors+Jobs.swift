@@ -17,7 +17,8 @@ extension Detectors {
       guard mean < rules.busyThresholdPct, now < rules.busyThresholdPct else { return nil }
       return Opportunity(
         kind: .idleAllocation, title: "\(job.name) holds \(gpus.count) GPUs and does nothing",
-        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index),
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)",
+        usdPerMonth: c.monthlyCost(of: gpus, index),
         confidence: c.historyHours >= 1 ? 0.9 : 0.5,
         rule:
           "mean activity < \(format(rules.busyThresholdPct, 0)) % over \(hours(c)) while allocated",
@@ -60,7 +61,7 @@ extension Detectors {
       return Opportunity(
         kind: .overprovisionedInference,
         title: "\(job.name) peaks at \(format(peak, 0)) % on \(gpus.count) GPUs; \(keep) would do",
-        scope: "job \(job.cluster)/\(job.id)",
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)",
         usdPerMonth: c.monthlyCost(of: gpus, index) * Double(freed) / Double(gpus.count),
         confidence: 0.8,
         rule:
@@ -104,7 +105,8 @@ extension Detectors {
         kind: .straggler,
         title:
           "GPU \(slowest.0.index) of \(slowest.0.node.name) slows \(job.name) by \(format(loss * 100, 0)) %",
-        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index) * loss,
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)",
+        usdPerMonth: c.monthlyCost(of: gpus, index) * loss,
         confidence: 0.7,
         rule:
           "a GPU below \(format(rules.stragglerRatio * 100, 0)) % of its job's median activity; synchronous steps wait for it",
@@ -152,7 +154,8 @@ extension Detectors {
         kind: .failureWaste,
         title:
           "\(job.name) checkpoints every \(format(interval, 0)) min; every \(format(best, 0)) min would waste \(format(gain * 100)) % less",
-        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: c.monthlyCost(of: gpus, index) * gain,
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)",
+        usdPerMonth: c.monthlyCost(of: gpus, index) * gain,
         confidence: seen == nil ? 0.4 : 0.7,
         rule:
           "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(rules.failuresPer1000NodeDays)) failures per 1,000 node-days)",
@@ -210,7 +213,8 @@ extension Detectors {
         kind: .powerCap,
         title:
           "Cap \(job.name)'s GPUs at \(format(limit, 0)) W: \(format(best.energySaved * 100, 0)) % less energy for \(format(best.slowdown * 100)) % more time",
-        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: net, confidence: 0.5,
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)", usdPerMonth: net,
+        confidence: 0.5,
         rule:
           "GPU energy saved minus the GPU-hours the slowdown costs, on owned hardware near TDP (\(rules.powerCap.source); saving capped at \(format(PowerCapCurve.energySavedCeiling * 100, 0)) %)",
         evidence: [

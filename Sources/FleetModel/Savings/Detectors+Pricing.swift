@@ -67,7 +67,8 @@ extension Detectors {
       return Opportunity(
         kind: .pricingMix,
         title: "Run \(job.name) on spot: it checkpoints every \(format(interval, 0)) min",
-        scope: "job \(job.cluster)/\(job.id)", usdPerMonth: net, confidence: 0.5,
+        scope: "job \(job.cluster)/\(job.id)", owner: "team \(job.team)", usdPerMonth: net,
+        confidence: 0.5,
         rule:
           "checkpointed training on on-demand capacity: on-demand − spot − \(format(rules.spotPreemptionsPerMonth, 0)) preemptions a month × (interval/2 + restart)",
         evidence: [

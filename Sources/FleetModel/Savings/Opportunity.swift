@@ -41,6 +41,9 @@ public struct Opportunity: Sendable, Hashable, Encodable {
   public let title: String
   /// What it concerns: `job train-a/1234`, `node gpu-a0080`, `cluster infer-k8s`.
   public let scope: String
+  /// Who would act on it, where the detector knows: a job's team. The savings ledger tells
+  /// waste that moved from waste that stopped by it.
+  public let owner: String?
   public let usdPerMonth: Double
   /// Share of the fleet's monthly spend (0…100), filled in by the finder.
   public var pctOfSpend: Double
@@ -51,12 +54,13 @@ public struct Opportunity: Sendable, Hashable, Encodable {
   public let action: String
 
   public init(
-    kind: Kind, title: String, scope: String, usdPerMonth: Double, confidence: Double,
-    rule: String, evidence: [Evidence], action: String
+    kind: Kind, title: String, scope: String, owner: String? = nil, usdPerMonth: Double,
+    confidence: Double, rule: String, evidence: [Evidence], action: String
   ) {
     self.kind = kind
     self.title = title
     self.scope = scope
+    self.owner = owner
     self.usdPerMonth = usdPerMonth
     self.pctOfSpend = 0
     self.confidence = confidence
@@ -66,8 +70,23 @@ public struct Opportunity: Sendable, Hashable, Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case kind, title, scope, confidence, rule, evidence, action
+    case kind, title, scope, owner, confidence, rule, evidence, action
     case usdPerMonth = "usd_per_month"
     case pctOfSpend = "pct_of_spend"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    // `owner` is null, not missing, where the detector names none.
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(title, forKey: .title)
+    try container.encode(scope, forKey: .scope)
+    try container.encode(owner, forKey: .owner)
+    try container.encode(usdPerMonth, forKey: .usdPerMonth)
+    try container.encode(pctOfSpend, forKey: .pctOfSpend)
+    try container.encode(confidence, forKey: .confidence)
+    try container.encode(rule, forKey: .rule)
+    try container.encode(evidence, forKey: .evidence)
+    try container.encode(action, forKey: .action)
   }
 }

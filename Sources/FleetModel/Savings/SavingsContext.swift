@@ -25,6 +25,13 @@ public struct SavingsContext: Sendable {
     self.historyHours = historyHours
   }
 
+  /// The fleet judged with the history the cache recorded.
+  public init(state: FleetState, prices: PriceBook, now: Date, history: FleetHistory) {
+    self.init(
+      state: state, prices: prices, now: now, jobActivity: history.jobActivity,
+      clusterAllocated: history.clusterAllocatedMinima, historyHours: history.hours(at: now))
+  }
+
   public static let hoursPerMonth = 730.0
 
   /// Lookups built once per run.

@@ -38,6 +38,8 @@ public struct SavingsRules: Sendable, Hashable {
   public var failureWasteMinShare = 0.02
   /// History a detector judging a day's shape (peaks, steady baselines) needs before it speaks.
   public var dailyShapeMinHours = 20.0
+  /// How the ledger follows what the finder raises.
+  public var ledger = LedgerRules()
 
   public init() {}
 }

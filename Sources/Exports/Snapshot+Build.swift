@@ -94,7 +94,11 @@ extension Snapshot {
         id: job.id, cluster: job.cluster, name: job.name, user: job.user, team: job.team,
         kind: job.kind, state: job.state, gpus: job.gpus, nodes: job.nodes, start: job.start,
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
-        spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }))
+        spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }),
+        timeLimitS: job.timeLimitS, endsBy: job.endsBy,
+        costAtLimitUSD: rate.flatMap { rate in
+          job.timeLimitS.map { (rate * $0 / 3_600).rounded(toPlaces: 2) }
+        })
     }
     self.power = Power(state, rollup: report.power)
     self.opencost = report.opencost

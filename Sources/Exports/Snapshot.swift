@@ -274,12 +274,20 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var costSoFarUSD: Double?
     /// The same, counted from the start of the month.
     @Null public var spendMTDUSD: Double?
+    /// The run time it asked for, and when the scheduler will end it at the latest.
+    @Null public var timeLimitS: Double?
+    @Null public var endsBy: Date?
+    /// Run-rate × time limit: what it will have cost if it runs to its limit.
+    @Null public var costAtLimitUSD: Double?
 
     enum CodingKeys: String, CodingKey {
       case id, cluster, name, user, team, kind, state, gpus, nodes, start
       case costUSDPerHour = "cost_usd_per_h"
       case costSoFarUSD = "cost_so_far_usd"
       case spendMTDUSD = "spend_mtd_usd"
+      case timeLimitS = "time_limit_s"
+      case endsBy = "ends_by"
+      case costAtLimitUSD = "cost_at_limit_usd"
     }
   }
 

@@ -20,7 +20,7 @@ extension DemoFleet {
           id: id, cluster: slot.cluster, name: slot.name, user: slot.user, team: slot.team,
           kind: slot.kind, state: .running, gpus: slot.gpuCount,
           nodes: slot.placement.map { nodes[$0.node].name },
-          start: Date(timeIntervalSince1970: instance.startS)))
+          start: Date(timeIntervalSince1970: instance.startS), timeLimitS: slot.timeLimitS))
       let jobLevel = noise.unit(40, UInt64(slot.number))
       for (node, indices) in slot.placement {
         allocatedOnNode[node] += indices.count
@@ -38,7 +38,7 @@ extension DemoFleet {
         Job(
           id: String(9_000_000 + slot.number), cluster: slot.cluster, name: slot.name,
           user: slot.user, team: slot.team, kind: .training, state: .pending, gpus: slot.gpus,
-          nodes: [], start: nil))
+          nodes: [], start: nil, timeLimitS: 7 * 86_400))
     }
 
     let nodeStates = nodes.indices.map { nodeState($0, allocated: allocatedOnNode[$0], t: t) }

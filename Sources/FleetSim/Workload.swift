@@ -49,6 +49,12 @@ struct WorkloadSlot: Sendable {
 
   var gpuCount: Int { placement.reduce(0) { $0 + $1.gpus.count } }
 
+  /// The time limit its Slurm jobs ask for: their run time rounded up to the hour (a job that
+  /// only restarts asks for its whole period). Kubernetes deployments have none.
+  var timeLimitS: Double? {
+    kind == .inference ? nil : max(1, (lifecycle.durationS / 3_600).rounded(.up)) * 3_600
+  }
+
   func jobID(instance: Int) -> String {
     stableID ?? String(1_000_000 + instance * 10_000 + number)
   }

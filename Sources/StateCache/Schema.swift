@@ -218,8 +218,8 @@ enum Schema {
             PRIMARY KEY (source, instance, ord));
           """)
     }
-    migrator.registerMigration("v9: the savings ledger") { db in
-      // `recorded_at` in meta is when the finder last ran for the ledger.
+    migrator.registerMigration("v9: the savings ledger, jobs' time limits") { db in
+      // `ledger_recorded_at` in meta is when the finder last ran for the ledger.
       try db.execute(
         sql: """
           CREATE TABLE savings_ledger (
@@ -227,6 +227,7 @@ enum Schema {
             title TEXT NOT NULL, first_seen REAL NOT NULL, confirmed REAL,
             last_seen REAL NOT NULL, usd_found REAL NOT NULL, usd_last REAL NOT NULL,
             status TEXT NOT NULL, closed REAL, moved_to TEXT, moved_from TEXT);
+          ALTER TABLE jobs ADD COLUMN time_limit_s REAL;
           """)
     }
     return migrator

@@ -132,6 +132,27 @@ func expectGolden(
     #expect(navigation.drilled == nil && navigation.view == .savings)
   }
 
+  @Test func theCostViewListsWhatIsKnownAhead() throws {
+    var model = goldenModel
+    // Three days of a flat $2,000 an hour, and a reservation ending the day after tomorrow.
+    let hours = (0..<72).map {
+      (goldenInstant.addingTimeInterval(-Double(72 - $0) * 3_600), 2_000.0)
+    }
+    let ends = Date(timeIntervalSince1970: 1_795_046_400 + 86_400)  // 2026-11-20 00:00 UTC
+    model.projection = Projection(
+      spendUSDPerHour: hours, utilPct: hours.map { ($0.0, 60.0) }, days: 7, from: goldenInstant,
+      known: [KnownChange(date: ends, usdPerHour: 480, reason: "train-a's reservation ends")])
+    var navigation = Navigation()
+    navigation.apply(.show(.cost), rowCount: 0, pageSize: 1)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    let text = try #require(
+      screen.render(width: 100, height: 30, now: goldenInstant).text() as String?)
+    #expect(text.contains("Known ahead 2026-11-20 +$12k/day  train-a's reservation ends"))
+    // Seven days of $48,000, and six of them $11,520 more.
+    #expect(text.contains("Next 7 days $405k"))
+  }
+
   @Test func beforeTheFirstPollItSaysSo() throws {
     let screen = Screen(model: nil, theme: theme, actions: .cockpit, origin: "demo fleet")
     let text = screen.render(width: 80, height: 24, now: goldenInstant).text()

@@ -12,7 +12,9 @@ import Testing
     _ = try slurm.client([
       "sbatch", "-N", "2", "--gres=gpu:8", "-J", "llm-pretrain", "--wrap", "sleep 600",
     ])
-    _ = try slurm.client(["sbatch", "--gres=gpu:2", "-J", "finetune", "--wrap", "sleep 600"])
+    _ = try slurm.client([
+      "sbatch", "--gres=gpu:2", "--time=1-02:00:00", "-J", "finetune", "--wrap", "sleep 600",
+    ])
     _ = try slurm.client(["sbatch", "--gres=gpu:1", "-J", "failing", "--wrap", "exit 3"])
     _ = try slurm.client([
       "sbatch", "-N", "2", "--gres=gpu:8", "-J", "waiting", "--wrap", "sleep 600",
@@ -65,6 +67,9 @@ import Testing
     #expect(byName["llm-pretrain"]?["nodes"] as? [String] == ["n1", "n2"])
     #expect(byName["finetune"]?["gpus"] as? Int == 2)
     #expect(byName["finetune"]?["nodes"] as? [String] == ["n3"])
+    // `--time=1-02:00:00`, as `squeue %l` prints it.
+    #expect(byName["finetune"]?["time_limit_s"] as? Double == 93_600)
+    #expect(byName["finetune"]?["ends_by"] is String)
     #expect(byName["waiting"]?["state"] as? String == "pending")
     #expect(byName["waiting"]?["gpus"] as? Int == 16)
     #expect(byName["waiting"]?["nodes"] as? [String] == [])
@@ -98,6 +103,8 @@ import Testing
     #expect(
       restJobs.filter { $0["state"] as? String == "running" }.compactMap { $0["name"] as? String }
         .sorted() == ["finetune", "llm-pretrain"])
+    #expect(
+      restJobs.first { $0["name"] as? String == "finetune" }?["time_limit_s"] as? Double == 93_600)
   }
 
   private func factopSnapshot(config: String, in folder: URL, slurm: SlurmCluster) throws

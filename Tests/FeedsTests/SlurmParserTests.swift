@@ -62,6 +62,8 @@ private func read(_ name: String) throws -> Data {
     let running = try #require(jobs.first { $0.id == "6366" })
     #expect(running.state == .running && running.nodes == ["cn3"] && running.gpus == nil)
     #expect(running.start == Date(timeIntervalSince1970: 1_762_788_801))
+    // `time_limit` {set, infinite, number} in minutes.
+    #expect(running.timeLimitS == 120 && cancelled.timeLimitS == 60)
   }
 
   @Test func gpuJobs() throws {
@@ -88,6 +90,7 @@ private func read(_ name: String) throws -> Data {
     #expect(running.id == "6374" && running.state == .running && running.gpus == nil)
     #expect(running.user == "vhartman" && running.nodes == ["ia1"])
     #expect(running.start == Date(timeIntervalSince1970: 1_762_788_927))
+    #expect(running.timeLimitS == 60)  // `time.limit`, minutes
     let done = try #require(
       try SlurmDBJobs.parse(try read("slurmdb-job-gpus-completed.json"), source: "db").first)
     #expect(done.state == .completed && done.account == "acoustic")
@@ -309,11 +312,12 @@ private func read(_ name: String) throws -> Data {
     #expect(listed.map(\.state) == [.drained, .down] && listed[1].reason == "not responding")
 
     let squeue = """
-      4|PENDING|2|gres:gpu:8|||root|ml|gpu|waiting
-      1|RUNNING|2|gres:gpu:8|n[1-2]|2026-11-25T02:07:23|root|ml|gpu|llm|pretrain
+      4|PENDING|2|gres:gpu:8|||root|ml|gpu|UNLIMITED|waiting
+      1|RUNNING|2|gres:gpu:8|n[1-2]|2026-11-25T02:07:23|root|ml|gpu|2-12:00:00|llm|pretrain
       """
     let jobs = try SlurmText.squeueJobs(squeue, source: "squeue")
     #expect(jobs.map(\.gpus) == [16, 16] && jobs[1].nodes == ["n1", "n2"])
+    #expect(jobs.map(\.timeLimitS) == [nil, 2.5 * 86_400])
     #expect(jobs[1].name == "llm|pretrain" && jobs[0].start == nil)
     #expect(throws: InputError.self) { try SlurmText.squeueJobs("1|RUNNING", source: "squeue") }
   }
@@ -355,5 +359,21 @@ struct PrometheusAPIFixtureTests {
       "\(error)"
         == #"q.json: Prometheus says bad_data: invalid parameter "query": 1:1: parse error: unexpected <op:/>"#
     }
+  }
+}
+
+/// `squeue %l` durations in each of Slurm's spellings.
+@Suite struct SlurmDurationTests {
+  @Test(arguments: [
+    ("30", 1_800.0), ("30:15", 1_815), ("4:00:00", 14_400), ("1-00:00:00", 86_400),
+    ("2-12", 216_000), ("1-02:30", 95_400),
+  ])
+  func readsEverySpelling(text: String, seconds: Double) {
+    #expect(SlurmText.duration(text) == seconds)
+  }
+
+  @Test(arguments: ["UNLIMITED", "NOT_SET", "INVALID", "", "0", "1:-5", "a-1:00:00", "1:2:3:4"])
+  func noLimitOrNonsenseIsUnknown(text: String) {
+    #expect(SlurmText.duration(text) == nil)
   }
 }

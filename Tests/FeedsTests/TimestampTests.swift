@@ -32,7 +32,7 @@ import Testing
     let start = "2026-01-2\u{0367}10:00:\u{FFFD}0"
     #expect(Timestamp.withoutZone(start, in: .current) == nil)
     let jobs = try SlurmText.squeueJobs(
-      "17|RUNNING|2|gres/gpu:8|n[1-2]|\(start)|ada|llm|batch|train", source: "squeue")
+      "17|RUNNING|2|gres/gpu:8|n[1-2]|\(start)|ada|llm|batch|1:00:00|train", source: "squeue")
     #expect(jobs.count == 1 && jobs[0].start == nil)
   }
 }

@@ -10,7 +10,9 @@ struct CostView: Widget {
   let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    let (spendArea, rest) = area.splitTop(min(6, area.height))
+    // The spend panel grows by a line for each change known ahead it lists (three at most).
+    let known = min(3, model.projection?.knownChanges.count ?? 0)
+    let (spendArea, rest) = area.splitTop(min(6 + known, area.height))
     let (clusterArea, teamArea) = rest.splitTop(min(model.summary.clusters.count + 3, rest.height))
     renderSpend(in: spendArea, into: &buffer)
     renderClusters(in: clusterArea, into: &buffer)

@@ -189,13 +189,23 @@ struct JobDetailView: Widget {
           "\(job.user) (team \(job.team)) · \(job.kind.rawValue) · \(job.state.rawValue)",
           theme.text),
         Span(runtime.map { " for \(Format.age($0))" } ?? "", theme.dim),
+        Span(
+          job.timeLimitS.map { limit in
+            " · limit \(Format.age(limit))"
+              + (job.endsBy.map { ", \(Format.age(max(0, $0.timeIntervalSince(now)))) left" } ?? "")
+          } ?? "", theme.dim),
       ],
       [
         Span("Size     ", label),
         Span(
           "\(Format.count(job.gpus)) GPUs on \(Format.count(job.nodes.count)) nodes"
             + " · util \(Format.percent(row.utilPct)) · \(Format.dollars(row.costUSDPerHour))/h"
-            + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far",
+            + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far"
+            + (job.timeLimitS.flatMap { limit in
+              row.costUSDPerHour.map {
+                " · \(Format.dollarsCompact($0 * limit / 3_600)) at its limit"
+              }
+            } ?? ""),
           theme.text),
       ],
       [

@@ -106,14 +106,16 @@ public struct SnapshotTables: Sendable {
       name: "jobs",
       columns: [
         "cluster", "id", "name", "user", "team", "kind", "state", "gpus", "nodes", "start",
-        "cost_usd_per_h", "cost_so_far_usd", "spend_mtd_usd",
+        "cost_usd_per_h", "cost_so_far_usd", "spend_mtd_usd", "time_limit_s", "ends_by",
+        "cost_at_limit_usd",
       ],
       rows: snapshot.jobs.map { j in
         [
           .text(j.cluster), .text(j.id), .text(j.name), .text(j.user), .text(j.team),
           .text(j.kind.rawValue), .text(j.state.rawValue), .integer(j.gpus),
           .text(j.nodes.joined(separator: " ")), .time(j.start), .number(j.costUSDPerHour),
-          .number(j.costSoFarUSD), .number(j.spendMTDUSD),
+          .number(j.costSoFarUSD), .number(j.spendMTDUSD), .number(j.timeLimitS), .time(j.endsBy),
+          .number(j.costAtLimitUSD),
         ]
       })
   }
@@ -223,17 +225,14 @@ public struct SnapshotTables: Sendable {
       ]
     }
     let entries: [[ExportTable.Cell]] = ledger.entries.map { e in
-      func time(_ date: Date?) -> ExportTable.Cell {
-        date.map { .text($0.formatted(.iso8601)) } ?? .unknown
-      }
       let closed = e.status == .realized || e.status == .moved
       return [
         .text("entry"), .text(e.id), .text(e.kind.rawValue), .text(e.scope), .text(e.title),
-        .text(e.status.rawValue), time(e.confirmed),
+        .text(e.status.rawValue), .time(e.confirmed),
         .number(e.usdPerMonthFound.rounded(toPlaces: 2)),
         e.status == .realized ? .number(e.usdPerMonthLast.rounded(toPlaces: 2)) : .unknown,
         e.status == .moved ? .number(e.usdPerMonthLast.rounded(toPlaces: 2)) : .unknown,
-        closed ? .unknown : .number(e.usdPerMonthLast.rounded(toPlaces: 2)), time(e.closed),
+        closed ? .unknown : .number(e.usdPerMonthLast.rounded(toPlaces: 2)), .time(e.closed),
         e.movedTo.map(ExportTable.Cell.text) ?? .unknown,
       ]
     }

@@ -16,6 +16,19 @@ public struct SlurmJob: Sendable, Hashable {
   /// Which GPUs the job holds on each node (`gres_detail` `IDX`), when Slurm says.
   public var gpuIndices: [String: [Int]]
   public var start: Date?
+  /// The time limit, in seconds; nil when unlimited or not said.
+  public var timeLimitS: Double? = nil
+}
+
+extension SlurmJob {
+  /// A time limit in minutes as seconds: nil when unset, infinite, or not a whole positive
+  /// number of minutes (Slurm's UNLIMITED, a job that gave none).
+  static func seconds(_ minutes: SlurmNumber?) -> Double? {
+    guard let minutes = minutes?.number, minutes > 0, minutes.isFinite, minutes < 1e9 else {
+      return nil
+    }
+    return minutes * 60
+  }
 }
 
 /// Job states in every spelling (a string, or an array whose first word is the base state).
@@ -62,6 +75,8 @@ public enum SlurmJobs {
     let nodeCount: SlurmNumber?
     let tasks: SlurmNumber?
     let startTime: SlurmNumber?
+    /// Minutes.
+    let timeLimit: SlurmNumber?
 
     func job(hostBudget: inout Int) -> SlurmJob {
       let state = SlurmJobState.map(jobState?.words ?? [])
@@ -76,7 +91,7 @@ public enum SlurmJobs {
         user: userName ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(nodes: hosts.count), nodes: hosts, gpuIndices: indices,
-        start: state == .pending ? nil : startTime?.date)
+        start: state == .pending ? nil : startTime?.date, timeLimitS: SlurmJob.seconds(timeLimit))
     }
 
     /// Held GPUs first (per-node detail, then the allocated TRES), then what was asked for.
@@ -118,7 +133,11 @@ public enum SlurmDBJobs {
       let allocated: [TresEntry]?
       let requested: [TresEntry]?
     }
-    struct Times: Decodable { let start: SlurmNumber? }
+    /// `limit` is in minutes.
+    struct Times: Decodable {
+      let start: SlurmNumber?
+      let limit: SlurmNumber?
+    }
 
     let jobId: SlurmNumber
     let name: String?
@@ -141,7 +160,7 @@ public enum SlurmDBJobs {
         user: user ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(tres?.allocated) ?? gpus(tres?.requested), nodes: hosts, gpuIndices: [:],
-        start: time?.start?.date)
+        start: time?.start?.date, timeLimitS: SlurmJob.seconds(time?.limit))
     }
 
     /// `gres/gpu` is in the TRES only where the site accounts for it

@@ -9,7 +9,7 @@ public enum SlurmText {
   public static let sinfoFormat = "%N|%T|%G|%P|%E"
   /// `squeue -h -o` with this format: id, state, nodes count, per-node TRES, nodes, start, user,
   /// account, partition, name.
-  public static let squeueFormat = "%i|%T|%D|%b|%N|%S|%u|%a|%P|%j"
+  public static let squeueFormat = "%i|%T|%D|%b|%N|%S|%u|%a|%P|%l|%j"
 
   /// `sinfo -N -h -o '\(sinfoFormat)'`: one line per node and partition.
   public static func sinfoNodes(_ text: String, source: String) throws -> [SlurmNode] {
@@ -45,10 +45,33 @@ public enum SlurmText {
       let nodeCount = max(1, Count.parse(fields[2]) ?? 1)
       let gpus = GresItem.gpus(noValue(fields[3])).flatMap { Count.product($0, nodeCount) }
       return SlurmJob(
-        id: fields[0], name: fields[9], user: fields[6], account: fields[7],
+        id: fields[0], name: fields[10], user: fields[6], account: fields[7],
         partition: fields[8], state: state, gpus: gpus, nodes: hosts, gpuIndices: [:],
-        start: state == .pending ? nil : localTime(fields[5]))
+        start: state == .pending ? nil : localTime(fields[5]), timeLimitS: duration(fields[9]))
     }
+  }
+
+  /// A Slurm duration (`squeue %l`): `[days-]hours:minutes:seconds`, `minutes:seconds` or
+  /// `minutes`, in seconds; nil for `UNLIMITED`, `NOT_SET`, `INVALID` or anything unreadable.
+  public static func duration(_ text: String) -> Double? {
+    let parts = text.split(separator: "-", maxSplits: 1)
+    let days = parts.count == 2 ? Int(parts[0]) : 0
+    let clock = (parts.last ?? "").split(separator: ":").map { Int($0) }
+    guard let days, days >= 0, !clock.isEmpty, clock.count <= 3,
+      clock.allSatisfy({ $0 != nil && $0! >= 0 })
+    else { return nil }
+    let values = clock.map { $0! }
+    // `M`, `M:S`, `H:M:S`; with days, `D-H`, `D-H:M`, `D-H:M:S`.
+    let seconds: Int
+    switch (parts.count == 2, values.count) {
+    case (false, 1): seconds = values[0] * 60
+    case (false, 2): seconds = values[0] * 60 + values[1]
+    case (true, 1): seconds = values[0] * 3_600
+    case (true, 2): seconds = values[0] * 3_600 + values[1] * 60
+    default: seconds = values[0] * 3_600 + values[1] * 60 + values[2]
+    }
+    let total = days * 86_400 + seconds
+    return total > 0 ? Double(total) : nil
   }
 
   /// `scontrol show node -o`: one `Key=Value …` line per node.

@@ -27,10 +27,12 @@ public struct Job: Sendable, Hashable, Codable {
   /// Nodes the job runs on, in scheduler order; empty while pending.
   public var nodes: [String]
   public let start: Date?
+  /// The run time it asked for (Slurm's time limit), in seconds; nil when unlimited or unknown.
+  public var timeLimitS: Double?
 
   public init(
     id: String, cluster: String, name: String, user: String, team: String, kind: JobKind,
-    state: JobState, gpus: Int, nodes: [String], start: Date?
+    state: JobState, gpus: Int, nodes: [String], start: Date?, timeLimitS: Double? = nil
   ) {
     self.id = id
     self.cluster = cluster
@@ -42,6 +44,13 @@ public struct Job: Sendable, Hashable, Codable {
     self.gpus = gpus
     self.nodes = nodes
     self.start = start
+    self.timeLimitS = timeLimitS
+  }
+
+  /// When the scheduler will end it at the latest: its start plus its time limit.
+  public var endsBy: Date? {
+    guard let start, let timeLimitS else { return nil }
+    return start.addingTimeInterval(timeLimitS)
   }
 
   /// The job's identity: its id within its cluster.

@@ -62,6 +62,12 @@ public struct KnownChange: Sendable, Hashable, Encodable {
   public let usdPerHour: Double
   public let reason: String
 
+  public init(date: Date, usdPerHour: Double, reason: String) {
+    self.date = date
+    self.usdPerHour = usdPerHour
+    self.reason = reason
+  }
+
   enum CodingKeys: String, CodingKey {
     case date, reason
     case usdPerHour = "usd_per_h"

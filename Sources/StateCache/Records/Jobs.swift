@@ -17,6 +17,7 @@ struct JobRecord: CacheRecord {
     static let state = Column("state")
     static let gpus = Column("gpus")
     static let start = Column("start")
+    static let timeLimitS = Column("time_limit_s")
   }
 
   var source: String
@@ -38,12 +39,12 @@ struct JobRecord: CacheRecord {
       user: row[Columns.user], team: row[Columns.team],
       kind: JobKind(rawValue: row[Columns.kind]) ?? .training,
       state: JobState(rawValue: row[Columns.state]) ?? .unknown, gpus: row[Columns.gpus],
-      nodes: [], start: Date(seconds: row[Columns.start]))
+      nodes: [], start: Date(seconds: row[Columns.start]), timeLimitS: row[Columns.timeLimitS])
   }
 
   static let columns = [
     Columns.source, Columns.cluster, Columns.id, Columns.ord, Columns.name, Columns.user,
-    Columns.team, Columns.kind, Columns.state, Columns.gpus, Columns.start,
+    Columns.team, Columns.kind, Columns.state, Columns.gpus, Columns.start, Columns.timeLimitS,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -59,6 +60,7 @@ struct JobRecord: CacheRecord {
       job.state.rawValue,
       job.gpus,
       job.start?.timeIntervalSince1970,
+      job.timeLimitS,
     ]
   }
 

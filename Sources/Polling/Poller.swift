@@ -203,9 +203,9 @@ public final class Poller: Sendable {
   }
 
   /// Gives a ledger that has found nothing yet the verdicts the finder would have reached over
-  /// the backfilled window, a ledger step apart (or the backfill's, if coarser; hourly would
-  /// always land on the same minute of hourly checkpoints and miss what they hide), then the
-  /// one at `now`: the ledger has a day behind it from the first minute. Only when every feed answers for the past: a partial past
+  /// the backfilled window, 48 of them at most (half an hour apart over a day: hourly ones
+  /// would all land on the same minute of hourly checkpoints and miss what those hide), then
+  /// the one at `now`: the ledger has a day behind it from the first minute. Only when every feed answers for the past: a partial past
   /// fleet would raise findings that seem to vanish at `now`, savings that never happened.
   private func replayLedger(_ states: [(time: Date, state: FleetState)], until now: Date) {
     guard feeds.allSatisfy(\.answersForThePast) else { return }
@@ -214,8 +214,10 @@ public final class Poller: Sendable {
       do {
         guard try cache.ledger().entries.allSatisfy({ $0.status == .pending }) else { return }
         var ledger = SavingsLedger()
+        let span = states.last.map { $0.time.timeIntervalSince(states[0].time) } ?? 0
+        let spacing = max(ledgerRules.stepS, span / 48)
         var last = Date.distantPast
-        for (time, state) in states where time.timeIntervalSince(last) >= ledgerRules.stepS {
+        for (time, state) in states where time.timeIntervalSince(last) >= spacing {
           guard !Task.isCancelled else { return }
           ledger.record(
             findings(in: state, at: time, history: FleetHistory()), at: time,

@@ -97,6 +97,30 @@ import Testing
     #expect(String(decoding: table.stdout, as: UTF8.self).contains("1 % of spend reached"))
   }
 
+  /// A fresh cache of the demo fleet has the backfilled day replayed into its ledger: the node
+  /// drained for days is an open finding at once, with the ledger's every key.
+  @Test func theLedgerHasADayBehindItOnAFreshCache() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(
+      try factopBinary(), ["savings", "--ledger", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let ledger = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(Set(ledger.keys) == ["open_usd_per_month", "open", "months", "entries"])
+    let entries = try #require(ledger["entries"] as? [[String: Any]])
+    let drained = try #require(
+      entries.first {
+        $0["kind"] as? String == "drained_capacity"
+          && ($0["title"] as? String)?.contains("drained")
+            == true
+      })
+    #expect(drained["status"] as? String == "open")
+    #expect(drained["closed"] is NSNull && drained["moved_to"] is NSNull)
+    #expect((ledger["months"] as? [[String: Any]])?.isEmpty == false)
+    let table = try run(try factopBinary(), ["savings", "--ledger", "--offline", "--db", db])
+    #expect(String(decoding: table.stdout, as: UTF8.self).contains("REALIZED $/MONTH"))
+  }
+
   @Test func projectGivesDailyBandsForTheDaysAsked() throws {
     let db = temporaryFolder().appendingPathComponent("c.sqlite").path
     let result = try run(

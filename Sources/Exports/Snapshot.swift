@@ -31,14 +31,63 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let power: Power
   /// What the join of the sources could not match or had to choose between.
   public let joinFindings: [JoinFindingEntry]
+  /// Every InfiniBand port node exporter reports, by node.
+  public let fabric: [FabricEntry]
 
   enum CodingKeys: String, CodingKey {
     case schemaVersion = "schema_version"
     case factopVersion = "factop_version"
     case generatedAt = "generated_at"
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, ledger, billing, power
-    case opencost
+    case opencost, fabric
     case joinFindings = "join_findings"
+  }
+
+  /// One InfiniBand port: its state, speed, traffic between the last two scrapes and its error
+  /// counters (null where the port keeps none); `flapping` when its link went down since the
+  /// scrape before.
+  public struct FabricEntry: Encodable, Sendable, Equatable {
+    public let node: String
+    public let device: String
+    public let port: String
+    @Null public var state: String?
+    @Null public var physicalState: String?
+    @Null public var rateBytesPerS: Double?
+    @Null public var receivedBytesPerS: Double?
+    @Null public var transmittedBytesPerS: Double?
+    @Null public var linkDownedTotal: Double?
+    @Null public var linkDownedNew: Double?
+    @Null public var receiveErrorsTotal: Double?
+    @Null public var linkErrorRecoveryTotal: Double?
+    public let flapping: Bool
+
+    init(_ port: FabricPort) {
+      node = port.node
+      device = port.device
+      self.port = port.port
+      state = port.state
+      physicalState = port.physicalState
+      rateBytesPerS = port.rateBytesPerS
+      receivedBytesPerS = port.receivedBytesPerS.map { $0.rounded(toPlaces: 1) }
+      transmittedBytesPerS = port.transmittedBytesPerS.map { $0.rounded(toPlaces: 1) }
+      linkDownedTotal = port.linkDownedTotal
+      linkDownedNew = port.linkDownedNew
+      receiveErrorsTotal = port.receiveErrorsTotal
+      linkErrorRecoveryTotal = port.linkErrorRecoveryTotal
+      flapping = port.isFlapping
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case node, device, port, state, flapping
+      case physicalState = "physical_state"
+      case rateBytesPerS = "rate_bytes_per_s"
+      case receivedBytesPerS = "received_bytes_per_s"
+      case transmittedBytesPerS = "transmitted_bytes_per_s"
+      case linkDownedTotal = "link_downed_total"
+      case linkDownedNew = "link_downed_new"
+      case receiveErrorsTotal = "receive_errors_total"
+      case linkErrorRecoveryTotal = "link_error_recovery_total"
+    }
   }
 
   /// One finding of the join: `unmatched_node`, `shared_uuid`, `unmatched_meter` or

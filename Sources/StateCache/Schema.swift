@@ -218,7 +218,8 @@ enum Schema {
             PRIMARY KEY (source, instance, ord));
           """)
     }
-    migrator.registerMigration("v9: the savings ledger, jobs' time limits") { db in
+    migrator.registerMigration("v9: the savings ledger, jobs' time limits, InfiniBand ports") {
+      db in
       // `ledger_recorded_at` in meta is when the finder last ran for the ledger.
       try db.execute(
         sql: """
@@ -228,6 +229,13 @@ enum Schema {
             last_seen REAL NOT NULL, usd_found REAL NOT NULL, usd_last REAL NOT NULL,
             status TEXT NOT NULL, closed REAL, moved_to TEXT, moved_from TEXT);
           ALTER TABLE jobs ADD COLUMN time_limit_s REAL;
+          CREATE TABLE fabric_ports (
+            source TEXT NOT NULL, node TEXT NOT NULL, device TEXT NOT NULL, port TEXT NOT NULL,
+            state_id INTEGER, physical_state_id INTEGER, rate_bytes_per_s REAL,
+            received_bytes_per_s REAL, transmitted_bytes_per_s REAL, link_downed_total REAL,
+            link_downed_new REAL, receive_errors_total REAL, link_error_recovery_total REAL,
+            t REAL NOT NULL,
+            PRIMARY KEY (source, node, device, port));
           """)
     }
     return migrator

@@ -27,6 +27,9 @@ extension StateCache {
       try readPlacements(into: &states, db)
       try readJobs(into: &states, db)
       try readMeters(into: &states, db)
+      for record in try FabricPortRecord.order(FabricPortRecord.Columns.node).fetchAll(db) {
+        states[record.source, default: FleetState()].fabric.append(record.port)
+      }
       try readWorkloadCosts(into: &states, db)
       try readDeclared(into: &states, db)
       return states

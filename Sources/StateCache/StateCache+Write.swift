@@ -14,6 +14,8 @@ extension StateCache {
       let source = health.name
       try deleteRows(of: source, db)
       try insertMeters(state.meters, source: source, db)
+      try FabricPortRecord.insert(
+        state.fabric.lazy.map { FabricPortRecord($0, source: source) }, db)
       try insertWorkloadCosts(state.workloadCosts, source: source, db)
       try insertClusters(state.clusters, source: source, db)
       try insertNodes(state, source: source, db)
@@ -130,8 +132,8 @@ extension StateCache {
   /// Every row `source` wrote, in every table keyed by source.
   private func deleteRows(of source: String, _ db: Database) throws {
     let tables = [
-      "clusters", "nodes", "gpus", "placements", "jobs", "job_nodes", "meters", "workload_costs",
-      "declared_instances", "declared_names",
+      "clusters", "nodes", "gpus", "placements", "jobs", "job_nodes", "meters", "fabric_ports",
+      "workload_costs", "declared_instances", "declared_names",
     ]
     for table in tables {
       try db.execute(sql: "DELETE FROM \(table) WHERE source = ?", arguments: [source])

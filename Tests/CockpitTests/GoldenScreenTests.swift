@@ -132,6 +132,31 @@ func expectGolden(
     #expect(navigation.drilled == nil && navigation.view == .savings)
   }
 
+  @Test func aNodesDetailListsItsFabricPortsAndWarnsOfAFlappingLink() throws {
+    var model = goldenModel
+    let node = try #require(model.nodeRows.first?.node)
+    model.state.fabric = [
+      FabricPort(
+        node: node.name, device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+        rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
+        linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, time: goldenInstant),
+      FabricPort(
+        node: node.name, device: "mlx5_1", port: "1", stateID: 1, physicalStateID: 3,
+        time: goldenInstant),
+    ]
+    var navigation = Navigation()
+    navigation.apply(.show(.nodes), rowCount: 0, pageSize: 1)
+    navigation.apply(.drill, rowCount: 100, pageSize: 10)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    let text = screen.render(width: 200, height: 40, now: goldenInstant).text()
+    #expect(
+      text.contains(
+        "Fabric mlx5_0/1 ACTIVE LinkUp · 50.0 GB/s · rx 1.5 GB/s tx 1.2 GB/s · rx errors 7 · link down 3×"
+          + "  ⚠ flapping: down 1× since the last poll"))
+    #expect(text.contains("Fabric mlx5_1/1 DOWN Disabled · N/A · rx N/A tx N/A · rx errors N/A"))
+  }
+
   @Test func theCostViewListsWhatIsKnownAhead() throws {
     var model = goldenModel
     // Three days of a flat $2,000 an hour, and a reservation ending the day after tomorrow.

@@ -11,7 +11,15 @@ let instant = Date(timeIntervalSince1970: 1_795_010_400)  // 2026-11-18 14:00 UT
 let demoTables: SnapshotTables = {
   let fleet = try! DemoFleet(gpus: 256, seed: 1)
   let polled = instant.addingTimeInterval(-2)
-  let state = fleet.state(at: polled)
+  var state = fleet.state(at: polled)
+  // The demo fleet simulates no fabric: two InfiniBand ports of its first node, one flapping.
+  state.fabric = [
+    FabricPort(
+      node: "gpu-a0001", device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+      rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
+      linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, time: polled),
+    FabricPort(node: "gpu-a0001", device: "mlx5_1", port: "1", stateID: 1, time: polled),
+  ]
   // No history: only the detectors that judge the present (idle, stragglers, drained nodes).
   return SnapshotTables(
     report: FleetReport(

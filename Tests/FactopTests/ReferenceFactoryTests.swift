@@ -111,6 +111,17 @@ import Testing
     #expect(Set(servingGPUs.compactMap { $0["index"] as? Int }) == [6, 7])
     #expect(servingGPUs.allSatisfy { $0["node"] as? String == "n4" })
 
+    // n4's InfiniBand ports, from node exporter beside its power meter.
+    let fabric = try #require(snapshot["fabric"] as? [[String: Any]])
+    #expect(
+      fabric.map {
+        "\($0["node"] as? String ?? "")/\($0["device"] as? String ?? "")/\($0["port"] as? String ?? "")"
+      }
+        == ["n4/i40iw0/1", "n4/mlx4_0/1", "n4/mlx4_0/2"])
+    #expect(
+      fabric.allSatisfy { $0["state"] as? String == "ACTIVE" && $0["flapping"] as? Bool == false })
+    #expect(fabric.dropFirst().allSatisfy { $0["rate_bytes_per_s"] as? Double == 5e9 })
+
     // GPU power within each node's, the nodes' within the fleet's IT power.
     for node in nodes {
       let name = node["name"] as? String

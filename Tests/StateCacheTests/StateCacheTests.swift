@@ -25,7 +25,16 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
 
   @Test func roundTripsAFleetThroughACloseAndReopen() throws {
     let path = temporaryCachePath()
-    let state = fleet.state(at: t0)
+    var state = fleet.state(at: t0)
+    // InfiniBand ports, one with every figure and one that keeps none (unknown stays nil).
+    state.fabric = [
+      FabricPort(
+        node: "gpu-a0001", device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+        rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
+        linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, linkErrorRecoveryTotal: 2,
+        time: t0),
+      FabricPort(node: "gpu-a0001", device: "mlx5_1", port: "1", time: t0),
+    ]
     do {
       let cache = try StateCache.open(path: path)
       try cache.record(state, from: health())

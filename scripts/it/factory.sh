@@ -8,7 +8,7 @@
 #     here) whose Hostname labels are the Slurm nodes with a domain and whose hpc_job labels are
 #     the running jobs, values changing each scrape;
 #   sushy-static serving the DMTF Redfish mockup as the BMC of n1-n3; node exporter reading a
-#     hwmon power meter for n4;
+#     hwmon power meter and node exporter's own InfiniBand fixture tree for n4;
 #   a recorded OpenCost /allocation/compute answer served over HTTP (OpenCost needs Kubernetes,
 #     which cannot run here); the FOCUS sample bill in ../shared/fixtures to import.
 #
@@ -88,8 +88,11 @@ C
   # A node power meter as the kernel's hwmon shows it (µW): this sandbox has none of its own.
   echo acpi_power_meter >"$T/sysfs/class/hwmon/hwmon0/name"
   echo 520000000 >"$T/sysfs/class/hwmon/hwmon0/power1_input"
+  # n4's InfiniBand adapters: node exporter's own fixture tree (ports ACTIVE at 4X QDR).
+  python3 "$repo/scripts/it/ttar.py" "$shared/infiniband/node_exporter-sys.ttar" "$T/sysfs" \
+    sys/class/infiniband sys/ || return 1
   start node-exporter prometheus-node-exporter --web.listen-address=127.0.0.1:17100 \
-    --path.sysfs="$T/sysfs" --collector.disable-defaults --collector.hwmon
+    --path.sysfs="$T/sysfs" --collector.disable-defaults --collector.hwmon --collector.infiniband
   WATCH=node-exporter wait_for 20 curl -fs -o /dev/null http://127.0.0.1:17100/metrics || return 1
 
   cp "$repo/Tests/FeedsTests/Recorded/opencost-allocation-compute.json" "$T/www/allocation/compute"

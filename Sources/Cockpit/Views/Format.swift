@@ -19,6 +19,15 @@ enum Format {
     return String(format: "%.1f kW", watts / 1_000)
   }
 
+  /// Bytes per second in decimal units: "512 B/s", "1.2 MB/s", "50.0 GB/s".
+  static func bytesPerSecond(_ value: Double?) -> String {
+    guard let value else { return unknown }
+    for (scale, unit) in [(1e9, "GB/s"), (1e6, "MB/s"), (1e3, "kB/s")] where value >= scale {
+      return String(format: "%.1f %@", value / scale, unit)
+    }
+    return String(format: "%.0f B/s", value)
+  }
+
   /// Whole dollars with separators: "$2,278".
   static func dollars(_ usd: Double?) -> String {
     usd.map(DollarText.whole) ?? unknown

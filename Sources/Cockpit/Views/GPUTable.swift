@@ -121,30 +121,32 @@ struct NodeDetailView: Widget {
       $0.scope == .node && ($0.target == node.name || $0.target == node.id.description)
     }?.via
     let gpuSum = gpuW.isEmpty ? nil : gpuW.reduce(0, +)
-    let lines: [[Span]] = [
+    let lines: [[Span]] =
       [
-        Span("State  ", label), Span(node.state.rawValue, theme.nodeState(node.state)),
-        Span(node.reason.map { " (\($0))" } ?? "", theme.text),
-        Span(
-          node.stateSince.map { " for \(Format.age(now.timeIntervalSince($0)))" } ?? "", theme.dim),
-      ],
-      [
-        Span("GPUs   ", label),
-        Span(
-          "\(row.gpusAllocated) of \(row.gpusTotal) allocated · util \(Format.percent(row.utilPct))"
-            + " · hottest " + (row.hottestC.map { "\(Int($0.rounded())) °C" } ?? Format.unknown)
-            + " · XID on \(row.gpusWithXID) · ECC double-bit \(row.eccDoubleBit)", theme.text),
-      ],
-      [
-        Span("Power  ", label),
-        Span(
-          "node \(Format.power(nodeW))"
-            + (nodeW == nil ? " (no node reading)" : meter.map { " (\($0))" } ?? "")
-            + " · GPUs \(Format.power(gpuSum))"
-            + " · rest of node \(Format.power(nodeW.flatMap { n in gpuSum.map { n - $0 } }))",
-          theme.text),
-      ],
-    ]
+        [
+          Span("State  ", label), Span(node.state.rawValue, theme.nodeState(node.state)),
+          Span(node.reason.map { " (\($0))" } ?? "", theme.text),
+          Span(
+            node.stateSince.map { " for \(Format.age(now.timeIntervalSince($0)))" } ?? "", theme.dim
+          ),
+        ],
+        [
+          Span("GPUs   ", label),
+          Span(
+            "\(row.gpusAllocated) of \(row.gpusTotal) allocated · util \(Format.percent(row.utilPct))"
+              + " · hottest " + (row.hottestC.map { "\(Int($0.rounded())) °C" } ?? Format.unknown)
+              + " · XID on \(row.gpusWithXID) · ECC double-bit \(row.eccDoubleBit)", theme.text),
+        ],
+        [
+          Span("Power  ", label),
+          Span(
+            "node \(Format.power(nodeW))"
+              + (nodeW == nil ? " (no node reading)" : meter.map { " (\($0))" } ?? "")
+              + " · GPUs \(Format.power(gpuSum))"
+              + " · rest of node \(Format.power(nodeW.flatMap { n in gpuSum.map { n - $0 } }))",
+            theme.text),
+        ],
+      ] + fabricLines(label: label)
     for (i, spans) in lines.enumerated() where i < inner.height {
       Line(spans).render(in: inner.row(i), into: &buffer)
     }
@@ -152,6 +154,35 @@ struct NodeDetailView: Widget {
       in: Rect(
         x: inner.x, y: inner.y + lines.count + 1, width: inner.width,
         height: max(0, inner.height - lines.count - 1)), into: &buffer)
+  }
+}
+
+extension NodeDetailView {
+  /// A line per InfiniBand port of the node (four at most): its state, speed, traffic and
+  /// errors, and a warning where its link went down since the poll before.
+  func fabricLines(label: Style) -> [[Span]] {
+    let node = row.node
+    let ports = model.state.fabric.filter {
+      $0.node == node.name || $0.node == node.id.description
+    }
+    return ports.prefix(4).map { port in
+      func count(_ value: Double?) -> String { value.map { String(Int($0)) } ?? Format.unknown }
+      return [
+        Span("Fabric ", label),
+        Span(
+          "\(port.name) \(port.state ?? Format.unknown) \(port.physicalState ?? "")"
+            + " · \(Format.bytesPerSecond(port.rateBytesPerS))"
+            + " · rx \(Format.bytesPerSecond(port.receivedBytesPerS))"
+            + " tx \(Format.bytesPerSecond(port.transmittedBytesPerS))"
+            + " · rx errors \(count(port.receiveErrorsTotal))"
+            + " · link down \(count(port.linkDownedTotal))×",
+          port.state == "ACTIVE" ? theme.text : theme.style(.warn)),
+        Span(
+          port.isFlapping
+            ? "  ⚠ flapping: down \(count(port.linkDownedNew))× since the last poll" : "",
+          theme.style(.crit).bold),
+      ]
+    }
   }
 }
 

@@ -71,6 +71,32 @@ public enum PromExport {
     out.gauge("factop_savings_one_percent_line_usd_per_month", "1 % of monthly spend.") {
       $0.sample([:], tables.savings?.onePercentLine.usdPerMonth)
     }
+    if !snapshot.fabric.isEmpty {
+      func labels(_ port: Snapshot.FabricEntry) -> [String: String] {
+        ["node": port.node, "device": port.device, "port": port.port]
+      }
+      out.gauge("factop_fabric_port_active", "1 when an InfiniBand port is ACTIVE, else 0.") {
+        family in
+        for port in snapshot.fabric {
+          family.sample(labels(port), port.state.map { $0 == "ACTIVE" ? 1 : 0 })
+        }
+      }
+      out.gauge(
+        "factop_fabric_port_flapping", "1 when the port's link went down since the poll before."
+      ) { family in
+        for port in snapshot.fabric { family.sample(labels(port), port.flapping ? 1 : 0) }
+      }
+      out.gauge(
+        "factop_fabric_received_bytes_per_second", "Data received, between the last two polls."
+      ) { family in
+        for port in snapshot.fabric { family.sample(labels(port), port.receivedBytesPerS) }
+      }
+      out.gauge(
+        "factop_fabric_transmitted_bytes_per_second", "Data sent, between the last two polls."
+      ) { family in
+        for port in snapshot.fabric { family.sample(labels(port), port.transmittedBytesPerS) }
+      }
+    }
     out.gauge(
       "factop_savings_ledger_usd_per_month",
       "The savings ledger: open now, and found, realized and moved per month (UTC)."

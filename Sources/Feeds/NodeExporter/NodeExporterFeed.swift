@@ -5,7 +5,8 @@ import Synchronization
 /// Node power from Prometheus node exporter, for nodes without a BMC to ask: the hwmon power
 /// sensors (`node_hwmon_power_watt`; the ACPI power meter is the whole node), else the RAPL
 /// energy counters (`node_rapl_*_joules_total`) turned into watts between two scrapes, which
-/// cover only the CPU packages and DRAM and say so in the reading's `via`.
+/// cover only the CPU packages and DRAM and say so in the reading's `via`. And the node's
+/// InfiniBand ports (`node_infiniband_*`): state, rate, traffic and errors between scrapes.
 public final class NodeExporterFeed: Feed {
   /// One node exporter and the node it runs on.
   public struct Target: Sendable {
@@ -26,6 +27,8 @@ public final class NodeExporterFeed: Feed {
   public var tls: TLSVerification? { .weakest(targets.map(\.service.tls)) }
   /// Each node's last RAPL energy total and when it was read, for the next rate.
   private let lastEnergy = Mutex<[String: (joules: Double, time: Date)]>([:])
+  /// Each port's last counters, for the next rates and the link-down count since.
+  private let lastPorts = Mutex<[String: FabricPort.Counters]>([:])
 
   public init(intervalS: Double, targets: [Target]) {
     self.intervalS = intervalS
@@ -33,27 +36,53 @@ public final class NodeExporterFeed: Feed {
   }
 
   public func poll(at time: Date) async throws -> FleetState {
-    let meters = try await withThrowingTaskGroup(of: MeterReading?.self) { group in
+    let answers = try await withThrowingTaskGroup(of: (MeterReading?, [FabricPort]).self) {
+      group in
       for target in targets {
         group.addTask { try await self.read(target, at: time) }
       }
-      return try await group.reduce(into: [MeterReading]()) { if let m = $1 { $0.append(m) } }
+      return try await group.reduce(into: [(MeterReading?, [FabricPort])]()) { $0.append($1) }
     }
     var state = FleetState()
-    state.meters = meters.sorted { $0.target < $1.target }
+    state.meters = answers.compactMap(\.0).sorted { $0.target < $1.target }
+    state.fabric = answers.flatMap(\.1).sorted { ($0.node, $0.name) < ($1.node, $1.name) }
     return state
   }
 
-  static let names: Set<String> = [
-    "node_hwmon_power_watt", "node_rapl_package_joules_total",
-    "node_rapl_dram_joules_total",
-  ]
+  static let names: Set<String> = Set(
+    [
+      "node_hwmon_power_watt", "node_rapl_package_joules_total",
+      "node_rapl_dram_joules_total",
+    ] + FabricPort.metricNames)
 
-  func read(_ target: Target, at time: Date) async throws -> MeterReading? {
+  func read(_ target: Target, at time: Date) async throws -> (MeterReading?, [FabricPort]) {
     guard let data = try await target.service.get("/metrics") else {
       throw SourceError(origin: target.service.origin, path: "/metrics", message: "not found")
     }
     let samples = PrometheusText.samples(String(decoding: data, as: UTF8.self), named: Self.names)
+    return (power(target, samples, at: time), fabric(target, samples, at: time))
+  }
+
+  /// The node's InfiniBand ports, with rates and link-downs since this port's previous scrape.
+  private func fabric(_ target: Target, _ samples: [PrometheusText.Sample], at time: Date)
+    -> [FabricPort]
+  {
+    FabricPort.ports(
+      of: target.node, samples.filter { $0.name.hasPrefix("node_infiniband_") }, at: time
+    )
+    .map { current in
+      let key = "\(target.node) \(current.port.name)"
+      let previous = lastPorts.withLock { last in
+        defer { last[key] = current.counters }
+        return last[key]
+      }
+      return current.port.since(previous, now: current.counters)
+    }
+  }
+
+  private func power(_ target: Target, _ samples: [PrometheusText.Sample], at time: Date)
+    -> MeterReading?
+  {
     if let watts = Self.hwmonWatts(samples) {
       return MeterReading(
         scope: .node, target: target.node, watts: watts, via: "node_exporter hwmon", time: time)

@@ -71,6 +71,7 @@ extension FleetState {
     reportSharedUUIDs()
     for (_, state) in ordered {
       meters += state.meters
+      fabric += state.fabric
       workloadCosts += state.workloadCosts
       declaredInstances += state.declaredInstances
     }

@@ -16,6 +16,8 @@ public struct FleetState: Sendable, Hashable {
   public var allocations: [GPUID: JobID]
   /// Power meters (BMCs, PDUs). A node's BMC reading is also its `nodeSamples` power.
   public var meters: [MeterReading] = []
+  /// InfiniBand ports, by node (node exporter's infiniband collector).
+  public var fabric: [FabricPort] = []
   /// What a cost source (OpenCost) says each workload cost over its window.
   public var workloadCosts: [WorkloadCost] = []
   /// The GPU machines infrastructure code declares (Terraform states), to compare with what runs.

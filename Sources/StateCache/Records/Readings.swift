@@ -156,3 +156,60 @@ struct SourceRecord: CacheRecord {
     ]
   }
 }
+
+/// A row of `fabric_ports`: one InfiniBand port of a node, by the source that read it.
+struct FabricPortRecord: CacheRecord {
+  static let databaseTableName = "fabric_ports"
+  enum Columns {
+    static let source = Column("source")
+    static let node = Column("node")
+    static let device = Column("device")
+    static let port = Column("port")
+    static let stateID = Column("state_id")
+    static let physicalStateID = Column("physical_state_id")
+    static let rate = Column("rate_bytes_per_s")
+    static let received = Column("received_bytes_per_s")
+    static let transmitted = Column("transmitted_bytes_per_s")
+    static let linkDownedTotal = Column("link_downed_total")
+    static let linkDownedNew = Column("link_downed_new")
+    static let receiveErrors = Column("receive_errors_total")
+    static let linkErrorRecovery = Column("link_error_recovery_total")
+    static let time = Column("t")
+  }
+
+  var source: String
+  var port: FabricPort
+
+  init(_ port: FabricPort, source: String) {
+    self.source = source
+    self.port = port
+  }
+
+  init(row: Row) {
+    source = row[Columns.source]
+    port = FabricPort(
+      node: row[Columns.node], device: row[Columns.device], port: row[Columns.port],
+      stateID: row[Columns.stateID], physicalStateID: row[Columns.physicalStateID],
+      rateBytesPerS: row[Columns.rate], receivedBytesPerS: row[Columns.received],
+      transmittedBytesPerS: row[Columns.transmitted], linkDownedTotal: row[Columns.linkDownedTotal],
+      linkDownedNew: row[Columns.linkDownedNew], receiveErrorsTotal: row[Columns.receiveErrors],
+      linkErrorRecoveryTotal: row[Columns.linkErrorRecovery],
+      time: Date(timeIntervalSince1970: row[Columns.time]))
+  }
+
+  static let columns = [
+    Columns.source, Columns.node, Columns.device, Columns.port, Columns.stateID,
+    Columns.physicalStateID, Columns.rate, Columns.received, Columns.transmitted,
+    Columns.linkDownedTotal, Columns.linkDownedNew, Columns.receiveErrors,
+    Columns.linkErrorRecovery, Columns.time,
+  ]
+
+  var values: [(any DatabaseValueConvertible)?] {
+    [
+      source, port.node, port.device, port.port, port.stateID, port.physicalStateID,
+      port.rateBytesPerS, port.receivedBytesPerS, port.transmittedBytesPerS,
+      port.linkDownedTotal, port.linkDownedNew, port.receiveErrorsTotal,
+      port.linkErrorRecoveryTotal, port.time.timeIntervalSince1970,
+    ]
+  }
+}

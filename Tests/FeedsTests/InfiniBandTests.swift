@@ -49,23 +49,8 @@ struct InfiniBandTests {
         "sys/class/infiniband", "sys/",
       ], directory: nil, timeoutS: 30)
     try #require(unpacked.status == 0, "\(unpacked.output)")
-    let server = try await RealServer(
-      nodeExporter,
-      arguments: {
-        [
-          "--web.listen-address=127.0.0.1:\($0)", "--path.sysfs=\(sysfs.path)",
-          "--collector.disable-defaults", "--collector.infiniband",
-        ]
-      }, ready: { RealServer.answers("http://127.0.0.1:\($0)/metrics") })
+    let (server, feed) = try await nodeExporterFeed(sysfs: sysfs, collectors: ["infiniband"])
     defer { server.stop() }
-    let feed = NodeExporterFeed(
-      intervalS: 10,
-      targets: [
-        .init(
-          node: "gpu-a0001",
-          service: try HTTPSource(
-            base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil))
-      ])
     let t0 = Date()
     let first = try await feed.poll(at: t0).fabric
     #expect(first.map(\.name) == ["i40iw0/1", "mlx4_0/1", "mlx4_0/2"])

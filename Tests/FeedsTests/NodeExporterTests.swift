@@ -6,6 +6,31 @@ import Testing
 
 let nodeExporter = "/usr/bin/prometheus-node-exporter"
 
+/// A real node exporter reading `sysfs` with only `collectors` on, and a feed of it for the node
+/// `gpu-a0001`.
+func nodeExporterFeed(sysfs: URL, collectors: [String]) async throws
+  -> (RealServer, NodeExporterFeed)
+{
+  let server = try await RealServer(
+    nodeExporter,
+    arguments: {
+      [
+        "--web.listen-address=127.0.0.1:\($0)", "--path.sysfs=\(sysfs.path)",
+        "--collector.disable-defaults",
+      ] + collectors.map { "--collector.\($0)" }
+    }, ready: { RealServer.answers("http://127.0.0.1:\($0)/metrics") })
+  do {
+    let service = try HTTPSource(
+      base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil)
+    return (
+      server, NodeExporterFeed(intervalS: 10, targets: [.init(node: "gpu-a0001", service: service)])
+    )
+  } catch {
+    server.stop()
+    throw error
+  }
+}
+
 /// Node power from a real node exporter reading a fake sysfs (the sandbox has no hwmon or
 /// powercap of its own): the recipe of ../shared/guides/real-servers.md §6.
 @Suite(
@@ -32,23 +57,8 @@ struct NodeExporterTests {
 
   @Test func hwmonFirstThenRAPLAsARateBetweenScrapes() async throws {
     let sysfs = try fakeSysfs()
-    let server = try await RealServer(
-      nodeExporter,
-      arguments: {
-        [
-          "--web.listen-address=127.0.0.1:\($0)", "--path.sysfs=\(sysfs.path)",
-          "--collector.disable-defaults", "--collector.hwmon", "--collector.rapl",
-        ]
-      }, ready: { RealServer.answers("http://127.0.0.1:\($0)/metrics") })
+    let (server, feed) = try await nodeExporterFeed(sysfs: sysfs, collectors: ["hwmon", "rapl"])
     defer { server.stop() }
-    let feed = NodeExporterFeed(
-      intervalS: 10,
-      targets: [
-        .init(
-          node: "gpu-a0001",
-          service: try HTTPSource(
-            base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil))
-      ])
     let t0 = Date()
     let hwmon = try await feed.poll(at: t0).meters
     #expect(hwmon.map(\.watts) == [512] && hwmon.first?.via == "node_exporter hwmon")

@@ -85,6 +85,7 @@ extension Snapshot {
     self.joinFindings = state.joinFindings.map {
       JoinFindingEntry(kind: $0.kind, detail: $0.description)
     }
+    func network(_ job: Job) -> JobNetwork? { report.networks[job.key] }
     self.jobs = state.jobs.map { job in
       let rate = spend.jobs[job.key]
       func cost(since date: Date?) -> Double? {
@@ -99,7 +100,10 @@ extension Snapshot {
         timeLimitS: job.timeLimitS, endsBy: job.endsBy,
         costAtLimitUSD: rate.flatMap { rate in
           job.timeLimitS.map { (rate * $0 / 3_600).rounded(toPlaces: 2) }
-        })
+        },
+        fabricReceivedBytesPerS: network(job)?.receivedBytesPerS?.rounded(toPlaces: 1),
+        fabricTransmittedBytesPerS: network(job)?.transmittedBytesPerS?.rounded(toPlaces: 1),
+        networkBound: network(job)?.verdict)
     }
     self.power = Power(state, rollup: report.power)
     self.opencost = report.opencost

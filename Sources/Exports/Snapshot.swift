@@ -328,6 +328,11 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var endsBy: Date?
     /// Run-rate × time limit: what it will have cost if it runs to its limit.
     @Null public var costAtLimitUSD: Double?
+    /// Its nodes' InfiniBand traffic (summed, between the last two polls), and why it looks
+    /// held back by the fabric: null where its nodes report no ports, or it does not.
+    @Null public var fabricReceivedBytesPerS: Double?
+    @Null public var fabricTransmittedBytesPerS: Double?
+    @Null public var networkBound: String?
 
     enum CodingKeys: String, CodingKey {
       case id, cluster, name, user, team, kind, state, gpus, nodes, start
@@ -337,6 +342,9 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case timeLimitS = "time_limit_s"
       case endsBy = "ends_by"
       case costAtLimitUSD = "cost_at_limit_usd"
+      case fabricReceivedBytesPerS = "fabric_received_bytes_per_s"
+      case fabricTransmittedBytesPerS = "fabric_transmitted_bytes_per_s"
+      case networkBound = "network_bound"
     }
   }
 

@@ -157,6 +157,31 @@ func expectGolden(
     #expect(text.contains("Fabric mlx5_1/1 DOWN Disabled · N/A · rx N/A tx N/A · rx errors N/A"))
   }
 
+  @Test func aJobsDetailShowsItsFabricAndWhyItLooksNetworkBound() throws {
+    var model = goldenModel
+    // The idle sweep's two nodes, their links busy: its GPUs wait while the fabric works.
+    let index = try #require(model.jobRows.firstIndex { $0.job.name == "vlm-eval-sweep" })
+    let job = model.jobRows[index].job
+    model.state.fabric = job.nodes.map {
+      FabricPort(
+        node: $0, device: "mlx5_0", port: "1", stateID: 4, rateBytesPerS: 5e10,
+        receivedBytesPerS: 4e10, transmittedBytesPerS: 3.5e10, time: goldenInstant)
+    }
+    model.jobNetworks = JobNetwork.of(model.state)
+    var navigation = Navigation()
+    navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)
+    navigation.selection[.jobs] = index
+    navigation.apply(.drill, rowCount: model.jobRows.count, pageSize: 10)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    let text = screen.render(width: 200, height: 30, now: goldenInstant).text()
+    #expect(text.contains("job \(job.id) · vlm-eval-sweep"))
+    #expect(
+      text.contains(
+        "Fabric   rx 80.0 GB/s tx 70.0 GB/s over 2 port(s) · 80 % of their rate"
+          + "  ⚠ network-bound: GPUs 1 % active while its links carry 80 % of their rate"))
+  }
+
   @Test func theCostViewListsWhatIsKnownAhead() throws {
     var model = goldenModel
     // Three days of a flat $2,000 an hour, and a reservation ending the day after tomorrow.

@@ -36,6 +36,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var billing: BillingSummary?
   /// OpenCost's workload costs added up; nil until it has said anything.
   public var opencost: WorkloadCostSummary?
+  /// Each running job's fabric, where its nodes report InfiniBand ports.
+  public var jobNetworks: [JobID: JobNetwork] = [:]
   /// The alert rules that do not hold now.
   public var alerts: [AlertBreach] = []
   /// Where the data came from, for the title bar (`demo fleet`, a cache path).
@@ -108,6 +110,7 @@ public struct CockpitModel: Sendable, Equatable {
       jobHistory: report.history.jobActivity.mapValues { Self.slots($0, until: now) },
       gpuHistory: gpuHistory, origin: origin)
     ledger = report.ledger
+    jobNetworks = report.networks
     billing = report.billing
     opencost = report.opencost
     alerts = report.alerts

@@ -186,6 +186,26 @@ extension NodeDetailView {
   }
 }
 
+extension JobDetailView {
+  /// The job's fabric, where its nodes report InfiniBand ports, and the warning when it looks
+  /// held back by it.
+  func networkLine(_ job: Job, label: Style) -> [[Span]] {
+    guard let network = model.jobNetworks[job.key] else { return [] }
+    return [
+      [
+        Span("Fabric   ", label),
+        Span(
+          "rx \(Format.bytesPerSecond(network.receivedBytesPerS))"
+            + " tx \(Format.bytesPerSecond(network.transmittedBytesPerS))"
+            + " over \(network.ports.count) port(s)"
+            + (network.linkShare.map { String(format: " · %.0f %% of their rate", $0 * 100) } ?? ""),
+          theme.text),
+        Span(network.verdict.map { "  ⚠ network-bound: \($0)" } ?? "", theme.style(.warn).bold),
+      ]
+    ]
+  }
+}
+
 /// A job's facts, its utilization over the day from the cache, and its GPUs: what Enter opens
 /// on the Jobs view.
 struct JobDetailView: Widget {
@@ -199,7 +219,10 @@ struct JobDetailView: Widget {
     let job = row.job
     let gpus = model.state.gpus.filter { model.state.allocations[$0.id] == job.key }
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
-    let tableRows = max(0, inner.height - 5)
+    let label = theme.style(.headerForeground).bold
+    let network = networkLine(job, label: label)
+    // Below the facts (three lines, and the fabric's where there is one) and a blank line.
+    let tableRows = max(0, inner.height - 5 - network.count)
     let hidden = max(0, gpus.count - tableRows + 1)
     Panel(
       title: "job \(job.id) · \(job.name) · \(job.cluster)"
@@ -209,49 +232,52 @@ struct JobDetailView: Widget {
       note: "\(note) · Esc: back", borderStyle: theme.style(.border),
       titleStyle: theme.style(.title).bold, noteStyle: theme.dim
     ).render(in: area, into: &buffer)
-    let label = theme.style(.headerForeground).bold
     let runtime = job.start.map { max(0, now.timeIntervalSince($0)) }
     let history = model.jobHistory[job.key] ?? []
     let known = history.compactMap { $0 }
-    let lines: [[Span]] = [
+    let lines: [[Span]] =
       [
-        Span("Who      ", label),
-        Span(
-          "\(job.user) (team \(job.team)) · \(job.kind.rawValue) · \(job.state.rawValue)",
-          theme.text),
-        Span(runtime.map { " for \(Format.age($0))" } ?? "", theme.dim),
-        Span(
-          job.timeLimitS.map { limit in
-            " · limit \(Format.age(limit))"
-              + (job.endsBy.map { ", \(Format.age(max(0, $0.timeIntervalSince(now)))) left" } ?? "")
-          } ?? "", theme.dim),
-      ],
-      [
-        Span("Size     ", label),
-        Span(
-          "\(Format.count(job.gpus)) GPUs on \(Format.count(job.nodes.count)) nodes"
-            + " · util \(Format.percent(row.utilPct)) · \(Format.dollars(row.costUSDPerHour))/h"
-            + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far"
-            + (job.timeLimitS.flatMap { limit in
-              row.costUSDPerHour.map {
-                " · \(Format.dollarsCompact($0 * limit / 3_600)) at its limit"
-              }
-            } ?? ""),
-          theme.text),
-      ],
-      [
-        Span("Util 24h ", label),
-        Span(
-          Sparkline.text(
-            Sparkline.resampled(history, to: max(0, inner.width - 40)), maximum: 100,
-            width: max(0, inner.width - 40)),
-          theme.style(.highlightForeground)),
-        Span(
-          known.isEmpty
-            ? " no history in the cache yet"
-            : String(format: "  min %.0f %% · max %.0f %%", known.min()!, known.max()!), theme.dim),
-      ],
-    ]
+        [
+          Span("Who      ", label),
+          Span(
+            "\(job.user) (team \(job.team)) · \(job.kind.rawValue) · \(job.state.rawValue)",
+            theme.text),
+          Span(runtime.map { " for \(Format.age($0))" } ?? "", theme.dim),
+          Span(
+            job.timeLimitS.map { limit in
+              " · limit \(Format.age(limit))"
+                + (job.endsBy.map { ", \(Format.age(max(0, $0.timeIntervalSince(now)))) left" }
+                  ?? "")
+            } ?? "", theme.dim),
+        ],
+        [
+          Span("Size     ", label),
+          Span(
+            "\(Format.count(job.gpus)) GPUs on \(Format.count(job.nodes.count)) nodes"
+              + " · util \(Format.percent(row.utilPct)) · \(Format.dollars(row.costUSDPerHour))/h"
+              + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far"
+              + (job.timeLimitS.flatMap { limit in
+                row.costUSDPerHour.map {
+                  " · \(Format.dollarsCompact($0 * limit / 3_600)) at its limit"
+                }
+              } ?? ""),
+            theme.text),
+        ],
+      ] + network + [
+        [
+          Span("Util 24h ", label),
+          Span(
+            Sparkline.text(
+              Sparkline.resampled(history, to: max(0, inner.width - 40)), maximum: 100,
+              width: max(0, inner.width - 40)),
+            theme.style(.highlightForeground)),
+          Span(
+            known.isEmpty
+              ? " no history in the cache yet"
+              : String(format: "  min %.0f %% · max %.0f %%", known.min()!, known.max()!), theme.dim
+          ),
+        ]
+      ]
     for (i, spans) in lines.enumerated() where i < inner.height {
       Line(spans).render(in: inner.row(i), into: &buffer)
     }

@@ -107,7 +107,8 @@ public struct SnapshotTables: Sendable {
       columns: [
         "cluster", "id", "name", "user", "team", "kind", "state", "gpus", "nodes", "start",
         "cost_usd_per_h", "cost_so_far_usd", "spend_mtd_usd", "time_limit_s", "ends_by",
-        "cost_at_limit_usd",
+        "cost_at_limit_usd", "fabric_received_bytes_per_s", "fabric_transmitted_bytes_per_s",
+        "network_bound",
       ],
       rows: snapshot.jobs.map { j in
         [
@@ -115,7 +116,8 @@ public struct SnapshotTables: Sendable {
           .text(j.kind.rawValue), .text(j.state.rawValue), .integer(j.gpus),
           .text(j.nodes.joined(separator: " ")), .time(j.start), .number(j.costUSDPerHour),
           .number(j.costSoFarUSD), .number(j.spendMTDUSD), .number(j.timeLimitS), .time(j.endsBy),
-          .number(j.costAtLimitUSD),
+          .number(j.costAtLimitUSD), .number(j.fabricReceivedBytesPerS),
+          .number(j.fabricTransmittedBytesPerS), .text(j.networkBound),
         ]
       })
   }

@@ -42,6 +42,8 @@ public struct FleetReport: Sendable {
   public let billing: BillingSummary?
   /// OpenCost's workload costs added up; nil until it has said anything.
   public let opencost: WorkloadCostSummary?
+  /// Each running job's fabric, where its nodes report InfiniBand ports.
+  public let networks: [JobID: JobNetwork]
 
   public init(
     state: FleetState, sources: [SourceHealth], history: FleetHistory, bills: [BillingRow] = [],
@@ -79,5 +81,6 @@ public struct FleetReport: Sendable {
     billing =
       bills.isEmpty ? nil : BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))
     opencost = state.workloadCosts.isEmpty ? nil : WorkloadCostSummary(state.workloadCosts)
+    networks = JobNetwork.of(state)
   }
 }

@@ -62,6 +62,6 @@ public struct SimulatorFeed: Feed {
   }
 
   public func poll(at time: Date) async throws -> FleetState {
-    fleet.state(at: time)
+    fleet.state(at: time, pollIntervalS: intervalS)
   }
 }

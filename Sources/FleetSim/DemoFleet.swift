@@ -50,6 +50,8 @@ public struct DemoFleet: Sendable {
   let drainingNode: Int
   /// Global GPU index of the straggler.
   let stragglerGPU: Int
+  /// The node whose InfiniBand link flaps (`DemoFleet.flaps`).
+  let flappingNode: Int
   let noise: Noise
 
   /// Whether a demo fleet of this many GPUs can be built.
@@ -72,6 +74,7 @@ public struct DemoFleet: Sendable {
     self.downNode = plan.downNode
     self.drainingNode = plan.drainingNode
     self.stragglerGPU = plan.stragglerGPU
+    self.flappingNode = plan.flappingNode
   }
 }
 
@@ -89,6 +92,7 @@ struct LayoutPlan {
   var drainingNode = 0
   var stragglerGPU = 0
   var forgottenSweep = 0..<0
+  var flappingNode = 0
 
   static let day = 86_400.0
 
@@ -131,7 +135,8 @@ struct LayoutPlan {
       stragglerJobActivityPct: DemoFleet.pretrainingLevel * 100,
       drainedNode: nodes[drainedNode].name, downNode: nodes[downNode].name,
       onDemandCluster: infer.cluster.name, strandedCluster: train.cluster.name,
-      releasedJob: released, releasedGPUs: forgottenSweep.count * DemoFleet.gpusPerNode)
+      releasedJob: released, releasedGPUs: forgottenSweep.count * DemoFleet.gpusPerNode,
+      flappingNode: nodes[flappingNode].name)
   }
 
   /// A sweep that finished but kept its allocation (`sleep infinity` after the last trial) for
@@ -228,6 +233,8 @@ struct LayoutPlan {
       profile: .training(level: DemoFleet.pretrainingLevel))
     let stragglerNode = cursor + noise.int(in: 0...(bigNodes - 1), 11)
     stragglerGPU = stragglerNode * DemoFleet.gpusPerNode + noise.int(in: 0...7, 12)
+    // The pretraining job's last node has a bad cable: its link flaps.
+    flappingNode = cursor + bigNodes - 1
     cursor += bigNodes
 
     let idleName = "vlm-eval-sweep"

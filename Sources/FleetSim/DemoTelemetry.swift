@@ -2,14 +2,18 @@ import FleetModel
 import Foundation
 
 extension DemoFleet {
-  /// The fleet as it is at `time`: jobs running, node states, and one reading per GPU and node.
-  public func state(at time: Date) -> FleetState {
+  /// The fleet as it is at `time`: jobs running, node states, one reading per GPU and node,
+  /// and the training cluster's fabric; `pollIntervalS` is what "since the poll before" means
+  /// for its counters.
+  public func state(at time: Date, pollIntervalS: Double = 10) -> FleetState {
     let t = time.timeIntervalSince1970
     var jobs: [Job] = []
     var allocations: [GPUID: JobID] = [:]
     var activity = [Double](repeating: 0, count: gpus.count)
     var memoryShare = [Double](repeating: 0.005, count: gpus.count)
     var allocatedOnNode = [Int](repeating: 0, count: nodes.count)
+    // Whether each node's job spans several nodes (its collectives cross the fabric).
+    var multiNode = [Bool?](repeating: nil, count: nodes.count)
 
     for slot in slots {
       let instance = slot.lifecycle.instance(at: t)
@@ -24,6 +28,7 @@ extension DemoFleet {
       let jobLevel = noise.unit(40, UInt64(slot.number))
       for (node, indices) in slot.placement {
         allocatedOnNode[node] += indices.count
+        multiNode[node] = (multiNode[node] ?? false) || slot.placement.count > 1
         for index in indices {
           let g = node * DemoFleet.gpusPerNode + index
           allocations[gpus[g].id] = JobID(cluster: slot.cluster, id: id)
@@ -65,10 +70,14 @@ extension DemoFleet {
         time: time, powerW: (gpuPower + host.baseW + host.activeW * meanActivity).rounded())
     }
 
-    return FleetState(
+    var state = FleetState(
       clusters: clusters, nodes: nodeStates, gpus: gpus,
       jobs: jobs.sorted { ($0.cluster, $0.id) < ($1.cluster, $1.id) },
       gpuSamples: gpuSamples, nodeSamples: nodeSamples, allocations: allocations)
+    state.fabric = fabric(
+      at: t, time: time, nodeStates: nodeStates, activity: activity, multiNode: multiNode,
+      sinceS: pollIntervalS)
+    return state
   }
 
   private func nodeState(_ n: Int, allocated: Int, t: Double) -> Node {

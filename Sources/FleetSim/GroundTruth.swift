@@ -27,4 +27,7 @@ public struct PlantedWaste: Sendable, Hashable {
   /// A job holding GPUs idle for a while, then released by its owner (see `acts`).
   public let releasedJob: String
   public let releasedGPUs: Int
+  /// A node of the training cluster whose InfiniBand link flaps (`DemoFleet.flaps(until:)`):
+  /// a fault, not waste, but planted the same way.
+  public let flappingNode: String
 }

@@ -58,6 +58,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var linkDownedTotal: Double?
     @Null public var linkDownedNew: Double?
     @Null public var receiveErrorsTotal: Double?
+    @Null public var symbolErrorsTotal: Double?
     @Null public var linkErrorRecoveryTotal: Double?
     public let flapping: Bool
 
@@ -73,6 +74,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       linkDownedTotal = port.linkDownedTotal
       linkDownedNew = port.linkDownedNew
       receiveErrorsTotal = port.receiveErrorsTotal
+      symbolErrorsTotal = port.symbolErrorsTotal
       linkErrorRecoveryTotal = port.linkErrorRecoveryTotal
       flapping = port.isFlapping
     }
@@ -86,6 +88,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case linkDownedTotal = "link_downed_total"
       case linkDownedNew = "link_downed_new"
       case receiveErrorsTotal = "receive_errors_total"
+      case symbolErrorsTotal = "symbol_errors_total"
       case linkErrorRecoveryTotal = "link_error_recovery_total"
     }
   }

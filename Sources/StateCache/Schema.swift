@@ -233,7 +233,8 @@ enum Schema {
             source TEXT NOT NULL, node TEXT NOT NULL, device TEXT NOT NULL, port TEXT NOT NULL,
             state_id INTEGER, physical_state_id INTEGER, rate_bytes_per_s REAL,
             received_bytes_per_s REAL, transmitted_bytes_per_s REAL, link_downed_total REAL,
-            link_downed_new REAL, receive_errors_total REAL, link_error_recovery_total REAL,
+            link_downed_new REAL, receive_errors_total REAL, symbol_errors_total REAL,
+            link_error_recovery_total REAL,
             t REAL NOT NULL,
             PRIMARY KEY (source, node, device, port));
           """)

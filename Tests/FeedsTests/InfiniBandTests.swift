@@ -34,6 +34,17 @@ struct InfiniBandTests {
     #expect(ports.allSatisfy { $0.receivedBytesPerS == nil && !$0.isFlapping })
   }
 
+  @Test func theOtherSpellingsOfReceiveAndSymbolErrorsRead() {
+    let text = """
+      node_infiniband_port_receive_errors_total{device="mlx5_0",port="1"} 12
+      node_infiniband_symbol_error_total{device="mlx5_0",port="1"} 4
+      node_infiniband_state_id{device="mlx5_0",port="1"} 1
+      """
+    let port = FabricPort.parse(text, node: "n1", at: Date(timeIntervalSince1970: 0))
+    #expect(port.map(\.receiveErrorsTotal) == [12] && port.map(\.symbolErrorsTotal) == [4])
+    #expect(port.first?.state == "DOWN" && port.first?.linkDownedTotal == nil)
+  }
+
   @Test(.requires(nodeExporter))
   func aRealNodeExporterShowsTrafficAndAFlappingLink() async throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -31,8 +31,8 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
       FabricPort(
         node: "gpu-a0001", device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
         rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
-        linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, linkErrorRecoveryTotal: 2,
-        time: t0),
+        linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, symbolErrorsTotal: 5,
+        linkErrorRecoveryTotal: 2, time: t0),
       FabricPort(node: "gpu-a0001", device: "mlx5_1", port: "1", time: t0),
     ]
     do {

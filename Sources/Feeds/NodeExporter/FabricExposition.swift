@@ -2,7 +2,8 @@ import FleetModel
 import Foundation
 
 /// node exporter's `node_infiniband_*` families as `FabricPort`s (collector `infiniband`,
-/// node exporter 1.x): one port per (`device`, `port`) label pair.
+/// node exporter 1.x): one port per (`device`, `port`) label pair. Receive errors are spelled
+/// `port_errors_received_total` (1.5) or `port_receive_errors_total`.
 extension FabricPort {
   /// The families read; the rest (packets, multicast, the `legacy_` duplicates) say nothing
   /// these do not.
@@ -10,7 +11,8 @@ extension FabricPort {
     "node_infiniband_state_id", "node_infiniband_physical_state_id",
     "node_infiniband_rate_bytes_per_second", "node_infiniband_port_data_received_bytes_total",
     "node_infiniband_port_data_transmitted_bytes_total", "node_infiniband_link_downed_total",
-    "node_infiniband_port_errors_received_total", "node_infiniband_link_error_recovery_total",
+    "node_infiniband_port_errors_received_total", "node_infiniband_port_receive_errors_total",
+    "node_infiniband_symbol_error_total", "node_infiniband_link_error_recovery_total",
   ]
 
   /// The ports one node exporter's `/metrics` text names, totals only (rates need two scrapes).
@@ -42,7 +44,10 @@ extension FabricPort {
       case "node_infiniband_physical_state_id": port.physicalStateID = Int(exactly: sample.value)
       case "node_infiniband_rate_bytes_per_second": port.rateBytesPerS = sample.value
       case "node_infiniband_link_downed_total": port.linkDownedTotal = sample.value
-      case "node_infiniband_port_errors_received_total": port.receiveErrorsTotal = sample.value
+      case "node_infiniband_port_errors_received_total",
+        "node_infiniband_port_receive_errors_total":
+        port.receiveErrorsTotal = sample.value
+      case "node_infiniband_symbol_error_total": port.symbolErrorsTotal = sample.value
       case "node_infiniband_link_error_recovery_total": port.linkErrorRecoveryTotal = sample.value
       default: break
       }

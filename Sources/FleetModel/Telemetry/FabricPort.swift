@@ -21,8 +21,9 @@ public struct FabricPort: Sendable, Hashable, Codable {
   /// Times the link failed to recover and went down, ever, and since the previous scrape.
   public var linkDownedTotal: Double?
   public var linkDownedNew: Double?
-  /// Packets received with errors, and link error recoveries, ever.
+  /// Packets received with errors, symbol errors on the wire, and link error recoveries, ever.
   public var receiveErrorsTotal: Double?
+  public var symbolErrorsTotal: Double?
   public var linkErrorRecoveryTotal: Double?
   public var time: Date
 
@@ -31,7 +32,7 @@ public struct FabricPort: Sendable, Hashable, Codable {
     physicalStateID: Int? = nil, rateBytesPerS: Double? = nil, receivedBytesPerS: Double? = nil,
     transmittedBytesPerS: Double? = nil, linkDownedTotal: Double? = nil,
     linkDownedNew: Double? = nil, receiveErrorsTotal: Double? = nil,
-    linkErrorRecoveryTotal: Double? = nil, time: Date
+    symbolErrorsTotal: Double? = nil, linkErrorRecoveryTotal: Double? = nil, time: Date
   ) {
     self.node = node
     self.device = device
@@ -44,6 +45,7 @@ public struct FabricPort: Sendable, Hashable, Codable {
     self.linkDownedTotal = linkDownedTotal
     self.linkDownedNew = linkDownedNew
     self.receiveErrorsTotal = receiveErrorsTotal
+    self.symbolErrorsTotal = symbolErrorsTotal
     self.linkErrorRecoveryTotal = linkErrorRecoveryTotal
     self.time = time
   }

@@ -173,6 +173,7 @@ struct FabricPortRecord: CacheRecord {
     static let linkDownedTotal = Column("link_downed_total")
     static let linkDownedNew = Column("link_downed_new")
     static let receiveErrors = Column("receive_errors_total")
+    static let symbolErrors = Column("symbol_errors_total")
     static let linkErrorRecovery = Column("link_error_recovery_total")
     static let time = Column("t")
   }
@@ -193,6 +194,7 @@ struct FabricPortRecord: CacheRecord {
       rateBytesPerS: row[Columns.rate], receivedBytesPerS: row[Columns.received],
       transmittedBytesPerS: row[Columns.transmitted], linkDownedTotal: row[Columns.linkDownedTotal],
       linkDownedNew: row[Columns.linkDownedNew], receiveErrorsTotal: row[Columns.receiveErrors],
+      symbolErrorsTotal: row[Columns.symbolErrors],
       linkErrorRecoveryTotal: row[Columns.linkErrorRecovery],
       time: Date(timeIntervalSince1970: row[Columns.time]))
   }
@@ -200,7 +202,7 @@ struct FabricPortRecord: CacheRecord {
   static let columns = [
     Columns.source, Columns.node, Columns.device, Columns.port, Columns.stateID,
     Columns.physicalStateID, Columns.rate, Columns.received, Columns.transmitted,
-    Columns.linkDownedTotal, Columns.linkDownedNew, Columns.receiveErrors,
+    Columns.linkDownedTotal, Columns.linkDownedNew, Columns.receiveErrors, Columns.symbolErrors,
     Columns.linkErrorRecovery, Columns.time,
   ]
 
@@ -208,7 +210,7 @@ struct FabricPortRecord: CacheRecord {
     [
       source, port.node, port.device, port.port, port.stateID, port.physicalStateID,
       port.rateBytesPerS, port.receivedBytesPerS, port.transmittedBytesPerS,
-      port.linkDownedTotal, port.linkDownedNew, port.receiveErrorsTotal,
+      port.linkDownedTotal, port.linkDownedNew, port.receiveErrorsTotal, port.symbolErrorsTotal,
       port.linkErrorRecoveryTotal, port.time.timeIntervalSince1970,
     ]
   }

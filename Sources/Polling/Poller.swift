@@ -202,27 +202,32 @@ public final class Poller: Sendable {
     ).opportunities
   }
 
-  /// Gives a ledger that has found nothing yet the verdicts the finder would have reached over
-  /// the backfilled window, 48 of them at most (half an hour apart over a day: hourly ones
-  /// would all land on the same minute of hourly checkpoints and miss what those hide), then
-  /// the one at `now`: the ledger has a day behind it from the first minute. Only when every feed answers for the past: a partial past
-  /// fleet would raise findings that seem to vanish at `now`, savings that never happened.
+  /// Whether the backfill replays its window into a fresh ledger: only when every feed answers
+  /// for the past, as a partial past fleet would raise findings that seem to vanish at `now`,
+  /// savings that never happened.
+  private var replaysLedger: Bool { feeds.allSatisfy(\.answersForThePast) }
+
+  /// How far apart the replayed verdicts are over a backfilled window: 48 of them at most (half
+  /// an hour apart over a day; hourly ones would all land on the same minute of hourly
+  /// checkpoints and miss what those hide), and never closer than a ledger step.
+  private func replaySpacing(windowS: Double) -> Double {
+    max(rules.savings.ledger.stepS, windowS / 48)
+  }
+
+  /// Gives a ledger that has found nothing yet the verdicts the finder would have reached at
+  /// `states` (the backfill's, a replay spacing apart), then the one at `now`: the ledger has a
+  /// day behind it from the first minute.
   private func replayLedger(_ states: [(time: Date, state: FleetState)], until now: Date) {
-    guard feeds.allSatisfy(\.answersForThePast) else { return }
     let ledgerRules = rules.savings.ledger
     ledgerTurn.withLock { _ in
       do {
         guard try cache.ledger().entries.allSatisfy({ $0.status == .pending }) else { return }
         var ledger = SavingsLedger()
-        let span = states.last.map { $0.time.timeIntervalSince(states[0].time) } ?? 0
-        let spacing = max(ledgerRules.stepS, span / 48)
-        var last = Date.distantPast
-        for (time, state) in states where time.timeIntervalSince(last) >= spacing {
+        for (time, state) in states {
           guard !Task.isCancelled else { return }
           ledger.record(
             findings(in: state, at: time, history: FleetHistory()), at: time,
             rules: ledgerRules)
-          last = time
         }
         let current = try cache.fleetState()
         ledger.record(
@@ -277,13 +282,19 @@ public final class Poller: Sendable {
       }
     }
     var points: [KPIPoint] = []
-    var states: [(time: Date, state: FleetState)] = []
+    // The few states the ledger's replay judges; the rest go once their points are made.
+    var replayed: [(time: Date, state: FleetState)] = []
+    let spacing = replaySpacing(windowS: windowS)
     for step in byStep.keys.sorted() where !Task.isCancelled {
       let time = start.addingTimeInterval(Double(step) * stepS)
       guard time < now else { continue }
       let state = Self.merge(byStep[step]!)
       points += self.points(of: state, at: time)
-      states.append((time, state))
+      if replaysLedger,
+        replayed.last.map({ time.timeIntervalSince($0.time) >= spacing }) ?? true
+      {
+        replayed.append((time, state))
+      }
     }
     guard !Task.isCancelled else { return }
     do {
@@ -293,6 +304,6 @@ public final class Poller: Sendable {
       logger.error("cannot write the backfilled history to the cache: \(error)")
       return
     }
-    replayLedger(states, until: now)
+    if replaysLedger { replayLedger(replayed, until: now) }
   }
 }

@@ -77,8 +77,6 @@ public struct KnownChange: Sendable, Hashable, Encodable {
   /// each scheduled price and each term's end, priced against the book as it will stand just
   /// before it. Unpriced GPUs (no price before or after) change nothing.
   public static func ahead(of now: Date, state: FleetState, prices: PriceBook) -> [KnownChange] {
-    var gpus: [String: [String: Int]] = [:]  // cluster → model → GPUs
-    for gpu in state.gpus { gpus[gpu.node.cluster, default: [:]][gpu.model.name, default: 0] += 1 }
     var events: [(date: Date, apply: (inout PriceBook, inout FleetState) -> String)] = []
     for change in prices.scheduled where change.from > now {
       events.append(
@@ -103,6 +101,10 @@ public struct KnownChange: Sendable, Hashable, Encodable {
           }
         ))
     }
+    // Most books schedule nothing: then no GPU is counted.
+    guard !events.isEmpty else { return [] }
+    var gpus: [String: [String: Int]] = [:]  // cluster → model → GPUs
+    for gpu in state.gpus { gpus[gpu.node.cluster, default: [:]][gpu.model.name, default: 0] += 1 }
     var book = prices.at(now)
     var priced = prices.repricing(state, at: now)
     var changes: [KnownChange] = []

@@ -88,9 +88,13 @@ struct SavingsView: Widget {
       return
     }
     let line = model.savings?.onePercentLine
-    // The ledger takes the bottom when there is room for it and the list still shows rows.
+    // The ledger takes the bottom when there is room for it and the list still shows rows; on
+    // a tall screen, with the findings that closed last.
     let months = model.ledger.map { Array($0.months.prefix(3)) } ?? []
-    let ledgerRows = model.ledger == nil ? 0 : 3 + max(1, months.count)
+    let closed =
+      area.height >= 40 ? Array((model.ledger?.recentlyClosed ?? []).prefix(5)) : []
+    let ledgerRows =
+      model.ledger == nil ? 0 : 3 + max(1, months.count) + (closed.isEmpty ? 0 : closed.count + 1)
     let (listArea, ledgerArea) = area.splitBottom(area.height >= ledgerRows + 10 ? ledgerRows : 0)
     ListPanel(
       title: "Savings · 1 % of spend = \(Format.dollars(line?.usdPerMonth))/month", note: note,
@@ -98,13 +102,14 @@ struct SavingsView: Widget {
       filtered: filter.map { (model.savings?.opportunities.count ?? 0, $0.text) }, sort: sort
     ).render(in: listArea, into: &buffer)
     if let ledger = model.ledger, !ledgerArea.isEmpty {
-      renderLedger(ledger, months: months, in: ledgerArea, into: &buffer)
+      renderLedger(ledger, months: months, closed: closed, in: ledgerArea, into: &buffer)
     }
   }
 
-  /// Found, realized and moved dollars of the last three months, and what is open now.
+  /// Found, realized and moved dollars of the last three months, what is open now, and the
+  /// findings that closed last.
   private func renderLedger(
-    _ ledger: LedgerSummary, months: [LedgerSummary.Month], in area: Rect,
+    _ ledger: LedgerSummary, months: [LedgerSummary.Month], closed: [LedgerEntry], in area: Rect,
     into buffer: inout Buffer
   ) {
     Panel(
@@ -135,6 +140,22 @@ struct SavingsView: Widget {
           theme.style(.highlightForeground).bold),
         Span(cell("\(Format.dollars(m.movedUSDPerMonth)) (\(m.moved))", 18), theme.dim),
       ]).render(in: inner.row(1 + i), into: &buffer)
+    }
+    guard !closed.isEmpty else { return }
+    let first = 2 + months.count
+    Line([Span("CLOSED LAST", header)]).render(in: inner.row(first - 1), into: &buffer)
+    for (i, entry) in closed.enumerated() {
+      // `2026-11-17 11:59`, UTC.
+      let when = (entry.closed ?? entry.lastSeen).formatted(.iso8601).prefix(16)
+        .replacingOccurrences(of: "T", with: " ")
+      Line([
+        Span(
+          entry.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+          entry.status == .realized ? theme.style(.highlightForeground).bold : theme.dim),
+        Span(when + "  ", theme.dim),
+        Span(cell(Format.dollars(entry.usdPerMonthLast), 10) + "/month  ", theme.text),
+        Span(entry.title, theme.text),
+      ]).render(in: inner.row(first + i), into: &buffer)
     }
   }
 

@@ -63,6 +63,12 @@ public struct LedgerSummary: Sendable, Hashable, Encodable {
     entries = counted.sorted { ($0.confirmed ?? $0.firstSeen) > ($1.confirmed ?? $1.firstSeen) }
   }
 
+  /// The entries that closed, as realized or moved, the latest first.
+  public var recentlyClosed: [LedgerEntry] {
+    entries.compactMap { entry in entry.closed.map { (entry, $0) } }
+      .sorted { ($0.1, $0.0.id) > ($1.1, $1.0.id) }.map(\.0)
+  }
+
   /// The UTC calendar month a moment falls in, as `yyyy-MM`.
   static func month(of date: Date) -> String {
     var calendar = Calendar(identifier: .gregorian)

@@ -158,6 +158,7 @@ struct ConfigFile: Decodable, Equatable {
     var powerOverBudget: Bool?
     var nodesDown: Int?
     var staleSource: Bool?
+    var linksFlapping: Bool?
     var spendUSDPerMonth: TOMLNumber?
 
     enum CodingKeys: String, CodingKey {
@@ -168,6 +169,7 @@ struct ConfigFile: Decodable, Equatable {
       case powerOverBudget = "power_over_budget"
       case nodesDown = "nodes_down"
       case staleSource = "stale_source"
+      case linksFlapping = "links_flapping"
       case spendUSDPerMonth = "spend_usd_per_month"
     }
 
@@ -177,7 +179,8 @@ struct ConfigFile: Decodable, Equatable {
         (.defaults, defaults != nil), (.idleAllocatedGPUs, idleAllocatedGPUs != nil),
         (.idleAllocatedPct, idleAllocatedPct != nil), (.idleMinutes, idleMinutes != nil),
         (.powerOverBudget, powerOverBudget != nil), (.nodesDown, nodesDown != nil),
-        (.staleSource, staleSource != nil), (.spendUSDPerMonth, spendUSDPerMonth != nil),
+        (.staleSource, staleSource != nil), (.linksFlapping, linksFlapping != nil),
+        (.spendUSDPerMonth, spendUSDPerMonth != nil),
       ]
       return Set(set.filter(\.1).map(\.0.rawValue))
     }
@@ -212,6 +215,7 @@ struct ConfigFile: Decodable, Equatable {
       }
       if let powerOverBudget { rules.powerOverBudget = powerOverBudget }
       if let staleSource { rules.staleSource = staleSource }
+      if let linksFlapping { rules.linksFlapping = linksFlapping }
       try problems.verdict()
       return rules
     }
@@ -229,7 +233,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
-    "alerts.defaults/idle_allocated_gpus/idle_allocated_pct/idle_minutes/power_over_budget/nodes_down/stale_source/spend_usd_per_month",
+    "alerts.defaults/idle_allocated_gpus/idle_allocated_pct/idle_minutes/power_over_budget/nodes_down/stale_source/links_flapping/spend_usd_per_month",
     "redfish.interval_s",
     "[[redfish.bmc]] node/url/chassis/user/password_env/ca_file/insecure_skip_verify/auth",
     "[[redfish.pdu]] rack/url/pdu/outlets.ID/user/password_env/ca_file/insecure_skip_verify/auth",

@@ -204,6 +204,7 @@ import Testing
       power_over_budget = true
       nodes_down = 0
       stale_source = true
+      links_flapping = true
       spend_usd_per_month = 1500000
       [redfish]
       interval_s = 30

@@ -315,7 +315,10 @@ import Testing
         try JSONSerialization.jsonObject(with: result.stdout) as? [[String: String]])
     }
     let defaults = try rules(config: nil)
-    #expect(defaults.map { $0["key"] } == ["idle_allocated_pct", "nodes_down", "stale_source"])
+    #expect(
+      defaults.map { $0["key"] } == [
+        "idle_allocated_pct", "nodes_down", "stale_source", "links_flapping",
+      ])
     #expect(defaults.allSatisfy { $0["from"] == "default" })
 
     let mixed = try rules(config: "[alerts]\nnodes_down = 2\nspend_usd_per_month = 1000000\n")

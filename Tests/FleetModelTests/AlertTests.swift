@@ -64,6 +64,7 @@ import Testing
   @Test func theDefaultIdleLimitIsAShareOfTheFleet() {
     var rules = AlertRules.defaults
     rules.staleSource = false
+    rules.linksFlapping = false
     rules.idleMinutes = 5
     let over = rules.check(inputs(idle: Array(repeating: 21, count: 6), idleNow: 21))
     #expect(over.map(\.alert) == ["idle_allocated_gpus"])
@@ -73,6 +74,25 @@ import Testing
     rules.idleAllocatedGPUs = 10
     #expect(rules.check(inputs(idle: Array(repeating: 12, count: 6), idleNow: 12)).count == 1)
     #expect(rules.rules.map(\.key) == ["idle_allocated_gpus", "idle_allocated_pct", "nodes_down"])
+  }
+
+  @Test func aLinkThatWentDownSinceThePollBeforeIsFlapping() {
+    var fabric = inputs(idle: [])
+    fabric.fabric = [
+      FabricPort(
+        node: "n", device: "mlx5_0", port: "1", linkDownedTotal: 9, linkDownedNew: 2, time: now),
+      FabricPort(
+        node: "n", device: "mlx5_1", port: "1", linkDownedTotal: 4, linkDownedNew: 0, time: now),
+      // A first scrape says nothing about since.
+      FabricPort(node: "m", device: "mlx5_0", port: "1", linkDownedTotal: 7, time: now),
+    ]
+    let breaches = AlertRules.defaults.check(fabric).filter { $0.alert == "links_flapping" }
+    #expect(breaches.map(\.scope) == ["port/n/mlx5_0/1"])
+    #expect(breaches.first?.message == "n mlx5_0/1: the link went down 2× since the poll before")
+    #expect(AlertRules.defaults.rules.map(\.key).contains("links_flapping"))
+    var off = AlertRules.defaults
+    off.linksFlapping = false
+    #expect(!off.check(fabric).contains { $0.alert == "links_flapping" })
   }
 
   @Test func noRulesNoBreaches() {

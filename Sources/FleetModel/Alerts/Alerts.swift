@@ -15,6 +15,8 @@ public struct AlertRules: Sendable, Hashable {
   public var nodesDown: Int?
   /// A source failing or stale.
   public var staleSource = false
+  /// An InfiniBand link that went down since the poll before (flapping).
+  public var linksFlapping = false
   /// The month's spend (to date plus the rest of the month at the run-rate) above this.
   public var spendUSDPerMonth: Double?
 
@@ -28,6 +30,7 @@ public struct AlertRules: Sendable, Hashable {
     var rules = AlertRules()
     rules.nodesDown = 0
     rules.staleSource = true
+    rules.linksFlapping = true
     rules.idleAllocatedPct = 5
     rules.idleMinutes = 30
     return rules
@@ -35,7 +38,7 @@ public struct AlertRules: Sendable, Hashable {
 
   public var isEmpty: Bool {
     idleAllocatedGPUs == nil && idleAllocatedPct == nil && !powerOverBudget && nodesDown == nil
-      && !staleSource && spendUSDPerMonth == nil
+      && !staleSource && !linksFlapping && spendUSDPerMonth == nil
   }
 
   /// One rule in force, as `factop alerts` lists it.
@@ -82,6 +85,12 @@ public struct AlertRules: Sendable, Hashable {
           meaning:
             "a source fails, or its data is older than 3 poll intervals, or it never answered"))
     }
+    if linksFlapping {
+      rules.append(
+        Rule(
+          key: "links_flapping", setting: "on",
+          meaning: "an InfiniBand link went down since the poll before (node exporter)"))
+    }
     if let spendUSDPerMonth {
       rules.append(
         Rule(
@@ -113,13 +122,16 @@ public struct AlertInputs: Sendable {
   /// The fewest allocated-but-idle GPUs in each minute, oldest first.
   public var idleAllocatedByMinute: [(time: Date, value: Double)]
   public var spendMonthToDateUSD: Double?
+  /// InfiniBand ports, for the flapping links.
+  public var fabric: [FabricPort]
   public var now: Date
 
   public init(
     fleet: FleetTotals, power: PowerRollup, sources: [SourceHealth],
     idleAllocatedByMinute: [(time: Date, value: Double)], spendMonthToDateUSD: Double?,
-    now: Date
+    fabric: [FabricPort] = [], now: Date
   ) {
+    self.fabric = fabric
     self.fleet = fleet
     self.power = power
     self.sources = sources
@@ -192,6 +204,18 @@ extension AlertRules {
               "source \(source.name) is \(status.rawValue)"
               + (age.map { ", data \(Int($0)) s old" } ?? ", no data yet")
               + (source.lastError.map { ": \($0)" } ?? "")))
+      }
+    }
+    if linksFlapping {
+      for port in inputs.fabric where port.isFlapping {
+        let downs = port.linkDownedNew ?? 0
+        breaches.append(
+          AlertBreach(
+            alert: "links_flapping", scope: "port/\(port.node)/\(port.name)", value: downs,
+            threshold: 0,
+            message:
+              "\(port.node) \(port.name): the link went down \(Int(downs))× since the poll before"
+          ))
       }
     }
     if let budget = spendUSDPerMonth, let rate = inputs.fleet.costUSDPerHour {

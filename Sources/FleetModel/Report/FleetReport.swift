@@ -77,7 +77,7 @@ public struct FleetReport: Sendable {
       AlertInputs(
         fleet: summary.fleet, power: power, sources: sources,
         idleAllocatedByMinute: history.idleAllocatedMinima,
-        spendMonthToDateUSD: monthToDate.fleet?.usd, now: now))
+        spendMonthToDateUSD: monthToDate.fleet?.usd, fabric: state.fabric, now: now))
     billing =
       bills.isEmpty ? nil : BillingSummary(bills, clusterOf: BillingSummary.clusters(of: state))
     opencost = state.workloadCosts.isEmpty ? nil : WorkloadCostSummary(state.workloadCosts)

@@ -95,6 +95,22 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  // The savings ledger's step, as the poller takes it every ten minutes: the finder over the
+  // fleet, then its verdicts applied to a ledger that already holds the step before's.
+  for gpus in [16_384, 131_072] {
+    let state = try! DemoFleet(gpus: gpus, seed: 1).state(at: now)
+    let context = SavingsContext(state: state, prices: .demo, now: now)
+    var ledger = SavingsLedger()
+    ledger.record(SavingsFinder.find(context).opportunities, at: now.addingTimeInterval(-600))
+    Benchmark("Savings ledger step, \(gpus.formatted()) GPUs") { benchmark in
+      for _ in benchmark.scaledIterations {
+        var next = ledger
+        next.record(SavingsFinder.find(context).opportunities, at: now)
+        blackHole(next)
+      }
+    }
+  }
+
   // A poll's ingest from Prometheus, as a real fleet answers it: the answer of the feed's one
   // query (five DCGM metrics per GPU, with the labels `max by` keeps) parsed into the fleet
   // state the cache then writes. Made here from the demo fleet, at both sizes.

@@ -47,6 +47,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   /// counters (null where the port keeps none); `flapping` when its link went down since the
   /// scrape before.
   public struct FabricEntry: Encodable, Sendable, Equatable {
+    /// The node's cluster, or null where its name matched no node or several.
+    @Null public var cluster: String?
     public let node: String
     public let device: String
     public let port: String
@@ -63,7 +65,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let flapping: Bool
 
     init(_ port: FabricPort) {
-      node = port.node
+      cluster = port.nodeID?.cluster
+      node = port.nodeID?.name ?? port.node
       device = port.device
       self.port = port.port
       state = port.state
@@ -80,7 +83,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-      case node, device, port, state, flapping
+      case cluster, node, device, port, state, flapping
       case physicalState = "physical_state"
       case rateBytesPerS = "rate_bytes_per_s"
       case receivedBytesPerS = "received_bytes_per_s"

@@ -52,7 +52,8 @@ extension DemoFleet {
       let downs = n == flappingNode ? Self.flaps(until: t) : 0
       let before = n == flappingNode ? Self.flaps(until: t - sinceS) : 0
       return FabricPort(
-        node: node.name, device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+        node: node.name, nodeID: node.id, device: "mlx5_0", port: "1", stateID: 4,
+        physicalStateID: 5,
         rateBytesPerS: Self.portRateBytesPerS, receivedBytesPerS: traffic(1),
         transmittedBytesPerS: traffic(2), linkDownedTotal: downs, linkDownedNew: downs - before,
         receiveErrorsTotal: downs * 3, linkErrorRecoveryTotal: downs, time: time)

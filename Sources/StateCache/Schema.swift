@@ -230,7 +230,8 @@ enum Schema {
             status TEXT NOT NULL, closed REAL, moved_to TEXT, moved_from TEXT);
           ALTER TABLE jobs ADD COLUMN time_limit_s REAL;
           CREATE TABLE fabric_ports (
-            source TEXT NOT NULL, node TEXT NOT NULL, device TEXT NOT NULL, port TEXT NOT NULL,
+            source TEXT NOT NULL, node TEXT NOT NULL, cluster TEXT, device TEXT NOT NULL,
+            port TEXT NOT NULL,
             state_id INTEGER, physical_state_id INTEGER, rate_bytes_per_s REAL,
             received_bytes_per_s REAL, transmitted_bytes_per_s REAL, link_downed_total REAL,
             link_downed_new REAL, receive_errors_total REAL, symbol_errors_total REAL,

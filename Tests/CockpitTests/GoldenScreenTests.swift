@@ -137,11 +137,13 @@ func expectGolden(
     let node = try #require(model.nodeRows.first?.node)
     model.state.fabric = [
       FabricPort(
-        node: node.name, device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+        node: node.name, nodeID: node.id, device: "mlx5_0", port: "1", stateID: 4,
+        physicalStateID: 5,
         rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
         linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, time: goldenInstant),
       FabricPort(
-        node: node.name, device: "mlx5_1", port: "1", stateID: 1, physicalStateID: 3,
+        node: node.name, nodeID: node.id, device: "mlx5_1", port: "1", stateID: 1,
+        physicalStateID: 3,
         time: goldenInstant),
     ]
     var navigation = Navigation()
@@ -162,9 +164,9 @@ func expectGolden(
     // The idle sweep's two nodes, their links busy: its GPUs wait while the fabric works.
     let index = try #require(model.jobRows.firstIndex { $0.job.name == "vlm-eval-sweep" })
     let job = model.jobRows[index].job
-    model.state.fabric = job.nodes.map {
+    model.state.fabric = job.nodeIDs.map {
       FabricPort(
-        node: $0, device: "mlx5_0", port: "1", stateID: 4, rateBytesPerS: 5e10,
+        node: $0.name, nodeID: $0, device: "mlx5_0", port: "1", stateID: 4, rateBytesPerS: 5e10,
         receivedBytesPerS: 4e10, transmittedBytesPerS: 3.5e10, time: goldenInstant)
     }
     model.jobNetworks = JobNetwork.of(model.state)

@@ -12,13 +12,16 @@ let demoTables: SnapshotTables = {
   let fleet = try! DemoFleet(gpus: 256, seed: 1)
   let polled = instant.addingTimeInterval(-2)
   var state = fleet.state(at: polled)
-  // The demo fleet simulates no fabric: two InfiniBand ports of its first node, one flapping.
+  // Two InfiniBand ports of the first node (the demo's own one, and a second), one flapping.
+  let first = NodeID(cluster: "train-a", name: "gpu-a0001")
   state.fabric = [
     FabricPort(
-      node: "gpu-a0001", device: "mlx5_0", port: "1", stateID: 4, physicalStateID: 5,
+      node: first.name, nodeID: first, device: "mlx5_0", port: "1", stateID: 4,
+      physicalStateID: 5,
       rateBytesPerS: 5e10, receivedBytesPerS: 1.5e9, transmittedBytesPerS: 1.2e9,
       linkDownedTotal: 3, linkDownedNew: 1, receiveErrorsTotal: 7, time: polled),
-    FabricPort(node: "gpu-a0001", device: "mlx5_1", port: "1", stateID: 1, time: polled),
+    FabricPort(
+      node: first.name, nodeID: first, device: "mlx5_1", port: "1", stateID: 1, time: polled),
   ]
   // No history: only the detectors that judge the present (idle, stragglers, drained nodes).
   return SnapshotTables(

@@ -38,7 +38,8 @@ import Testing
     -> FabricPort
   {
     FabricPort(
-      node: "n\(n)", device: "mlx5_0", port: "1", stateID: stateID, rateBytesPerS: 5e10,
+      node: "n\(n)", nodeID: NodeID(cluster: "c", name: "n\(n)"), device: "mlx5_0", port: "1",
+      stateID: stateID, rateBytesPerS: 5e10,
       receivedBytesPerS: rx, transmittedBytesPerS: tx, linkDownedNew: flaps, time: now)
   }
 

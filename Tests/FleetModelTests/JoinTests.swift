@@ -197,6 +197,32 @@ import Testing
       ])
   }
 
+  /// An InfiniBand port named by node only finds its node the way a meter does: by a name one
+  /// cluster uses, or `CLUSTER/NODE`; a shared or unknown name finds none. A port whose source
+  /// knew its node keeps it.
+  @Test func fabricPortsFindTheirNodeOrNone() {
+    func site(_ name: String) -> FleetState {
+      FleetState(
+        clusters: [Cluster(name: name, scheduler: .slurm, site: name, pricing: .owned)],
+        nodes: [
+          Node(name: "node001", cluster: name, rack: "r", state: .idle),
+          Node(name: "\(name)-login", cluster: name, rack: "r", state: .idle),
+        ])
+    }
+    var exporter = FleetState()
+    let known = NodeID(cluster: "east", name: "node001")
+    exporter.fabric = ["node001", "west/node001", "east-login", "node001-ib", "known"].map {
+      FabricPort(
+        node: $0, nodeID: $0 == "known" ? known : nil, device: "mlx5_0", port: "1", time: now)
+    }
+    let fleet = FleetState(joining: ["east": site("east"), "west": site("west"), "ne": exporter])
+    #expect(
+      fleet.fabric.map(\.nodeID) == [
+        nil, NodeID(cluster: "west", name: "node001"), NodeID(cluster: "east", name: "east-login"),
+        nil, known,
+      ])
+  }
+
   @Test func reportedModelsArePricedAndPoweredByTheirFamily() {
     #expect(GPUModel.reported("NVIDIA H100 80GB HBM3").tdpW == GPUModel.h100SXM.tdpW)
     #expect(GPUModel.reported("NVIDIA-A100-SXM4-40GB").idleW == GPUModel.a100SXM.idleW)

@@ -161,10 +161,7 @@ extension NodeDetailView {
   /// A line per InfiniBand port of the node (four at most): its state, speed, traffic and
   /// errors, and a warning where its link went down since the poll before.
   func fabricLines(label: Style) -> [[Span]] {
-    let node = row.node
-    let ports = model.state.fabric.filter {
-      $0.node == node.name || $0.node == node.id.description
-    }
+    let ports = model.state.fabric.filter { $0.nodeID == row.node.id }
     return ports.prefix(4).map { port in
       func count(_ value: Double?) -> String { value.map { String(Int($0)) } ?? Format.unknown }
       return [

@@ -73,7 +73,10 @@ public enum PromExport {
     }
     if !snapshot.fabric.isEmpty {
       func labels(_ port: Snapshot.FabricEntry) -> [String: String] {
-        ["node": port.node, "device": port.device, "port": port.port]
+        [
+          "cluster": port.cluster ?? "", "node": port.node, "device": port.device,
+          "port": port.port,
+        ]
       }
       out.gauge("factop_fabric_port_active", "1 when an InfiniBand port is ACTIVE, else 0.") {
         family in

@@ -76,6 +76,7 @@ extension FleetState {
       declaredInstances += state.declaredInstances
     }
     applyNodeMeters()
+    resolveFabricPorts()
   }
 
   private mutating func joinClusters(_ states: [FleetState]) {

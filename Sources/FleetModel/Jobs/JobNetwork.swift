@@ -31,12 +31,15 @@ public struct JobNetwork: Sendable, Hashable {
   /// The network of every running job whose nodes report fabric ports.
   public static func of(_ state: FleetState, rules: Rules = Rules()) -> [JobID: JobNetwork] {
     guard !state.fabric.isEmpty else { return [:] }
-    let byNode = Dictionary(grouping: state.fabric, by: \.node)
+    // Ports whose node the join could not tell belong to no job.
+    var byNode: [NodeID: [FabricPort]] = [:]
+    for port in state.fabric {
+      if let node = port.nodeID { byNode[node, default: []].append(port) }
+    }
     let activity = state.jobActivityPct
     var result: [JobID: JobNetwork] = [:]
     for job in state.jobs where job.state == .running {
-      // A port names its node as node exporter's config does: bare, or `CLUSTER/NODE`.
-      let ports = job.nodes.flatMap { byNode[$0] ?? byNode["\(job.cluster)/\($0)"] ?? [] }
+      let ports = job.nodeIDs.flatMap { byNode[$0] ?? [] }
       guard !ports.isEmpty else { continue }
       result[job.key] = JobNetwork(
         job: job, ports: ports, activityPct: activity[job.key], rules: rules)

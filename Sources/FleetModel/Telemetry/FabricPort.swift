@@ -4,8 +4,12 @@ import Foundation
 /// its state, its speed, its traffic between two scrapes and its error counters. A counter the
 /// port does not keep (`N/A (no PMA)`, an absent file) is nil, not 0.
 public struct FabricPort: Sendable, Hashable, Codable {
-  /// The node as the node exporter's config names it.
+  /// The node as its source names it: `NODE`, or `CLUSTER/NODE` where clusters share node
+  /// names (`[[node_exporter]] node`).
   public var node: String
+  /// The node it is: the source's own where it knows (the demo), else what the join matched
+  /// `node` to; nil while unjoined, or when the name matches no node or several.
+  public var nodeID: NodeID?
   /// The host channel adapter (`mlx5_0`) and its port number.
   public var device: String
   public var port: String
@@ -28,13 +32,14 @@ public struct FabricPort: Sendable, Hashable, Codable {
   public var time: Date
 
   public init(
-    node: String, device: String, port: String, stateID: Int? = nil,
+    node: String, nodeID: NodeID? = nil, device: String, port: String, stateID: Int? = nil,
     physicalStateID: Int? = nil, rateBytesPerS: Double? = nil, receivedBytesPerS: Double? = nil,
     transmittedBytesPerS: Double? = nil, linkDownedTotal: Double? = nil,
     linkDownedNew: Double? = nil, receiveErrorsTotal: Double? = nil,
     symbolErrorsTotal: Double? = nil, linkErrorRecoveryTotal: Double? = nil, time: Date
   ) {
     self.node = node
+    self.nodeID = nodeID
     self.device = device
     self.port = port
     self.stateID = stateID
@@ -73,4 +78,15 @@ public struct FabricPort: Sendable, Hashable, Codable {
 
   /// `mlx5_0/1`.
   public var name: String { "\(device)/\(port)" }
+}
+
+extension FleetState {
+  /// Gives each InfiniBand port its node, where its source named it by name only.
+  mutating func resolveFabricPorts() {
+    guard fabric.contains(where: { $0.nodeID == nil }) else { return }
+    let names = NodeNames(nodes)
+    for i in fabric.indices where fabric[i].nodeID == nil {
+      fabric[i].nodeID = names.node(fabric[i].node)
+    }
+  }
 }

@@ -46,14 +46,10 @@ extension FleetState {
       (rank($0), $0.time) < (rank($1), $1.time)
     }
     guard !ordered.isEmpty else { return }
-    var byName: [String: [NodeID]] = [:]
-    for node in nodes {
-      byName[node.name, default: []].append(node.id)
-      byName[node.id.description, default: []].append(node.id)
-    }
+    let names = NodeNames(nodes)
     var reported: Set<String> = []
     for meter in ordered {
-      let matches = byName[meter.target] ?? []
+      let matches = names.matches(meter.target)
       guard let node = matches.first, matches.count == 1 else {
         if reported.insert(meter.target).inserted {
           joinFindings.append(

@@ -163,6 +163,7 @@ struct FabricPortRecord: CacheRecord {
   enum Columns {
     static let source = Column("source")
     static let node = Column("node")
+    static let cluster = Column("cluster")
     static let device = Column("device")
     static let port = Column("port")
     static let stateID = Column("state_id")
@@ -189,7 +190,11 @@ struct FabricPortRecord: CacheRecord {
   init(row: Row) {
     source = row[Columns.source]
     port = FabricPort(
-      node: row[Columns.node], device: row[Columns.device], port: row[Columns.port],
+      node: row[Columns.node],
+      nodeID: (row[Columns.cluster] as String?).map {
+        NodeID(cluster: $0, name: row[Columns.node])
+      },
+      device: row[Columns.device], port: row[Columns.port],
       stateID: row[Columns.stateID], physicalStateID: row[Columns.physicalStateID],
       rateBytesPerS: row[Columns.rate], receivedBytesPerS: row[Columns.received],
       transmittedBytesPerS: row[Columns.transmitted], linkDownedTotal: row[Columns.linkDownedTotal],
@@ -200,7 +205,7 @@ struct FabricPortRecord: CacheRecord {
   }
 
   static let columns = [
-    Columns.source, Columns.node, Columns.device, Columns.port, Columns.stateID,
+    Columns.source, Columns.node, Columns.cluster, Columns.device, Columns.port, Columns.stateID,
     Columns.physicalStateID, Columns.rate, Columns.received, Columns.transmitted,
     Columns.linkDownedTotal, Columns.linkDownedNew, Columns.receiveErrors, Columns.symbolErrors,
     Columns.linkErrorRecovery, Columns.time,
@@ -208,7 +213,8 @@ struct FabricPortRecord: CacheRecord {
 
   var values: [(any DatabaseValueConvertible)?] {
     [
-      source, port.node, port.device, port.port, port.stateID, port.physicalStateID,
+      source, port.node, port.nodeID?.cluster, port.device, port.port, port.stateID,
+      port.physicalStateID,
       port.rateBytesPerS, port.receivedBytesPerS, port.transmittedBytesPerS,
       port.linkDownedTotal, port.linkDownedNew, port.receiveErrorsTotal, port.symbolErrorsTotal,
       port.linkErrorRecoveryTotal, port.time.timeIntervalSince1970,

@@ -98,9 +98,7 @@ extension Snapshot {
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }),
         timeLimitS: job.timeLimitS, endsBy: job.endsBy,
-        costAtLimitUSD: rate.flatMap { rate in
-          job.timeLimitS.map { (rate * $0 / 3_600).rounded(toPlaces: 2) }
-        },
+        costAtLimitUSD: job.costAtLimitUSD(atRate: rate)?.rounded(toPlaces: 2),
         fabricReceivedBytesPerS: network(job)?.receivedBytesPerS?.rounded(toPlaces: 1),
         fabricTransmittedBytesPerS: network(job)?.transmittedBytesPerS?.rounded(toPlaces: 1),
         networkBound: network(job)?.verdict)

@@ -59,19 +59,19 @@ extension DemoFleet {
 }
 
 extension DemoFleet {
-  /// The savings ledger as the finder's verdicts every `stepS` over the `hours` before `until`
+  /// The savings ledger as the finder's verdicts every ledger step from `from` to `through`
   /// would leave it, judging each moment without history (the detectors of the present only):
-  /// what golden screens and exports show the ledger with.
-  public func ledger(hours: Int, until: Date, prices: PriceBook, stepS: Double = 600)
-    -> SavingsLedger
-  {
+  /// what the ledger's ground-truth tests, golden screens and exports show.
+  public func ledger(
+    from: Date, through: Date, prices: PriceBook, rules: LedgerRules = LedgerRules()
+  ) -> SavingsLedger {
     var ledger = SavingsLedger()
-    var time = until.addingTimeInterval(-Double(hours) * 3_600)
-    while time <= until {
+    var time = from
+    while time <= through {
       let found = SavingsFinder.find(
         SavingsContext(state: state(at: time), prices: prices, now: time))
-      ledger.record(found.opportunities, at: time)
-      time = time.addingTimeInterval(stepS)
+      ledger.record(found.opportunities, at: time, rules: rules)
+      time = time.addingTimeInterval(rules.stepS)
     }
     return ledger
   }

@@ -43,7 +43,8 @@ func demoModel(
     origin: "demo fleet · 1,024 GPUs · seed 1")
   if ledgerDays > 0 {
     model.ledger = LedgerSummary(
-      fleet.ledger(hours: ledgerDays * 24, until: now, prices: .demo))
+      fleet.ledger(
+        from: now.addingTimeInterval(-Double(ledgerDays) * 86_400), through: now, prices: .demo))
   }
   return model
 }

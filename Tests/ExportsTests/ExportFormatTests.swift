@@ -31,7 +31,8 @@ let demoTables: SnapshotTables = {
         SourceHealth(
           name: "demo", kind: "sim", intervalS: 10, lastAttempt: polled, lastSuccess: polled)
       ], history: FleetHistory(),
-      ledger: fleet.ledger(hours: 3 * 24, until: polled, prices: .demo),
+      ledger: fleet.ledger(
+        from: polled.addingTimeInterval(-3 * 86_400), through: polled, prices: .demo),
       rules: FleetRules(prices: .demo, budgets: fleet.powerBudgets), now: instant))
 }()
 

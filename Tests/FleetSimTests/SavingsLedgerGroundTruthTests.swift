@@ -12,19 +12,6 @@ import Testing
   let prices = PriceBook.demo
   let rules = LedgerRules()
 
-  /// The ledger after running the finder every ledger step over `from..<to`, as the poller does.
-  func ledger(from: Date, to: Date) -> SavingsLedger {
-    var ledger = SavingsLedger()
-    var time = from
-    while time < to {
-      let found = SavingsFinder.find(
-        SavingsContext(state: fleet.state(at: time), prices: prices, now: time))
-      ledger.record(found.opportunities, at: time, rules: rules)
-      time = time.addingTimeInterval(rules.stepS)
-    }
-    return ledger
-  }
-
   /// What the finder should say the waste an act ends costs a month.
   func dollars(of act: PlantedAct, at time: Date) -> Double {
     let state = fleet.state(at: time)
@@ -53,9 +40,10 @@ import Testing
       // From before the finding opened (an out-of-service node counts after a day) to after
       // the ledger has had time to call it gone.
       let lead = act.kind == .drainedCapacity ? 18 * 3_600.0 : 3 * 3_600.0
-      let ledger = ledger(
+      let ledger = fleet.ledger(
         from: act.time.addingTimeInterval(-lead),
-        to: act.time.addingTimeInterval(rules.goneS + 2 * rules.stepS))
+        through: act.time.addingTimeInterval(rules.goneS + rules.stepS), prices: prices,
+        rules: rules)
       let closed = ledger.entries.filter {
         $0.kind == act.kind && $0.status != .open && $0.status != .pending
           && ($0.scope.contains(act.subject) || $0.title.contains(act.subject))

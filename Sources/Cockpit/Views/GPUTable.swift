@@ -253,10 +253,8 @@ struct JobDetailView: Widget {
             "\(Format.count(job.gpus)) GPUs on \(Format.count(job.nodes.count)) nodes"
               + " · util \(Format.percent(row.utilPct)) · \(Format.dollars(row.costUSDPerHour))/h"
               + " · \(Format.dollarsCompact(row.costUSDPerHour.flatMap { r in runtime.map { r * $0 / 3_600 } })) so far"
-              + (job.timeLimitS.flatMap { limit in
-                row.costUSDPerHour.map {
-                  " · \(Format.dollarsCompact($0 * limit / 3_600)) at its limit"
-                }
+              + (job.costAtLimitUSD(atRate: row.costUSDPerHour).map {
+                " · \(Format.dollarsCompact($0)) at its limit"
               } ?? ""),
             theme.text),
         ],

@@ -47,6 +47,12 @@ public struct Job: Sendable, Hashable, Codable {
     self.timeLimitS = timeLimitS
   }
 
+  /// What it will have cost by its time limit at `usdPerHour`; nil without either.
+  public func costAtLimitUSD(atRate usdPerHour: Double?) -> Double? {
+    guard let usdPerHour, let timeLimitS else { return nil }
+    return usdPerHour * timeLimitS / 3_600
+  }
+
   /// When the scheduler will end it at the latest: its start plus its time limit.
   public var endsBy: Date? {
     guard let start, let timeLimitS else { return nil }

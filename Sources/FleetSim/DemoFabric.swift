@@ -34,7 +34,7 @@ extension DemoFleet {
   /// "since the poll before" means. A node that stopped answering reports no port.
   func fabric(
     at t: Double, time: Date, nodeStates: [Node], activity: [Double], multiNode: [Bool?],
-    sinceS: Double
+    sinceS: Double, incidents: IncidentEffects
   ) -> [FabricPort] {
     guard let cluster = clusters.first?.name else { return [] }
     let bucket = UInt64(max(0, t / 10))
@@ -49,8 +49,13 @@ extension DemoFleet {
         (Self.portRateBytesPerS * share * (0.95 + 0.1 * noise.unit(70, UInt64(n), bucket, salt)))
           .rounded()
       }
-      let downs = n == flappingNode ? Self.flaps(until: t) : 0
-      let before = n == flappingNode ? Self.flaps(until: t - sinceS) : 0
+      var downs = n == flappingNode ? Self.flaps(until: t) : 0
+      var before = n == flappingNode ? Self.flaps(until: t - sinceS) : 0
+      // A planted failure's link went down once, when it failed.
+      if let incident = incidents.byNode[n], incident.linkDown {
+        downs += 1
+        before += t - sinceS >= incident.time.timeIntervalSince1970 ? 1 : 0
+      }
       return FabricPort(
         node: node.name, nodeID: node.id, device: "mlx5_0", port: "1", stateID: 4,
         physicalStateID: 5,

@@ -15,16 +15,27 @@ extension DemoFleet {
     // Whether each node's job spans several nodes (its collectives cross the fabric).
     var multiNode = [Bool?](repeating: nil, count: nodes.count)
 
+    let incidents = incidentEffects(at: t)
     for slot in slots {
       let instance = slot.lifecycle.instance(at: t)
       guard instance.running else { continue }
       let id = slot.jobID(instance: instance.number)
+      guard incidents.waiting[slot.number] == nil else {
+        // Requeued by a planted failure: back in the queue, its GPUs released.
+        jobs.append(
+          Job(
+            id: id, cluster: slot.cluster, name: slot.name, user: slot.user, team: slot.team,
+            kind: slot.kind, state: .pending, gpus: slot.gpuCount, nodes: [], start: nil,
+            timeLimitS: slot.timeLimitS))
+        continue
+      }
+      let started = incidents.restartedAt[slot.number] ?? instance.startS
       jobs.append(
         Job(
           id: id, cluster: slot.cluster, name: slot.name, user: slot.user, team: slot.team,
           kind: slot.kind, state: .running, gpus: slot.gpuCount,
           nodes: slot.placement.map { nodes[$0.node].name },
-          start: Date(timeIntervalSince1970: instance.startS), timeLimitS: slot.timeLimitS))
+          start: Date(timeIntervalSince1970: started), timeLimitS: slot.timeLimitS))
       let jobLevel = noise.unit(40, UInt64(slot.number))
       for (node, indices) in slot.placement {
         allocatedOnNode[node] += indices.count
@@ -46,7 +57,17 @@ extension DemoFleet {
           nodes: [], start: nil, timeLimitS: 7 * 86_400))
     }
 
-    let nodeStates = nodes.indices.map { nodeState($0, allocated: allocatedOnNode[$0], t: t) }
+    let nodeStates = nodes.indices.map { n in
+      var node = nodeState(n, allocated: allocatedOnNode[n], t: t)
+      if let incident = incidents.byNode[n], let out = incident.nodeOut,
+        t < incident.time.timeIntervalSince1970 + incident.nodeOutS
+      {
+        node.state = out
+        node.reason = out == .down ? "Not responding" : "\(incident.component): repair"
+        node.stateSince = incident.time
+      }
+      return node
+    }
     var gpuSamples: [GPUID: GPUSample] = [:]
     gpuSamples.reserveCapacity(gpus.count)
     var nodeSamples: [NodeID: NodeSample] = [:]
@@ -59,7 +80,14 @@ extension DemoFleet {
       var gpuPower = 0.0
       var activitySum = 0.0
       for g in n * DemoFleet.gpusPerNode..<(n + 1) * DemoFleet.gpusPerNode {
-        let sample = gpuSample(g, activity: activity[g], memoryShare: memoryShare[g], time: time)
+        var sample = gpuSample(g, activity: activity[g], memoryShare: memoryShare[g], time: time)
+        if let incident = incidents.byNode[n], g % DemoFleet.gpusPerNode == incident.gpuIndex {
+          if let xid = incident.xid {
+            sample.xidLast = xid
+            sample.xidCount = 1
+          }
+          if incident.doubleBitECC { sample.eccDoubleBit = 1 }
+        }
         gpuSamples[gpus[g].id] = sample
         gpuPower += sample.powerW ?? 0
         activitySum += activity[g]
@@ -76,7 +104,7 @@ extension DemoFleet {
       gpuSamples: gpuSamples, nodeSamples: nodeSamples, allocations: allocations)
     state.fabric = fabric(
       at: t, time: time, nodeStates: nodeStates, activity: activity, multiNode: multiNode,
-      sinceS: pollIntervalS)
+      sinceS: pollIntervalS, incidents: incidents)
     return state
   }
 
@@ -147,6 +175,12 @@ extension DemoFleet {
 }
 
 extension ActivityProfile {
+  /// Seconds since a training slot's hourly checkpoint began.
+  static func checkpointPhase(at t: Double, slot: Int) -> Double {
+    let phase = (t + Double(slot) * 397).truncatingRemainder(dividingBy: 3_600)
+    return phase < 0 ? phase + 3_600 : phase
+  }
+
   /// SM activity (0…1) of one GPU of this workload at time `t`.
   func activity(at t: Double, gpu: Int, slot: Int, noise: Noise) -> Double {
     let bucket = UInt64(max(0, t / 10))
@@ -154,8 +188,7 @@ extension ActivityProfile {
     switch self {
     case .training(let level):
       // Every GPU of a job pauses together for three minutes an hour to write its checkpoint.
-      let phase = (t + Double(slot) * 397).truncatingRemainder(dividingBy: 3_600)
-      if phase < 180 { return 0.04 + 0.03 * jitter }
+      if Self.checkpointPhase(at: t, slot: slot) < 180 { return 0.04 + 0.03 * jitter }
       return min(1, level * (0.96 + 0.08 * jitter))
     case .idle:
       return 0.002 + 0.006 * jitter

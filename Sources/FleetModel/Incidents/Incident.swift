@@ -1,0 +1,230 @@
+import Foundation
+
+/// One thing that went wrong, as a source showed it: an XID, a node leaving service, a job
+/// failing. An incident gathers the events that belong together.
+public struct IncidentEvent: Sendable, Hashable, Codable {
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    case xid
+    case eccDoubleBit = "ecc_double_bit"
+    /// The node went down, was drained or stopped responding.
+    case nodeOut = "node_out"
+    case jobFailed = "job_failed"
+    /// The scheduler put a running job back in the queue.
+    case jobRequeued = "job_requeued"
+    /// An InfiniBand link went down since the poll before.
+    case linkFlap = "link_flap"
+  }
+
+  public let time: Date
+  public let kind: Kind
+  /// What it happened to: `GPU 3`, `mlx5_0/1`, a job's id, the node.
+  public let subject: String
+  public let detail: String
+  /// What an operator does about it, where a catalogue says.
+  public let action: String?
+
+  public init(time: Date, kind: Kind, subject: String, detail: String, action: String? = nil) {
+    self.time = time
+    self.kind = kind
+    self.subject = subject
+    self.detail = detail
+    self.action = action
+  }
+}
+
+/// A job an incident stopped: what it held, what it was worth, and when it ran again.
+public struct HitJob: Sendable, Hashable, Codable {
+  public let job: JobID
+  public let name: String
+  public let team: String
+  public let gpus: Int
+  /// The nodes it ran on.
+  public let nodes: [String]
+  /// Of its GPUs, those on the incident's node (whose idle time its wait already counts).
+  public let gpusOnNode: Int
+  public let usdPerGPUHour: Double?
+  /// When it stopped running: the incident's first event, or the poll that saw it stopped.
+  public let stopped: Date
+  /// Its last checkpoint before `stopped`, seen in its activity; nil when none could be seen
+  /// (the lost work is then an assumption, said as such).
+  public let lastCheckpoint: Date?
+  /// When it (or its resubmission: the same name and user) ran again.
+  public var ranAgain: Date?
+  /// It did not run again within the restart window: its wait is not counted.
+  public var gaveUp: Bool
+
+  public init(
+    job: JobID, name: String, team: String, gpus: Int, nodes: [String], gpusOnNode: Int,
+    usdPerGPUHour: Double?,
+    stopped: Date, lastCheckpoint: Date?, ranAgain: Date? = nil, gaveUp: Bool = false
+  ) {
+    self.job = job
+    self.name = name
+    self.team = team
+    self.gpus = gpus
+    self.nodes = nodes
+    self.gpusOnNode = gpusOnNode
+    self.usdPerGPUHour = usdPerGPUHour
+    self.stopped = stopped
+    self.lastCheckpoint = lastCheckpoint
+    self.ranAgain = ranAgain
+    self.gaveUp = gaveUp
+  }
+
+  var isWaiting: Bool { ranAgain == nil && !gaveUp }
+}
+
+/// A node out of service because of an incident: its GPUs are paid for and do nothing.
+public struct NodeOutage: Sendable, Hashable, Codable {
+  public let gpus: Int
+  public let usdPerGPUHour: Double?
+  public let start: Date
+  public var end: Date?
+
+  public init(gpus: Int, usdPerGPUHour: Double?, start: Date, end: Date? = nil) {
+    self.gpus = gpus
+    self.usdPerGPUHour = usdPerGPUHour
+    self.start = start
+    self.end = end
+  }
+}
+
+/// A failure as it happened: where, when, what it hit, and (from `cost`) what it cost.
+public struct Incident: Sendable, Hashable, Codable {
+  /// Stable across polls and processes: where it started and when.
+  public let id: String
+  public let cluster: String
+  /// The node it happened on; nil for a job that failed with no sign from its nodes.
+  public var node: String?
+  public var start: Date
+  public var lastEvent: Date
+  /// When it was over: the node back, the jobs running again; nil while open.
+  public var end: Date?
+  public var events: [IncidentEvent]
+  public var jobs: [HitJob]
+  public var outage: NodeOutage?
+
+  public init(
+    id: String, cluster: String, node: String?, start: Date, lastEvent: Date, end: Date?,
+    events: [IncidentEvent], jobs: [HitJob], outage: NodeOutage?
+  ) {
+    self.id = id
+    self.cluster = cluster
+    self.node = node
+    self.start = start
+    self.lastEvent = lastEvent
+    self.end = end
+    self.events = events
+    self.jobs = jobs
+    self.outage = outage
+  }
+
+  public var nodeID: NodeID? { node.map { NodeID(cluster: cluster, name: $0) } }
+  public var isOpen: Bool { end == nil }
+
+  /// The event that names it best: a hardware fault over what it did to jobs.
+  public var cause: IncidentEvent {
+    let order: [IncidentEvent.Kind] = [
+      .xid, .eccDoubleBit, .linkFlap, .nodeOut, .jobFailed, .jobRequeued,
+    ]
+    return events.min {
+      (order.firstIndex(of: $0.kind)!, $0.time) < (order.firstIndex(of: $1.kind)!, $1.time)
+    }!
+  }
+}
+
+/// What an incident cost, from what was measured, with every assumption beside it.
+public struct IncidentCost: Sendable, Hashable, Encodable {
+  /// Work the hit jobs did since their last checkpoint, lost when they stopped.
+  public let lostWorkGPUHours: Double
+  /// Time the hit jobs' GPUs waited until the jobs ran again.
+  public let waitGPUHours: Double
+  /// The node's other GPUs, out of service and doing nothing.
+  public let idleGPUHours: Double
+  /// Dollars at the price book's rates; nil when none of it could be priced.
+  public let usd: Double?
+  public let assumptions: [String]
+
+  public var gpuHours: Double { lostWorkGPUHours + waitGPUHours + idleGPUHours }
+
+  enum CodingKeys: String, CodingKey {
+    case lostWorkGPUHours = "lost_work_gpu_hours"
+    case waitGPUHours = "wait_gpu_hours"
+    case idleGPUHours = "idle_gpu_hours"
+    case gpuHours = "gpu_hours"
+    case usd, assumptions
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(lostWorkGPUHours, forKey: .lostWorkGPUHours)
+    try container.encode(waitGPUHours, forKey: .waitGPUHours)
+    try container.encode(idleGPUHours, forKey: .idleGPUHours)
+    try container.encode(gpuHours, forKey: .gpuHours)
+    try container.encode(usd, forKey: .usd)
+    try container.encode(assumptions, forKey: .assumptions)
+  }
+}
+
+extension Incident {
+  /// What it has cost by `now` (its end, once over): per hit job, the work since its last
+  /// checkpoint and its wait until it ran again; and the node's GPUs out of service that no
+  /// hit job's wait already counts.
+  public func cost(at now: Date, rules: IncidentRules) -> IncidentCost {
+    let until = end.map { min($0, now) } ?? now
+    var lost = 0.0
+    var wait = 0.0
+    var idle = 0.0
+    var usd = 0.0
+    var priced = false
+    var assumptions: [String] = []
+    func add(_ gpuHours: Double, at rate: Double?, to part: inout Double) {
+      part += gpuHours
+      if let rate {
+        usd += gpuHours * rate
+        priced = true
+      } else if gpuHours > 0 {
+        assumptions.append("no price for some GPU-hours: not in the dollars")
+      }
+    }
+    for job in jobs {
+      let lostS: Double
+      if let checkpoint = job.lastCheckpoint {
+        lostS = job.stopped.timeIntervalSince(checkpoint)
+      } else {
+        lostS = rules.assumedCheckpointIntervalMin * 30
+        assumptions.append(
+          "\(job.name): last checkpoint assumed \(Int(rules.assumedCheckpointIntervalMin / 2)) min before it stopped (half a \(Int(rules.assumedCheckpointIntervalMin)) min interval; none seen in its activity)"
+        )
+      }
+      add(Double(job.gpus) * lostS / 3_600, at: job.usdPerGPUHour, to: &lost)
+      let waitedUntil = job.ranAgain ?? (job.gaveUp ? job.stopped : until)
+      if job.gaveUp {
+        assumptions.append(
+          "\(job.name): did not run again within \(Int(rules.restartWindowS / 3_600)) h; its wait is not counted"
+        )
+      } else if job.ranAgain == nil {
+        assumptions.append("\(job.name): still waiting to run again; its wait counted so far")
+      }
+      add(
+        Double(job.gpus) * max(0, waitedUntil.timeIntervalSince(job.stopped)) / 3_600,
+        at: job.usdPerGPUHour, to: &wait)
+    }
+    if let outage {
+      let outageEnd = outage.end.map { min($0, until) } ?? until
+      var gpuSeconds = Double(outage.gpus) * max(0, outageEnd.timeIntervalSince(outage.start))
+      for job in jobs where job.gpusOnNode > 0 {
+        let waitedUntil = job.ranAgain ?? (job.gaveUp ? job.stopped : until)
+        let overlap =
+          min(waitedUntil, outageEnd).timeIntervalSince(max(job.stopped, outage.start))
+        gpuSeconds -= Double(job.gpusOnNode) * max(0, overlap)
+      }
+      add(max(0, gpuSeconds) / 3_600, at: outage.usdPerGPUHour, to: &idle)
+    }
+    var seen: Set<String> = []
+    return IncidentCost(
+      lostWorkGPUHours: lost, waitGPUHours: wait, idleGPUHours: idle,
+      usd: priced || lost + wait + idle == 0 ? usd : nil,
+      assumptions: assumptions.filter { seen.insert($0).inserted })
+  }
+}

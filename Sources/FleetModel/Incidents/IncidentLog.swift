@@ -1,0 +1,361 @@
+import Foundation
+
+/// How the log gathers events into incidents and prices them.
+public struct IncidentRules: Sendable, Hashable {
+  /// Events on one node this close together are one incident; a job that stops this soon
+  /// after its node's incident began was hit by it.
+  public var mergeWindowS = 900.0
+  /// A hit job not running again within this long was given up: its wait is not counted.
+  public var restartWindowS = 12 * 3_600.0
+  /// Assumed when a job's checkpoints cannot be seen in its activity: it lost half of one.
+  public var assumedCheckpointIntervalMin = 60.0
+  /// Incidents over this long ago are forgotten.
+  public var keepS = 400 * 86_400.0
+
+  public init() {}
+}
+
+/// What the log remembers of the poll before, to tell what changed since: each GPU's last XID
+/// and double-bit ECC count, the nodes out of service, the jobs running.
+public struct IncidentMarks: Sendable, Hashable, Codable {
+  public struct XIDMark: Sendable, Hashable, Codable {
+    public let code: Int
+    public let count: Int?
+  }
+
+  /// A running job as last seen: enough to price it and to know it again.
+  public struct RunningJob: Sendable, Hashable, Codable {
+    public let name: String
+    public let user: String
+    public let team: String
+    public let gpus: Int
+    public let gpusByNode: [String: Int]
+    public let usdPerGPUHour: Double?
+    public let lastSeen: Date
+  }
+
+  /// When the log last recorded; nil before its first step, which only sets the marks (an XID
+  /// already there when factop started is not news).
+  public var recordedAt: Date?
+  public var xids: [GPUID: XIDMark] = [:]
+  public var doubleBitECC: [GPUID: Int] = [:]
+  public var out: Set<NodeID> = []
+  public var running: [JobID: RunningJob] = [:]
+
+  public init() {}
+}
+
+/// Every failure the fleet showed, gathered into incidents. `record` is the one way it
+/// changes: the fleet at one moment, compared with the marks of the moment before.
+public struct IncidentLog: Sendable, Hashable {
+  public private(set) var incidents: [Incident]
+  public private(set) var marks: IncidentMarks
+
+  public init(_ incidents: [Incident] = [], marks: IncidentMarks = IncidentMarks()) {
+    self.incidents = incidents
+    self.marks = marks
+  }
+
+  /// The job activity (mean %, oldest first) the log reads checkpoints from.
+  public typealias ActivityLookup = (JobID) -> [(time: Date, value: Double)]
+
+  /// Applies the fleet as it is at `now`: nodes leaving or returning to service, new XIDs and
+  /// double-bit ECC errors, flapping links, jobs that failed or were requeued or stopped under
+  /// a failing node, and hit jobs running again. Incidents that are over get their end.
+  public mutating func record(
+    _ state: FleetState, at now: Date, prices: PriceBook, rules: IncidentRules = IncidentRules(),
+    activity: ActivityLookup = { _ in [] }
+  ) {
+    let rates = GPURates(state, prices: prices)
+    if marks.recordedAt != nil {
+      recordNodeEvents(state, at: now, rates: rates, rules: rules)
+      recordJobsStopped(state, at: now, rules: rules, activity: activity)
+    } else {
+      // The first step knows when a node left service, but not what came before it.
+      for node in state.nodes where node.isOut {
+        openOutage(node, at: now, rates: rates, rules: rules)
+      }
+    }
+    recordRestarts(state, at: now, rules: rules)
+    closeIncidentsThatAreOver(state, at: now, rules: rules)
+    incidents.removeAll { incident in
+      incident.end.map { now.timeIntervalSince($0) >= rules.keepS } ?? false
+    }
+    marks = Self.marks(of: state, at: now, rates: rates, previous: marks)
+  }
+
+  // MARK: - Events
+
+  private mutating func recordNodeEvents(
+    _ state: FleetState, at now: Date, rates: GPURates, rules: IncidentRules
+  ) {
+    for node in state.nodes where node.isOut && !marks.out.contains(node.id) {
+      openOutage(node, at: now, rates: rates, rules: rules)
+    }
+    for node in state.nodes where !node.isOut && marks.out.contains(node.id) {
+      if let i = incidents.lastIndex(where: {
+        $0.nodeID == node.id && $0.outage != nil && $0.outage?.end == nil
+      }) {
+        incidents[i].outage?.end = now
+      }
+    }
+    for gpu in state.gpus {
+      guard let sample = state.gpuSamples[gpu.id] else { continue }
+      if let code = sample.xidLast {
+        let before = marks.xids[gpu.id]
+        let isNew =
+          before == nil || before?.code != code
+          || (sample.xidCount ?? 0) > (before?.count ?? 0)
+        if isNew {
+          let meaning = XIDCatalog.meaning(of: code)
+          add(
+            IncidentEvent(
+              time: now, kind: .xid, subject: "GPU \(gpu.index)",
+              detail: "XID \(code): \(meaning.meaning)", action: meaning.action),
+            on: gpu.node, at: now, rules: rules)
+        }
+      }
+      if let errors = sample.eccDoubleBit, errors > (marks.doubleBitECC[gpu.id] ?? 0) {
+        add(
+          IncidentEvent(
+            time: now, kind: .eccDoubleBit, subject: "GPU \(gpu.index)",
+            detail: "\(errors) double-bit ECC errors",
+            action: "drain, reset the GPU; RMA if it recurs"),
+          on: gpu.node, at: now, rules: rules)
+      }
+    }
+    for port in state.fabric where port.isFlapping {
+      guard let node = port.nodeID else { continue }
+      add(
+        IncidentEvent(
+          time: now, kind: .linkFlap, subject: port.name,
+          detail: "link went down \(Int(port.linkDownedNew ?? 1))× since the poll before",
+          action: "reseat or replace the cable or transceiver; check the switch port"),
+        on: node, at: now, rules: rules)
+    }
+  }
+
+  private mutating func openOutage(
+    _ node: Node, at now: Date, rates: GPURates, rules: IncidentRules
+  ) {
+    // A state change has its own time; a step that missed it knows it is no later than now.
+    let since = min(node.stateSince ?? now, now)
+    let event = IncidentEvent(
+      time: since, kind: .nodeOut, subject: node.name,
+      detail: "\(node.state.rawValue): \(node.reason ?? "no reason given")",
+      action: "repair or replace it and return it to service")
+    let i = add(event, on: node.id, at: since, rules: rules, withoutOutage: true)
+    let gpus = rates.gpusByNode[node.id] ?? []
+    incidents[i].outage = NodeOutage(
+      gpus: gpus.count, usdPerGPUHour: rates.mean(of: gpus), start: since)
+  }
+
+  /// Adds a node's event to its live incident, or to a job's incident whose job stopped on
+  /// that node just before, or opens one. Returns the incident's index. An outage joins only an
+  /// incident without one: a node that came back and went out again is out twice.
+  @discardableResult
+  private mutating func add(
+    _ event: IncidentEvent, on node: NodeID, at now: Date, rules: IncidentRules,
+    withoutOutage: Bool = false
+  ) -> Int {
+    if let i = incidents.lastIndex(where: {
+      $0.nodeID == node && isLive($0, at: now, rules: rules)
+        && !(withoutOutage && $0.outage != nil)
+    }) {
+      incidents[i].events.append(event)
+      incidents[i].lastEvent = max(incidents[i].lastEvent, event.time)
+      incidents[i].start = min(incidents[i].start, event.time)
+      return i
+    }
+    if let i = incidents.lastIndex(where: { incident in
+      incident.node == nil && incident.cluster == node.cluster && incident.end == nil
+        && incident.jobs.contains {
+          $0.nodes.contains(node.name) && now.timeIntervalSince($0.stopped) < rules.mergeWindowS
+        }
+    }) {
+      incidents[i].node = node.name
+      incidents[i].events.append(event)
+      incidents[i].lastEvent = max(incidents[i].lastEvent, event.time)
+      incidents[i].start = min(incidents[i].start, event.time)
+      return i
+    }
+    incidents.append(
+      Incident(
+        id: "node \(node.cluster)/\(node.name) @\(Int(event.time.timeIntervalSince1970))",
+        cluster: node.cluster,
+        node: node.name, start: event.time, lastEvent: event.time, end: nil, events: [event],
+        jobs: [], outage: nil))
+    return incidents.count - 1
+  }
+
+  /// Jobs running at the step before and not now: failed, requeued, or gone while one of their
+  /// nodes had an incident. A job that ended on its own is not an incident.
+  private mutating func recordJobsStopped(
+    _ state: FleetState, at now: Date, rules: IncidentRules, activity: ActivityLookup
+  ) {
+    let jobs = Dictionary(state.jobs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    for (key, was) in marks.running.sorted(by: { $0.key < $1.key }) {
+      let job = jobs[key]
+      if job?.state == .running { continue }
+      let event: IncidentEvent?
+      switch job?.state {
+      case .failed, .nodeFail:
+        event = IncidentEvent(
+          time: now, kind: .jobFailed, subject: key.id,
+          detail: "\(was.name) ended \(job!.state.rawValue.uppercased())")
+      case .pending:
+        event = IncidentEvent(
+          time: now, kind: .jobRequeued, subject: key.id,
+          detail: "\(was.name) went back to the queue")
+      default:
+        event = nil
+      }
+      let nodes = was.gpusByNode.keys.sorted().map { NodeID(cluster: key.cluster, name: $0) }
+      // Hit by its node's incident: one that has the node out, or began about when it stopped.
+      let onNode = incidents.lastIndex { incident in
+        guard incident.end == nil, let node = incident.nodeID, nodes.contains(node) else {
+          return false
+        }
+        return (incident.outage != nil && incident.outage?.end == nil)
+          || incident.start >= was.lastSeen.addingTimeInterval(-rules.mergeWindowS)
+      }
+      guard onNode != nil || event != nil else { continue }
+      let i: Int
+      if let onNode {
+        i = onNode
+        if let event {
+          incidents[i].events.append(event)
+          incidents[i].lastEvent = max(incidents[i].lastEvent, now)
+        }
+      } else {
+        incidents.append(
+          Incident(
+            id: "job \(key.cluster)/\(key.id) @\(Int(now.timeIntervalSince1970))",
+            cluster: key.cluster, node: nil,
+            start: now, lastEvent: now, end: nil, events: [event!], jobs: [], outage: nil))
+        i = incidents.count - 1
+      }
+      // It stopped between its last sighting and now: when its node left service, if that
+      // fell in between, else halfway.
+      let start = incidents[i].start
+      let stopped =
+        start > was.lastSeen && start < now
+        ? start : was.lastSeen.addingTimeInterval(now.timeIntervalSince(was.lastSeen) / 2)
+      let gpusOnNode = incidents[i].node.map { was.gpusByNode[$0] ?? 0 } ?? 0
+      incidents[i].jobs.append(
+        HitJob(
+          job: key, name: was.name, team: was.team, gpus: was.gpus,
+          nodes: was.gpusByNode.keys.sorted(), gpusOnNode: gpusOnNode,
+          usdPerGPUHour: was.usdPerGPUHour, stopped: stopped,
+          lastCheckpoint: CheckpointCadence.lastCheckpoint(
+            activity(key).filter { $0.time <= was.lastSeen }, before: stopped)))
+    }
+  }
+
+  /// Hit jobs running again: the same job back from the queue, or a job of the same name and
+  /// user started since it stopped.
+  private mutating func recordRestarts(_ state: FleetState, at now: Date, rules: IncidentRules) {
+    let running = state.jobs.filter { $0.state == .running }
+    for i in incidents.indices where incidents[i].end == nil {
+      for j in incidents[i].jobs.indices where incidents[i].jobs[j].isWaiting {
+        let hit = incidents[i].jobs[j]
+        let again = running.first { job in
+          guard job.cluster == hit.job.cluster else { return false }
+          let started = job.start ?? now
+          return started >= hit.stopped
+            && (job.key == hit.job || (job.name == hit.name && job.team == hit.team))
+        }
+        if let again {
+          incidents[i].jobs[j].ranAgain = min(max(again.start ?? now, hit.stopped), now)
+        } else if now.timeIntervalSince(hit.stopped) >= rules.restartWindowS {
+          incidents[i].jobs[j].gaveUp = true
+        }
+      }
+    }
+  }
+
+  private mutating func closeIncidentsThatAreOver(
+    _ state: FleetState, at now: Date, rules: IncidentRules
+  ) {
+    for i in incidents.indices where incidents[i].end == nil {
+      guard !isLive(incidents[i], at: now, rules: rules) else { continue }
+      let incident = incidents[i]
+      incidents[i].end =
+        ([incident.lastEvent, incident.outage?.end].compactMap { $0 }
+        + incident.jobs.map { $0.ranAgain ?? $0.stopped }).max()
+    }
+  }
+
+  /// Still going: its node out, a hit job waiting, or an event within the merge window.
+  private func isLive(_ incident: Incident, at now: Date, rules: IncidentRules) -> Bool {
+    guard incident.end == nil else { return false }
+    if let outage = incident.outage, outage.end == nil { return true }
+    if incident.jobs.contains(where: \.isWaiting) { return true }
+    return now.timeIntervalSince(incident.lastEvent) < rules.mergeWindowS
+  }
+
+  private static func marks(
+    of state: FleetState, at now: Date, rates: GPURates, previous: IncidentMarks
+  ) -> IncidentMarks {
+    var marks = IncidentMarks()
+    marks.recordedAt = now
+    for (gpu, sample) in state.gpuSamples {
+      if let code = sample.xidLast {
+        marks.xids[gpu] = IncidentMarks.XIDMark(code: code, count: sample.xidCount)
+      }
+      if let errors = sample.eccDoubleBit, errors > 0 { marks.doubleBitECC[gpu] = errors }
+    }
+    // A GPU that did not answer keeps what it last said: its silence is not a reset.
+    for (gpu, mark) in previous.xids where state.gpuSamples[gpu] == nil { marks.xids[gpu] = mark }
+    for (gpu, errors) in previous.doubleBitECC where state.gpuSamples[gpu] == nil {
+      marks.doubleBitECC[gpu] = errors
+    }
+    marks.out = Set(state.nodes.filter(\.isOut).map(\.id))
+    for job in state.jobs where job.state == .running {
+      let gpus = rates.gpusByJob[job.key] ?? []
+      marks.running[job.key] = IncidentMarks.RunningJob(
+        name: job.name, user: job.user, team: job.team, gpus: max(job.gpus, gpus.count),
+        gpusByNode: Dictionary(grouping: gpus, by: \.node.name).mapValues(\.count),
+        usdPerGPUHour: rates.mean(of: gpus), lastSeen: now)
+    }
+    return marks
+  }
+}
+
+extension Node {
+  /// Out of service: down (or not responding) or drained. Draining still runs its jobs.
+  var isOut: Bool { state == .down || state == .drained }
+}
+
+/// Each GPU's price per hour, and the GPUs of each node and job, looked up once per step.
+struct GPURates {
+  let gpusByNode: [NodeID: [GPU]]
+  let gpusByJob: [JobID: [GPU]]
+  private let rate: [GPUID: Double]
+
+  init(_ state: FleetState, prices: PriceBook) {
+    let pricing = Dictionary(
+      state.clusters.map { ($0.name, $0.pricing) }, uniquingKeysWith: { a, _ in a })
+    var rate: [GPUID: Double] = [:]
+    for gpu in state.gpus {
+      if let kind = pricing[gpu.node.cluster],
+        let price = prices.price(model: gpu.model.name, pricing: kind)
+      {
+        rate[gpu.id] = price.usdPerGPUHour
+      }
+    }
+    self.rate = rate
+    gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
+    var byJob: [JobID: [GPU]] = [:]
+    for gpu in state.gpus {
+      if let job = state.allocations[gpu.id] { byJob[job, default: []].append(gpu) }
+    }
+    gpusByJob = byJob
+  }
+
+  /// The mean price of these GPUs; nil when none of them is priced.
+  func mean(of gpus: [GPU]) -> Double? {
+    let known = gpus.compactMap { rate[$0.id] }
+    return known.isEmpty ? nil : known.reduce(0, +) / Double(known.count)
+  }
+}

@@ -159,10 +159,14 @@ public struct Settings: Sendable {
     powerBudgets = demoFleet.powerBudgets.overridden(by: budgets)
   }
 
-  /// The rules every figure is judged by: prices, power budgets, alerts, savings thresholds.
+  /// The rules every figure is judged by: prices, power budgets, alerts, savings thresholds,
+  /// and how incidents are priced (with the same checkpoint assumption as the savings finder).
   public var fleetRules: FleetRules {
-    FleetRules(
-      prices: priceBook, budgets: powerBudgets, alerts: alertRules, savings: savingsRules)
+    var incidents = IncidentRules()
+    incidents.assumedCheckpointIntervalMin = savingsRules.assumedCheckpointIntervalMin
+    return FleetRules(
+      prices: priceBook, budgets: powerBudgets, alerts: alertRules, savings: savingsRules,
+      incidents: incidents)
   }
 
   /// What this run watches, for the title bar: the configured clusters, else the demo fleet.

@@ -23,6 +23,9 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   public let savings: [Opportunity]
   /// What the finder raised over time: open now, and found, realized and moved per month.
   public let ledger: LedgerSummary
+  /// Failures as they happened, each priced with its assumptions; what they cost in the last
+  /// day and week; the nodes to repair first; the failure rate the fleet showed.
+  public let incidents: IncidentSummary
   /// Imported bills (FOCUS) added up; null until one is imported.
   @Null public var billing: BillingSummary?
   /// What OpenCost says workloads cost (live or imported); null until it has said anything.
@@ -39,7 +42,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     case factopVersion = "factop_version"
     case generatedAt = "generated_at"
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, ledger, billing, power
-    case opencost, fabric
+    case opencost, fabric, incidents
     case joinFindings = "join_findings"
   }
 

@@ -160,3 +160,30 @@ struct IncidentEffects {
   /// Nodes an incident is on while its job waits (global node index).
   var byNode: [Int: PlantedIncident] = [:]
 }
+
+extension DemoFleet {
+  /// The incident log as a poller stepping every `stepS` from `from` to `through` would leave
+  /// it, reading checkpoints from the job activity its steps saw (the last six hours, as the
+  /// cache's minute series would hold them): what the ground-truth tests, golden screens and
+  /// exports show.
+  public func incidentLog(
+    from: Date, through: Date, stepS: Double, prices: PriceBook,
+    rules: IncidentRules = IncidentRules()
+  ) -> IncidentLog {
+    var log = IncidentLog()
+    var activity: [JobID: [(time: Date, value: Double)]] = [:]
+    var time = from
+    while time <= through {
+      let state = state(at: time, pollIntervalS: stepS)
+      log.record(state, at: time, prices: prices, rules: rules) { activity[$0] ?? [] }
+      for (job, pct) in state.jobActivityPct {
+        activity[job, default: []].append((time, pct))
+        if let first = activity[job]?.first, time.timeIntervalSince(first.time) > 6 * 3_600 {
+          activity[job]?.removeFirst()
+        }
+      }
+      time = time.addingTimeInterval(stepS)
+    }
+    return log
+  }
+}

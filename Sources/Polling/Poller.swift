@@ -20,6 +20,9 @@ public final class Poller: Sendable {
   /// Held while the ledger is read, changed and written, so the backfill's replay and the
   /// periodic step never overwrite each other.
   private let ledgerTurn = Mutex(())
+  /// The incident log between steps, and when this poller last wrote it: a log another process
+  /// wrote since (a cron's `poll --once`) is read again. Held for the whole of a step.
+  private let incidentLog = Mutex<(log: IncidentLog, writtenAt: Date)?>(nil)
 
   public init(
     cache: StateCache, feeds: [any Feed], rules: FleetRules, timeoutS: Double = 10,
@@ -154,7 +157,8 @@ public final class Poller: Sendable {
     }
   }
 
-  /// Appends the KPIs of everything known (each source's last good answer) to the series.
+  /// Appends the KPIs of everything known (each source's last good answer) to the series, and
+  /// applies it to the incident log.
   private func recordSeries(at now: Date) {
     let merged = latest.withLock { Self.merge($0) }
     guard !merged.isEmpty else { return }
@@ -162,6 +166,42 @@ public final class Poller: Sendable {
       try cache.append(points(of: merged, at: now), now: now)
     } catch {
       logger.error("cannot write series to the cache: \(error)")
+    }
+    recordIncidents(merged, at: now)
+  }
+
+  /// Applies `state` to the incident log and writes what changed; never a moment before the
+  /// last one applied. A stopped job's checkpoints are read from its activity series.
+  func recordIncidents(_ state: FleetState, at now: Date) {
+    incidentLog.withLock { kept in
+      do {
+        let recorded = try cache.incidentsRecorded()
+        // The cache keeps whole seconds.
+        let mine = kept.flatMap {
+          Int($0.writtenAt.timeIntervalSince1970)
+            == recorded.map { Int($0.last.timeIntervalSince1970) } ? $0.log : nil
+        }
+        let before = try mine ?? cache.incidentLog()
+        if let last = before.marks.recordedAt, now <= last { return }
+        var log = before
+        let cache = cache
+        log.record(
+          state, at: now, prices: rules.prices.at(now), rules: rules.incidents
+        ) { job in
+          let since = now.addingTimeInterval(-6 * 3_600)
+          let points = try? cache.series(.utilMeanPct, of: .job(job), resolution: .minute, since: since)
+          return (points ?? []).map { ($0.time, $0.mean) }
+        }
+        try cache.saveIncidents(
+          log, replacing: before,
+          adding: log.costAdded(since: before, at: now, rules: rules.incidents), at: now,
+          keepS: rules.incidents.keepS)
+        // Closed incidents never change again: the next step needs only the open ones.
+        kept = (IncidentLog(log.incidents.filter(\.isOpen), marks: log.marks), now)
+      } catch {
+        kept = nil
+        logger.error("cannot record incidents: \(error)")
+      }
     }
   }
 
@@ -284,12 +324,18 @@ public final class Poller: Sendable {
     var points: [KPIPoint] = []
     // The few states the ledger's replay judges; the rest go once their points are made.
     var replayed: [(time: Date, state: FleetState)] = []
+    // Every state goes through a fresh incident log, when the cache's began with this run.
+    let incidentsBegan = (try? cache.incidentsRecorded())?.first ?? now
+    var incidents =
+      replaysLedger && incidentsBegan >= now.addingTimeInterval(-1) ? IncidentLog() : nil
     let spacing = replaySpacing(windowS: windowS)
     for step in byStep.keys.sorted() where !Task.isCancelled {
       let time = start.addingTimeInterval(Double(step) * stepS)
       guard time < now else { continue }
       let state = Self.merge(byStep[step]!)
       points += self.points(of: state, at: time)
+      incidents?.record(
+        state, at: time, prices: rules.prices.at(time), rules: rules.incidents)
       if replaysLedger,
         replayed.last.map({ time.timeIntervalSince($0.time) >= spacing }) ?? true
       {
@@ -305,5 +351,27 @@ public final class Poller: Sendable {
       return
     }
     if replaysLedger { replayLedger(replayed, until: now) }
+    if let incidents { replayIncidents(incidents, since: start, begun: now) }
+  }
+
+  /// Gives an incident log that began at `begun` (this run's start) the incidents `replayed`
+  /// found over the backfilled window, then applies the fleet as it is now: the log has a day
+  /// behind it from the first minute. A log another process began earlier is left as it is.
+  private func replayIncidents(_ replayed: IncidentLog, since start: Date, begun: Date) {
+    let now = Date()
+    let current = latest.withLock { Self.merge($0) }
+    incidentLog.withLock { kept in
+      do {
+        if let first = try cache.incidentsRecorded()?.first, first < begun.addingTimeInterval(-1) {
+          return
+        }
+        var log = replayed
+        log.record(current, at: now, prices: rules.prices.at(now), rules: rules.incidents)
+        try cache.replaceIncidents(log, since: start, at: now, rules: rules.incidents)
+        kept = nil
+      } catch {
+        logger.error("cannot replay incidents over the backfilled history: \(error)")
+      }
+    }
   }
 }

@@ -240,6 +240,48 @@ enum Schema {
             PRIMARY KEY (source, node, device, port));
           """)
     }
+    migrator.registerMigration("v10: incidents, and what the incident log marks between polls") {
+      db in
+      // `incidents_recorded_at` and `incidents_since` in meta are when the log last recorded
+      // and when it first did.
+      try db.execute(
+        sql: """
+          CREATE TABLE incidents (
+            id TEXT PRIMARY KEY, cluster TEXT NOT NULL, node TEXT, start REAL NOT NULL,
+            last_event REAL NOT NULL, end_t REAL, outage_gpus INTEGER,
+            outage_usd_per_gpu_hour REAL, outage_start REAL, outage_end REAL);
+          CREATE INDEX incidents_by_end ON incidents (end_t);
+          CREATE TABLE incident_events (
+            incident TEXT NOT NULL, ord INTEGER NOT NULL, t REAL NOT NULL, kind TEXT NOT NULL,
+            subject TEXT NOT NULL, detail TEXT NOT NULL, action TEXT, xid INTEGER,
+            repeats INTEGER NOT NULL, last_t REAL NOT NULL,
+            PRIMARY KEY (incident, ord));
+          CREATE TABLE incident_jobs (
+            incident TEXT NOT NULL, ord INTEGER NOT NULL, cluster TEXT NOT NULL,
+            job_id TEXT NOT NULL, name TEXT NOT NULL, team TEXT NOT NULL, gpus INTEGER NOT NULL,
+            gpus_on_node INTEGER NOT NULL, usd_per_gpu_hour REAL, stopped REAL NOT NULL,
+            last_checkpoint REAL, ran_again REAL, gave_up INTEGER NOT NULL,
+            PRIMARY KEY (incident, ord));
+          CREATE TABLE incident_job_nodes (
+            incident TEXT NOT NULL, job_ord INTEGER NOT NULL, ord INTEGER NOT NULL,
+            node TEXT NOT NULL,
+            PRIMARY KEY (incident, job_ord, ord));
+          CREATE TABLE incident_gpu_marks (
+            cluster TEXT NOT NULL, node TEXT NOT NULL, idx INTEGER NOT NULL, xid INTEGER,
+            xid_count INTEGER, ecc_double_bit INTEGER,
+            PRIMARY KEY (cluster, node, idx));
+          CREATE TABLE incident_out_nodes (
+            cluster TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (cluster, name));
+          CREATE TABLE incident_running_jobs (
+            cluster TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, user TEXT NOT NULL,
+            team TEXT NOT NULL, gpus INTEGER NOT NULL, usd_per_gpu_hour REAL,
+            PRIMARY KEY (cluster, id));
+          CREATE TABLE incident_running_job_nodes (
+            cluster TEXT NOT NULL, job_id TEXT NOT NULL, node TEXT NOT NULL,
+            gpus INTEGER NOT NULL,
+            PRIMARY KEY (cluster, job_id, node));
+          """)
+    }
     return migrator
   }
 }

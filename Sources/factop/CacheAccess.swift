@@ -41,7 +41,10 @@ enum CacheAccess {
       state: state, sources: try cache?.sourceHealth() ?? [],
       history: try cache?.history(of: state, now: now) ?? FleetHistory(),
       bills: try cache?.billingRows() ?? [], ledger: try cache?.ledger() ?? SavingsLedger(),
-      rules: settings.fleetRules, now: now,
+      incidents: try cache?.incidents(since: now.addingTimeInterval(-IncidentSummary.windowS))
+        ?? [],
+      incidentTotals: try cache?.incidentTotals() ?? IncidentTotals(), rules: settings.fleetRules,
+      now: now,
       projectionDays: projectionDays)
   }
 

@@ -16,7 +16,8 @@ struct Factop: AsyncParsableCommand {
       """,
     version: FactopVersion.current,
     subcommands: [
-      CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, ProjectCommand.self,
+      CockpitCommand.self, SnapshotCommand.self, SavingsCommand.self, IncidentsCommand.self,
+      ProjectCommand.self,
       PollCommand.self, WallboardCommand.self, ImportCommand.self, ThemeCommand.self,
       ModelCommand.self, SourcesCommand.self, AlertsCommand.self, ConfigCommand.self,
     ],

@@ -30,6 +30,12 @@ func printJSON<T: Encodable>(_ value: T) throws {
   FileHandle.standardOutput.write(output)
 }
 
+/// `text` padded with spaces to `width` columns, on the right (or the left, for numbers).
+func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+  let fill = String(repeating: " ", count: max(0, width - text.count))
+  return right ? fill + text : text + fill
+}
+
 /// Whether standard output is a terminal (people get pretty JSON; scripts compact).
 var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 

@@ -69,11 +69,6 @@ struct SavingsCommand: AsyncParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let fill = String(repeating: " ", count: max(0, width - text.count))
-    return right ? fill + text : text + fill
-  }
-
   /// The report for people: one line per opportunity, the 1 % line drawn where it is reached.
   static func table(_ report: SavingsReport) -> String {
     var lines = [

@@ -42,9 +42,12 @@ func demoModel(
     powerHistory: powerHistory, jobHistory: jobHistory, gpuHistory: gpuHistory,
     origin: "demo fleet · 1,024 GPUs · seed 1")
   if ledgerDays > 0 {
-    model.ledger = LedgerSummary(
-      fleet.ledger(
-        from: now.addingTimeInterval(-Double(ledgerDays) * 86_400), through: now, prices: .demo))
+    let from = now.addingTimeInterval(-Double(ledgerDays) * 86_400)
+    model.ledger = LedgerSummary(fleet.ledger(from: from, through: now, prices: .demo))
+    let incidents = fleet.incidentLog(from: from, through: now, stepS: 300, prices: .demo)
+    model.incidents = IncidentSummary(
+      incidents.incidents, state: state, totals: IncidentTotals(watchedSince: from), now: now,
+      rules: IncidentRules())
   }
   return model
 }

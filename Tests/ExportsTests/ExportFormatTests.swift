@@ -33,6 +33,11 @@ let demoTables: SnapshotTables = {
       ], history: FleetHistory(),
       ledger: fleet.ledger(
         from: polled.addingTimeInterval(-3 * 86_400), through: polled, prices: .demo),
+      incidents: fleet.incidentLog(
+        from: polled.addingTimeInterval(-3 * 86_400), through: polled, stepS: 300, prices: .demo
+      ).incidents,
+      incidentTotals: IncidentTotals(
+        watchedSince: polled.addingTimeInterval(-3 * 86_400), usd: 1_234.5, gpuHours: 567.8),
       rules: FleetRules(prices: .demo, budgets: fleet.powerBudgets), now: instant))
 }()
 

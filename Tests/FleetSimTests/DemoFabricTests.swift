@@ -42,6 +42,10 @@ import Testing
       let state = fleet.state(at: badSpell.addingTimeInterval(Double(step) * 10))
       for port in state.fabric where port.isFlapping { flapping[port.node, default: 0] += 1 }
     }
+    // Besides the failures planted as incidents whose link went down with them, once each.
+    let planted = fleet.plantedIncidents(from: badSpell, to: badSpell.addingTimeInterval(21_600))
+      .filter(\.linkDown)
+    for incident in planted { #expect(flapping.removeValue(forKey: incident.node) == 1) }
     #expect(Array(flapping.keys) == [truth.flappingNode])
     // A bad spell of two hours, down every five minutes: 24 polls see a flap.
     #expect(flapping[truth.flappingNode] == 24)

@@ -11,33 +11,14 @@ import Testing
   let prices = PriceBook.demo
   let stepS = 60.0
 
-  /// The log after stepping through `from..<to` a poll a minute, reading checkpoints from the
-  /// job activity the steps saw (the cache's minute series, as the poller reads them).
-  func log(from: Date, to: Date) -> IncidentLog {
-    var log = IncidentLog()
-    var activity: [JobID: [(time: Date, value: Double)]] = [:]
-    var time = from
-    while time < to {
-      let state = fleet.state(at: time, pollIntervalS: stepS)
-      log.record(state, at: time, prices: prices) { activity[$0] ?? [] }
-      for (job, pct) in state.jobActivityPct {
-        activity[job, default: []].append((time, pct))
-        if let first = activity[job]?.first, time.timeIntervalSince(first.time) > 6 * 3_600 {
-          activity[job]?.removeFirst()
-        }
-      }
-      time = time.addingTimeInterval(stepS)
-    }
-    return log
-  }
-
   @Test func plantedFailuresBecomeIncidentsPricedWithinFivePercent() throws {
     let from = Date(timeIntervalSince1970: 1_795_000_000)
     let to = from.addingTimeInterval(2 * 86_400)
     let planted = fleet.plantedIncidents(from: from.addingTimeInterval(6 * 3_600), to: to)
       .filter { $0.time.addingTimeInterval($0.restartS + 1_800) < to }
     #expect(planted.count >= 3)
-    let log = log(from: from, to: to)
+    // A poll a minute, checkpoints read from the minute activity the steps saw.
+    let log = fleet.incidentLog(from: from, through: to, stepS: stepS, prices: prices)
     let hitting = log.incidents.filter { !$0.jobs.isEmpty }
     #expect(
       hitting.count == planted.count,

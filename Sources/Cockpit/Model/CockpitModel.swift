@@ -13,6 +13,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var savings: SavingsReport?
   /// What the finder raised over time: open now, found, realized and moved per month.
   public var ledger: LedgerSummary?
+  /// Failures as they happened, priced: what they cost in the last day and week.
+  public var incidents: IncidentSummary?
   /// The Nodes and Jobs views' lines, computed with the model so drawing only slices them.
   public var nodeRows: [NodeRow]
   public var jobRows: [JobRow]
@@ -110,6 +112,7 @@ public struct CockpitModel: Sendable, Equatable {
       jobHistory: report.history.jobActivity.mapValues { Self.slots($0, until: now) },
       gpuHistory: gpuHistory, origin: origin)
     ledger = report.ledger
+    incidents = report.incidents
     jobNetworks = report.networks
     billing = report.billing
     opencost = report.opencost

@@ -56,7 +56,9 @@ public final class ModelLoader: Sendable {
       let sources = try cache.sourceHealth()
       let report = FleetReport(
         state: state, sources: sources, history: try cache.history(of: state, now: now),
-        bills: try cache.billingRows(), ledger: try cache.ledger(), rules: rules, now: now)
+        bills: try cache.billingRows(), ledger: try cache.ledger(),
+        incidents: try cache.incidents(since: now.addingTimeInterval(-IncidentSummary.windowS)),
+        incidentTotals: try cache.incidentTotals(), rules: rules, now: now)
       let polled = sources.compactMap(\.lastSuccess).max()
       let gpus = gpuHistory.withLock { kept in
         if let polled, polled != kept.polled {

@@ -19,7 +19,7 @@ struct OverviewView: Widget {
       left -= granted
       return granted
     }
-    let fleetHeight = take(7)
+    let fleetHeight = take(8)
     let sourcesHeight = take(model.sources.count + 3)
     let clusterHeight = take(model.summary.clusters.count + 3)
     let savingsHeight = take(min(model.savings?.opportunities.count ?? 0, 6) + 3)
@@ -102,6 +102,27 @@ struct OverviewView: Widget {
     }
     if inner.height > 1 { renderGauges(t, in: inner.row(1), into: &buffer) }
     if inner.height > 4 { renderHistory(in: inner.row(4), into: &buffer) }
+    if inner.height > 5, let incidents = model.incidents {
+      Line(failureSpans(incidents)).render(in: inner.row(5), into: &buffer)
+    }
+  }
+
+  /// What failures cost: the Overview's one line of the incident log.
+  private func failureSpans(_ incidents: IncidentSummary) -> [Span] {
+    let label = theme.style(.headerForeground).bold
+    let day = incidents.lastDay
+    return [
+      Span("Failures ", label),
+      Span(Format.dollars(day.usd), day.incidents > 0 ? theme.style(.warn).bold : theme.text.bold),
+      Span(" last day (\(day.incidents))", theme.dim),
+      Span("   ", theme.dim), Span(Format.dollars(incidents.lastWeek.usd), theme.text.bold),
+      Span(" last week (\(incidents.lastWeek.incidents))", theme.dim),
+      Span("   open ", theme.dim),
+      Span(
+        Format.count(incidents.open),
+        incidents.open > 0 ? theme.style(.warn).bold : theme.text),
+      Span("   factop incidents", theme.dim),
+    ]
   }
 
   private func nodeStateSpans(_ t: FleetTotals) -> [Span] {

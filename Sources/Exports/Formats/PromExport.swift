@@ -111,6 +111,22 @@ public enum PromExport {
         family.sample(["status": "moved", "month": m.month], m.movedUSDPerMonth)
       }
     }
+    let incidents = snapshot.incidents
+    out.counter(
+      "factop_incident_cost_usd_total",
+      "What failures have cost since the cache began recording incidents: lost work, waits and idle GPUs, priced."
+    ) { $0.sample([:], incidents.totalUSD) }
+    out.counter(
+      "factop_incident_gpu_hours_total",
+      "GPU-hours failures have cost since the cache began recording incidents."
+    ) { $0.sample([:], incidents.totalGPUHours) }
+    out.gauge("factop_incident_cost_usd", "What failures cost over the last day and week.") {
+      $0.sample(["window": "24h"], incidents.lastDay.usd)
+      $0.sample(["window": "7d"], incidents.lastWeek.usd)
+    }
+    out.gauge("factop_incidents_open", "Incidents still going on: a node out, a job waiting.") {
+      $0.sample([:], Double(incidents.open))
+    }
     if let bill = snapshot.billing, bill.currency == "USD" {
       out.gauge(
         "factop_bill_effective_cost_usd",
@@ -184,9 +200,20 @@ struct MetricWriter {
   }
 
   mutating func gauge(_ name: String, _ help: String, _ fill: (inout Family) -> Void) {
+    family(name, "gauge", help, fill)
+  }
+
+  /// A value that only grows (its name ends `_total`).
+  mutating func counter(_ name: String, _ help: String, _ fill: (inout Family) -> Void) {
+    family(name, "counter", help, fill)
+  }
+
+  private mutating func family(
+    _ name: String, _ type: String, _ help: String, _ fill: (inout Family) -> Void
+  ) {
     var family = Family(name: name)
     fill(&family)
-    text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+    text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     text += family.lines.map { $0 + "\n" }.joined()
   }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// One thing that went wrong, as a source showed it: an XID, a node leaving service, a job
 /// failing. An incident gathers the events that belong together.
-public struct IncidentEvent: Sendable, Hashable, Codable {
-  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+public struct IncidentEvent: Sendable, Hashable, Encodable {
+  public enum Kind: String, Sendable, Hashable, Encodable, CaseIterable {
     case xid
     case eccDoubleBit = "ecc_double_bit"
     /// The node went down, was drained or stopped responding.
@@ -16,24 +16,51 @@ public struct IncidentEvent: Sendable, Hashable, Codable {
   }
 
   public let time: Date
+  /// The same event seen again (a link that keeps going down): how often, and the last time.
+  public var repeats = 1
+  public var lastTime: Date
   public let kind: Kind
   /// What it happened to: `GPU 3`, `mlx5_0/1`, a job's id, the node.
   public let subject: String
   public let detail: String
   /// What an operator does about it, where a catalogue says.
   public let action: String?
+  /// The XID, for an XID event.
+  public let xid: Int?
 
-  public init(time: Date, kind: Kind, subject: String, detail: String, action: String? = nil) {
+  public init(
+    time: Date, kind: Kind, subject: String, detail: String, action: String? = nil,
+    xid: Int? = nil
+  ) {
     self.time = time
+    self.lastTime = time
     self.kind = kind
     self.subject = subject
     self.detail = detail
     self.action = action
+    self.xid = xid
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case time, kind, subject, detail, action, xid, repeats
+    case lastTime = "last_time"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(time, forKey: .time)
+    try container.encode(lastTime, forKey: .lastTime)
+    try container.encode(repeats, forKey: .repeats)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(subject, forKey: .subject)
+    try container.encode(detail, forKey: .detail)
+    try container.encode(action, forKey: .action)
+    try container.encode(xid, forKey: .xid)
   }
 }
 
 /// A job an incident stopped: what it held, what it was worth, and when it ran again.
-public struct HitJob: Sendable, Hashable, Codable {
+public struct HitJob: Sendable, Hashable, Encodable {
   public let job: JobID
   public let name: String
   public let team: String
@@ -72,10 +99,36 @@ public struct HitJob: Sendable, Hashable, Codable {
   }
 
   var isWaiting: Bool { ranAgain == nil && !gaveUp }
+
+  enum CodingKeys: String, CodingKey {
+    case cluster, name, team, gpus, nodes, stopped
+    case id = "job_id"
+    case gpusOnNode = "gpus_on_node"
+    case usdPerGPUHour = "usd_per_gpu_hour"
+    case lastCheckpoint = "last_checkpoint"
+    case ranAgain = "ran_again"
+    case gaveUp = "gave_up"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(job.cluster, forKey: .cluster)
+    try container.encode(job.id, forKey: .id)
+    try container.encode(name, forKey: .name)
+    try container.encode(team, forKey: .team)
+    try container.encode(gpus, forKey: .gpus)
+    try container.encode(nodes, forKey: .nodes)
+    try container.encode(gpusOnNode, forKey: .gpusOnNode)
+    try container.encode(usdPerGPUHour, forKey: .usdPerGPUHour)
+    try container.encode(stopped, forKey: .stopped)
+    try container.encode(lastCheckpoint, forKey: .lastCheckpoint)
+    try container.encode(ranAgain, forKey: .ranAgain)
+    try container.encode(gaveUp, forKey: .gaveUp)
+  }
 }
 
 /// A node out of service because of an incident: its GPUs are paid for and do nothing.
-public struct NodeOutage: Sendable, Hashable, Codable {
+public struct NodeOutage: Sendable, Hashable, Encodable {
   public let gpus: Int
   public let usdPerGPUHour: Double?
   public let start: Date
@@ -87,10 +140,23 @@ public struct NodeOutage: Sendable, Hashable, Codable {
     self.start = start
     self.end = end
   }
+
+  enum CodingKeys: String, CodingKey {
+    case gpus, start, end
+    case usdPerGPUHour = "usd_per_gpu_hour"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(gpus, forKey: .gpus)
+    try container.encode(usdPerGPUHour, forKey: .usdPerGPUHour)
+    try container.encode(start, forKey: .start)
+    try container.encode(end, forKey: .end)
+  }
 }
 
 /// A failure as it happened: where, when, what it hit, and (from `cost`) what it cost.
-public struct Incident: Sendable, Hashable, Codable {
+public struct Incident: Sendable, Hashable {
   /// Stable across polls and processes: where it started and when.
   public let id: String
   public let cluster: String
@@ -168,8 +234,8 @@ public struct IncidentCost: Sendable, Hashable, Encodable {
 
 extension Incident {
   /// What it has cost by `now` (its end, once over): per hit job, the work since its last
-  /// checkpoint and its wait until it ran again; and the node's GPUs out of service that no
-  /// hit job's wait already counts.
+  /// checkpoint (once it stopped) and its wait until it ran again; and the node's GPUs out of
+  /// service that no hit job's wait already counts. Before it began, nothing.
   public func cost(at now: Date, rules: IncidentRules) -> IncidentCost {
     let until = end.map { min($0, now) } ?? now
     var lost = 0.0
@@ -187,7 +253,7 @@ extension Incident {
         assumptions.append("no price for some GPU-hours: not in the dollars")
       }
     }
-    for job in jobs {
+    for job in jobs where job.stopped <= until {
       let lostS: Double
       if let checkpoint = job.lastCheckpoint {
         lostS = job.stopped.timeIntervalSince(checkpoint)
@@ -198,12 +264,12 @@ extension Incident {
         )
       }
       add(Double(job.gpus) * lostS / 3_600, at: job.usdPerGPUHour, to: &lost)
-      let waitedUntil = job.ranAgain ?? (job.gaveUp ? job.stopped : until)
+      let waitedUntil = min(job.ranAgain ?? (job.gaveUp ? job.stopped : until), until)
       if job.gaveUp {
         assumptions.append(
           "\(job.name): did not run again within \(Int(rules.restartWindowS / 3_600)) h; its wait is not counted"
         )
-      } else if job.ranAgain == nil {
+      } else if job.ranAgain.map({ $0 > until }) ?? true {
         assumptions.append("\(job.name): still waiting to run again; its wait counted so far")
       }
       add(
@@ -214,7 +280,7 @@ extension Incident {
       let outageEnd = outage.end.map { min($0, until) } ?? until
       var gpuSeconds = Double(outage.gpus) * max(0, outageEnd.timeIntervalSince(outage.start))
       for job in jobs where job.gpusOnNode > 0 {
-        let waitedUntil = job.ranAgain ?? (job.gaveUp ? job.stopped : until)
+        let waitedUntil = min(job.ranAgain ?? (job.gaveUp ? job.stopped : until), until)
         let overlap =
           min(waitedUntil, outageEnd).timeIntervalSince(max(job.stopped, outage.start))
         gpuSeconds -= Double(job.gpusOnNode) * max(0, overlap)

@@ -17,21 +17,37 @@ public struct IncidentRules: Sendable, Hashable {
 
 /// What the log remembers of the poll before, to tell what changed since: each GPU's last XID
 /// and double-bit ECC count, the nodes out of service, the jobs running.
-public struct IncidentMarks: Sendable, Hashable, Codable {
-  public struct XIDMark: Sendable, Hashable, Codable {
+public struct IncidentMarks: Sendable, Hashable {
+  public struct XIDMark: Sendable, Hashable {
     public let code: Int
     public let count: Int?
+
+    public init(code: Int, count: Int?) {
+      self.code = code
+      self.count = count
+    }
   }
 
-  /// A running job as last seen: enough to price it and to know it again.
-  public struct RunningJob: Sendable, Hashable, Codable {
+  /// A running job as last seen (at `recordedAt`): enough to price it and to know it again.
+  public struct RunningJob: Sendable, Hashable {
     public let name: String
     public let user: String
     public let team: String
     public let gpus: Int
     public let gpusByNode: [String: Int]
     public let usdPerGPUHour: Double?
-    public let lastSeen: Date
+
+    public init(
+      name: String, user: String, team: String, gpus: Int, gpusByNode: [String: Int],
+      usdPerGPUHour: Double?
+    ) {
+      self.name = name
+      self.user = user
+      self.team = team
+      self.gpus = gpus
+      self.gpusByNode = gpusByNode
+      self.usdPerGPUHour = usdPerGPUHour
+    }
   }
 
   /// When the log last recorded; nil before its first step, which only sets the marks (an XID
@@ -111,7 +127,7 @@ public struct IncidentLog: Sendable, Hashable {
           add(
             IncidentEvent(
               time: now, kind: .xid, subject: "GPU \(gpu.index)",
-              detail: "XID \(code): \(meaning.meaning)", action: meaning.action),
+              detail: "XID \(code): \(meaning.meaning)", action: meaning.action, xid: code),
             on: gpu.node, at: now, rules: rules)
         }
       }
@@ -129,7 +145,7 @@ public struct IncidentLog: Sendable, Hashable {
       add(
         IncidentEvent(
           time: now, kind: .linkFlap, subject: port.name,
-          detail: "link went down \(Int(port.linkDownedNew ?? 1))× since the poll before",
+          detail: "link went down",
           action: "reseat or replace the cable or transceiver; check the switch port"),
         on: node, at: now, rules: rules)
     }
@@ -162,9 +178,7 @@ public struct IncidentLog: Sendable, Hashable {
       $0.nodeID == node && isLive($0, at: now, rules: rules)
         && !(withoutOutage && $0.outage != nil)
     }) {
-      incidents[i].events.append(event)
-      incidents[i].lastEvent = max(incidents[i].lastEvent, event.time)
-      incidents[i].start = min(incidents[i].start, event.time)
+      incidents[i].note(event)
       return i
     }
     if let i = incidents.lastIndex(where: { incident in
@@ -174,9 +188,7 @@ public struct IncidentLog: Sendable, Hashable {
         }
     }) {
       incidents[i].node = node.name
-      incidents[i].events.append(event)
-      incidents[i].lastEvent = max(incidents[i].lastEvent, event.time)
-      incidents[i].start = min(incidents[i].start, event.time)
+      incidents[i].note(event)
       return i
     }
     incidents.append(
@@ -193,6 +205,7 @@ public struct IncidentLog: Sendable, Hashable {
   private mutating func recordJobsStopped(
     _ state: FleetState, at now: Date, rules: IncidentRules, activity: ActivityLookup
   ) {
+    guard let lastSeen = marks.recordedAt else { return }
     let jobs = Dictionary(state.jobs.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     for (key, was) in marks.running.sorted(by: { $0.key < $1.key }) {
       let job = jobs[key]
@@ -217,16 +230,13 @@ public struct IncidentLog: Sendable, Hashable {
           return false
         }
         return (incident.outage != nil && incident.outage?.end == nil)
-          || incident.start >= was.lastSeen.addingTimeInterval(-rules.mergeWindowS)
+          || incident.start >= lastSeen.addingTimeInterval(-rules.mergeWindowS)
       }
       guard onNode != nil || event != nil else { continue }
       let i: Int
       if let onNode {
         i = onNode
-        if let event {
-          incidents[i].events.append(event)
-          incidents[i].lastEvent = max(incidents[i].lastEvent, now)
-        }
+        if let event { incidents[i].note(event) }
       } else {
         incidents.append(
           Incident(
@@ -239,8 +249,8 @@ public struct IncidentLog: Sendable, Hashable {
       // fell in between, else halfway.
       let start = incidents[i].start
       let stopped =
-        start > was.lastSeen && start < now
-        ? start : was.lastSeen.addingTimeInterval(now.timeIntervalSince(was.lastSeen) / 2)
+        start > lastSeen && start < now
+        ? start : lastSeen.addingTimeInterval(now.timeIntervalSince(lastSeen) / 2)
       let gpusOnNode = incidents[i].node.map { was.gpusByNode[$0] ?? 0 } ?? 0
       incidents[i].jobs.append(
         HitJob(
@@ -248,7 +258,7 @@ public struct IncidentLog: Sendable, Hashable {
           nodes: was.gpusByNode.keys.sorted(), gpusOnNode: gpusOnNode,
           usdPerGPUHour: was.usdPerGPUHour, stopped: stopped,
           lastCheckpoint: CheckpointCadence.lastCheckpoint(
-            activity(key).filter { $0.time <= was.lastSeen }, before: stopped)))
+            activity(key).filter { $0.time <= lastSeen }, before: stopped)))
     }
   }
 
@@ -316,9 +326,25 @@ public struct IncidentLog: Sendable, Hashable {
       marks.running[job.key] = IncidentMarks.RunningJob(
         name: job.name, user: job.user, team: job.team, gpus: max(job.gpus, gpus.count),
         gpusByNode: Dictionary(grouping: gpus, by: \.node.name).mapValues(\.count),
-        usdPerGPUHour: rates.mean(of: gpus), lastSeen: now)
+        usdPerGPUHour: rates.mean(of: gpus))
     }
     return marks
+  }
+}
+
+extension Incident {
+  /// Adds an event; one it already has (the same kind, subject and detail) is counted again.
+  mutating func note(_ event: IncidentEvent) {
+    if let k = events.firstIndex(where: {
+      $0.kind == event.kind && $0.subject == event.subject && $0.detail == event.detail
+    }) {
+      events[k].repeats += 1
+      events[k].lastTime = max(events[k].lastTime, event.time)
+    } else {
+      events.append(event)
+    }
+    lastEvent = max(lastEvent, event.time)
+    start = min(start, event.time)
   }
 }
 

@@ -7,15 +7,17 @@ public struct FleetRules: Sendable {
   public var budgets: PowerBudgets
   public var alerts: AlertRules
   public var savings: SavingsRules
+  public var incidents: IncidentRules
 
   public init(
     prices: PriceBook, budgets: PowerBudgets = PowerBudgets(), alerts: AlertRules = AlertRules(),
-    savings: SavingsRules = SavingsRules()
+    savings: SavingsRules = SavingsRules(), incidents: IncidentRules = IncidentRules()
   ) {
     self.prices = prices
     self.budgets = budgets
     self.alerts = alerts
     self.savings = savings
+    self.incidents = incidents
   }
 }
 
@@ -34,6 +36,8 @@ public struct FleetReport: Sendable {
   public let savings: SavingsReport
   /// What the finder raised over time: found, open, realized and moved.
   public let ledger: LedgerSummary
+  /// Failures as they happened, priced; the repair ranking; the fleet's failure rate.
+  public let incidents: IncidentSummary
   public let monthToDate: MonthToDateSpend
   public let projection: Projection
   /// The alert rules that do not hold now.
@@ -47,7 +51,8 @@ public struct FleetReport: Sendable {
 
   public init(
     state: FleetState, sources: [SourceHealth], history: FleetHistory, bills: [BillingRow] = [],
-    ledger: SavingsLedger = SavingsLedger(), rules: FleetRules, now: Date,
+    ledger: SavingsLedger = SavingsLedger(), incidents: [Incident] = [],
+    incidentTotals: IncidentTotals = IncidentTotals(), rules: FleetRules, now: Date,
     projectionDays: Int = 7
   ) {
     // Prices and reservation terms as they stand at `now`: a scheduled price whose date has
@@ -64,6 +69,12 @@ public struct FleetReport: Sendable {
     summary = FleetSummary(state, prices: rules.prices)
     spend = SpendBreakdown(state, prices: rules.prices)
     power = PowerRollup(state, pueBySite: rules.prices.pueBySite, budgets: rules.budgets)
+    self.incidents = IncidentSummary(
+      incidents, state: state, totals: incidentTotals, now: now,
+      rules: rules.incidents)
+    if let observed = self.incidents.observedFailures {
+      rules.savings.observedFailures = observed
+    }
     savings = SavingsFinder.find(
       SavingsContext(state: state, prices: rules.prices, now: now, history: history),
       rules: rules.savings)

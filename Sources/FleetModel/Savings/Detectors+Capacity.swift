@@ -94,13 +94,21 @@ extension Detectors {
           * lostHours
       }
       guard perFailure > 0 else { return nil }
+      // The node's own record where the incident log has one, else the assumption.
+      let observed = rules.observedFailures.flatMap { record in
+        record.perNodePerMonth[node.id].map { ($0, record.days) }
+      }
+      let failuresPerMonth = observed?.0 ?? rules.lemonFailuresPerMonth
+      let rate =
+        observed.map { "\(format($0.0, 1)) failures a month observed over \(format($0.1, 0)) days" }
+        ?? "\(format(rules.lemonFailuresPerMonth, 0)) failures a month assumed"
       return Opportunity(
         kind: .lemonNode,
         title: "\(node.name) shows hardware faults while running \(jobs.count) jobs",
-        scope: "node \(node.name)", usdPerMonth: perFailure * rules.lemonFailuresPerMonth,
-        confidence: 0.4,
+        scope: "node \(node.name)", usdPerMonth: perFailure * failuresPerMonth,
+        confidence: observed == nil ? 0.4 : 0.7,
         rule:
-          "hardware-fault XIDs or double-bit ECC on a node in service; \(format(rules.lemonFailuresPerMonth, 0)) failures a month assumed, each costing its jobs \(format(lostHours * 60, 0)) min",
+          "hardware-fault XIDs or double-bit ECC on a node in service; \(rate), each costing its jobs \(format(lostHours * 60, 0)) min",
         evidence: faults.map {
           .init(
             type: "gpu", id: $0.0.uuid ?? "\($0.0.id)",

@@ -144,7 +144,8 @@ extension Detectors {
       let interval = seen ?? rules.assumedCheckpointIntervalMin
       let scenario = ReliabilityScenario(
         gpus: gpus.count, gpusPerNode: max(1, gpus.count / job.nodes.count),
-        failuresPer1000NodeDays: rules.failuresPer1000NodeDays, restartMin: rules.restartMin,
+        failuresPer1000NodeDays: rules.nodeFailureRate.per1000NodeDays,
+        restartMin: rules.restartMin,
         checkpointCostMin: rules.checkpointCostMin)
       let best = scenario.report.optimalCheckpointMin
       let gain =
@@ -158,7 +159,7 @@ extension Detectors {
         usdPerMonth: c.monthlyCost(of: gpus, index) * gain,
         confidence: seen == nil ? 0.4 : 0.7,
         rule:
-          "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(rules.failuresPer1000NodeDays)) failures per 1,000 node-days)",
+          "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(rules.nodeFailureRate.per1000NodeDays)) failures per 1,000 node-days, \(rules.nodeFailureRate.source))",
         evidence: [
           .init(
             type: "job", id: job.id,

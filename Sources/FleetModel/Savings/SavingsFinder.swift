@@ -32,6 +32,9 @@ public struct SavingsRules: Sendable, Hashable {
   public var hardwareXIDs: Set<Int> = [48, 63, 64, 74, 79, 92, 94, 95, 119, 120]
   /// Failures a month assumed for a node already showing hardware faults.
   public var lemonFailuresPerMonth = 2.0
+  /// The fleet's own failure record, once the incident log has enough of it: it replaces the
+  /// two assumed rates above, and the detectors say which they used.
+  public var observedFailures: ObservedFailures?
   /// Spot preemptions a month assumed when judging checkpointed work for spot capacity.
   public var spotPreemptionsPerMonth = 10.0
   /// Failure waste worth raising: at least this share of the job's cost.
@@ -42,6 +45,34 @@ public struct SavingsRules: Sendable, Hashable {
   public var ledger = LedgerRules()
 
   public init() {}
+}
+
+/// Failure rates the incident log measured.
+public struct ObservedFailures: Sendable, Hashable {
+  public var per1000NodeDays: Double
+  /// Days of the record.
+  public var days: Double
+  /// Failures a month of each node that failed within the record.
+  public var perNodePerMonth: [NodeID: Double]
+
+  public init(per1000NodeDays: Double, days: Double, perNodePerMonth: [NodeID: Double]) {
+    self.per1000NodeDays = per1000NodeDays
+    self.days = days
+    self.perNodePerMonth = perNodePerMonth
+  }
+}
+
+extension SavingsRules {
+  /// Node failures per 1,000 node-days, and where the figure comes from.
+  var nodeFailureRate: (per1000NodeDays: Double, source: String) {
+    if let observedFailures {
+      return (
+        observedFailures.per1000NodeDays,
+        "observed over \(Detectors.format(observedFailures.days, 0)) days of incidents"
+      )
+    }
+    return (failuresPer1000NodeDays, "assumed")
+  }
 }
 
 /// The ranked savings and the 1 % line.

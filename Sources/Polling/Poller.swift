@@ -189,7 +189,8 @@ public final class Poller: Sendable {
           state, at: now, prices: rules.prices.at(now), rules: rules.incidents
         ) { job in
           let since = now.addingTimeInterval(-6 * 3_600)
-          let points = try? cache.series(.utilMeanPct, of: .job(job), resolution: .minute, since: since)
+          let points = try? cache.series(
+            .utilMeanPct, of: .job(job), resolution: .minute, since: since)
           return (points ?? []).map { ($0.time, $0.mean) }
         }
         try cache.saveIncidents(

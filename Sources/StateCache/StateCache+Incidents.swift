@@ -7,7 +7,8 @@ extension StateCache {
   public func incidents(since: Date? = nil) throws -> [Incident] {
     try read { db in
       guard try hasSchema(db) else { return [] }
-      var request = IncidentRecord.order(IncidentRecord.Columns.start.desc, IncidentRecord.Columns.id)
+      var request = IncidentRecord.order(
+        IncidentRecord.Columns.start.desc, IncidentRecord.Columns.id)
       if let since {
         request = request.filter(
           IncidentRecord.Columns.end == nil
@@ -63,7 +64,8 @@ extension StateCache {
   /// the marks that moved, and `added` to the running totals; forgets incidents over for longer
   /// than `keepS`.
   public func saveIncidents(
-    _ after: IncidentLog, replacing before: IncidentLog, adding added: (usd: Double, gpuHours: Double),
+    _ after: IncidentLog, replacing before: IncidentLog,
+    adding added: (usd: Double, gpuHours: Double),
     at now: Date, keepS: Double
   ) throws {
     let old = Dictionary(before.incidents.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -133,8 +135,10 @@ extension StateCache {
       by: \.incident)
     let nodes = Dictionary(
       grouping: try HitJobNodeRecord.filter(ids.contains(HitJobNodeRecord.Columns.incident))
-        .order(HitJobNodeRecord.Columns.incident, HitJobNodeRecord.Columns.job,
-          HitJobNodeRecord.Columns.ord)
+        .order(
+          HitJobNodeRecord.Columns.incident, HitJobNodeRecord.Columns.job,
+          HitJobNodeRecord.Columns.ord
+        )
         .fetchAll(db), by: { "\($0.job) \($0.incident)" })
     return incidents.map { incident in
       var incident = incident

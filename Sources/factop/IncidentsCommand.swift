@@ -48,9 +48,12 @@ struct IncidentsCommand: AsyncParsableCommand {
       lines.append(
         "Observed: \(String(format: "%.2f", rate.failuresPer1000NodeDays)) node failures per 1,000 node-days (\(rate.failures) over \(String(format: "%.0f", rate.nodeDays)) node-days)"
           + (rate.isEnough
-            ? "; the savings finder uses it." : "; the finder keeps its assumption until a week and three failures."))
+            ? "; the savings finder uses it."
+            : "; the finder keeps its assumption until a week and three failures."))
     }
-    lines += ["", "REPAIR FIRST", "NODE                 INCIDENTS    GPU-H        $  CAUSE → ACTION"]
+    lines += [
+      "", "REPAIR FIRST", "NODE                 INCIDENTS    GPU-H        $  CAUSE → ACTION",
+    ]
     for t in summary.repairFirst {
       lines.append(
         pad(t.node, 20) + pad(String(t.incidents), 10, right: true)
@@ -78,8 +81,11 @@ struct IncidentsCommand: AsyncParsableCommand {
             + ([lost, waited].compactMap { $0 }.map { ": " + $0 }.joined(separator: ",")))
       }
       if let outage = i.outage {
-        let back = outage.end.map { "back after \(Int($0.timeIntervalSince(outage.start) / 60)) min" }
-        lines.append("    node out of service, \(outage.gpus) GPUs" + (back.map { ", \($0)" } ?? ""))
+        let back = outage.end.map {
+          "back after \(Int($0.timeIntervalSince(outage.start) / 60)) min"
+        }
+        lines.append(
+          "    node out of service, \(outage.gpus) GPUs" + (back.map { ", \($0)" } ?? ""))
       }
       for assumption in p.cost.assumptions { lines.append("    assumed: \(assumption)") }
     }

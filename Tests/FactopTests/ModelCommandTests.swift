@@ -121,6 +121,39 @@ import Testing
     #expect(String(decoding: table.stdout, as: UTF8.self).contains("REALIZED $/MONTH"))
   }
 
+  /// A fresh cache of the demo fleet has the backfilled day replayed into its incident log:
+  /// the node drained for days is an open incident, and the day's planted failures hit their
+  /// jobs and are priced, their assumptions said.
+  @Test func incidentsHaveADayBehindThemOnAFreshCache() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["incidents", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(
+      Set(summary.keys) == [
+        "last_day", "last_week", "open", "repair_first", "observed_rate", "incidents",
+        "watched_since", "total_usd", "total_gpu_hours",
+      ])
+    let incidents = try #require(summary["incidents"] as? [[String: Any]])
+    let drained = try #require(
+      incidents.first { ($0["title"] as? String)?.contains("drained: XID 79") == true })
+    #expect(drained["open"] as? Bool == true && drained["end"] is NSNull)
+    let hit = incidents.filter { ($0["jobs"] as? [Any])?.isEmpty == false }
+    #expect(!hit.isEmpty)
+    for incident in hit {
+      let cost = try #require(incident["cost"] as? [String: Any])
+      #expect((cost["usd"] as? Double ?? 0) > 0)
+      // Backfilled history is too coarse to see checkpoints in: the assumption is said.
+      #expect((cost["assumptions"] as? [String])?.contains { $0.contains("assumed") } == true)
+    }
+    #expect((summary["total_usd"] as? Double ?? 0) > 0)
+    let table = try run(
+      try factopBinary(), ["incidents", "--offline", "--sort", "dollars", "--db", db])
+    let text = String(decoding: table.stdout, as: UTF8.self)
+    #expect(text.contains("REPAIR FIRST") && text.contains("gpu-a0080"), "\(text)")
+  }
+
   @Test func projectGivesDailyBandsForTheDaysAsked() throws {
     let db = temporaryFolder().appendingPathComponent("c.sqlite").path
     let result = try run(

@@ -117,9 +117,9 @@ public enum PromExport {
       "What failures have cost since the cache began recording incidents: lost work, waits and idle GPUs, priced."
     ) { $0.sample([:], incidents.totalUSD) }
     out.counter(
-      "factop_incident_gpu_hours_total",
-      "GPU-hours failures have cost since the cache began recording incidents."
-    ) { $0.sample([:], incidents.totalGPUHours) }
+      "factop_incident_gpu_seconds_total",
+      "GPU time failures have cost since the cache began recording incidents."
+    ) { $0.sample([:], incidents.totalGPUHours * 3_600) }
     out.gauge("factop_incident_cost_usd", "What failures cost over the last day and week.") {
       $0.sample(["window": "24h"], incidents.lastDay.usd)
       $0.sample(["window": "7d"], incidents.lastWeek.usd)

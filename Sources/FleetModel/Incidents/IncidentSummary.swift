@@ -204,9 +204,11 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
     self.watchedSince = watchedSince
     totalUSD = totals.usd
     totalGPUHours = totals.gpuHours
-    let priced = incidents.filter { $0.end.map { now.timeIntervalSince($0) < Self.windowS } ?? true }
-      .sorted { ($0.start, $0.id) > ($1.start, $1.id) }
-      .map { PricedIncident(incident: $0, cost: $0.cost(at: now, rules: rules)) }
+    let priced = incidents.filter {
+      $0.end.map { now.timeIntervalSince($0) < Self.windowS } ?? true
+    }
+    .sorted { ($0.start, $0.id) > ($1.start, $1.id) }
+    .map { PricedIncident(incident: $0, cost: $0.cost(at: now, rules: rules)) }
     self.incidents = priced
     open = priced.filter(\.incident.isOpen).count
     // What failures cost within a period: what each incident going on in it cost by its end

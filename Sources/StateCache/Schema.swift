@@ -260,7 +260,8 @@ enum Schema {
             incident TEXT NOT NULL, ord INTEGER NOT NULL, cluster TEXT NOT NULL,
             job_id TEXT NOT NULL, name TEXT NOT NULL, team TEXT NOT NULL, gpus INTEGER NOT NULL,
             gpus_on_node INTEGER NOT NULL, usd_per_gpu_hour REAL, stopped REAL NOT NULL,
-            last_checkpoint REAL, ran_again REAL, gave_up INTEGER NOT NULL,
+            last_checkpoint REAL, requeued INTEGER NOT NULL, ran_again REAL,
+            gave_up INTEGER NOT NULL,
             PRIMARY KEY (incident, ord));
           CREATE TABLE incident_job_nodes (
             incident TEXT NOT NULL, job_ord INTEGER NOT NULL, ord INTEGER NOT NULL,

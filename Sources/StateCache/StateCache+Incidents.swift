@@ -149,7 +149,8 @@ extension StateCache {
           job: job.job, name: job.name, team: job.team, gpus: job.gpus,
           nodes: (nodes["\(record.ord) \(incident.id)"] ?? []).map(\.node),
           gpusOnNode: job.gpusOnNode, usdPerGPUHour: job.usdPerGPUHour, stopped: job.stopped,
-          lastCheckpoint: job.lastCheckpoint, ranAgain: job.ranAgain, gaveUp: job.gaveUp)
+          lastCheckpoint: job.lastCheckpoint, requeued: job.requeued, ranAgain: job.ranAgain,
+          gaveUp: job.gaveUp)
       }
       return incident
     }

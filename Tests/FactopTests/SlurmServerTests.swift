@@ -107,6 +107,74 @@ import Testing
       restJobs.first { $0["name"] as? String == "finetune" }?["time_limit_s"] as? Double == 93_600)
   }
 
+  /// A job that fails between two polls is an incident: hit, priced on the assumption its
+  /// checkpoints cannot be seen (the cluster has no GPU telemetry), and said so. A job requeued
+  /// by the scheduler is one too, waiting in the queue.
+  @Test func aJobThatFailsBetweenTwoPollsIsAPricedIncident() throws {
+    let slurm = try SlurmCluster.start()
+    defer { slurm.stop() }
+    let folder = temporaryFolder()
+    let file = folder.appendingPathComponent("config.toml")
+    try """
+    [[cluster]]
+    name = "fleet"
+      [[cluster.source]]
+      kind = "slurm"
+    """.write(to: file, atomically: true, encoding: .utf8)
+    let db = folder.appendingPathComponent("cache.sqlite").path
+    func factop(_ arguments: [String]) throws -> Data {
+      let result = try run(
+        try factopBinary(), arguments + ["--config", file.path, "--db", db],
+        environment: ["SLURM_CONF": slurm.conf])
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      return result.stdout
+    }
+    _ = try slurm.client([
+      "sbatch", "-N", "2", "--gres=gpu:4", "-J", "crashing", "--wrap", "sleep 12; exit 3",
+    ])
+    let requeued = try slurm.client([
+      "sbatch", "--parsable", "--requeue", "--gres=gpu:2", "-J", "preempted", "--wrap",
+      "sleep 600",
+    ]).trimmingCharacters(in: .whitespacesAndNewlines)
+    try waitUntil(seconds: 60) {
+      let queue = try slurm.client(["squeue", "-h", "-o", "%j %T"])
+      return queue.contains("crashing RUNNING") && queue.contains("preempted RUNNING")
+    }
+    _ = try factop(["poll", "--once"])
+    _ = try slurm.client(["scontrol", "requeuehold", requeued])
+    try waitUntil(seconds: 60) {
+      let queue = try slurm.client(["squeue", "-h", "-t", "all", "-o", "%j %T"])
+      return queue.contains("crashing FAILED") && !queue.contains("preempted RUNNING")
+    }
+    _ = try factop(["poll", "--once"])
+
+    let summary = try #require(
+      try JSONSerialization.jsonObject(
+        with: try factop(["incidents", "--offline", "--format", "json"])) as? [String: Any])
+    let incidents = try #require(summary["incidents"] as? [[String: Any]])
+    func incident(hitting name: String) throws -> [String: Any] {
+      try #require(
+        incidents.first {
+          ($0["jobs"] as? [[String: Any]])?.contains { $0["name"] as? String == name } == true
+        }, "no incident hit \(name): \(incidents)")
+    }
+    let crash = try incident(hitting: "crashing")
+    #expect(crash["cause"] as? String == "job_failed")
+    #expect(crash["node"] is NSNull)
+    let job = try #require((crash["jobs"] as? [[String: Any]])?.first)
+    #expect(job["gpus"] as? Int == 8 && job["requeued"] as? Bool == false)
+    let cost = try #require(crash["cost"] as? [String: Any])
+    // Half an hour of work lost on 8 GPUs, assumed; no wait until it is resubmitted.
+    #expect(cost["lost_work_gpu_hours"] as? Double == 4)
+    #expect(cost["wait_gpu_hours"] as? Double == 0)
+    #expect((cost["usd"] as? Double ?? 0) > 0)
+    #expect((cost["assumptions"] as? [String])?.contains { $0.contains("assumed") } == true)
+    let preempted = try incident(hitting: "preempted")
+    #expect(preempted["cause"] as? String == "job_requeued")
+    #expect(
+      (preempted["jobs"] as? [[String: Any]])?.first?["requeued"] as? Bool == true)
+  }
+
   private func factopSnapshot(config: String, in folder: URL, slurm: SlurmCluster) throws
     -> [String: Any]
   {

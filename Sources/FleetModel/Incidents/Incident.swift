@@ -75,7 +75,10 @@ public struct HitJob: Sendable, Hashable, Encodable {
   /// Its last checkpoint before `stopped`, seen in its activity; nil when none could be seen
   /// (the lost work is then an assumption, said as such).
   public let lastCheckpoint: Date?
-  /// When it (or its resubmission: the same name and user) ran again.
+  /// The scheduler put it back in the queue: it waits there from the moment it stopped. A job
+  /// that failed waits only once someone resubmits it, which is seen when it runs.
+  public let requeued: Bool
+  /// When it (or its resubmission: the same name and team) ran again.
   public var ranAgain: Date?
   /// It did not run again within the restart window: its wait is not counted.
   public var gaveUp: Bool
@@ -83,7 +86,8 @@ public struct HitJob: Sendable, Hashable, Encodable {
   public init(
     job: JobID, name: String, team: String, gpus: Int, nodes: [String], gpusOnNode: Int,
     usdPerGPUHour: Double?,
-    stopped: Date, lastCheckpoint: Date?, ranAgain: Date? = nil, gaveUp: Bool = false
+    stopped: Date, lastCheckpoint: Date?, requeued: Bool, ranAgain: Date? = nil,
+    gaveUp: Bool = false
   ) {
     self.job = job
     self.name = name
@@ -94,11 +98,19 @@ public struct HitJob: Sendable, Hashable, Encodable {
     self.usdPerGPUHour = usdPerGPUHour
     self.stopped = stopped
     self.lastCheckpoint = lastCheckpoint
+    self.requeued = requeued
     self.ranAgain = ranAgain
     self.gaveUp = gaveUp
   }
 
   var isWaiting: Bool { ranAgain == nil && !gaveUp }
+
+  /// Where its counted wait ends, looking from `until`: when it ran again; while it has not,
+  /// `until` if it waits in the queue, else where it stopped (nothing counted yet).
+  func waitEnd(until: Date) -> Date {
+    if let ranAgain { return ranAgain }
+    return requeued && !gaveUp ? until : stopped
+  }
 
   enum CodingKeys: String, CodingKey {
     case cluster, name, team, gpus, nodes, stopped
@@ -106,6 +118,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
     case gpusOnNode = "gpus_on_node"
     case usdPerGPUHour = "usd_per_gpu_hour"
     case lastCheckpoint = "last_checkpoint"
+    case requeued
     case ranAgain = "ran_again"
     case gaveUp = "gave_up"
   }
@@ -122,6 +135,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
     try container.encode(usdPerGPUHour, forKey: .usdPerGPUHour)
     try container.encode(stopped, forKey: .stopped)
     try container.encode(lastCheckpoint, forKey: .lastCheckpoint)
+    try container.encode(requeued, forKey: .requeued)
     try container.encode(ranAgain, forKey: .ranAgain)
     try container.encode(gaveUp, forKey: .gaveUp)
   }
@@ -264,13 +278,16 @@ extension Incident {
         )
       }
       add(Double(job.gpus) * lostS / 3_600, at: job.usdPerGPUHour, to: &lost)
-      let waitedUntil = min(job.ranAgain ?? (job.gaveUp ? job.stopped : until), until)
+      let waitedUntil = min(job.waitEnd(until: until), until)
       if job.gaveUp {
         assumptions.append(
           "\(job.name): did not run again within \(Int(rules.restartWindowS / 3_600)) h; its wait is not counted"
         )
       } else if job.ranAgain.map({ $0 > until }) ?? true {
-        assumptions.append("\(job.name): still waiting to run again; its wait counted so far")
+        assumptions.append(
+          job.requeued
+            ? "\(job.name): still in the queue; its wait counted so far"
+            : "\(job.name): not run again yet; its wait counts once it does")
       }
       add(
         Double(job.gpus) * max(0, waitedUntil.timeIntervalSince(job.stopped)) / 3_600,
@@ -280,7 +297,7 @@ extension Incident {
       let outageEnd = outage.end.map { min($0, until) } ?? until
       var gpuSeconds = Double(outage.gpus) * max(0, outageEnd.timeIntervalSince(outage.start))
       for job in jobs where job.gpusOnNode > 0 {
-        let waitedUntil = min(job.ranAgain ?? (job.gaveUp ? job.stopped : until), until)
+        let waitedUntil = min(job.waitEnd(until: until), until)
         let overlap =
           min(waitedUntil, outageEnd).timeIntervalSince(max(job.stopped, outage.start))
         gpuSeconds -= Double(job.gpusOnNode) * max(0, overlap)

@@ -258,7 +258,8 @@ public struct IncidentLog: Sendable, Hashable {
           nodes: was.gpusByNode.keys.sorted(), gpusOnNode: gpusOnNode,
           usdPerGPUHour: was.usdPerGPUHour, stopped: stopped,
           lastCheckpoint: CheckpointCadence.lastCheckpoint(
-            activity(key).filter { $0.time <= lastSeen }, before: stopped)))
+            activity(key).filter { $0.time <= lastSeen }, before: stopped),
+          requeued: job?.state == .pending))
     }
   }
 

@@ -126,6 +126,7 @@ struct HitJobRecord: CacheRecord {
     static let rate = Column("usd_per_gpu_hour")
     static let stopped = Column("stopped")
     static let lastCheckpoint = Column("last_checkpoint")
+    static let requeued = Column("requeued")
     static let ranAgain = Column("ran_again")
     static let gaveUp = Column("gave_up")
   }
@@ -149,20 +150,22 @@ struct HitJobRecord: CacheRecord {
       team: row[Columns.team], gpus: row[Columns.gpus], nodes: [],
       gpusOnNode: row[Columns.gpusOnNode], usdPerGPUHour: row[Columns.rate],
       stopped: date(row, Columns.stopped)!, lastCheckpoint: date(row, Columns.lastCheckpoint),
-      ranAgain: date(row, Columns.ranAgain), gaveUp: row[Columns.gaveUp])
+      requeued: row[Columns.requeued], ranAgain: date(row, Columns.ranAgain),
+      gaveUp: row[Columns.gaveUp])
   }
 
   static let columns = [
     Columns.incident, Columns.ord, Columns.cluster, Columns.jobID, Columns.name, Columns.team,
     Columns.gpus, Columns.gpusOnNode, Columns.rate, Columns.stopped, Columns.lastCheckpoint,
-    Columns.ranAgain, Columns.gaveUp,
+    Columns.requeued, Columns.ranAgain, Columns.gaveUp,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
     [
       incident, ord, job.job.cluster, job.job.id, job.name, job.team, job.gpus, job.gpusOnNode,
       job.usdPerGPUHour, job.stopped.timeIntervalSince1970,
-      job.lastCheckpoint?.timeIntervalSince1970, job.ranAgain?.timeIntervalSince1970, job.gaveUp,
+      job.lastCheckpoint?.timeIntervalSince1970, job.requeued, job.ranAgain?.timeIntervalSince1970,
+      job.gaveUp,
     ]
   }
 }

@@ -136,6 +136,25 @@ func expectGolden(
     #expect(navigation.drilled == nil && navigation.view == .savings)
   }
 
+  /// An incident's detail prices it part by part, lists its events and the job it hit, and
+  /// says what its price assumes; `/jobs>0` keeps the incidents that hit a job.
+  @Test func anIncidentsDetailShowsWhatItHitAndWhatItsPriceAssumes() throws {
+    let model = goldenModel
+    var navigation = Navigation()
+    navigation.apply(.show(.incidents), rowCount: 0, pageSize: 1)
+    let fields = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation
+    ).filterFields
+    navigation.filter[.incidents] = try FilterQuery.parse("jobs>0", fields: fields)
+    let hitting = model.incidents?.incidents.filter { !$0.incident.jobs.isEmpty } ?? []
+    #expect(!hitting.isEmpty)
+    navigation.apply(.drill, rowCount: hitting.count, pageSize: 10)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    try expectGolden(
+      screen.render(width: 140, height: 30, now: goldenInstant), "incidents-details-140x30")
+  }
+
   @Test func aNodesDetailListsItsFabricPortsAndWarnsOfAFlappingLink() throws {
     var model = goldenModel
     let node = try #require(model.nodeRows.first?.node)

@@ -1,6 +1,6 @@
 /// The cockpit's views, in the order number keys and Tab visit them.
 public enum CockpitView: String, CaseIterable, Sendable, Hashable {
-  case overview, nodes, gpus, jobs, power, cost, savings, sources, help
+  case overview, nodes, gpus, jobs, power, cost, savings, sources, incidents, help
 
   public var title: String {
     self == .gpus ? "GPUs" : rawValue.prefix(1).uppercased() + rawValue.dropFirst()

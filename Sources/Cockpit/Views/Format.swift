@@ -68,6 +68,11 @@ enum Format {
   }
 
   /// A UTC timestamp for the title bar: "2026-11-24 22:10:03Z".
+  /// `2026-11-18 14:00`, UTC: a time in a list, where seconds are noise.
+  static func utcMinute(_ date: Date) -> String {
+    String(utc(date).prefix(16))
+  }
+
   static func utc(_ date: Date) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -34,6 +34,9 @@ public struct Screen {
         ?? 0
     case .cost: 0
     case .sources: model.map { sourcesView($0, selected: 0, now: now).rows.count } ?? 0
+    case .incidents:
+      model.map { incidentsView($0, selected: 0, note: "", now: now, drilled: false).rows.count }
+        ?? 0
     case .help: actions.actions.count
     }
   }
@@ -45,6 +48,7 @@ public struct Screen {
     case .jobs: JobsView.fields
     case .savings: SavingsView.fields
     case .sources: SourcesView.fields
+    case .incidents: IncidentsView.fields
     default: []
     }
   }
@@ -61,6 +65,14 @@ public struct Screen {
     SavingsView(
       model: model, theme: theme, selected: selected, drilled: drilled, note: note, now: now,
       sort: navigation.sortOrder(of: .savings), filter: navigation.filter[.savings])
+  }
+
+  func incidentsView(
+    _ model: CockpitModel, selected: Int, note: String, now: Date, drilled: Bool
+  ) -> IncidentsView {
+    IncidentsView(
+      model: model, theme: theme, selected: selected, drilled: drilled, note: note, now: now,
+      sort: navigation.sortOrder(of: .incidents), filter: navigation.filter[.incidents])
   }
 
   func jobsView(_ model: CockpitModel, selected: Int, note: String, now: Date) -> JobsView {
@@ -143,6 +155,8 @@ public struct Screen {
       return savingsView(model, selected: selected, note: note, now: now, drilled: drilled)
     case .cost: return CostView(model: model, theme: theme, now: now)
     case .sources: return sourcesView(model, selected: selected, now: now)
+    case .incidents:
+      return incidentsView(model, selected: selected, note: note, now: now, drilled: drilled)
     case .help: return helpView(now: now)
     }
   }

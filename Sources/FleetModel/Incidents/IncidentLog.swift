@@ -135,7 +135,7 @@ public struct IncidentLog: Sendable, Hashable {
         add(
           IncidentEvent(
             time: now, kind: .eccDoubleBit, subject: "GPU \(gpu.index)",
-            detail: "\(errors) double-bit ECC errors",
+            detail: errors == 1 ? "a double-bit ECC error" : "\(errors) double-bit ECC errors",
             action: "drain, reset the GPU; RMA if it recurs"),
           on: gpu.node, at: now, rules: rules)
       }

@@ -32,12 +32,16 @@ public struct PricedIncident: Sendable, Hashable, Encodable {
 extension Incident {
   /// One line for people: where, and what its main event said.
   public var title: String {
+    guard let node else { return "job \(cause.subject): \(what)" }
+    return "\(node) \(what)"
+  }
+
+  /// What its main event said, without where (a list's node column says that).
+  public var what: String {
     let cause = self.cause
-    let place = node ?? "job \(cause.subject)"
     switch cause.kind {
-    case .xid, .eccDoubleBit, .linkFlap: return "\(place) \(cause.subject): \(cause.detail)"
-    case .nodeOut: return "\(place) \(cause.detail)"
-    case .jobFailed, .jobRequeued: return "\(place): \(cause.detail)"
+    case .xid, .eccDoubleBit, .linkFlap: return "\(cause.subject): \(cause.detail)"
+    case .nodeOut, .jobFailed, .jobRequeued: return cause.detail
     }
   }
 }

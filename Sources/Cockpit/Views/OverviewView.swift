@@ -121,7 +121,6 @@ struct OverviewView: Widget {
       Span(
         Format.count(incidents.open),
         incidents.open > 0 ? theme.style(.warn).bold : theme.text),
-      Span("   factop incidents", theme.dim),
     ]
   }
 

@@ -82,6 +82,7 @@ extension Snapshot {
     self.savings = report.savings.opportunities
     self.ledger = report.ledger
     self.incidents = report.incidents
+    self.goodput = report.goodput
     self.fabric = state.fabric.map(FabricEntry.init)
     self.joinFindings = state.joinFindings.map {
       JoinFindingEntry(kind: $0.kind, detail: $0.description)

@@ -26,6 +26,9 @@ public struct Snapshot: Encodable, Sendable, Equatable {
   /// Failures as they happened, each priced with its assumptions; what they cost in the last
   /// day and week; the nodes to repair first; the failure rate the fleet showed.
   public let incidents: IncidentSummary
+  /// Each running training job's ETTR over the last day beside the model's, and the GPU-hours
+  /// and dollars each team and cluster lost to failures and stalls.
+  public let goodput: GoodputSummary
   /// Imported bills (FOCUS) added up; null until one is imported.
   @Null public var billing: BillingSummary?
   /// What OpenCost says workloads cost (live or imported); null until it has said anything.
@@ -42,7 +45,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     case factopVersion = "factop_version"
     case generatedAt = "generated_at"
     case sources, fleet, clusters, nodes, gpus, jobs, teams, savings, ledger, billing, power
-    case opencost, fabric, incidents
+    case opencost, fabric, incidents, goodput
     case joinFindings = "join_findings"
   }
 

@@ -170,20 +170,30 @@ extension DemoFleet {
     from: Date, through: Date, stepS: Double, prices: PriceBook,
     rules: IncidentRules = IncidentRules()
   ) -> IncidentLog {
+    replay(from: from, through: through, stepS: stepS, prices: prices, rules: rules).incidents
+  }
+
+  /// The same replay, with each job's mean activity over the report's history window (a day)
+  /// as the cache's series would give it: what goodput is measured from.
+  public func replay(
+    from: Date, through: Date, stepS: Double, prices: PriceBook,
+    rules: IncidentRules = IncidentRules()
+  ) -> (incidents: IncidentLog, jobActivity: [JobID: FleetHistory.Points]) {
     var log = IncidentLog()
-    var activity: [JobID: [(time: Date, value: Double)]] = [:]
+    var activity: [JobID: FleetHistory.Points] = [:]
     var time = from
     while time <= through {
       let state = state(at: time, pollIntervalS: stepS)
-      log.record(state, at: time, prices: prices, rules: rules) { activity[$0] ?? [] }
-      for (job, pct) in state.jobActivityPct {
-        activity[job, default: []].append((time, pct))
-        if let first = activity[job]?.first, time.timeIntervalSince(first.time) > 6 * 3_600 {
-          activity[job]?.removeFirst()
-        }
+      let sixHours = time.addingTimeInterval(-6 * 3_600)
+      log.record(state, at: time, prices: prices, rules: rules) {
+        (activity[$0] ?? []).filter { $0.time >= sixHours }
       }
+      for (job, pct) in state.jobActivityPct { activity[job, default: []].append((time, pct)) }
       time = time.addingTimeInterval(stepS)
     }
-    return log
+    let window = through.addingTimeInterval(-FleetHistory.windowS)
+    return (
+      log, activity.mapValues { $0.filter { $0.time >= window } }.filter { !$0.value.isEmpty }
+    )
   }
 }

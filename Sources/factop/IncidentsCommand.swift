@@ -30,15 +30,19 @@ struct IncidentsCommand: AsyncParsableCommand {
     let now = Date()
     let cache = try await CacheAccess.openWithHistory(settings, offline: offline, now: now)
     let report = try CacheAccess.report(settings, cache: cache, now: now)
-    try format.print(report.incidents.sorted(by: sort), table: Self.table)
+    try format.print(
+      IncidentsOutput(incidents: report.incidents.sorted(by: sort), goodput: report.goodput),
+      table: Self.table)
     if report.state.isEmpty {
       throw NeedsAttention("the cache at \(settings.dbPath) holds no data: nothing to judge")
     }
   }
 
-  /// Incidents for people: what failures cost, the repair ranking, then one block per incident
-  /// with the jobs it hit and the assumptions its price rests on.
-  static func table(_ summary: IncidentSummary) -> String {
+  /// Incidents for people: what failures cost, the repair ranking, goodput per team and
+  /// cluster, then one block per incident with the jobs it hit and the assumptions its price
+  /// rests on.
+  static func table(_ output: IncidentsOutput) -> String {
+    let summary = output.incidents
     func dollars(_ usd: Double?) -> String { usd.map(DollarText.whole) ?? "N/A" }
     func hours(_ value: Double) -> String { String(format: "%.1f", value) }
     var lines = [
@@ -61,6 +65,20 @@ struct IncidentsCommand: AsyncParsableCommand {
           + t.cause + (t.action.map { " → \($0)" } ?? ""))
     }
     if summary.repairFirst.isEmpty { lines.append("(no node has cost anything yet)") }
+    let goodput = output.goodput
+    lines += [
+      "", "GOODPUT, last \(Int(goodput.windowHours)) h (running training jobs)",
+      "TEAM/CLUSTER             JOBS     ETTR  LOST GPU-H   LOST $",
+    ]
+    for (kind, groups) in [("team", goodput.teams), ("cluster", goodput.clusters)] {
+      for g in groups {
+        lines.append(
+          pad("\(kind) \(g.name)", 22) + pad(String(g.jobs), 7, right: true)
+            + pad(String(format: "%.1f %%", g.ettr * 100), 9, right: true)
+            + pad(hours(g.lostGPUHours), 12, right: true) + pad(dollars(g.lostUSD), 9, right: true))
+      }
+    }
+    if goodput.jobs.isEmpty { lines.append("(no training job has run an hour yet)") }
     lines += ["", "STARTED           STATE     GPU-H        $  INCIDENT"]
     for p in summary.incidents {
       let i = p.incident
@@ -91,6 +109,21 @@ struct IncidentsCommand: AsyncParsableCommand {
     }
     if summary.incidents.isEmpty { lines.append("(no incidents in the last 30 days)") }
     return lines.joined(separator: "\n")
+  }
+}
+
+/// What `factop incidents` prints: the incidents' summary, and goodput beside it.
+struct IncidentsOutput: Encodable {
+  let incidents: IncidentSummary
+  let goodput: GoodputSummary
+
+  enum CodingKeys: String, CodingKey { case goodput }
+
+  /// The summary's keys, and `goodput` beside them.
+  func encode(to encoder: any Encoder) throws {
+    try incidents.encode(to: encoder)
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(goodput, forKey: .goodput)
   }
 }
 

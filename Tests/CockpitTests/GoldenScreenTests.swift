@@ -44,10 +44,14 @@ func demoModel(
   if ledgerDays > 0 {
     let from = now.addingTimeInterval(-Double(ledgerDays) * 86_400)
     model.ledger = LedgerSummary(fleet.ledger(from: from, through: now, prices: .demo))
-    let incidents = fleet.incidentLog(from: from, through: now, stepS: 300, prices: .demo)
+    let (incidents, activity) = fleet.replay(from: from, through: now, stepS: 300, prices: .demo)
     model.incidents = IncidentSummary(
       incidents.incidents, state: state, totals: IncidentTotals(watchedSince: from), now: now,
       rules: IncidentRules())
+    let goodput = GoodputSummary(
+      state: state, incidents: incidents.incidents, jobActivity: activity, prices: .demo,
+      savings: SavingsRules(), rules: IncidentRules(), now: now)
+    model.goodput = Dictionary(uniqueKeysWithValues: goodput.jobs.map { ($0.job, $0) })
   }
   return model
 }
@@ -205,6 +209,24 @@ func expectGolden(
       text.contains(
         "Fabric   rx 80.0 GB/s tx 70.0 GB/s over 2 port(s) · 80 % of their rate"
           + "  ⚠ network-bound: GPUs 1 % active while its links carry 80 % of their rate"))
+  }
+
+  /// A training job a failure hit shows its goodput: its ETTR beside the model's, and the
+  /// hours it lost to failures.
+  @Test func aTrainingJobsDetailShowsItsGoodput() throws {
+    let model = goldenModel
+    let hit = try #require(model.goodput.values.first { $0.lostToFailuresHours > 0 })
+    let index = try #require(model.jobRows.firstIndex { $0.job.key == hit.job })
+    var navigation = Navigation()
+    navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)
+    navigation.selection[.jobs] = index
+    navigation.apply(.drill, rowCount: model.jobRows.count, pageSize: 10)
+    let screen = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation)
+    try expectGolden(
+      screen.render(width: 160, height: 16, now: goldenInstant), "jobs-goodput-160x16")
+    #expect(
+      screen.render(width: 160, height: 16, now: goldenInstant).text().contains("Goodput  ETTR"))
   }
 
   @Test func theCostViewListsWhatIsKnownAhead() throws {

@@ -133,7 +133,7 @@ import Testing
     #expect(
       Set(summary.keys) == [
         "last_day", "last_week", "open", "repair_first", "observed_rate", "incidents",
-        "watched_since", "total_usd", "total_gpu_hours",
+        "watched_since", "total_usd", "total_gpu_hours", "goodput",
       ])
     let incidents = try #require(summary["incidents"] as? [[String: Any]])
     let drained = try #require(

@@ -66,3 +66,47 @@ import Testing
     #expect(abs(gpuShare - 268.0 / 419) < 0.06, "GPU share \(gpuShare)")
   }
 }
+
+/// Goodput against the demo's truth: a job a planted failure hit over the last day lost the
+/// work since its checkpoint and its wait (within ±5 %), and its ETTR is that and its hourly
+/// checkpoint stalls (within 0.01).
+@Suite struct GoodputGroundTruthTests {
+  let fleet = try! DemoFleet(gpus: 1_024, seed: 1)
+
+  @Test func jobsHitByPlantedFailuresLoseWhatTheyCost() throws {
+    let now = Date(timeIntervalSince1970: 1_795_100_000)
+    let windowStart = now.addingTimeInterval(-GoodputSummary.windowS)
+    let (log, activity) = fleet.replay(
+      from: windowStart.addingTimeInterval(-6 * 3_600), through: now, stepS: 60, prices: .demo)
+    let state = fleet.state(at: now)
+    let goodput = GoodputSummary(
+      state: state, incidents: log.incidents, jobActivity: activity, prices: .demo,
+      savings: SavingsRules(), rules: IncidentRules(), now: now)
+    let planted = fleet.plantedIncidents(from: windowStart, to: now)
+      .filter { $0.time.addingTimeInterval($0.restartS) < now }
+    var checked = 0
+    for (job, truths) in Dictionary(grouping: planted, by: \.jobID) {
+      let measured = try #require(goodput.jobs.first { $0.job == job }, "\(job) not measured")
+      // Only jobs that ran the whole day: their wall time is the window.
+      guard abs(measured.wallHours - 24) < 0.05 else { continue }
+      let lost = truths.reduce(0) { $0 + $1.lostWorkS + $1.restartS } / 3_600
+      #expect(
+        abs(measured.lostToFailuresHours - lost) <= lost * 0.05,
+        "\(job): \(measured.lostToFailuresHours) h lost, planted \(lost)")
+      // Three minutes of every running hour write its checkpoint at ~5.5 % activity.
+      let values = try #require(activity[job]?.map(\.value).sorted())
+      let median = values[values.count / 2]
+      let running = 24 - truths.reduce(0) { $0 + $1.restartS } / 3_600
+      let stalls = running * 180 / 3_600 * (1 - 5.5 / median)
+      let ettr = 1 - (lost + stalls) / 24
+      #expect(abs(measured.ettr - ettr) <= 0.01, "\(job): ETTR \(measured.ettr), truth \(ettr)")
+      #expect(measured.expectedETTR > 0.9 && measured.expectedETTR < 1)
+      checked += 1
+    }
+    #expect(checked >= 1)
+    // Teams and clusters add up their jobs.
+    let lost = goodput.jobs.reduce(0) { $0 + $1.lostGPUHours }
+    #expect(abs(goodput.clusters.reduce(0) { $0 + $1.lostGPUHours } - lost) < 1e-6)
+    #expect(abs(goodput.teams.reduce(0) { $0 + $1.lostGPUHours } - lost) < 1e-6)
+  }
+}

@@ -15,6 +15,8 @@ public struct CockpitModel: Sendable, Equatable {
   public var ledger: LedgerSummary?
   /// Failures as they happened, priced: what they cost in the last day and week.
   public var incidents: IncidentSummary?
+  /// Each running training job's goodput over the last day, by job.
+  public var goodput: [JobID: JobGoodput] = [:]
   /// The Nodes and Jobs views' lines, computed with the model so drawing only slices them.
   public var nodeRows: [NodeRow]
   public var jobRows: [JobRow]
@@ -113,6 +115,8 @@ public struct CockpitModel: Sendable, Equatable {
       gpuHistory: gpuHistory, origin: origin)
     ledger = report.ledger
     incidents = report.incidents
+    goodput = Dictionary(
+      report.goodput.jobs.map { ($0.job, $0) }, uniquingKeysWith: { a, _ in a })
     jobNetworks = report.networks
     billing = report.billing
     opencost = report.opencost

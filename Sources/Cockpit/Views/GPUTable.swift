@@ -201,6 +201,27 @@ extension JobDetailView {
       ]
     ]
   }
+
+  /// A training job's goodput over the last day: its ETTR beside the model's, and what it lost.
+  func goodputLine(_ job: Job, label: Style) -> [[Span]] {
+    guard let goodput = model.goodput[job.key] else { return [] }
+    let below = goodput.ettr < goodput.expectedETTR - 0.02
+    return [
+      [
+        Span("Goodput  ", label),
+        Span(
+          String(format: "ETTR %.1f %%", goodput.ettr * 100),
+          below ? theme.style(.warn).bold : theme.text.bold),
+        Span(
+          String(format: " (model %.1f %% at its size)", goodput.expectedETTR * 100)
+            + " over \(Format.age(goodput.wallHours * 3_600))"
+            + String(format: " · %.1f h lost to failures", goodput.lostToFailuresHours)
+            + (goodput.stalledHours.map { String(format: ", %.1f h stalled", $0) } ?? "")
+            + " · \(Format.dollarsCompact(goodput.lostUSD)) lost",
+          theme.dim),
+      ]
+    ]
+  }
 }
 
 /// A job's facts, its utilization over the day from the cache, and its GPUs: what Enter opens
@@ -217,8 +238,9 @@ struct JobDetailView: Widget {
     let gpus = model.state.gpus.filter { model.state.allocations[$0.id] == job.key }
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let label = theme.style(.headerForeground).bold
-    let network = networkLine(job, label: label)
-    // Below the facts (three lines, and the fabric's where there is one) and a blank line.
+    let network = networkLine(job, label: label) + goodputLine(job, label: label)
+    // Below the facts (three lines, and the fabric's and goodput's where there are) and a
+    // blank line.
     let tableRows = max(0, inner.height - 5 - network.count)
     let hidden = max(0, gpus.count - tableRows + 1)
     Panel(

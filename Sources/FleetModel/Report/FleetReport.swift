@@ -38,6 +38,8 @@ public struct FleetReport: Sendable {
   public let ledger: LedgerSummary
   /// Failures as they happened, priced; the repair ranking; the fleet's failure rate.
   public let incidents: IncidentSummary
+  /// Each running training job's ETTR over the last day, and what teams and clusters lost.
+  public let goodput: GoodputSummary
   public let monthToDate: MonthToDateSpend
   public let projection: Projection
   /// The alert rules that do not hold now.
@@ -75,6 +77,9 @@ public struct FleetReport: Sendable {
     if let observed = self.incidents.observedFailures {
       rules.savings.observedFailures = observed
     }
+    goodput = GoodputSummary(
+      state: state, incidents: incidents, jobActivity: history.jobActivity, prices: rules.prices,
+      savings: rules.savings, rules: rules.incidents, now: now)
     savings = SavingsFinder.find(
       SavingsContext(state: state, prices: rules.prices, now: now, history: history),
       rules: rules.savings)

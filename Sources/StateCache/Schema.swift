@@ -246,6 +246,8 @@ enum Schema {
       // and when it first did.
       try db.execute(
         sql: """
+          ALTER TABLE gpus ADD COLUMN row_remap_failure INTEGER;
+          ALTER TABLE gpus ADD COLUMN nvlink_errors REAL;
           CREATE TABLE incidents (
             id TEXT PRIMARY KEY, cluster TEXT NOT NULL, node TEXT, start REAL NOT NULL,
             last_event REAL NOT NULL, end_t REAL, outage_gpus INTEGER,
@@ -269,7 +271,8 @@ enum Schema {
             PRIMARY KEY (incident, job_ord, ord));
           CREATE TABLE incident_gpu_marks (
             cluster TEXT NOT NULL, node TEXT NOT NULL, idx INTEGER NOT NULL, xid INTEGER,
-            xid_count INTEGER, ecc_double_bit INTEGER,
+            xid_count INTEGER, ecc_double_bit INTEGER, row_remap_failure INTEGER,
+            nvlink_errors REAL,
             PRIMARY KEY (cluster, node, idx));
           CREATE TABLE incident_out_nodes (
             cluster TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (cluster, name));

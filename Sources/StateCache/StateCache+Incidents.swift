@@ -216,6 +216,8 @@ extension StateCache {
     for record in try GPUMarkRecord.fetchAll(db) {
       marks.xids[record.gpu] = record.xid
       marks.doubleBitECC[record.gpu] = record.doubleBitECC
+      if record.rowRemapFailure { marks.rowRemapFailed.insert(record.gpu) }
+      marks.nvlinkErrors[record.gpu] = record.nvlinkErrors
     }
     marks.out = Set(try OutNodeRecord.fetchAll(db).map(\.node))
     let nodes = Dictionary(grouping: try RunningJobNodeRecord.fetchAll(db), by: \.key)
@@ -237,10 +239,9 @@ extension StateCache {
   ) throws {
     func gpuMarks(_ marks: IncidentMarks) -> [GPUID: GPUMarkRecord] {
       var records: [GPUID: GPUMarkRecord] = [:]
-      for gpu in Set(marks.xids.keys).union(marks.doubleBitECC.keys) {
-        records[gpu] = GPUMarkRecord(
-          gpu: gpu, xid: marks.xids[gpu], doubleBitECC: marks.doubleBitECC[gpu])
-      }
+      let gpus = Set(marks.xids.keys).union(marks.doubleBitECC.keys)
+        .union(marks.rowRemapFailed).union(marks.nvlinkErrors.keys)
+      for gpu in gpus { records[gpu] = GPUMarkRecord(gpu: gpu, marks: marks) }
       return records
     }
     let oldGPUs = gpuMarks(before)
@@ -251,9 +252,7 @@ extension StateCache {
         arguments: [gpu.node.cluster, gpu.node.name, gpu.index])
     }
     try GPUMarkRecord.insert(
-      newGPUs.values.filter { new in
-        oldGPUs[new.gpu].map { $0.xid != new.xid || $0.doubleBitECC != new.doubleBitECC } ?? true
-      }, db)
+      newGPUs.values.filter { new in oldGPUs[new.gpu].map(new.differs(from:)) ?? true }, db)
 
     for node in before.out.subtracting(marks.out) {
       try db.execute(

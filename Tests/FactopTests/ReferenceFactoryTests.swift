@@ -35,6 +35,23 @@ import Testing
     let healthy = try #require(
       settled, "the factory never settled; the poller said: \(Self.tail(poller.log))")
     try checkInvariants(healthy, factory: factory)
+    // GPU 2 of n1 has a failing NVLink: its error counters rise between polls, an incident on
+    // its node, with the action to take; no GPU reports a double-bit ECC error or a failed
+    // row remap.
+    let nvlink = eventually(timeoutS: 30) { () -> [String: Any]? in
+      let incidents = (poller.snapshot()?["incidents"] as? [String: Any])?["incidents"]
+      return (incidents as? [[String: Any]])?.first { $0["cause"] as? String == "nvlink_errors" }
+    }
+    let incident = try #require(
+      nvlink, "no NVLink incident; the poller said: \(Self.tail(poller.log))")
+    #expect(incident["node"] as? String == "n1")
+    let events = try #require(incident["events"] as? [[String: Any]])
+    #expect(events.allSatisfy { $0["subject"] as? String == "GPU 2" })
+    #expect((incident["action"] as? String)?.contains("NVLink") == true)
+    let causes =
+      ((poller.snapshot()?["incidents"] as? [String: Any])?["incidents"]
+      as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
+    #expect(!causes.contains("ecc_double_bit") && !causes.contains("row_remap_failure"))
     #expect(healthy["billing"] is [String: Any] && healthy["opencost"] is [String: Any])
 
     // The cockpit over the same cache, as on-call would open it.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 let dcgmScrape = fixtures.appendingPathComponent("dcgm-exporter/datadog-dcgm-metrics.txt")
+let dcgmCounters = fixtures.appendingPathComponent("dcgm-exporter/nvidia-default-counters.csv")
 
 @Suite struct DCGMExpositionTests {
   /// Real scrapes: two Tesla T4 hosts (drivers 460 and 470) and an A10G with Kubernetes labels,
@@ -28,6 +29,42 @@ let dcgmScrape = fixtures.appendingPathComponent("dcgm-exporter/datadog-dcgm-met
     // Its only series here is DRAM activity, which factop does not read: nothing else known.
     #expect(a10g.powerW == nil && a10g.activityPct == nil)
     #expect(scrape.unattributable > 0)
+  }
+
+  /// The health fields factop reads are those dcgm-exporter's own counter list names (its
+  /// NVLink error counters commented out by default: optional), read as a scrape writes them.
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: dcgmCounters.path), "shared/fixtures is absent"))
+  func eccRowRemapAndNVLinkErrorFieldsAsTheExporterNamesThem() throws {
+    let list = try String(contentsOf: dcgmCounters, encoding: .utf8)
+    let fields = [
+      "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",
+      "DCGM_FI_DEV_ROW_REMAP_FAILURE", "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL",
+      "DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL",
+      "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL",
+      "DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL",
+    ]
+    for field in fields { #expect(list.contains(field), "\(field)") }
+    let labels = #"gpu="0",UUID="GPU-1",Hostname="n1""#
+    let scrape = DCGMExposition.parse(
+      """
+      DCGM_FI_DEV_ECC_SBE_VOL_TOTAL{\(labels)} 12
+      DCGM_FI_DEV_ECC_DBE_VOL_TOTAL{\(labels)} 1
+      DCGM_FI_DEV_ROW_REMAP_FAILURE{\(labels)} 1
+      DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL{\(labels)} 3
+      DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL{\(labels)} 4
+      DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL{\(labels)} 5
+      DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL{\(labels)} 6
+      DCGM_FI_DEV_GPU_UTIL{gpu="1",UUID="GPU-2",Hostname="n1"} 40
+      """)
+    let gpu = try #require(scrape.gpus.first)
+    #expect(gpu.eccCorrected == 12 && gpu.eccUncorrected == 1 && gpu.rowRemapFailure == true)
+    #expect(gpu.nvlinkErrors == 18)
+    // A GPU that does not export them has them unknown, never 0.
+    let other = try #require(scrape.gpus.last)
+    #expect(
+      other.nvlinkErrors == nil && other.rowRemapFailure == nil && other.eccUncorrected == nil)
   }
 
   @Test func labelSpellingsMIGSlicesSentinelsAndExportedLabels() {

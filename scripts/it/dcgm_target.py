@@ -7,6 +7,10 @@ pci_bus_id, modelName, Hostname) and with its HPC job mapping on (hpc_job = the 
 holding the GPU). The mapping is read from the real slurmctld each scrape (`scontrol -d show
 job`), as dcgm-exporter reads the files a Slurm prolog writes. Readings change every scrape.
 
+GPU 2 of the first node has a failing NVLink: its replay and CRC error counters rise every
+few seconds (the other GPUs export them at 0, as do the double-bit ECC total and the row-remap
+failure flag), so factop's incident log has an NVLink fault to find.
+
 Host names carry a domain (n1.factory.example), as exporters report them, so factop's
 node-name rule has something to do. On the last node the device files are in reverse NVML
 order (/dev/nvidia7 is NVML GPU 0), as on hosts whose minor numbers are not in PCI order:
@@ -25,6 +29,7 @@ import time
 
 DOMAIN = "factory.example"
 GPUS = 8
+STARTED = time.time()
 
 
 def expand(hostlist):
@@ -78,7 +83,13 @@ def metrics(nodes):
         ("DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W)."),
         ("DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C)."),
         ("DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB)."),
+        ("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Total number of double-bit volatile ECC errors."),
+        ("DCGM_FI_DEV_ROW_REMAP_FAILURE", "gauge", "Whether remapping of rows has failed"),
+        ("DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "counter",
+         "Total number of NVLink flow-control CRC errors."),
+        ("DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL", "counter", "Total number of NVLink retries."),
     ]
+    failing = int((now - STARTED) / 3)
     for name, kind, text in families:
         lines.append(f"# HELP {name} {text}")
         lines.append(f"# TYPE {name} {kind}")
@@ -100,6 +111,12 @@ def metrics(nodes):
                     "DCGM_FI_DEV_POWER_USAGE": round(20 + 20 * busy, 3),
                     "DCGM_FI_DEV_GPU_TEMP": round(30 + 30 * busy),
                     "DCGM_FI_DEV_FB_USED": round(60000 * busy),
+                    "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL": 0,
+                    "DCGM_FI_DEV_ROW_REMAP_FAILURE": 0,
+                    "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL":
+                        failing if (n, gpu) == (0, 2) else 0,
+                    "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL":
+                        7 * failing if (n, gpu) == (0, 2) else 0,
                 }[name]
                 lines.append(f"{name}{{{labels}}} {value}")
     return "\n".join(lines) + "\n"

@@ -35,9 +35,14 @@ public enum DCGMExposition {
     public var container: String?
     /// Slurm job id(s), when the exporter maps HPC jobs.
     public var hpcJob: String?
-    /// ECC errors since the driver loaded, corrected and not (AMD's exporter reports them).
+    /// ECC errors since the driver loaded, corrected and not (DCGM's volatile single- and
+    /// double-bit totals; AMD's exporter's own).
     public var eccCorrected: Int?
     public var eccUncorrected: Int?
+    /// `DCGM_FI_DEV_ROW_REMAP_FAILURE`.
+    public var rowRemapFailure: Bool?
+    /// NVLink CRC flit, CRC data, replay and recovery error totals, summed over those exported.
+    public var nvlinkErrors: Double?
 
     /// The best activity signal: engine activity when reported, else GPU utilization.
     public var activityPct: Double? { engineActivePct ?? utilPct }
@@ -49,10 +54,18 @@ public enum DCGMExposition {
     public let unattributable: Int
   }
 
-  static let metrics: Set<String> = [
+  static let metrics: Set<String> = Set([
     "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_PROF_SM_ACTIVE",
     "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_FB_USED",
-    "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_XID_ERRORS",
+    "DCGM_FI_DEV_SM_CLOCK", "DCGM_FI_DEV_XID_ERRORS", "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL",
+    "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "DCGM_FI_DEV_ROW_REMAP_FAILURE",
+  ]).union(nvlinkErrorCounters)
+
+  /// NVLink's error counters (commented out of dcgm-exporter's default list: optional).
+  static let nvlinkErrorCounters: Set<String> = [
+    "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL",
+    "DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL",
+    "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL", "DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL",
   ]
 
   public static func parse(_ text: String) -> Scrape {
@@ -125,7 +138,15 @@ public enum DCGMExposition {
       case "DCGM_FI_DEV_SM_CLOCK": gpus[i].smClockMHz = value
       case "DCGM_FI_DEV_XID_ERRORS":
         gpus[i].xidLast = value.flatMap { $0 > 0 ? Int(exactly: $0) : nil }
-      default: break
+      case "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL":
+        gpus[i].eccCorrected = value.flatMap { Int(exactly: $0) }
+      case "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL":
+        gpus[i].eccUncorrected = value.flatMap { Int(exactly: $0) }
+      case "DCGM_FI_DEV_ROW_REMAP_FAILURE": gpus[i].rowRemapFailure = value.map { $0 > 0 }
+      default:
+        if nvlinkErrorCounters.contains(sample.name), let value {
+          gpus[i].nvlinkErrors = (gpus[i].nvlinkErrors ?? 0) + value
+        }
       }
     }
     return Scrape(gpus: gpus, unattributable: unattributable)

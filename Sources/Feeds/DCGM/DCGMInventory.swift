@@ -68,7 +68,9 @@ public enum DCGMInventory {
       smClockMHz: parts.lazy.compactMap(\.smClockMHz).first,
       xidLast: parts.lazy.compactMap(\.xidLast).first,
       eccSingleBit: parts.lazy.compactMap(\.eccCorrected).first,
-      eccDoubleBit: parts.lazy.compactMap(\.eccUncorrected).first)
+      eccDoubleBit: parts.lazy.compactMap(\.eccUncorrected).first,
+      rowRemapFailure: parts.lazy.compactMap(\.rowRemapFailure).first,
+      nvlinkErrors: parts.lazy.compactMap(\.nvlinkErrors).first)
   }
 
 }

@@ -6,6 +6,9 @@ public struct IncidentEvent: Sendable, Hashable, Encodable {
   public enum Kind: String, Sendable, Hashable, Encodable, CaseIterable {
     case xid
     case eccDoubleBit = "ecc_double_bit"
+    case rowRemapFailure = "row_remap_failure"
+    /// A GPU's NVLink error counters rose since the poll before.
+    case nvlinkErrors = "nvlink_errors"
     /// The node went down, was drained or stopped responding.
     case nodeOut = "node_out"
     case jobFailed = "job_failed"
@@ -205,7 +208,8 @@ public struct Incident: Sendable, Hashable {
   /// The event that names it best: a hardware fault over what it did to jobs.
   public var cause: IncidentEvent {
     let order: [IncidentEvent.Kind] = [
-      .xid, .eccDoubleBit, .linkFlap, .nodeOut, .jobFailed, .jobRequeued,
+      .xid, .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .linkFlap, .nodeOut, .jobFailed,
+      .jobRequeued,
     ]
     return events.min {
       (order.firstIndex(of: $0.kind)!, $0.time) < (order.firstIndex(of: $1.kind)!, $1.time)

@@ -55,6 +55,10 @@ public struct IncidentMarks: Sendable, Hashable {
   public var recordedAt: Date?
   public var xids: [GPUID: XIDMark] = [:]
   public var doubleBitECC: [GPUID: Int] = [:]
+  /// GPUs whose row remapping had failed.
+  public var rowRemapFailed: Set<GPUID> = []
+  /// NVLink error totals of GPUs that reported any.
+  public var nvlinkErrors: [GPUID: Double] = [:]
   public var out: Set<NodeID> = []
   public var running: [JobID: RunningJob] = [:]
 
@@ -137,6 +141,27 @@ public struct IncidentLog: Sendable, Hashable {
             time: now, kind: .eccDoubleBit, subject: "GPU \(gpu.index)",
             detail: errors == 1 ? "a double-bit ECC error" : "\(errors) double-bit ECC errors",
             action: "drain, reset the GPU; RMA if it recurs"),
+          on: gpu.node, at: now, rules: rules)
+      }
+    }
+    for gpu in state.gpus {
+      guard let sample = state.gpuSamples[gpu.id] else { continue }
+      if sample.rowRemapFailure == true, !marks.rowRemapFailed.contains(gpu.id) {
+        add(
+          IncidentEvent(
+            time: now, kind: .rowRemapFailure, subject: "GPU \(gpu.index)",
+            detail: "row remapping failed", action: "drain, reset the GPU; RMA candidate"),
+          on: gpu.node, at: now, rules: rules)
+      }
+      // A total that fell is a counter reset (the driver reloaded), not news.
+      if let errors = sample.nvlinkErrors, let before = marks.nvlinkErrors[gpu.id],
+        errors > before
+      {
+        add(
+          IncidentEvent(
+            time: now, kind: .nvlinkErrors, subject: "GPU \(gpu.index)",
+            detail: "NVLink errors (CRC, replay, recovery) are rising",
+            action: "drain the node, reset its GPUs or reboot; service the NVLink if it recurs"),
           on: gpu.node, at: now, rules: rules)
       }
     }
@@ -315,11 +340,19 @@ public struct IncidentLog: Sendable, Hashable {
         marks.xids[gpu] = IncidentMarks.XIDMark(code: code, count: sample.xidCount)
       }
       if let errors = sample.eccDoubleBit, errors > 0 { marks.doubleBitECC[gpu] = errors }
+      if sample.rowRemapFailure == true { marks.rowRemapFailed.insert(gpu) }
+      if let errors = sample.nvlinkErrors { marks.nvlinkErrors[gpu] = errors }
     }
     // A GPU that did not answer keeps what it last said: its silence is not a reset.
     for (gpu, mark) in previous.xids where state.gpuSamples[gpu] == nil { marks.xids[gpu] = mark }
     for (gpu, errors) in previous.doubleBitECC where state.gpuSamples[gpu] == nil {
       marks.doubleBitECC[gpu] = errors
+    }
+    for gpu in previous.rowRemapFailed where state.gpuSamples[gpu] == nil {
+      marks.rowRemapFailed.insert(gpu)
+    }
+    for (gpu, errors) in previous.nvlinkErrors where state.gpuSamples[gpu] == nil {
+      marks.nvlinkErrors[gpu] = errors
     }
     marks.out = Set(state.nodes.filter(\.isOut).map(\.id))
     for job in state.jobs where job.state == .running {

@@ -40,7 +40,8 @@ extension Incident {
   public var what: String {
     let cause = self.cause
     switch cause.kind {
-    case .xid, .eccDoubleBit, .linkFlap: return "\(cause.subject): \(cause.detail)"
+    case .xid, .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .linkFlap:
+      return "\(cause.subject): \(cause.detail)"
     case .nodeOut, .jobFailed, .jobRequeued: return cause.detail
     }
   }
@@ -309,7 +310,7 @@ extension Incident {
     guard !jobs.isEmpty else { return false }
     return events.contains { event in
       switch event.kind {
-      case .eccDoubleBit, .nodeOut, .linkFlap: true
+      case .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .nodeOut, .linkFlap: true
       case .xid: event.xid.map { XIDCatalog.meaning(of: $0).isHardware } ?? false
       case .jobFailed, .jobRequeued: false
       }

@@ -17,12 +17,18 @@ public struct GPUSample: Sendable, Hashable, Codable {
   public var xidCount: Int?
   public var eccSingleBit: Int?
   public var eccDoubleBit: Int?
+  /// DCGM's `ROW_REMAP_FAILURE`: the GPU could not remap a failing memory row (an RMA sign).
+  public var rowRemapFailure: Bool?
+  /// NVLink CRC (flit and data), replay and recovery errors since the driver loaded, summed;
+  /// nil where the exporter does not export them (dcgm-exporter's defaults leave them out).
+  public var nvlinkErrors: Double?
 
   public init(
     time: Date, utilPct: Double? = nil, smActivePct: Double? = nil, memUsedMiB: Double? = nil,
     powerW: Double? = nil, tempC: Double? = nil, smClockMHz: Double? = nil,
     memClockMHz: Double? = nil, xidLast: Int? = nil, xidCount: Int? = nil,
-    eccSingleBit: Int? = nil, eccDoubleBit: Int? = nil
+    eccSingleBit: Int? = nil, eccDoubleBit: Int? = nil, rowRemapFailure: Bool? = nil,
+    nvlinkErrors: Double? = nil
   ) {
     self.time = time
     self.utilPct = utilPct
@@ -36,6 +42,8 @@ public struct GPUSample: Sendable, Hashable, Codable {
     self.xidCount = xidCount
     self.eccSingleBit = eccSingleBit
     self.eccDoubleBit = eccDoubleBit
+    self.rowRemapFailure = rowRemapFailure
+    self.nvlinkErrors = nvlinkErrors
   }
 
   /// The activity signal factop trusts most that this sample carries: SM activity, else GPU util.

@@ -213,16 +213,22 @@ struct GPUMarkRecord: CacheRecord {
     static let xid = Column("xid")
     static let xidCount = Column("xid_count")
     static let doubleBitECC = Column("ecc_double_bit")
+    static let rowRemapFailure = Column("row_remap_failure")
+    static let nvlinkErrors = Column("nvlink_errors")
   }
 
   var gpu: GPUID
   var xid: IncidentMarks.XIDMark?
   var doubleBitECC: Int?
+  var rowRemapFailure: Bool
+  var nvlinkErrors: Double?
 
-  init(gpu: GPUID, xid: IncidentMarks.XIDMark?, doubleBitECC: Int?) {
+  init(gpu: GPUID, marks: IncidentMarks) {
     self.gpu = gpu
-    self.xid = xid
-    self.doubleBitECC = doubleBitECC
+    xid = marks.xids[gpu]
+    doubleBitECC = marks.doubleBitECC[gpu]
+    rowRemapFailure = marks.rowRemapFailed.contains(gpu)
+    nvlinkErrors = marks.nvlinkErrors[gpu]
   }
 
   init(row: Row) {
@@ -233,15 +239,26 @@ struct GPUMarkRecord: CacheRecord {
       IncidentMarks.XIDMark(code: $0, count: row[Columns.xidCount])
     }
     doubleBitECC = row[Columns.doubleBitECC]
+    rowRemapFailure = row[Columns.rowRemapFailure] ?? false
+    nvlinkErrors = row[Columns.nvlinkErrors]
+  }
+
+  /// Whether this GPU's marks differ from `other`'s.
+  func differs(from other: GPUMarkRecord) -> Bool {
+    xid != other.xid || doubleBitECC != other.doubleBitECC
+      || rowRemapFailure != other.rowRemapFailure || nvlinkErrors != other.nvlinkErrors
   }
 
   static let columns = [
     Columns.cluster, Columns.node, Columns.index, Columns.xid, Columns.xidCount,
-    Columns.doubleBitECC,
+    Columns.doubleBitECC, Columns.rowRemapFailure, Columns.nvlinkErrors,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
-    [gpu.node.cluster, gpu.node.name, gpu.index, xid?.code, xid?.count, doubleBitECC]
+    [
+      gpu.node.cluster, gpu.node.name, gpu.index, xid?.code, xid?.count, doubleBitECC,
+      rowRemapFailure, nvlinkErrors,
+    ]
   }
 }
 

@@ -157,6 +157,8 @@ struct GPURecord: CacheRecord {
     static let xidCount = Column("xid_count")
     static let eccSingleBit = Column("ecc_sbe")
     static let eccDoubleBit = Column("ecc_dbe")
+    static let rowRemapFailure = Column("row_remap_failure")
+    static let nvlinkErrors = Column("nvlink_errors")
   }
 
   var source: String
@@ -188,7 +190,8 @@ struct GPURecord: CacheRecord {
         tempC: row[Columns.tempC], smClockMHz: row[Columns.smClockMHz],
         memClockMHz: row[Columns.memClockMHz], xidLast: row[Columns.xidLast],
         xidCount: row[Columns.xidCount], eccSingleBit: row[Columns.eccSingleBit],
-        eccDoubleBit: row[Columns.eccDoubleBit])
+        eccDoubleBit: row[Columns.eccDoubleBit], rowRemapFailure: row[Columns.rowRemapFailure],
+        nvlinkErrors: row[Columns.nvlinkErrors])
     }
   }
 
@@ -198,6 +201,7 @@ struct GPURecord: CacheRecord {
     Columns.idleW, Columns.memoryMiB, Columns.sampledAt, Columns.utilPct, Columns.smActivePct,
     Columns.memUsedMiB, Columns.powerW, Columns.tempC, Columns.smClockMHz, Columns.memClockMHz,
     Columns.xidLast, Columns.xidCount, Columns.eccSingleBit, Columns.eccDoubleBit,
+    Columns.rowRemapFailure, Columns.nvlinkErrors,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -227,6 +231,8 @@ struct GPURecord: CacheRecord {
       sample?.xidCount,
       sample?.eccSingleBit,
       sample?.eccDoubleBit,
+      sample?.rowRemapFailure,
+      sample?.nvlinkErrors,
     ]
   }
 }

@@ -1,0 +1,83 @@
+import FleetModel
+import Foundation
+import Testing
+
+/// The incident log's rules on small fleets: what is news and what is not, how events gather,
+/// and what a failure costs.
+@Suite struct IncidentLogTests {
+  let cluster = Cluster(name: "c", scheduler: .slurm, site: "s", pricing: .onDemand)
+  let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+  func fleet(
+    _ sample: (Int) -> GPUSample?, jobRunning: Bool = true, nodeState: NodeState = .allocated
+  ) -> FleetState {
+    let node = Node(name: "n1", cluster: "c", rack: "r", state: nodeState)
+    let gpus = (0..<8).map {
+      GPU(uuid: "GPU-\($0)", node: node.id, index: $0, model: .h100SXM)
+    }
+    var state = FleetState(
+      clusters: [cluster], nodes: [node], gpus: gpus,
+      jobs: [
+        Job(
+          id: "7", cluster: "c", name: "train", user: "u", team: "t", kind: .training,
+          state: jobRunning ? .running : .failed, gpus: 8, nodes: ["n1"], start: t0)
+      ])
+    for gpu in gpus {
+      if let s = sample(gpu.index) { state.gpuSamples[gpu.id] = s }
+      if jobRunning { state.allocations[gpu.id] = JobID(cluster: "c", id: "7") }
+    }
+    return state
+  }
+
+  @Test func whatWasThereWhenTheLogBeganIsNotNewsButWhatRisesIs() {
+    var log = IncidentLog()
+    let prices = PriceBook.demo
+    // An XID, ECC and NVLink errors already there at the first step: the marks only.
+    log.record(
+      fleet { _ in GPUSample(time: self.t0, xidLast: 13, eccDoubleBit: 1, nvlinkErrors: 5) },
+      at: t0, prices: prices)
+    #expect(log.incidents.isEmpty)
+    // The NVLink errors rise on GPU 2 and its row remap fails: one incident on the node.
+    let t1 = t0.addingTimeInterval(10)
+    log.record(
+      fleet {
+        GPUSample(
+          time: t1, xidLast: 13, eccDoubleBit: 1, rowRemapFailure: $0 == 2,
+          nvlinkErrors: $0 == 2 ? 9 : 5)
+      }, at: t1, prices: prices)
+    #expect(log.incidents.count == 1)
+    let incident = log.incidents[0]
+    #expect(incident.node == "n1")
+    #expect(Set(incident.events.map(\.kind)) == [.nvlinkErrors, .rowRemapFailure])
+    #expect(incident.cause.kind == .rowRemapFailure)
+    // A counter that falls (the driver reloaded) is a reset, not news.
+    let t2 = t1.addingTimeInterval(10)
+    log.record(
+      fleet { GPUSample(time: t2, rowRemapFailure: $0 == 2, nvlinkErrors: 0) }, at: t2,
+      prices: prices)
+    #expect(log.incidents[0].events.count == 2)
+  }
+
+  @Test func aJobThatFailsAfterItsNodesFaultIsHitAndPricedOnTheStatedAssumption() throws {
+    var log = IncidentLog()
+    let prices = PriceBook.demo
+    log.record(fleet { _ in GPUSample(time: self.t0) }, at: t0, prices: prices)
+    let t1 = t0.addingTimeInterval(60)
+    log.record(
+      fleet({ GPUSample(time: t1, xidLast: $0 == 3 ? 79 : nil, xidCount: 1) }, jobRunning: false),
+      at: t1, prices: prices)
+    let incident = try #require(log.incidents.first)
+    #expect(incident.events.map(\.kind) == [.xid, .jobFailed])
+    #expect(
+      incident.events[0].xid == 79 && incident.events[0].action?.contains("power-cycle") == true)
+    let job = try #require(incident.jobs.first)
+    #expect(job.gpus == 8 && job.gpusOnNode == 8 && !job.requeued)
+    // Half an hour of eight GPUs' work lost, assumed and said; no wait until it is resubmitted.
+    let cost = incident.cost(at: t1.addingTimeInterval(3_600), rules: IncidentRules())
+    #expect(cost.lostWorkGPUHours == 4 && cost.waitGPUHours == 0)
+    let rate = try #require(prices.price(model: GPUModel.h100SXM.name, pricing: .onDemand))
+    #expect(abs((cost.usd ?? 0) - 4 * rate.usdPerGPUHour) < 1e-9)
+    #expect(cost.assumptions.contains { $0.contains("assumed 30 min") })
+    #expect(cost.assumptions.contains { $0.contains("not run again yet") })
+  }
+}

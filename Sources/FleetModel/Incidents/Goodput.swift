@@ -105,6 +105,19 @@ public struct GoodputSummary: Sendable, Hashable, Encodable {
     let windowStart = now.addingTimeInterval(-Self.windowS)
     let rates = GPURates(state, prices: prices)
     let failureRate = savings.nodeFailureRate.per1000NodeDays
+    // What a resubmission shares with the job it resubmits.
+    struct Work: Hashable {
+      let cluster: String
+      let name: String
+      let team: String
+    }
+    var hitsByWork: [Work: [HitJob]] = [:]
+    for incident in incidents {
+      for hit in incident.jobs {
+        hitsByWork[Work(cluster: hit.job.cluster, name: hit.name, team: hit.team), default: []]
+          .append(hit)
+      }
+    }
     var jobs: [JobGoodput] = []
     for job in state.jobs where job.state == .running && job.kind == .training {
       let gpus = rates.gpusByJob[job.key] ?? []
@@ -115,18 +128,16 @@ public struct GoodputSummary: Sendable, Hashable, Encodable {
       let wallS = now.timeIntervalSince(from)
       guard wallS >= 3_600 else { continue }
       var lostS = 0.0
-      for incident in incidents {
-        for hit in incident.jobs
-        where hit.job == job.key || (hit.name == job.name && hit.team == job.team) {
-          let lostWork =
-            hit.lastCheckpoint.map { hit.stopped.timeIntervalSince($0) }
-            ?? rules.assumedCheckpointIntervalMin * 30
-          // Within the window: the work before the stop, and the wait after it.
-          let lostFrom = max(from, hit.stopped.addingTimeInterval(-lostWork))
-          let waitEnd = min(now, hit.waitEnd(until: now))
-          lostS += max(0, hit.stopped.timeIntervalSince(lostFrom))
-          lostS += max(0, waitEnd.timeIntervalSince(max(from, hit.stopped)))
-        }
+      // The incidents that hit it, by its id or (a resubmission) its name and team.
+      for hit in hitsByWork[Work(cluster: job.cluster, name: job.name, team: job.team)] ?? [] {
+        let lostWork =
+          hit.lastCheckpoint.map { hit.stopped.timeIntervalSince($0) }
+          ?? rules.assumedCheckpointIntervalMin * 30
+        // Within the window: the work before the stop, and the wait after it.
+        let lostFrom = max(from, hit.stopped.addingTimeInterval(-lostWork))
+        let waitEnd = min(now, hit.waitEnd(until: now))
+        lostS += max(0, hit.stopped.timeIntervalSince(lostFrom))
+        lostS += max(0, waitEnd.timeIntervalSince(max(from, hit.stopped)))
       }
       let stalledS = Self.stalledSeconds(activity.filter { $0.time >= from })
       let ettr = max(0, min(1, 1 - (lostS + (stalledS ?? 0)) / wallS))

@@ -14,7 +14,8 @@ enum Glossary {
 
   static func entries(for view: CockpitView) -> [Entry] {
     switch view {
-    case .overview: gpuStates + [utilization, power, cost, out, savingsLine, confidence, age]
+    case .overview:
+      gpuStates + [utilization, power, cost, failures, out, savingsLine, confidence, age]
     case .nodes:
       [
         Entry("STATE", "the scheduler's node state (Slurm sinfo, Kubernetes nodes)"),
@@ -104,6 +105,8 @@ enum Glossary {
     "POWER", "node power from its BMC or node exporter, else GPUs' sum")
   private static let cost = Entry(
     "$/H", "GPUs × price per GPU-hour (price book; owned: TCO + energy)")
+  private static let failures = Entry(
+    "Failures", "what incidents cost in the last day and week; open: still going on (9)")
   private static let out = Entry("OUT", "nodes down, drained or draining, as the scheduler says")
   private static let savingsLine = Entry(
     "1 % line", "1 % of monthly spend: the savings worth acting on start here")

@@ -106,7 +106,7 @@ enum Glossary {
   private static let cost = Entry(
     "$/H", "GPUs × price per GPU-hour (price book; owned: TCO + energy)")
   private static let failures = Entry(
-    "Failures", "what incidents cost in the last day and week; open: still going on (9)")
+    "Failures", "incidents' cost, last day and week; open: still going on")
   private static let out = Entry("OUT", "nodes down, drained or draining, as the scheduler says")
   private static let savingsLine = Entry(
     "1 % line", "1 % of monthly spend: the savings worth acting on start here")

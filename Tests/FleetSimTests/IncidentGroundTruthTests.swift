@@ -7,7 +7,7 @@ import Testing
 /// mix: each becomes one incident on its node (or its job, when the failure shows nowhere
 /// else), hitting its job, priced within ±5 % of what it cost; nothing else hits a job.
 @Suite struct IncidentGroundTruthTests {
-  let fleet = try! DemoFleet(gpus: 1_024, seed: 1)
+  let fleet = try! DemoFleet(gpus: 256, seed: 1)
   let prices = PriceBook.demo
   let stepS = 60.0
 
@@ -71,7 +71,7 @@ import Testing
 /// work since its checkpoint and its wait (within ±5 %), and its ETTR is that and its hourly
 /// checkpoint stalls (within 0.01).
 @Suite struct GoodputGroundTruthTests {
-  let fleet = try! DemoFleet(gpus: 1_024, seed: 1)
+  let fleet = try! DemoFleet(gpus: 256, seed: 1)
 
   @Test func jobsHitByPlantedFailuresLoseWhatTheyCost() throws {
     let now = Date(timeIntervalSince1970: 1_795_100_000)

@@ -18,7 +18,7 @@ import Testing
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("cache.sqlite").path
-    let fleet = try DemoFleet(gpus: 1_024, seed: 1)
+    let fleet = try DemoFleet(gpus: 256, seed: 1)
     let planted = try #require(
       fleet.plantedIncidents(
         from: Date(timeIntervalSince1970: 1_795_000_000),

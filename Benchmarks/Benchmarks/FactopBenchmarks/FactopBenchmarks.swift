@@ -111,6 +111,24 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  // The incident log's step, as the poller takes it after every poll: the fleet compared with
+  // the marks of the poll before (every GPU's XID, ECC and NVLink marks, the nodes out, the jobs
+  // running), priced where something changed.
+  for gpus in [16_384, 131_072] {
+    let demo = try! DemoFleet(gpus: gpus, seed: 1)
+    let before = demo.state(at: now.addingTimeInterval(-10))
+    let state = demo.state(at: now)
+    var log = IncidentLog()
+    log.record(before, at: now.addingTimeInterval(-10), prices: .demo)
+    Benchmark("Incident log step, \(gpus.formatted()) GPUs") { benchmark in
+      for _ in benchmark.scaledIterations {
+        var next = log
+        next.record(state, at: now, prices: .demo)
+        blackHole(next)
+      }
+    }
+  }
+
   // A poll's ingest from Prometheus, as a real fleet answers it: the answer of the feed's one
   // query (five DCGM metrics per GPU, with the labels `max by` keeps) parsed into the fleet
   // state the cache then writes. Made here from the demo fleet, at both sizes.

@@ -84,9 +84,9 @@ enum Glossary {
     case .incidents:
       [
         Entry("$", "what it cost: lost work, waiting and idle GPU-hours, priced"),
-        Entry("GPU-H", "jobs' GPUs × (since checkpoint + wait) + node GPUs idle while out"),
+        Entry("GPU-H", "jobs' GPUs × (since checkpoint + wait) + idle node GPUs"),
         Entry("STATE", "open while its node is out or a job it hit has not run again"),
-        Entry("CAUSE", "its main event: xid, ecc, node_out, link_flap, job_failed…"),
+        Entry("CAUSE", "its main event: xid, node_out, link_flap, job_failed, etc."),
         Entry("Enter", "its events, the jobs it hit and what its price assumes"),
         Entry("Repair first", "the nodes whose incidents cost most over 30 days"),
       ]

@@ -212,11 +212,12 @@ public struct Screen {
       }
       return Line(spans)
     }
-    let full = tabs(titled: true)
-    let tabsLine = full.width <= row.width ? full : tabs(titled: false)
-    tabsLine.render(in: row, into: &buffer)
+    // What is watched and when matter more than the other views' titles: those go first.
     let right = "\(origin) · \(Format.utc(now)) "
     let width = TerminalText.width(right)
+    let full = tabs(titled: true)
+    let tabsLine = full.width + 2 + width <= row.width ? full : tabs(titled: false)
+    tabsLine.render(in: row, into: &buffer)
     if tabsLine.width + 2 + width <= row.width {
       buffer.put(right, x: row.maxX - width, y: row.y, style: theme.bar)
     }

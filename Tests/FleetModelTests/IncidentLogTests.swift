@@ -81,3 +81,37 @@ import Testing
     #expect(cost.assumptions.contains { $0.contains("not run again yet") })
   }
 }
+
+extension IncidentLogTests {
+  /// Three outages of the one node over eight days watched: 375 failures per 1,000 node-days,
+  /// enough to judge by, so the savings finder's rates become the fleet's own.
+  @Test func theFleetsOwnFailureRateReplacesTheAssumptionOnceThereIsEnough() throws {
+    let state = fleet { _ in GPUSample(time: self.t0, smActivePct: 90) }
+    let node = try #require(state.nodes.first)
+    let incidents = (1...3).map { k -> Incident in
+      let start = t0.addingTimeInterval(-Double(k) * 2 * 86_400)
+      let end = start.addingTimeInterval(3_600)
+      return Incident(
+        id: "node c/n1 @\(k)", cluster: "c", node: "n1", start: start, lastEvent: start, end: end,
+        events: [IncidentEvent(time: start, kind: .nodeOut, subject: "n1", detail: "down")],
+        jobs: [], outage: NodeOutage(gpus: 8, usdPerGPUHour: 2, start: start, end: end))
+    }
+    let summary = IncidentSummary(
+      incidents, state: state,
+      totals: IncidentTotals(watchedSince: t0.addingTimeInterval(-8 * 86_400)), now: t0,
+      rules: IncidentRules())
+    let rate = try #require(summary.observedRate)
+    #expect(rate.failures == 3 && rate.isEnough && abs(rate.failuresPer1000NodeDays - 375) < 1e-9)
+    #expect(rate.byModel == [GPUModel.h100SXM.name: rate.failuresPer1000NodeDays])
+    let observed = try #require(summary.observedFailures)
+    #expect(abs((observed.perNodePerMonth[node.id] ?? 0) - 3 * 30 / 8) < 1e-9)
+    // Each outage cost its node's eight GPUs an hour at $2.
+    #expect(abs((summary.repairFirst.first?.usd ?? 0) - 3 * 8 * 2) < 1e-9)
+    // Two days watched is not enough: the finder keeps its assumptions.
+    let young = IncidentSummary(
+      incidents, state: state,
+      totals: IncidentTotals(watchedSince: t0.addingTimeInterval(-2 * 86_400)), now: t0,
+      rules: IncidentRules())
+    #expect(young.observedFailures == nil)
+  }
+}

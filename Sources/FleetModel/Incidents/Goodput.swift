@@ -104,7 +104,6 @@ public struct GoodputSummary: Sendable, Hashable, Encodable {
   ) {
     let windowStart = now.addingTimeInterval(-Self.windowS)
     let rates = GPURates(state, prices: prices)
-    let failureRate = savings.nodeFailureRate.per1000NodeDays
     // What a resubmission shares with the job it resubmits.
     struct Work: Hashable {
       let cluster: String
@@ -146,7 +145,9 @@ public struct GoodputSummary: Sendable, Hashable, Encodable {
       let nodes = Set(gpus.map(\.node)).count
       let expected = ReliabilityScenario(
         gpus: gpus.count, gpusPerNode: max(1, gpus.count / max(1, nodes)),
-        failuresPer1000NodeDays: failureRate, restartMin: savings.restartMin,
+        failuresPer1000NodeDays: savings.nodeFailureRate(model: gpus.first?.model.name)
+          .per1000NodeDays,
+        restartMin: savings.restartMin,
         checkpointCostMin: savings.checkpointCostMin
       ).ettr(checkpointIntervalMin: interval)
       let lostGPUHours = (1 - ettr) * wallS / 3_600 * Double(gpus.count)

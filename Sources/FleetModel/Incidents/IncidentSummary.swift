@@ -246,13 +246,14 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
       $0.incident.nodeID!
     }
     return byNode.map { node, incidents in
-      let causes = Dictionary(grouping: incidents.map(\.incident.cause), by: \.detail)
+      // By what happened and to which GPU or port: the GPU to replace, not only the node.
+      let causes = Dictionary(grouping: incidents.map(\.incident), by: \.what)
       let top = causes.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!
       return RepairTarget(
         cluster: node.cluster, node: node.name, incidents: incidents.count,
         usd: incidents.reduce(0) { $0 + ($1.cost.usd ?? 0) },
         gpuHours: incidents.reduce(0) { $0 + $1.cost.gpuHours }, cause: top.key,
-        action: top.value.first?.action)
+        action: top.value.first?.cause.action)
     }
     .filter { $0.usd > 0 || $0.incidents > 1 }
     .sorted { ($0.usd, $0.incidents, $1.node) > ($1.usd, $1.incidents, $0.node) }
@@ -297,7 +298,8 @@ extension IncidentSummary {
       }
     }
     return ObservedFailures(
-      per1000NodeDays: rate.failuresPer1000NodeDays, days: days, perNodePerMonth: perNode)
+      per1000NodeDays: rate.failuresPer1000NodeDays, per1000NodeDaysByModel: rate.byModel,
+      days: days, perNodePerMonth: perNode)
   }
 }
 

@@ -141,10 +141,11 @@ extension Detectors {
         !job.nodes.isEmpty
       else { return nil }
       let seen = CheckpointCadence.interval(c.jobActivity[job.key] ?? [])
+      let failureRate = rules.nodeFailureRate(model: gpus.first?.model.name)
       let interval = seen ?? rules.assumedCheckpointIntervalMin
       let scenario = ReliabilityScenario(
         gpus: gpus.count, gpusPerNode: max(1, gpus.count / job.nodes.count),
-        failuresPer1000NodeDays: rules.nodeFailureRate.per1000NodeDays,
+        failuresPer1000NodeDays: failureRate.per1000NodeDays,
         restartMin: rules.restartMin,
         checkpointCostMin: rules.checkpointCostMin)
       let best = scenario.report.optimalCheckpointMin
@@ -159,7 +160,7 @@ extension Detectors {
         usdPerMonth: c.monthlyCost(of: gpus, index) * gain,
         confidence: seen == nil ? 0.4 : 0.7,
         rule:
-          "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(rules.nodeFailureRate.per1000NodeDays)) failures per 1,000 node-days, \(rules.nodeFailureRate.source))",
+          "Young/Daly: τ ≈ √(2 · checkpoint stall · MTTF), MTTF = 1 / (nodes × \(format(failureRate.per1000NodeDays)) failures per 1,000 node-days, \(failureRate.source))",
         evidence: [
           .init(
             type: "job", id: job.id,

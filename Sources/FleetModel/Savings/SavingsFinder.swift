@@ -50,28 +50,34 @@ public struct SavingsRules: Sendable, Hashable {
 /// Failure rates the incident log measured.
 public struct ObservedFailures: Sendable, Hashable {
   public var per1000NodeDays: Double
+  /// The same, per GPU model whose nodes failed within the record.
+  public var per1000NodeDaysByModel: [String: Double]
   /// Days of the record.
   public var days: Double
   /// Failures a month of each node that failed within the record.
   public var perNodePerMonth: [NodeID: Double]
 
-  public init(per1000NodeDays: Double, days: Double, perNodePerMonth: [NodeID: Double]) {
+  public init(
+    per1000NodeDays: Double, per1000NodeDaysByModel: [String: Double] = [:], days: Double,
+    perNodePerMonth: [NodeID: Double]
+  ) {
     self.per1000NodeDays = per1000NodeDays
+    self.per1000NodeDaysByModel = per1000NodeDaysByModel
     self.days = days
     self.perNodePerMonth = perNodePerMonth
   }
 }
 
 extension SavingsRules {
-  /// Node failures per 1,000 node-days, and where the figure comes from.
-  var nodeFailureRate: (per1000NodeDays: Double, source: String) {
-    if let observedFailures {
-      return (
-        observedFailures.per1000NodeDays,
-        "observed over \(Detectors.format(observedFailures.days, 0)) days of incidents"
-      )
+  /// Node failures per 1,000 node-days of nodes with `model` GPUs (the fleet's, where that
+  /// model's nodes have not failed), and where the figure comes from.
+  func nodeFailureRate(model: String? = nil) -> (per1000NodeDays: Double, source: String) {
+    guard let observed = observedFailures else { return (failuresPer1000NodeDays, "assumed") }
+    let days = Detectors.format(observed.days, 0)
+    if let model, let rate = observed.per1000NodeDaysByModel[model] {
+      return (rate, "observed on \(model) nodes over \(days) days of incidents")
     }
-    return (failuresPer1000NodeDays, "assumed")
+    return (observed.per1000NodeDays, "observed over \(days) days of incidents")
   }
 }
 

@@ -32,15 +32,28 @@ extension StateCache {
   }
 
   /// Removes all `source` said (a source no longer configured) and its poll record; with
-  /// `history`, the fleet's series too (a simulated fleet's, which describe no real one).
+  /// `history`, the fleet's series too (a simulated fleet's, which describe no real one), and
+  /// the savings ledger and incidents made from them.
   public func forget(source: String, history: Bool = false) throws {
     try write { db in
       try deleteRows(of: source, db)
       try db.execute(sql: "DELETE FROM sources WHERE name = ?", arguments: [source])
       if history {
-        for table in SeriesResolution.allCases.map(\.table) {
+        // What was made from that history goes with it: the findings the ledger followed and
+        // the failures the incident log recorded happened to the simulated fleet.
+        let derived = [
+          "savings_ledger", "incidents", "incident_events", "incident_jobs", "incident_job_nodes",
+          "incident_gpu_marks", "incident_out_nodes", "incident_running_jobs",
+          "incident_running_job_nodes",
+        ]
+        for table in SeriesResolution.allCases.map(\.table) + derived {
           try db.execute(sql: "DELETE FROM \(table)")
         }
+        try db.execute(
+          sql: """
+            DELETE FROM meta WHERE key IN ('ledger_recorded_at', 'incidents_recorded_at',
+              'incidents_since', 'incident_cost_cents_total', 'incident_gpu_seconds_total')
+            """)
       }
       try bumpGeneration(db)
     }

@@ -38,6 +38,10 @@ import Testing
     #expect(sources.compactMap { $0["name"] as? String } == ["lab/nvidia-smi"])
     let gpus = try #require(json["gpus"] as? [[String: Any]])
     #expect(gpus.count == 1 && gpus.first?["pci_bus_id"] as? String == "00000000:1B:00.0")
+    // The demo's failures and findings went with its history.
+    let incidents = try #require(json["incidents"] as? [String: Any])
+    #expect((incidents["incidents"] as? [Any])?.isEmpty == true, "\(incidents)")
+    #expect(((json["ledger"] as? [String: Any])?["entries"] as? [Any])?.isEmpty == true)
 
     // Said once: the next reads are quiet, and still show the configured cluster alone.
     let again = try factop(

@@ -68,6 +68,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var receiveErrorsTotal: Double?
     @Null public var symbolErrorsTotal: Double?
     @Null public var linkErrorRecoveryTotal: Double?
+    /// Receive, symbol and recovery errors per second between the last two scrapes.
+    @Null public var errorsPerS: Double?
     public let flapping: Bool
 
     init(_ port: FabricPort) {
@@ -84,6 +86,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       linkDownedNew = port.linkDownedNew
       receiveErrorsTotal = port.receiveErrorsTotal
       symbolErrorsTotal = port.symbolErrorsTotal
+      errorsPerS = port.errorsPerS.map { $0.rounded(toPlaces: 3) }
       linkErrorRecoveryTotal = port.linkErrorRecoveryTotal
       flapping = port.isFlapping
     }
@@ -99,6 +102,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case receiveErrorsTotal = "receive_errors_total"
       case symbolErrorsTotal = "symbol_errors_total"
       case linkErrorRecoveryTotal = "link_error_recovery_total"
+      case errorsPerS = "errors_per_s"
     }
   }
 

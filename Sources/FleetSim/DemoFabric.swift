@@ -61,7 +61,9 @@ extension DemoFleet {
         physicalStateID: 5,
         rateBytesPerS: Self.portRateBytesPerS, receivedBytesPerS: traffic(1),
         transmittedBytesPerS: traffic(2), linkDownedTotal: downs, linkDownedNew: downs - before,
-        receiveErrorsTotal: downs * 3, linkErrorRecoveryTotal: downs, time: time)
+        // Each time the link goes down it counts three receive errors and one recovery.
+        receiveErrorsTotal: downs * 3, linkErrorRecoveryTotal: downs,
+        errorsPerS: (downs - before) * 4 / sinceS, time: time)
     }
   }
 }

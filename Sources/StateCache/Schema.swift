@@ -248,6 +248,7 @@ enum Schema {
         sql: """
           ALTER TABLE gpus ADD COLUMN row_remap_failure INTEGER;
           ALTER TABLE gpus ADD COLUMN nvlink_errors REAL;
+          ALTER TABLE fabric_ports ADD COLUMN errors_per_s REAL;
           CREATE TABLE incidents (
             id TEXT PRIMARY KEY, cluster TEXT NOT NULL, node TEXT, start REAL NOT NULL,
             last_event REAL NOT NULL, end_t REAL, outage_gpus INTEGER,

@@ -76,11 +76,17 @@ struct InfiniBandTests {
       to: counters.appendingPathComponent("port_rcv_data"), atomically: true, encoding: .utf8)
     try "1\n".write(
       to: counters.appendingPathComponent("link_downed"), atomically: true, encoding: .utf8)
+    // And twenty more errors on the wire: two a second.
+    let before = try #require(first.first { $0.name == "mlx4_0/1" })
+    try "\(Int(before.receiveErrorsTotal ?? 0) + 20)\n".write(
+      to: counters.appendingPathComponent("port_rcv_errors"), atomically: true, encoding: .utf8)
     let second = try await feed.poll(at: t0.addingTimeInterval(10)).fabric
     let port = try #require(second.first { $0.name == "mlx4_0/1" })
     #expect(port.receivedBytesPerS == 100_000)
     #expect(port.transmittedBytesPerS == 0)
     #expect(port.linkDownedTotal == 1 && port.linkDownedNew == 1 && port.isFlapping)
     #expect(second.filter(\.isFlapping).map(\.name) == ["mlx4_0/1"])
+    #expect(port.errorsPerS == 2 && port.isErroring)
+    #expect(second.filter(\.isErroring).map(\.name) == ["mlx4_0/1"])
   }
 }

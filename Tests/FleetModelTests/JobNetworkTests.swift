@@ -65,6 +65,20 @@ import Testing
     #expect(down.verdict == "GPUs 20 % active while 1 of its links are not ACTIVE")
   }
 
+  @Test func linksCountingErrorsUnderIdleGPUsAreNamed() throws {
+    let key = JobID(cluster: "c", id: "1")
+    let erroring = try #require(
+      JobNetwork.of(
+        state(activity: 20) {
+          var port = port($0)
+          port.errorsPerS = $0 == 1 ? 2.5 : 0
+          return port
+        })[key])
+    #expect(erroring.erroring == ["n1/mlx5_0/1"])
+    #expect(
+      erroring.verdict == "GPUs 20 % active while 1 of its links count errors (2.5 a second)")
+  }
+
   @Test func busyGPUsQuietLinksOneNodeOrInferenceAreNot() {
     let key = JobID(cluster: "c", id: "1")
     #expect(JobNetwork.of(state(activity: 90) { port($0, rx: 4e10) })[key]?.isNetworkBound == false)

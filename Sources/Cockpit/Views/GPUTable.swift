@@ -172,6 +172,7 @@ extension NodeDetailView {
             + " · rx \(Format.bytesPerSecond(port.receivedBytesPerS))"
             + " tx \(Format.bytesPerSecond(port.transmittedBytesPerS))"
             + " · rx errors \(count(port.receiveErrorsTotal))"
+            + (port.errorsPerS.map { String(format: " (%.1f errors/s)", $0) } ?? "")
             + " · link down \(count(port.linkDownedTotal))×",
           port.state == "ACTIVE" ? theme.text : theme.style(.warn)),
         Span(

@@ -99,6 +99,12 @@ public enum PromExport {
       ) { family in
         for port in snapshot.fabric { family.sample(labels(port), port.transmittedBytesPerS) }
       }
+      out.gauge(
+        "factop_fabric_errors_per_second",
+        "Receive, symbol and recovery errors, between the last two polls."
+      ) { family in
+        for port in snapshot.fabric { family.sample(labels(port), port.errorsPerS) }
+      }
     }
     out.gauge(
       "factop_savings_ledger_usd_per_month",

@@ -25,6 +25,8 @@ extension FabricPort {
     var received: Double?
     var transmitted: Double?
     var linkDowned: Double?
+    /// Receive, symbol and recovery errors together.
+    var errors: Double?
     var time: Date
   }
 
@@ -72,7 +74,7 @@ extension FabricPort {
         port,
         Counters(
           received: received[key], transmitted: transmitted[key],
-          linkDowned: port.linkDownedTotal, time: time)
+          linkDowned: port.linkDownedTotal, errors: port.errorsTotal, time: time)
       )
     }
   }
@@ -89,6 +91,7 @@ extension FabricPort {
     }
     port.receivedBytesPerS = rate(now.received, previous.received)
     port.transmittedBytesPerS = rate(now.transmitted, previous.transmitted)
+    port.errorsPerS = rate(now.errors, previous.errors)
     if let new = now.linkDowned, let old = previous.linkDowned, new >= old {
       port.linkDownedNew = new - old
     }

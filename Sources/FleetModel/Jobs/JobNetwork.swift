@@ -22,9 +22,11 @@ public struct JobNetwork: Sendable, Hashable {
   public let transmittedBytesPerS: Double?
   /// The busier direction ÷ the ports' summed rate (0…1); nil without rates or traffic.
   public let linkShare: Double?
-  /// Ports whose link went down since the poll before, and ports not ACTIVE.
+  /// Ports whose link went down since the poll before, ports not ACTIVE, and ports that
+  /// counted errors since the poll before.
   public let flapping: [String]
   public let notActive: [String]
+  public let erroring: [String]
   /// Why the job looks network-bound, or nil when it does not (or cannot be told).
   public let verdict: String?
 
@@ -61,6 +63,7 @@ public struct JobNetwork: Sendable, Hashable {
     linkShare = rate.flatMap { rate in busier.map { rate > 0 ? min(1, $0 / rate) : 0 } }
     flapping = ports.filter(\.isFlapping).map(label)
     notActive = ports.filter { $0.state != nil && $0.state != "ACTIVE" }.map(label)
+    erroring = ports.filter(\.isErroring).map(label)
 
     // Only a multi-node training job waits on the fabric, and only while its GPUs idle.
     guard job.kind == .training, job.nodes.count >= rules.minNodes, let activityPct,
@@ -74,6 +77,11 @@ public struct JobNetwork: Sendable, Hashable {
       verdict = "\(waiting) while \(flapping.count) of its links went down since the last poll"
     } else if !notActive.isEmpty {
       verdict = "\(waiting) while \(notActive.count) of its links are not ACTIVE"
+    } else if !erroring.isEmpty {
+      let perS = ports.compactMap(\.errorsPerS).reduce(0, +)
+      verdict =
+        "\(waiting) while \(erroring.count) of its links count errors"
+        + String(format: " (%.1f a second)", perS)
     } else if let linkShare, linkShare >= rules.busyLinkShare {
       verdict =
         "\(waiting) while its links carry \(Int((linkShare * 100).rounded())) % of their rate"

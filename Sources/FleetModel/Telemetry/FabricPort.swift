@@ -29,6 +29,9 @@ public struct FabricPort: Sendable, Hashable, Codable {
   public var receiveErrorsTotal: Double?
   public var symbolErrorsTotal: Double?
   public var linkErrorRecoveryTotal: Double?
+  /// Those three together, per second between the last two scrapes; nil after the first, or
+  /// where the port keeps none of them.
+  public var errorsPerS: Double?
   public var time: Date
 
   public init(
@@ -36,7 +39,8 @@ public struct FabricPort: Sendable, Hashable, Codable {
     physicalStateID: Int? = nil, rateBytesPerS: Double? = nil, receivedBytesPerS: Double? = nil,
     transmittedBytesPerS: Double? = nil, linkDownedTotal: Double? = nil,
     linkDownedNew: Double? = nil, receiveErrorsTotal: Double? = nil,
-    symbolErrorsTotal: Double? = nil, linkErrorRecoveryTotal: Double? = nil, time: Date
+    symbolErrorsTotal: Double? = nil, linkErrorRecoveryTotal: Double? = nil,
+    errorsPerS: Double? = nil, time: Date
   ) {
     self.node = node
     self.nodeID = nodeID
@@ -52,6 +56,7 @@ public struct FabricPort: Sendable, Hashable, Codable {
     self.receiveErrorsTotal = receiveErrorsTotal
     self.symbolErrorsTotal = symbolErrorsTotal
     self.linkErrorRecoveryTotal = linkErrorRecoveryTotal
+    self.errorsPerS = errorsPerS
     self.time = time
   }
 
@@ -75,6 +80,15 @@ public struct FabricPort: Sendable, Hashable, Codable {
   /// The link went down and came back since the previous scrape: a flapping link, which stalls
   /// every collective of every job across it.
   public var isFlapping: Bool { (linkDownedNew ?? 0) > 0 }
+
+  /// Whether errors arrived between the last two scrapes.
+  public var isErroring: Bool { (errorsPerS ?? 0) > 0 }
+
+  /// Its error counters summed, where it keeps any.
+  public var errorsTotal: Double? {
+    let known = [receiveErrorsTotal, symbolErrorsTotal, linkErrorRecoveryTotal].compactMap { $0 }
+    return known.isEmpty ? nil : known.reduce(0, +)
+  }
 
   /// `mlx5_0/1`.
   public var name: String { "\(device)/\(port)" }

@@ -176,6 +176,7 @@ struct FabricPortRecord: CacheRecord {
     static let receiveErrors = Column("receive_errors_total")
     static let symbolErrors = Column("symbol_errors_total")
     static let linkErrorRecovery = Column("link_error_recovery_total")
+    static let errorsPerS = Column("errors_per_s")
     static let time = Column("t")
   }
 
@@ -200,7 +201,7 @@ struct FabricPortRecord: CacheRecord {
       transmittedBytesPerS: row[Columns.transmitted], linkDownedTotal: row[Columns.linkDownedTotal],
       linkDownedNew: row[Columns.linkDownedNew], receiveErrorsTotal: row[Columns.receiveErrors],
       symbolErrorsTotal: row[Columns.symbolErrors],
-      linkErrorRecoveryTotal: row[Columns.linkErrorRecovery],
+      linkErrorRecoveryTotal: row[Columns.linkErrorRecovery], errorsPerS: row[Columns.errorsPerS],
       time: Date(timeIntervalSince1970: row[Columns.time]))
   }
 
@@ -208,7 +209,7 @@ struct FabricPortRecord: CacheRecord {
     Columns.source, Columns.node, Columns.cluster, Columns.device, Columns.port, Columns.stateID,
     Columns.physicalStateID, Columns.rate, Columns.received, Columns.transmitted,
     Columns.linkDownedTotal, Columns.linkDownedNew, Columns.receiveErrors, Columns.symbolErrors,
-    Columns.linkErrorRecovery, Columns.time,
+    Columns.linkErrorRecovery, Columns.errorsPerS, Columns.time,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -217,7 +218,7 @@ struct FabricPortRecord: CacheRecord {
       port.physicalStateID,
       port.rateBytesPerS, port.receivedBytesPerS, port.transmittedBytesPerS,
       port.linkDownedTotal, port.linkDownedNew, port.receiveErrorsTotal, port.symbolErrorsTotal,
-      port.linkErrorRecoveryTotal, port.time.timeIntervalSince1970,
+      port.linkErrorRecoveryTotal, port.errorsPerS, port.time.timeIntervalSince1970,
     ]
   }
 }

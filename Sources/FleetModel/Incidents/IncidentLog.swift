@@ -15,56 +15,6 @@ public struct IncidentRules: Sendable, Hashable {
   public init() {}
 }
 
-/// What the log remembers of the poll before, to tell what changed since: each GPU's last XID
-/// and double-bit ECC count, the nodes out of service, the jobs running.
-public struct IncidentMarks: Sendable, Hashable {
-  public struct XIDMark: Sendable, Hashable {
-    public let code: Int
-    public let count: Int?
-
-    public init(code: Int, count: Int?) {
-      self.code = code
-      self.count = count
-    }
-  }
-
-  /// A running job as last seen (at `recordedAt`): enough to price it and to know it again.
-  public struct RunningJob: Sendable, Hashable {
-    public let name: String
-    public let user: String
-    public let team: String
-    public let gpus: Int
-    public let gpusByNode: [String: Int]
-    public let usdPerGPUHour: Double?
-
-    public init(
-      name: String, user: String, team: String, gpus: Int, gpusByNode: [String: Int],
-      usdPerGPUHour: Double?
-    ) {
-      self.name = name
-      self.user = user
-      self.team = team
-      self.gpus = gpus
-      self.gpusByNode = gpusByNode
-      self.usdPerGPUHour = usdPerGPUHour
-    }
-  }
-
-  /// When the log last recorded; nil before its first step, which only sets the marks (an XID
-  /// already there when factop started is not news).
-  public var recordedAt: Date?
-  public var xids: [GPUID: XIDMark] = [:]
-  public var doubleBitECC: [GPUID: Int] = [:]
-  /// GPUs whose row remapping had failed.
-  public var rowRemapFailed: Set<GPUID> = []
-  /// NVLink error totals of GPUs that reported any.
-  public var nvlinkErrors: [GPUID: Double] = [:]
-  public var out: Set<NodeID> = []
-  public var running: [JobID: RunningJob] = [:]
-
-  public init() {}
-}
-
 /// Every failure the fleet showed, gathered into incidents. `record` is the one way it
 /// changes: the fleet at one moment, compared with the marks of the moment before.
 public struct IncidentLog: Sendable, Hashable {
@@ -97,7 +47,7 @@ public struct IncidentLog: Sendable, Hashable {
       }
     }
     recordRestarts(state, at: now, rules: rules)
-    closeIncidentsThatAreOver(state, at: now, rules: rules)
+    closeIncidentsThatAreOver(at: now, rules: rules)
     incidents.removeAll { incident in
       incident.end.map { now.timeIntervalSince($0) >= rules.keepS } ?? false
     }
@@ -310,9 +260,7 @@ public struct IncidentLog: Sendable, Hashable {
     }
   }
 
-  private mutating func closeIncidentsThatAreOver(
-    _ state: FleetState, at now: Date, rules: IncidentRules
-  ) {
+  private mutating func closeIncidentsThatAreOver(at now: Date, rules: IncidentRules) {
     for i in incidents.indices where incidents[i].end == nil {
       guard !isLive(incidents[i], at: now, rules: rules) else { continue }
       let incident = incidents[i]
@@ -385,37 +333,4 @@ extension Incident {
 extension Node {
   /// Out of service: down (or not responding) or drained. Draining still runs its jobs.
   var isOut: Bool { state == .down || state == .drained }
-}
-
-/// Each GPU's price per hour, and the GPUs of each node and job, looked up once per step.
-struct GPURates {
-  let gpusByNode: [NodeID: [GPU]]
-  let gpusByJob: [JobID: [GPU]]
-  private let rate: [GPUID: Double]
-
-  init(_ state: FleetState, prices: PriceBook) {
-    let pricing = Dictionary(
-      state.clusters.map { ($0.name, $0.pricing) }, uniquingKeysWith: { a, _ in a })
-    var rate: [GPUID: Double] = [:]
-    for gpu in state.gpus {
-      if let kind = pricing[gpu.node.cluster],
-        let price = prices.price(model: gpu.model.name, pricing: kind)
-      {
-        rate[gpu.id] = price.usdPerGPUHour
-      }
-    }
-    self.rate = rate
-    gpusByNode = Dictionary(grouping: state.gpus, by: \.node)
-    var byJob: [JobID: [GPU]] = [:]
-    for gpu in state.gpus {
-      if let job = state.allocations[gpu.id] { byJob[job, default: []].append(gpu) }
-    }
-    gpusByJob = byJob
-  }
-
-  /// The mean price of these GPUs; nil when none of them is priced.
-  func mean(of gpus: [GPU]) -> Double? {
-    let known = gpus.compactMap { rate[$0.id] }
-    return known.isEmpty ? nil : known.reduce(0, +) / Double(known.count)
-  }
 }

@@ -36,14 +36,23 @@ public struct IncidentLog: Sendable, Hashable {
     _ state: FleetState, at now: Date, prices: PriceBook, rules: IncidentRules = IncidentRules(),
     activity: ActivityLookup = { _ in [] }
   ) {
-    let rates = GPURates(state, prices: prices)
+    // Prices and placements are looked up only when something needs them (a node newly out,
+    // a job newly running): most polls change nothing, and at 131,072 GPUs the lookup is most
+    // of a step's cost.
+    var built: GPURates?
+    func rates() -> GPURates {
+      if let built { return built }
+      let made = GPURates(state, prices: prices)
+      built = made
+      return made
+    }
     if marks.recordedAt != nil {
       recordNodeEvents(state, at: now, rates: rates, rules: rules)
       recordJobsStopped(state, at: now, rules: rules, activity: activity)
     } else {
       // The first step knows when a node left service, but not what came before it.
       for node in state.nodes where node.isOut {
-        openOutage(node, at: now, rates: rates, rules: rules)
+        openOutage(node, at: now, rates: rates(), rules: rules)
       }
     }
     recordRestarts(state, at: now, rules: rules)
@@ -57,10 +66,10 @@ public struct IncidentLog: Sendable, Hashable {
   // MARK: - Events
 
   private mutating func recordNodeEvents(
-    _ state: FleetState, at now: Date, rates: GPURates, rules: IncidentRules
+    _ state: FleetState, at now: Date, rates: () -> GPURates, rules: IncidentRules
   ) {
     for node in state.nodes where node.isOut && !marks.out.contains(node.id) {
-      openOutage(node, at: now, rates: rates, rules: rules)
+      openOutage(node, at: now, rates: rates(), rules: rules)
     }
     for node in state.nodes where !node.isOut && marks.out.contains(node.id) {
       if let i = incidents.lastIndex(where: {
@@ -69,51 +78,15 @@ public struct IncidentLog: Sendable, Hashable {
         incidents[i].outage?.end = now
       }
     }
-    for gpu in state.gpus {
-      guard let sample = state.gpuSamples[gpu.id] else { continue }
-      if let code = sample.xidLast {
-        let before = marks.xids[gpu.id]
-        let isNew =
-          before == nil || before?.code != code
-          || (sample.xidCount ?? 0) > (before?.count ?? 0)
-        if isNew {
-          let meaning = XIDCatalog.meaning(of: code)
-          add(
-            IncidentEvent(
-              time: now, kind: .xid, subject: "GPU \(gpu.index)",
-              detail: "XID \(code): \(meaning.meaning)", action: meaning.action, xid: code),
-            on: gpu.node, at: now, rules: rules)
-        }
-      }
-      if let errors = sample.eccDoubleBit, errors > (marks.doubleBitECC[gpu.id] ?? 0) {
-        add(
-          IncidentEvent(
-            time: now, kind: .eccDoubleBit, subject: "GPU \(gpu.index)",
-            detail: errors == 1 ? "a double-bit ECC error" : "\(errors) double-bit ECC errors",
-            action: "drain, reset the GPU; RMA if it recurs"),
-          on: gpu.node, at: now, rules: rules)
-      }
+    // Each reading once, in whatever order the dictionary keeps; the events in GPU order.
+    var gpuEvents: [(gpu: GPUID, event: IncidentEvent)] = []
+    for (gpu, sample) in state.gpuSamples {
+      gpuEvents += events(of: sample, on: gpu, at: now)
     }
-    for gpu in state.gpus {
-      guard let sample = state.gpuSamples[gpu.id] else { continue }
-      if sample.rowRemapFailure == true, !marks.rowRemapFailed.contains(gpu.id) {
-        add(
-          IncidentEvent(
-            time: now, kind: .rowRemapFailure, subject: "GPU \(gpu.index)",
-            detail: "row remapping failed", action: "drain, reset the GPU; RMA candidate"),
-          on: gpu.node, at: now, rules: rules)
-      }
-      // A total that fell is a counter reset (the driver reloaded), not news.
-      if let errors = sample.nvlinkErrors, let before = marks.nvlinkErrors[gpu.id],
-        errors > before
-      {
-        add(
-          IncidentEvent(
-            time: now, kind: .nvlinkErrors, subject: "GPU \(gpu.index)",
-            detail: "NVLink errors (CRC, replay, recovery) are rising",
-            action: "drain the node, reset its GPUs or reboot; service the NVLink if it recurs"),
-          on: gpu.node, at: now, rules: rules)
-      }
+    for (gpu, event) in gpuEvents.enumerated().sorted(by: {
+      ($0.element.gpu, $0.offset) < ($1.element.gpu, $1.offset)
+    }).map(\.element) {
+      add(event, on: gpu.node, at: now, rules: rules)
     }
     for port in state.fabric where port.isFlapping {
       guard let node = port.nodeID else { continue }
@@ -124,6 +97,51 @@ public struct IncidentLog: Sendable, Hashable {
           action: "reseat or replace the cable or transceiver; check the switch port"),
         on: node, at: now, rules: rules)
     }
+  }
+
+  /// What one GPU's reading says that its marks did not: a new XID, more double-bit ECC
+  /// errors, a failed row remap, rising NVLink errors. Most readings say nothing, cheaply.
+  private func events(of sample: GPUSample, on gpu: GPUID, at now: Date)
+    -> [(gpu: GPUID, event: IncidentEvent)]
+  {
+    guard
+      sample.xidLast != nil || (sample.eccDoubleBit ?? 0) > 0 || sample.rowRemapFailure == true
+        || sample.nvlinkErrors != nil
+    else { return [] }
+    var events: [IncidentEvent] = []
+    let subject = "GPU \(gpu.index)"
+    if let code = sample.xidLast {
+      let before = marks.xids[gpu]
+      if before?.code != code || (sample.xidCount ?? 0) > (before?.count ?? 0) {
+        let meaning = XIDCatalog.meaning(of: code)
+        events.append(
+          IncidentEvent(
+            time: now, kind: .xid, subject: subject,
+            detail: "XID \(code): \(meaning.meaning)", action: meaning.action, xid: code))
+      }
+    }
+    if let errors = sample.eccDoubleBit, errors > (marks.doubleBitECC[gpu] ?? 0) {
+      events.append(
+        IncidentEvent(
+          time: now, kind: .eccDoubleBit, subject: subject,
+          detail: errors == 1 ? "a double-bit ECC error" : "\(errors) double-bit ECC errors",
+          action: "drain, reset the GPU; RMA if it recurs"))
+    }
+    if sample.rowRemapFailure == true, !marks.rowRemapFailed.contains(gpu) {
+      events.append(
+        IncidentEvent(
+          time: now, kind: .rowRemapFailure, subject: subject, detail: "row remapping failed",
+          action: "drain, reset the GPU; RMA candidate"))
+    }
+    // A total that fell is a counter reset (the driver reloaded), not news.
+    if let errors = sample.nvlinkErrors, let before = marks.nvlinkErrors[gpu], errors > before {
+      events.append(
+        IncidentEvent(
+          time: now, kind: .nvlinkErrors, subject: subject,
+          detail: "NVLink errors (CRC, replay, recovery) are rising",
+          action: "drain the node, reset its GPUs or reboot; service the NVLink if it recurs"))
+    }
+    return events.map { (gpu, $0) }
   }
 
   private mutating func openOutage(
@@ -279,7 +297,7 @@ public struct IncidentLog: Sendable, Hashable {
   }
 
   private static func marks(
-    of state: FleetState, at now: Date, rates: GPURates, previous: IncidentMarks
+    of state: FleetState, at now: Date, rates: () -> GPURates, previous: IncidentMarks
   ) -> IncidentMarks {
     var marks = IncidentMarks()
     marks.recordedAt = now
@@ -304,6 +322,14 @@ public struct IncidentLog: Sendable, Hashable {
     }
     marks.out = Set(state.nodes.filter(\.isOut).map(\.id))
     for job in state.jobs where job.state == .running {
+      // A job that keeps its id, size and nodes keeps its mark: only a new one is looked up.
+      if let kept = previous.running[job.key], kept.gpus >= job.gpus,
+        kept.gpusByNode.isEmpty || Set(kept.gpusByNode.keys) == Set(job.nodes)
+      {
+        marks.running[job.key] = kept
+        continue
+      }
+      let rates = rates()
       let gpus = rates.gpusByJob[job.key] ?? []
       marks.running[job.key] = IncidentMarks.RunningJob(
         name: job.name, user: job.user, team: job.team, gpus: max(job.gpus, gpus.count),

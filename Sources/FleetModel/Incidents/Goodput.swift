@@ -129,9 +129,7 @@ public struct GoodputSummary: Sendable, Hashable, Encodable {
       var lostS = 0.0
       // The incidents that hit it, by its id or (a resubmission) its name and team.
       for hit in hitsByWork[Work(cluster: job.cluster, name: job.name, team: job.team)] ?? [] {
-        let lostWork =
-          hit.lastCheckpoint.map { hit.stopped.timeIntervalSince($0) }
-          ?? rules.assumedCheckpointIntervalMin * 30
+        let lostWork = hit.lostWorkS(rules: rules)
         // Within the window: the work before the stop, and the wait after it.
         let lostFrom = max(from, hit.stopped.addingTimeInterval(-lostWork))
         let waitEnd = min(now, hit.waitEnd(until: now))

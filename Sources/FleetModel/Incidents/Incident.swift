@@ -108,6 +108,12 @@ public struct HitJob: Sendable, Hashable, Encodable {
 
   var isWaiting: Bool { ranAgain == nil && !gaveUp }
 
+  /// The work it lost when it stopped: since its last checkpoint, or half the assumed
+  /// checkpoint interval where none was seen.
+  func lostWorkS(rules: IncidentRules) -> Double {
+    lastCheckpoint.map { stopped.timeIntervalSince($0) } ?? rules.assumedCheckpointIntervalMin * 30
+  }
+
   /// Where its counted wait ends, looking from `until`: when it ran again; while it has not,
   /// `until` if it waits in the queue, else where it stopped (nothing counted yet).
   func waitEnd(until: Date) -> Date {
@@ -272,11 +278,8 @@ extension Incident {
       }
     }
     for job in jobs where job.stopped <= until {
-      let lostS: Double
-      if let checkpoint = job.lastCheckpoint {
-        lostS = job.stopped.timeIntervalSince(checkpoint)
-      } else {
-        lostS = rules.assumedCheckpointIntervalMin * 30
+      let lostS = job.lostWorkS(rules: rules)
+      if job.lastCheckpoint == nil {
         assumptions.append(
           "\(job.name): last checkpoint assumed \(Int(rules.assumedCheckpointIntervalMin / 2)) min before it stopped (half a \(Int(rules.assumedCheckpointIntervalMin)) min interval; none seen in its activity)"
         )

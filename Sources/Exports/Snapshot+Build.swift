@@ -99,7 +99,7 @@ extension Snapshot {
         kind: job.kind, state: job.state, gpus: job.gpus, nodes: job.nodes, start: job.start,
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }),
-        timeLimitS: job.timeLimitS, endsBy: job.endsBy,
+        timeLimitS: job.timeLimitS, endsBy: job.endsBy, ended: job.end,
         costAtLimitUSD: job.costAtLimitUSD(atRate: rate)?.rounded(toPlaces: 2),
         fabricReceivedBytesPerS: network(job)?.receivedBytesPerS?.rounded(toPlaces: 1),
         fabricTransmittedBytesPerS: network(job)?.transmittedBytesPerS?.rounded(toPlaces: 1),

@@ -342,6 +342,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     /// The run time it asked for, and when the scheduler will end it at the latest.
     @Null public var timeLimitS: Double?
     @Null public var endsBy: Date?
+    /// When a finished job ended, as the scheduler's accounting says.
+    @Null public var ended: Date?
     /// Run-rate × time limit: what it will have cost if it runs to its limit.
     @Null public var costAtLimitUSD: Double?
     /// Its nodes' InfiniBand traffic (summed, between the last two polls), and why it looks
@@ -357,6 +359,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case spendMTDUSD = "spend_mtd_usd"
       case timeLimitS = "time_limit_s"
       case endsBy = "ends_by"
+      case ended
       case costAtLimitUSD = "cost_at_limit_usd"
       case fabricReceivedBytesPerS = "fabric_received_bytes_per_s"
       case fabricTransmittedBytesPerS = "fabric_transmitted_bytes_per_s"

@@ -23,6 +23,10 @@ public protocol Feed: Sendable {
   /// query), so an empty cache can be given the last day's history at once.
   var answersForThePast: Bool { get }
   func poll(at time: Date) async throws -> FleetState
+  /// What it sees at `time`, and, where the source keeps a record (Slurm's accounting), what
+  /// ended badly since it last answered at `lastAnswered`: a poller that was stopped for a
+  /// night still learns of the jobs that failed in it.
+  func poll(at time: Date, since lastAnswered: Date?) async throws -> FleetState
   /// The fleet at each step of `[start, end]`, for a feed that answers for the past. A source
   /// that can answer for a whole range at once (a Prometheus range query) does so.
   func history(from start: Date, to end: Date, stepS: Double) async throws -> [(Date, FleetState)]
@@ -33,6 +37,10 @@ extension Feed {
   public var timeoutS: Double? { nil }
   public var target: String { "" }
   public var tls: TLSVerification? { nil }
+
+  public func poll(at time: Date, since lastAnswered: Date?) async throws -> FleetState {
+    try await poll(at: time)
+  }
 
   public func history(from start: Date, to end: Date, stepS: Double) async throws
     -> [(Date, FleetState)]

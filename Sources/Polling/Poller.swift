@@ -136,10 +136,11 @@ public final class Poller: Sendable {
       ?? SourceHealth(name: feed.name, kind: feed.kind, intervalS: feed.intervalS)
     health.intervalS = feed.intervalS
     health.tls = feed.tls
+    let lastAnswered = health.lastSuccess
     health.lastAttempt = now
     do {
       let state = try await withTimeout(seconds: feed.timeoutS ?? timeoutS) {
-        try await feed.poll(at: now)
+        try await feed.poll(at: now, since: lastAnswered)
       }
       health.lastSuccess = now
       health.lastError = nil

@@ -287,6 +287,14 @@ enum Schema {
             PRIMARY KEY (cluster, job_id, node));
           """)
     }
+    migrator.registerMigration("v11: when finished jobs ended, and when hit jobs had started") {
+      db in
+      try db.execute(
+        sql: """
+          ALTER TABLE jobs ADD COLUMN ended REAL;
+          ALTER TABLE incident_jobs ADD COLUMN started REAL;
+          """)
+    }
     return migrator
   }
 }

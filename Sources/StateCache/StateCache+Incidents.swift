@@ -148,7 +148,8 @@ extension StateCache {
         return HitJob(
           job: job.job, name: job.name, team: job.team, gpus: job.gpus,
           nodes: (nodes["\(record.ord) \(incident.id)"] ?? []).map(\.node),
-          gpusOnNode: job.gpusOnNode, usdPerGPUHour: job.usdPerGPUHour, stopped: job.stopped,
+          gpusOnNode: job.gpusOnNode, usdPerGPUHour: job.usdPerGPUHour, started: job.started,
+          stopped: job.stopped,
           lastCheckpoint: job.lastCheckpoint, requeued: job.requeued, ranAgain: job.ranAgain,
           gaveUp: job.gaveUp)
       }

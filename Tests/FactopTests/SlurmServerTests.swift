@@ -107,9 +107,10 @@ import Testing
       restJobs.first { $0["name"] as? String == "finetune" }?["time_limit_s"] as? Double == 93_600)
   }
 
-  /// A job that fails between two polls is an incident: hit, priced on the assumption its
-  /// checkpoints cannot be seen (the cluster has no GPU telemetry), and said so. A job requeued
-  /// by the scheduler is one too, waiting in the queue.
+  /// A job that fails between two polls is an incident: hit, priced from the run accounting
+  /// gives it (its checkpoints cannot be seen: the cluster has no GPU telemetry), and said so. A
+  /// job that ran and failed between two polls, never seen running, is one too; so is a job
+  /// requeued by the scheduler, waiting in the queue.
   @Test func aJobThatFailsBetweenTwoPollsIsAPricedIncident() throws {
     let slurm = try SlurmCluster.start()
     defer { slurm.stop() }
@@ -147,6 +148,14 @@ import Testing
       return queue.contains("crashing FAILED") && !queue.contains("preempted RUNNING")
     }
     _ = try factop(["poll", "--once"])
+    // A job that runs and fails between two polls, never seen running: found by its end.
+    _ = try slurm.client(["sbatch", "--gres=gpu:2", "-J", "brief", "--wrap", "sleep 4; exit 2"])
+    try waitUntil(seconds: 60) {
+      try slurm.client([
+        "sacct", "-a", "-n", "-X", "-S", "now-1hours", "-E", "now", "-s", "F", "-o", "JobName%20",
+      ]).contains("brief")
+    }
+    _ = try factop(["poll", "--once"])
 
     let summary = try #require(
       try JSONSerialization.jsonObject(
@@ -164,11 +173,27 @@ import Testing
     let job = try #require((crash["jobs"] as? [[String: Any]])?.first)
     #expect(job["gpus"] as? Int == 8 && job["requeued"] as? Bool == false)
     let cost = try #require(crash["cost"] as? [String: Any])
-    // Half an hour of work lost on 8 GPUs, assumed; no wait until it is resubmitted.
-    #expect(cost["lost_work_gpu_hours"] as? Double == 4)
+    // Accounting says it ran 12 s: no checkpoint can be seen (the cluster has no GPU
+    // telemetry), so all 12 s on 8 GPUs are lost, said so, rather than the assumed half hour;
+    // no wait until it is resubmitted.
+    #expect(job["started"] is String)
+    let lost = try #require(cost["lost_work_gpu_hours"] as? Double)
+    #expect(lost >= 8 * 11 / 3_600 && lost <= 8 * 20 / 3_600, "\(cost)")
     #expect(cost["wait_gpu_hours"] as? Double == 0)
     #expect((cost["usd"] as? Double ?? 0) > 0)
-    #expect((cost["assumptions"] as? [String])?.contains { $0.contains("assumed") } == true)
+    #expect(
+      (cost["assumptions"] as? [String])?.contains { $0.hasPrefix("crashing: ran ") } == true,
+      "\(cost)")
+    let brief = try incident(hitting: "brief")
+    #expect(brief["cause"] as? String == "job_failed")
+    let briefJob = try #require((brief["jobs"] as? [[String: Any]])?.first)
+    #expect(briefJob["started"] is String && briefJob["gpus"] as? Int == 2)
+    // It ran about four seconds: that is all it could lose, not the assumed half hour.
+    let briefCost = try #require(brief["cost"] as? [String: Any])
+    let briefLost = try #require(briefCost["lost_work_gpu_hours"] as? Double)
+    #expect(briefLost > 0 && briefLost < 2.0 * 60 / 3_600, "\(briefCost)")
+    #expect(
+      (briefCost["assumptions"] as? [String])?.contains { $0.contains("brief: ran") } == true)
     let preempted = try incident(hitting: "preempted")
     #expect(preempted["cause"] as? String == "job_requeued")
     #expect(

@@ -55,13 +55,16 @@ private func read(_ name: String) throws -> Data {
     #expect(cancelled.gpus == 1)
     #expect(jobs.first { $0.id == "6356" }?.gpus == 2)
     #expect(jobs.first { $0.id == "6357" }?.state == .timeout)
-    #expect(jobs.first { $0.id == "6359" }?.state == .failed)
+    let failed = try #require(jobs.first { $0.id == "6359" })
+    #expect(failed.state == .failed && failed.end == Date(timeIntervalSince1970: 1_762_788_771))
     let pending = jobs.filter { $0.state == .pending }
     #expect(pending.map(\.id) == ["6369", "6370"])
     #expect(pending.allSatisfy { $0.nodes.isEmpty && $0.start == nil })
     let running = try #require(jobs.first { $0.id == "6366" })
     #expect(running.state == .running && running.nodes == ["cn3"] && running.gpus == nil)
     #expect(running.start == Date(timeIntervalSince1970: 1_762_788_801))
+    // A running job's `end_time` is when its limit runs out, not an end.
+    #expect(running.end == nil)
     // `time_limit` {set, infinite, number} in minutes.
     #expect(running.timeLimitS == 120 && cancelled.timeLimitS == 60)
   }
@@ -91,9 +94,11 @@ private func read(_ name: String) throws -> Data {
     #expect(running.user == "vhartman" && running.nodes == ["ia1"])
     #expect(running.start == Date(timeIntervalSince1970: 1_762_788_927))
     #expect(running.timeLimitS == 60)  // `time.limit`, minutes
+    #expect(running.end == nil)  // a running job's `time.end` is not an end
     let done = try #require(
       try SlurmDBJobs.parse(try read("slurmdb-job-gpus-completed.json"), source: "db").first)
     #expect(done.state == .completed && done.account == "acoustic")
+    #expect(done.end == Date(timeIntervalSince1970: 1_762_788_920))
   }
 }
 

@@ -85,6 +85,44 @@ import Testing
 extension IncidentLogTests {
   /// Three outages of the one node over eight days watched: 375 failures per 1,000 node-days,
   /// enough to judge by, so the savings finder's rates become the fleet's own.
+  /// The poller stopped for a night; in it a job ran for 20 min and failed. Accounting still
+  /// has it when the poller comes back: an incident at its end, its whole run lost (it ran less
+  /// than the assumed half interval), said so. The next step does not count it again.
+  @Test func aJobThatFailedWhileNoPollerRanIsFoundInTheSchedulersAccounting() throws {
+    var log = IncidentLog()
+    let prices = PriceBook.demo
+    log.record(fleet({ _ in nil }, jobRunning: false), at: t0, prices: prices)
+    #expect(log.incidents.isEmpty)
+    let started = t0.addingTimeInterval(6 * 3_600)
+    let ended = started.addingTimeInterval(20 * 60)
+    var morning = fleet({ _ in nil }, jobRunning: false)
+    morning.jobs = [
+      Job(
+        id: "8", cluster: "c", name: "sweep", user: "u", team: "t", kind: .training,
+        state: .nodeFail, gpus: 4, nodes: ["n1"], start: started, end: ended),
+      // Failed before the last step: already the past the log had seen.
+      Job(
+        id: "6", cluster: "c", name: "old", user: "u", team: "t", kind: .training,
+        state: .failed, gpus: 4, nodes: ["n1"], start: t0.addingTimeInterval(-600),
+        end: t0.addingTimeInterval(-60)),
+    ]
+    let t1 = t0.addingTimeInterval(12 * 3_600)
+    log.record(morning, at: t1, prices: prices)
+    let incident = try #require(log.incidents.first)
+    #expect(log.incidents.count == 1)
+    #expect(incident.start == ended && incident.cause.kind == .jobFailed)
+    #expect(incident.events.first?.detail == "sweep ended NODE_FAIL")
+    let job = try #require(incident.jobs.first)
+    #expect(job.job.id == "8" && job.stopped == ended && job.started == started)
+    let cost = incident.cost(at: t1, rules: IncidentRules())
+    #expect(abs(cost.lostWorkGPUHours - 4 * 20.0 / 60) < 1e-9)
+    let rate = try #require(prices.price(model: GPUModel.h100SXM.name, pricing: .onDemand))
+    #expect(abs((cost.usd ?? 0) - 4 * 20.0 / 60 * rate.usdPerGPUHour) < 1e-9)
+    #expect(cost.assumptions.contains { $0.contains("ran 20 min") })
+    log.record(morning, at: t1.addingTimeInterval(60), prices: prices)
+    #expect(log.incidents.count == 1 && log.incidents[0].jobs.count == 1)
+  }
+
   @Test func theFleetsOwnFailureRateReplacesTheAssumptionOnceThereIsEnough() throws {
     let state = fleet { _ in GPUSample(time: self.t0, smActivePct: 90) }
     let node = try #require(state.nodes.first)

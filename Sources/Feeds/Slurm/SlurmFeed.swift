@@ -49,9 +49,14 @@ public final class SlurmFeed: Feed {
   }
 
   public func poll(at time: Date) async throws -> FleetState {
+    try await poll(at: time, since: nil)
+  }
+
+  public func poll(at time: Date, since lastAnswered: Date?) async throws -> FleetState {
     async let nodes = nodes()
     async let jobs = jobs()
-    async let ended = endedBadly()
+    async let ended = endedBadly(
+      from: AccountingWindow.start(now: time, lastAnswered: lastAnswered), to: time)
     let current = try await jobs
     let known = Set(current.map(\.id))
     return SlurmInventory.state(
@@ -59,22 +64,33 @@ public final class SlurmFeed: Feed {
       layout: layout)
   }
 
-  /// Jobs that failed, timed out or lost their node in the last hour, from accounting:
+  /// Jobs that failed, timed out or lost their node in `[start, end]`, from accounting:
   /// slurmctld forgets finished jobs after MinJobAge (5 minutes by default), and these are the
   /// ones on-call asks about. Best effort: a site without accounting (or a slurmdbd that is
   /// down) costs the poll nothing.
-  private func endedBadly() async -> [SlurmJob] {
-    guard case .commands = access else { return [] }
-    let command = slurm(
-      "sacct",
-      [
-        "--json", "-a", "-S", "now-1hours", "-E", "now",
-        "--state=FAILED,NODE_FAIL,TIMEOUT,OUT_OF_MEMORY,BOOT_FAIL,DEADLINE",
-      ])
-    guard let text = try? await command.output(),
-      let jobs = try? SlurmDBJobs.parse(Data(text.utf8), source: "sacct --json")
-    else { return [] }
-    return jobs
+  private func endedBadly(from start: Date, to end: Date) async -> [SlurmJob] {
+    // Relative to the scheduler's own clock, in the one spelling sacct and every slurmrestd
+    // take (22.05's refuses epoch seconds).
+    let since = "now-\(Int(end.timeIntervalSince(start).rounded(.up)))seconds"
+    let jobs: [SlurmJob]?
+    switch access {
+    case .commands:
+      let command = slurm(
+        "sacct",
+        [
+          "--json", "-a", "-S", since, "-E", "now",
+          "--state=\(SlurmJobState.endedBadly.joined(separator: ","))",
+        ])
+      jobs = try? await SlurmDBJobs.parse(Data(command.output().utf8), source: "sacct --json")
+    case .rest(let http, let user, let token):
+      // The states are picked here: the query's own state filter is spelled differently
+      // across API versions.
+      let answer = try? await rest(
+        http, user: user, token: token, "jobs?start_time=\(since)&end_time=now", in: "slurmdb")
+      jobs = answer.flatMap { try? SlurmDBJobs.parse($0.1, source: http.origin + $0.0) }
+    }
+    let bad = Set(SlurmJobState.endedBadly.map { SlurmJobState.map([$0]) })
+    return (jobs ?? []).filter { bad.contains($0.state) }
   }
 
   private func nodes() async throws -> [SlurmNode] {
@@ -132,21 +148,36 @@ public final class SlurmFeed: Feed {
     "v0.0.38", "v0.0.37",
   ]
 
+  /// `resource` of the `plugin` (`slurm`, or `slurmdb` for accounting) in the API version found.
   private func rest(
-    _ http: HTTPSource, user: String, token: @Sendable () throws -> String, _ resource: String
+    _ http: HTTPSource, user: String, token: @Sendable () throws -> String, _ resource: String,
+    in plugin: String = "slurm"
   ) async throws -> (String, Data) {
     let headers = ["X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": try token()]
     let known = restVersion.withLock { $0 }
     for version in known.map({ [$0] }) ?? Self.restVersions {
-      let path = "/slurm/\(version)/\(resource)"
+      let path = "/\(plugin)/\(version)/\(resource)"
       if let data = try await http.get(path, headers: headers) {
         restVersion.withLock { $0 = version }
         return (path, data)
       }
     }
     throw SourceError(
-      origin: http.origin, path: "/slurm/",
+      origin: http.origin, path: "/\(plugin)/",
       message:
         "no Slurm REST API version answered (tried \(Self.restVersions.joined(separator: ", ")))")
+  }
+}
+
+/// How far back a poll asks accounting for jobs that ended badly: the last hour, or back to the
+/// source's last answer when that is longer ago (a poller stopped overnight), at most a week
+/// (the answer stays small, and older failures are not on-call's).
+enum AccountingWindow {
+  static let leastS = 3_600.0
+  static let mostS = 7 * 86_400.0
+
+  static func start(now: Date, lastAnswered: Date?) -> Date {
+    let since = lastAnswered.map { now.timeIntervalSince($0) } ?? 0
+    return now.addingTimeInterval(-min(max(leastS, since), mostS))
   }
 }

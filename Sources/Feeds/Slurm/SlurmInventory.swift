@@ -33,7 +33,7 @@ public enum SlurmInventory {
           id: job.id, cluster: layout.cluster.name, name: job.name, user: job.user,
           team: job.account, kind: .guess(name: job.name, partition: job.partition),
           state: job.state, gpus: job.gpus ?? 0, nodes: job.nodes, start: job.start,
-          timeLimitS: job.timeLimitS))
+          timeLimitS: job.timeLimitS, end: job.end))
     }
     // Device indices where Slurm gives them (JSON's gres_detail); otherwise the job's share of
     // each of its nodes, from the lowest free index.

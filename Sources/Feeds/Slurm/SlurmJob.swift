@@ -18,6 +18,8 @@ public struct SlurmJob: Sendable, Hashable {
   public var start: Date?
   /// The time limit, in seconds; nil when unlimited or not said.
   public var timeLimitS: Double? = nil
+  /// When a finished job ended (accounting only).
+  public var end: Date? = nil
 }
 
 extension SlurmJob {
@@ -33,6 +35,11 @@ extension SlurmJob {
 
 /// Job states in every spelling (a string, or an array whose first word is the base state).
 public enum SlurmJobState {
+  /// The accounting states of a job that ended badly, as `sacct --state` spells them.
+  static let endedBadly = [
+    "FAILED", "NODE_FAIL", "TIMEOUT", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE",
+  ]
+
   public static func map(_ words: [String]) -> JobState {
     switch words.first?.uppercased() ?? "" {
     case "RUNNING", "CONFIGURING", "COMPLETING", "STAGE_OUT", "RESIZING", "SUSPENDED", "STOPPED",
@@ -75,6 +82,8 @@ public enum SlurmJobs {
     let nodeCount: SlurmNumber?
     let tasks: SlurmNumber?
     let startTime: SlurmNumber?
+    /// For a running job, when its time limit runs out; for a finished one, its end.
+    let endTime: SlurmNumber?
     /// Minutes.
     let timeLimit: SlurmNumber?
 
@@ -91,7 +100,8 @@ public enum SlurmJobs {
         user: userName ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(nodes: hosts.count), nodes: hosts, gpuIndices: indices,
-        start: state == .pending ? nil : startTime?.date, timeLimitS: SlurmJob.seconds(timeLimit))
+        start: state == .pending ? nil : startTime?.date, timeLimitS: SlurmJob.seconds(timeLimit),
+        end: state.hasEnded ? endTime?.date : nil)
     }
 
     /// Held GPUs first (per-node detail, then the allocated TRES), then what was asked for.
@@ -136,6 +146,7 @@ public enum SlurmDBJobs {
     /// `limit` is in minutes.
     struct Times: Decodable {
       let start: SlurmNumber?
+      let end: SlurmNumber?
       let limit: SlurmNumber?
     }
 
@@ -160,7 +171,8 @@ public enum SlurmDBJobs {
         user: user ?? "",
         account: account ?? "", partition: partition ?? "", state: state,
         gpus: gpus(tres?.allocated) ?? gpus(tres?.requested), nodes: hosts, gpuIndices: [:],
-        start: time?.start?.date, timeLimitS: SlurmJob.seconds(time?.limit))
+        start: time?.start?.date, timeLimitS: SlurmJob.seconds(time?.limit),
+        end: state.hasEnded ? time?.end?.date : nil)
     }
 
     /// `gres/gpu` is in the TRES only where the site accounts for it

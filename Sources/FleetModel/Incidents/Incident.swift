@@ -73,6 +73,8 @@ public struct HitJob: Sendable, Hashable, Encodable {
   /// Of its GPUs, those on the incident's node (whose idle time its wait already counts).
   public let gpusOnNode: Int
   public let usdPerGPUHour: Double?
+  /// When it started running, where the scheduler says: it cannot have lost more than its run.
+  public let started: Date?
   /// When it stopped running: the incident's first event, or the poll that saw it stopped.
   public let stopped: Date
   /// Its last checkpoint before `stopped`, seen in its activity; nil when none could be seen
@@ -88,7 +90,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
 
   public init(
     job: JobID, name: String, team: String, gpus: Int, nodes: [String], gpusOnNode: Int,
-    usdPerGPUHour: Double?,
+    usdPerGPUHour: Double?, started: Date? = nil,
     stopped: Date, lastCheckpoint: Date?, requeued: Bool, ranAgain: Date? = nil,
     gaveUp: Bool = false
   ) {
@@ -99,6 +101,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
     self.nodes = nodes
     self.gpusOnNode = gpusOnNode
     self.usdPerGPUHour = usdPerGPUHour
+    self.started = started
     self.stopped = stopped
     self.lastCheckpoint = lastCheckpoint
     self.requeued = requeued
@@ -109,10 +112,16 @@ public struct HitJob: Sendable, Hashable, Encodable {
   var isWaiting: Bool { ranAgain == nil && !gaveUp }
 
   /// The work it lost when it stopped: since its last checkpoint, or half the assumed
-  /// checkpoint interval where none was seen.
+  /// checkpoint interval where none was seen, but never more than it ran.
   func lostWorkS(rules: IncidentRules) -> Double {
-    lastCheckpoint.map { stopped.timeIntervalSince($0) } ?? rules.assumedCheckpointIntervalMin * 30
+    let sinceCheckpoint =
+      lastCheckpoint.map { stopped.timeIntervalSince($0) } ?? rules.assumedCheckpointIntervalMin
+      * 30
+    return min(sinceCheckpoint, ranS ?? .infinity)
   }
+
+  /// How long it ran before it stopped, where its start is known.
+  var ranS: Double? { started.map { max(0, stopped.timeIntervalSince($0)) } }
 
   /// Where its counted wait ends, looking from `until`: when it ran again; while it has not,
   /// `until` if it waits in the queue, else where it stopped (nothing counted yet).
@@ -122,7 +131,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case cluster, name, team, gpus, nodes, stopped
+    case cluster, name, team, gpus, nodes, started, stopped
     case id = "job_id"
     case gpusOnNode = "gpus_on_node"
     case usdPerGPUHour = "usd_per_gpu_hour"
@@ -142,6 +151,7 @@ public struct HitJob: Sendable, Hashable, Encodable {
     try container.encode(nodes, forKey: .nodes)
     try container.encode(gpusOnNode, forKey: .gpusOnNode)
     try container.encode(usdPerGPUHour, forKey: .usdPerGPUHour)
+    try container.encode(started, forKey: .started)
     try container.encode(stopped, forKey: .stopped)
     try container.encode(lastCheckpoint, forKey: .lastCheckpoint)
     try container.encode(requeued, forKey: .requeued)
@@ -279,7 +289,11 @@ extension Incident {
     }
     for job in jobs where job.stopped <= until {
       let lostS = job.lostWorkS(rules: rules)
-      if job.lastCheckpoint == nil {
+      if let ranS = job.ranS, lostS == ranS {
+        assumptions.append(
+          "\(job.name): ran \(ranS < 90 ? "\(Int(ranS)) s" : "\(Int((ranS / 60).rounded())) min") before it stopped; all of it assumed lost (no checkpoint seen)"
+        )
+      } else if job.lastCheckpoint == nil {
         assumptions.append(
           "\(job.name): last checkpoint assumed \(Int(rules.assumedCheckpointIntervalMin / 2)) min before it stopped (half a \(Int(rules.assumedCheckpointIntervalMin)) min interval; none seen in its activity)"
         )

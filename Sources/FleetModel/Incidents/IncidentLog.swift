@@ -49,6 +49,7 @@ public struct IncidentLog: Sendable, Hashable {
     if marks.recordedAt != nil {
       recordNodeEvents(state, at: now, rates: rates, rules: rules)
       recordJobsStopped(state, at: now, rules: rules, activity: activity)
+      recordJobsEndedUnseen(state, at: now, rates: rates, rules: rules, activity: activity)
     } else {
       // The first step knows when a node left service, but not what came before it.
       for node in state.nodes where node.isOut {
@@ -60,7 +61,7 @@ public struct IncidentLog: Sendable, Hashable {
     incidents.removeAll { incident in
       incident.end.map { now.timeIntervalSince($0) >= rules.keepS } ?? false
     }
-    marks = Self.marks(of: state, at: now, rates: rates, previous: marks)
+    marks = IncidentMarks(of: state, at: now, rates: rates, previous: marks)
   }
 
   // MARK: - Events
@@ -238,21 +239,73 @@ public struct IncidentLog: Sendable, Hashable {
             start: now, lastEvent: now, end: nil, events: [event!], jobs: [], outage: nil))
         i = incidents.count - 1
       }
-      // It stopped between its last sighting and now: when its node left service, if that
-      // fell in between, else halfway.
+      // It stopped between its last sighting and now: when accounting says it ended, else
+      // when its node left service if that fell in between, else halfway.
       let start = incidents[i].start
+      let ended = job?.end.flatMap { $0 > lastSeen && $0 <= now ? $0 : nil }
       let stopped =
-        start > lastSeen && start < now
-        ? start : lastSeen.addingTimeInterval(now.timeIntervalSince(lastSeen) / 2)
+        ended
+        ?? (start > lastSeen && start < now
+          ? start : lastSeen.addingTimeInterval(now.timeIntervalSince(lastSeen) / 2))
       let gpusOnNode = incidents[i].node.map { was.gpusByNode[$0] ?? 0 } ?? 0
       incidents[i].jobs.append(
         HitJob(
           job: key, name: was.name, team: was.team, gpus: was.gpus,
           nodes: was.gpusByNode.keys.sorted(), gpusOnNode: gpusOnNode,
-          usdPerGPUHour: was.usdPerGPUHour, stopped: stopped,
+          usdPerGPUHour: was.usdPerGPUHour, started: ended != nil ? job?.start : nil,
+          stopped: stopped,
           lastCheckpoint: CheckpointCadence.lastCheckpoint(
             activity(key).filter { $0.time <= lastSeen }, before: stopped),
           requeued: job?.state == .pending))
+    }
+  }
+
+  /// Jobs that failed since the step before without ever being seen running: they ran and
+  /// failed between two polls, or while no poller ran at all (the scheduler's accounting
+  /// still has them). Each joins an incident on one of its nodes about when it ended, or is
+  /// its own; what it lost is priced from its accounting record.
+  private mutating func recordJobsEndedUnseen(
+    _ state: FleetState, at now: Date, rates: () -> GPURates, rules: IncidentRules,
+    activity: ActivityLookup
+  ) {
+    guard let lastSeen = marks.recordedAt else { return }
+    let recorded = Set(incidents.flatMap { $0.jobs.map(\.job) })
+    for job in state.jobs.sorted(by: { ($0.end ?? now, $0.key) < ($1.end ?? now, $1.key) }) {
+      guard job.state == .failed || job.state == .nodeFail, job.gpus > 0,
+        let ended = job.end, ended > lastSeen, ended <= now,
+        marks.running[job.key] == nil, !recorded.contains(job.key)
+      else { continue }
+      let event = IncidentEvent(
+        time: ended, kind: .jobFailed, subject: job.id,
+        detail: "\(job.name) ended \(job.state.rawValue.uppercased())")
+      let onNode = incidents.lastIndex { incident in
+        guard let node = incident.nodeID, job.nodeIDs.contains(node) else { return false }
+        return abs(incident.start.timeIntervalSince(ended)) <= rules.mergeWindowS
+          || (incident.outage.map { $0.start <= ended && ($0.end ?? now) >= ended } ?? false)
+      }
+      let i: Int
+      if let onNode {
+        i = onNode
+        incidents[i].note(event)
+      } else {
+        incidents.append(
+          Incident(
+            id: "job \(job.cluster)/\(job.id) @\(Int(ended.timeIntervalSince1970))",
+            cluster: job.cluster, node: nil, start: ended, lastEvent: ended,
+            end: nil, events: [event], jobs: [], outage: nil))
+        i = incidents.count - 1
+      }
+      // Its GPUs are no longer placed: priced at the mean of its nodes' GPUs, spread evenly.
+      let gpusOnNodes = job.nodeIDs.flatMap { rates().gpusByNode[$0] ?? [] }
+      let perNode = job.nodes.isEmpty ? 0 : job.gpus / job.nodes.count
+      incidents[i].jobs.append(
+        HitJob(
+          job: job.key, name: job.name, team: job.team, gpus: job.gpus,
+          nodes: job.nodes.sorted(),
+          gpusOnNode: incidents[i].node.map { job.nodes.contains($0) ? perNode : 0 } ?? 0,
+          usdPerGPUHour: rates().mean(of: gpusOnNodes), started: job.start, stopped: ended,
+          lastCheckpoint: CheckpointCadence.lastCheckpoint(activity(job.key), before: ended),
+          requeued: false))
     }
   }
 
@@ -294,49 +347,6 @@ public struct IncidentLog: Sendable, Hashable {
     if let outage = incident.outage, outage.end == nil { return true }
     if incident.jobs.contains(where: \.isWaiting) { return true }
     return now.timeIntervalSince(incident.lastEvent) < rules.mergeWindowS
-  }
-
-  private static func marks(
-    of state: FleetState, at now: Date, rates: () -> GPURates, previous: IncidentMarks
-  ) -> IncidentMarks {
-    var marks = IncidentMarks()
-    marks.recordedAt = now
-    for (gpu, sample) in state.gpuSamples {
-      if let code = sample.xidLast {
-        marks.xids[gpu] = IncidentMarks.XIDMark(code: code, count: sample.xidCount)
-      }
-      if let errors = sample.eccDoubleBit, errors > 0 { marks.doubleBitECC[gpu] = errors }
-      if sample.rowRemapFailure == true { marks.rowRemapFailed.insert(gpu) }
-      if let errors = sample.nvlinkErrors { marks.nvlinkErrors[gpu] = errors }
-    }
-    // A GPU that did not answer keeps what it last said: its silence is not a reset.
-    for (gpu, mark) in previous.xids where state.gpuSamples[gpu] == nil { marks.xids[gpu] = mark }
-    for (gpu, errors) in previous.doubleBitECC where state.gpuSamples[gpu] == nil {
-      marks.doubleBitECC[gpu] = errors
-    }
-    for gpu in previous.rowRemapFailed where state.gpuSamples[gpu] == nil {
-      marks.rowRemapFailed.insert(gpu)
-    }
-    for (gpu, errors) in previous.nvlinkErrors where state.gpuSamples[gpu] == nil {
-      marks.nvlinkErrors[gpu] = errors
-    }
-    marks.out = Set(state.nodes.filter(\.isOut).map(\.id))
-    for job in state.jobs where job.state == .running {
-      // A job that keeps its id, size and nodes keeps its mark: only a new one is looked up.
-      if let kept = previous.running[job.key], kept.gpus >= job.gpus,
-        kept.gpusByNode.isEmpty || Set(kept.gpusByNode.keys) == Set(job.nodes)
-      {
-        marks.running[job.key] = kept
-        continue
-      }
-      let rates = rates()
-      let gpus = rates.gpusByJob[job.key] ?? []
-      marks.running[job.key] = IncidentMarks.RunningJob(
-        name: job.name, user: job.user, team: job.team, gpus: max(job.gpus, gpus.count),
-        gpusByNode: Dictionary(grouping: gpus, by: \.node.name).mapValues(\.count),
-        usdPerGPUHour: rates.mean(of: gpus))
-    }
-    return marks
   }
 }
 

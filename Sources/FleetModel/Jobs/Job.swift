@@ -12,6 +12,16 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
   case unknown
 }
 
+extension JobState {
+  /// Finished, one way or another: the scheduler's end time is the job's end.
+  public var hasEnded: Bool {
+    switch self {
+    case .completed, .failed, .cancelled, .timeout, .preempted, .nodeFail: true
+    case .running, .pending, .unknown: false
+    }
+  }
+}
+
 /// A unit of work holding GPUs: a Slurm job or a Kubernetes workload.
 public struct Job: Sendable, Hashable, Codable {
   /// The scheduler's own id (`4242`, `namespace/pod`); unique only within its cluster.
@@ -29,10 +39,14 @@ public struct Job: Sendable, Hashable, Codable {
   public let start: Date?
   /// The run time it asked for (Slurm's time limit), in seconds; nil when unlimited or unknown.
   public var timeLimitS: Double?
+  /// When a finished job ended, as the scheduler's accounting says; nil while it runs or
+  /// where nothing says.
+  public var end: Date?
 
   public init(
     id: String, cluster: String, name: String, user: String, team: String, kind: JobKind,
-    state: JobState, gpus: Int, nodes: [String], start: Date?, timeLimitS: Double? = nil
+    state: JobState, gpus: Int, nodes: [String], start: Date?, timeLimitS: Double? = nil,
+    end: Date? = nil
   ) {
     self.id = id
     self.cluster = cluster
@@ -45,6 +59,7 @@ public struct Job: Sendable, Hashable, Codable {
     self.nodes = nodes
     self.start = start
     self.timeLimitS = timeLimitS
+    self.end = end
   }
 
   /// What it will have cost by its time limit at `usdPerHour`; nil without either.

@@ -124,6 +124,7 @@ struct HitJobRecord: CacheRecord {
     static let gpus = Column("gpus")
     static let gpusOnNode = Column("gpus_on_node")
     static let rate = Column("usd_per_gpu_hour")
+    static let started = Column("started")
     static let stopped = Column("stopped")
     static let lastCheckpoint = Column("last_checkpoint")
     static let requeued = Column("requeued")
@@ -149,7 +150,8 @@ struct HitJobRecord: CacheRecord {
       job: JobID(cluster: row[Columns.cluster], id: row[Columns.jobID]), name: row[Columns.name],
       team: row[Columns.team], gpus: row[Columns.gpus], nodes: [],
       gpusOnNode: row[Columns.gpusOnNode], usdPerGPUHour: row[Columns.rate],
-      stopped: date(row, Columns.stopped)!, lastCheckpoint: date(row, Columns.lastCheckpoint),
+      started: date(row, Columns.started), stopped: date(row, Columns.stopped)!,
+      lastCheckpoint: date(row, Columns.lastCheckpoint),
       requeued: row[Columns.requeued], ranAgain: date(row, Columns.ranAgain),
       gaveUp: row[Columns.gaveUp])
   }
@@ -157,7 +159,7 @@ struct HitJobRecord: CacheRecord {
   static let columns = [
     Columns.incident, Columns.ord, Columns.cluster, Columns.jobID, Columns.name, Columns.team,
     Columns.gpus, Columns.gpusOnNode, Columns.rate, Columns.stopped, Columns.lastCheckpoint,
-    Columns.requeued, Columns.ranAgain, Columns.gaveUp,
+    Columns.requeued, Columns.ranAgain, Columns.gaveUp, Columns.started,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -165,7 +167,7 @@ struct HitJobRecord: CacheRecord {
       incident, ord, job.job.cluster, job.job.id, job.name, job.team, job.gpus, job.gpusOnNode,
       job.usdPerGPUHour, job.stopped.timeIntervalSince1970,
       job.lastCheckpoint?.timeIntervalSince1970, job.requeued, job.ranAgain?.timeIntervalSince1970,
-      job.gaveUp,
+      job.gaveUp, job.started?.timeIntervalSince1970,
     ]
   }
 }

@@ -18,6 +18,7 @@ struct JobRecord: CacheRecord {
     static let gpus = Column("gpus")
     static let start = Column("start")
     static let timeLimitS = Column("time_limit_s")
+    static let end = Column("ended")
   }
 
   var source: String
@@ -39,12 +40,14 @@ struct JobRecord: CacheRecord {
       user: row[Columns.user], team: row[Columns.team],
       kind: JobKind(rawValue: row[Columns.kind]) ?? .training,
       state: JobState(rawValue: row[Columns.state]) ?? .unknown, gpus: row[Columns.gpus],
-      nodes: [], start: Date(seconds: row[Columns.start]), timeLimitS: row[Columns.timeLimitS])
+      nodes: [], start: Date(seconds: row[Columns.start]), timeLimitS: row[Columns.timeLimitS],
+      end: Date(seconds: row[Columns.end]))
   }
 
   static let columns = [
     Columns.source, Columns.cluster, Columns.id, Columns.ord, Columns.name, Columns.user,
     Columns.team, Columns.kind, Columns.state, Columns.gpus, Columns.start, Columns.timeLimitS,
+    Columns.end,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -61,6 +64,7 @@ struct JobRecord: CacheRecord {
       job.gpus,
       job.start?.timeIntervalSince1970,
       job.timeLimitS,
+      job.end?.timeIntervalSince1970,
     ]
   }
 

@@ -77,7 +77,7 @@ extension Snapshot {
         pciBusID: gpu.pciBusID, model: gpu.model.name, job: state.allocations[gpu.id]?.id,
         utilPct: s?.utilPct, smActivePct: s?.smActivePct,
         memUsedMiB: s?.memUsedMiB, memTotalMiB: gpu.model.memoryMiB, powerW: s?.powerW,
-        tempC: s?.tempC)
+        tempC: s?.tempC, nvlinkErrorsPerS: s?.nvlinkErrorsPerS.map { $0.rounded(toPlaces: 3) })
     }
     self.savings = report.savings.opportunities
     self.ledger = report.ledger

@@ -310,6 +310,9 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     public let memTotalMiB: Int
     @Null public var powerW: Double?
     @Null public var tempC: Double?
+    /// NVLink CRC, replay and recovery errors per second over the last 5 minutes; null where
+    /// the exporter does not export the counters.
+    @Null public var nvlinkErrorsPerS: Double?
 
     enum CodingKeys: String, CodingKey {
       case uuid, cluster, node, index, model, job
@@ -320,6 +323,7 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case memTotalMiB = "mem_total_mib"
       case powerW = "power_w"
       case tempC = "temp_c"
+      case nvlinkErrorsPerS = "nvlink_errors_per_s"
     }
   }
 

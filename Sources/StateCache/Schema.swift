@@ -287,12 +287,15 @@ enum Schema {
             PRIMARY KEY (cluster, job_id, node));
           """)
     }
-    migrator.registerMigration("v11: when finished jobs ended, and when hit jobs had started") {
+    migrator.registerMigration(
+      "v11: when finished jobs ended, when hit jobs had started, NVLink errors per second"
+    ) {
       db in
       try db.execute(
         sql: """
           ALTER TABLE jobs ADD COLUMN ended REAL;
           ALTER TABLE incident_jobs ADD COLUMN started REAL;
+          ALTER TABLE gpus ADD COLUMN nvlink_errors_per_s REAL;
           """)
     }
     return migrator

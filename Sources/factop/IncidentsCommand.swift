@@ -65,6 +65,17 @@ struct IncidentsCommand: AsyncParsableCommand {
           + t.cause + (t.action.map { " → \($0)" } ?? ""))
     }
     if summary.repairFirst.isEmpty { lines.append("(no node has cost anything yet)") }
+    lines += [
+      "", "REPAIR FIRST: PARTS",
+      "NODE       PART       INCIDENTS    GPU-H        $  CAUSE → ACTION",
+    ]
+    for t in summary.repairFirstParts {
+      lines.append(
+        pad(t.node, 10) + " " + pad(t.part ?? "", 10) + pad(String(t.incidents), 10, right: true)
+          + pad(hours(t.gpuHours), 9, right: true) + pad(dollars(t.usd), 9, right: true) + "  "
+          + t.cause + (t.action.map { " → \($0)" } ?? ""))
+    }
+    if summary.repairFirstParts.isEmpty { lines.append("(no GPU or link has cost anything yet)") }
     let goodput = output.goodput
     lines += [
       "", "GOODPUT, last \(Int(goodput.windowHours)) h (running training jobs)",

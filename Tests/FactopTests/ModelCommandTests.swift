@@ -132,7 +132,8 @@ import Testing
       try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     #expect(
       Set(summary.keys) == [
-        "last_day", "last_week", "open", "repair_first", "observed_rate", "incidents",
+        "last_day", "last_week", "open", "repair_first", "repair_first_parts", "observed_rate",
+        "incidents",
         "watched_since", "total_usd", "total_gpu_hours", "goodput",
       ])
     let incidents = try #require(summary["incidents"] as? [[String: Any]])

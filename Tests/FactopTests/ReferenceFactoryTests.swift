@@ -48,6 +48,18 @@ import Testing
     let events = try #require(incident["events"] as? [[String: Any]])
     #expect(events.allSatisfy { $0["subject"] as? String == "GPU 2" })
     #expect((incident["action"] as? String)?.contains("NVLink") == true)
+    // Its errors as a rate from Prometheus, over 5 minutes: 8 every 3 s is at most 2.7 a second
+    // (less while the target is younger than the window); the others have none.
+    let gpus = try #require(poller.snapshot()?["gpus"] as? [[String: Any]])
+    let rates = Dictionary(
+      gpus.compactMap { gpu -> (String, Double)? in
+        guard let node = gpu["node"] as? String, let index = gpu["index"] as? Int,
+          let rate = gpu["nvlink_errors_per_s"] as? Double
+        else { return nil }
+        return ("\(node)/\(index)", rate)
+      }, uniquingKeysWith: { a, _ in a })
+    #expect((0.001...2.8).contains(rates["n1/2"] ?? 0), "\(rates)")
+    #expect(rates.count == 32 && rates.filter { $0.value > 0 }.keys.sorted() == ["n1/2"])
     let causes =
       ((poller.snapshot()?["incidents"] as? [String: Any])?["incidents"]
       as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }

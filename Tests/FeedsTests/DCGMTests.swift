@@ -65,6 +65,16 @@ let dcgmCounters = fixtures.appendingPathComponent("dcgm-exporter/nvidia-default
     let other = try #require(scrape.gpus.last)
     #expect(
       other.nvlinkErrors == nil && other.rowRemapFailure == nil && other.eccUncorrected == nil)
+    #expect(gpu.nvlinkErrorsPerS == nil && other.nvlinkErrorsPerS == nil)
+    // Their rate is what factop's Prometheus query adds (the real server evaluates it in
+    // ReferenceFactoryTests); it lands on the GPU its labels name.
+    let withRate = DCGMExposition.gpus(
+      from: PrometheusText.samples(
+        """
+        DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL{\(labels)} 5
+        factop:dcgm_nvlink_errors:rate5m{\(labels),factop="rate"} 0.25
+        """, where: { _ in true }))
+    #expect(withRate.gpus.map(\.nvlinkErrorsPerS) == [0.25])
   }
 
   @Test func labelSpellingsMIGSlicesSentinelsAndExportedLabels() {

@@ -123,6 +123,40 @@ extension IncidentLogTests {
     #expect(log.incidents.count == 1 && log.incidents[0].jobs.count == 1)
   }
 
+  /// The parts to replace: GPU 3 failed twice, once alone ($16) and once with GPU 5 ($8,
+  /// split evenly); a link flapped once ($4); a node outage with no part named is not a part's.
+  @Test func theRepairRankingNamesTheGPUOrLinkWhoseIncidentsCostMost() throws {
+    func incident(_ k: Int, node: String, _ events: [(IncidentEvent.Kind, String)], usd: Double)
+      -> Incident
+    {
+      let start = t0.addingTimeInterval(-Double(k) * 86_400)
+      return Incident(
+        id: "node c/\(node) @\(k)", cluster: "c", node: node, start: start, lastEvent: start,
+        end: start.addingTimeInterval(3_600),
+        events: events.map {
+          IncidentEvent(time: start, kind: $0.0, subject: $0.1, detail: "\($0.0)", action: "fix")
+        }, jobs: [],
+        outage: NodeOutage(
+          gpus: 8, usdPerGPUHour: usd / 8, start: start, end: start.addingTimeInterval(3_600)))
+    }
+    let incidents = [
+      incident(1, node: "n1", [(.xid, "GPU 3")], usd: 16),
+      incident(
+        2, node: "n1", [(.eccDoubleBit, "GPU 3"), (.xid, "GPU 5"), (.nodeOut, "n1")], usd: 8),
+      incident(3, node: "n2", [(.linkFlap, "mlx5_0/1")], usd: 4),
+      incident(4, node: "n2", [(.nodeOut, "n2")], usd: 32),
+    ]
+    let summary = IncidentSummary(
+      incidents, state: fleet { _ in nil }, totals: IncidentTotals(), now: t0,
+      rules: IncidentRules())
+    let parts = summary.repairFirstParts.map {
+      "\($0.node) \($0.part ?? "-") \($0.incidents) \($0.usd)"
+    }
+    #expect(parts == ["n1 GPU 3 2 20.0", "n1 GPU 5 1 4.0", "n2 mlx5_0/1 1 4.0"])
+    // The node ranking still counts the outage no part is named in.
+    #expect(summary.repairFirst.map(\.node) == ["n2", "n1"])
+  }
+
   @Test func theFleetsOwnFailureRateReplacesTheAssumptionOnceThereIsEnough() throws {
     let state = fleet { _ in GPUSample(time: self.t0, smActivePct: 90) }
     let node = try #require(state.nodes.first)

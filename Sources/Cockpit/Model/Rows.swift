@@ -11,6 +11,8 @@ public struct NodeRow: Sendable, Equatable {
   /// GPUs that reported an XID, and the double-bit ECC errors of all its GPUs.
   public let gpusWithXID: Int
   public let eccDoubleBit: Int
+  /// Its GPUs' NVLink errors per second, summed; nil where none reports them.
+  public let nvlinkErrorsPerS: Double?
 
   /// Every node of the fleet, in cache order. Built by the loader, off the UI thread.
   static func rows(_ state: FleetState) -> [NodeRow] {
@@ -28,7 +30,10 @@ public struct NodeRow: Sendable, Equatable {
           ?? (gpuPower.isEmpty ? nil : gpuPower.reduce(0, +)),
         hottestC: samples.compactMap(\.tempC).max(),
         gpusWithXID: samples.filter { $0.xidLast != nil }.count,
-        eccDoubleBit: samples.compactMap(\.eccDoubleBit).reduce(0, +))
+        eccDoubleBit: samples.compactMap(\.eccDoubleBit).reduce(0, +),
+        nvlinkErrorsPerS: samples.lazy.compactMap(\.nvlinkErrorsPerS).reduce(nil) {
+          ($0 ?? 0) + $1
+        })
     }
   }
 }

@@ -135,7 +135,9 @@ struct NodeDetailView: Widget {
           Span(
             "\(row.gpusAllocated) of \(row.gpusTotal) allocated · util \(Format.percent(row.utilPct))"
               + " · hottest " + (row.hottestC.map { "\(Int($0.rounded())) °C" } ?? Format.unknown)
-              + " · XID on \(row.gpusWithXID) · ECC double-bit \(row.eccDoubleBit)", theme.text),
+              + " · XID on \(row.gpusWithXID) · ECC double-bit \(row.eccDoubleBit)"
+              + (row.nvlinkErrorsPerS.map { String(format: " · NVLink %.1f errors/s", $0) } ?? ""),
+            (row.nvlinkErrorsPerS ?? 0) > 0 ? theme.style(.warn) : theme.text),
         ],
         [
           Span("Power  ", label),

@@ -106,6 +106,21 @@ public enum PromExport {
         for port in snapshot.fabric { family.sample(labels(port), port.errorsPerS) }
       }
     }
+    // Only the GPUs whose NVLink is erroring: at 131,072 GPUs one series each would dwarf the
+    // rest of the export, and dcgm-exporter already has the counters of every GPU.
+    let erroring = snapshot.gpus.filter { ($0.nvlinkErrorsPerS ?? 0) > 0 }
+    if !erroring.isEmpty {
+      out.gauge(
+        "factop_gpu_nvlink_errors_per_second",
+        "NVLink CRC, replay and recovery errors over 5 minutes, of GPUs that have any."
+      ) { family in
+        for gpu in erroring {
+          family.sample(
+            ["cluster": gpu.cluster, "node": gpu.node, "gpu": String(gpu.index)],
+            gpu.nvlinkErrorsPerS)
+        }
+      }
+    }
     out.gauge(
       "factop_savings_ledger_usd_per_month",
       "The savings ledger: open now, and found, realized and moved per month (UTC)."

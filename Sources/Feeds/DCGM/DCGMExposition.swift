@@ -43,6 +43,8 @@ public enum DCGMExposition {
     public var rowRemapFailure: Bool?
     /// NVLink CRC flit, CRC data, replay and recovery error totals, summed over those exported.
     public var nvlinkErrors: Double?
+    /// Those errors per second: the `nvlinkErrorRate` series factop asks Prometheus for.
+    public var nvlinkErrorsPerS: Double?
 
     /// The best activity signal: engine activity when reported, else GPU utilization.
     public var activityPct: Double? { engineActivePct ?? utilPct }
@@ -67,6 +69,10 @@ public enum DCGMExposition {
     "DCGM_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL",
     "DCGM_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL", "DCGM_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL",
   ]
+
+  /// The name factop gives the NVLink error counters' summed `rate` in its Prometheus query (no
+  /// exporter sends it; the recording-rule spelling says what it is).
+  static let nvlinkErrorRate = "factop:dcgm_nvlink_errors:rate5m"
 
   public static func parse(_ text: String) -> Scrape {
     gpus(from: PrometheusText.samples(text) { $0.hasPrefix("DCGM_FI_") })
@@ -126,6 +132,9 @@ public enum DCGMExposition {
         gpus[i].container = nonEmpty(labels["exported_container"] ?? labels["container"])
       }
       if gpus[i].hpcJob == nil { gpus[i].hpcJob = nonEmpty(labels["hpc_job"]) }
+      if sample.name == nvlinkErrorRate {
+        gpus[i].nvlinkErrorsPerS = sample.value.isFinite && sample.value >= 0 ? sample.value : nil
+      }
       guard metrics.contains(sample.name) else { continue }
       let value = known(sample.value, name: sample.name)
       switch sample.name {

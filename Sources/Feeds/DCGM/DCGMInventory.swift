@@ -70,7 +70,8 @@ public enum DCGMInventory {
       eccSingleBit: parts.lazy.compactMap(\.eccCorrected).first,
       eccDoubleBit: parts.lazy.compactMap(\.eccUncorrected).first,
       rowRemapFailure: parts.lazy.compactMap(\.rowRemapFailure).first,
-      nvlinkErrors: parts.lazy.compactMap(\.nvlinkErrors).first)
+      nvlinkErrors: parts.lazy.compactMap(\.nvlinkErrors).first,
+      nvlinkErrorsPerS: parts.lazy.compactMap(\.nvlinkErrorsPerS).first)
   }
 
 }

@@ -49,8 +49,21 @@ public struct PrometheusFeed: Feed {
     let names = DCGMExposition.metrics.union(AMDExporterExposition.metrics).sorted()
       .joined(separator: "|")
     let matchers = ["__name__=~\"\(names)\""] + (selector.isEmpty ? [] : [selector])
-    return "max by (__name__, \(Self.gpuLabels.joined(separator: ", "))) "
-      + "({\(matchers.joined(separator: ","))})"
+    let labels = Self.gpuLabels.joined(separator: ", ")
+    // NVLink's errors per second, summed over its counters, as one more series per GPU that
+    // has them. `rate` drops the name, so each counter's rates are told apart by a label
+    // before they meet (else the GPU's would clash); `or` matches label sets without their
+    // names, so the extra `factop` label keeps the sum from being taken for a series the left
+    // side already has.
+    let rates = DCGMExposition.nvlinkErrorCounters.sorted().map { counter in
+      let matchers = ["__name__=\"\(counter)\""] + (selector.isEmpty ? [] : [selector])
+      return "label_replace(rate({\(matchers.joined(separator: ","))}[5m]), "
+        + "\"factop_counter\", \"\(counter)\", \"\", \"\")"
+    }
+    let rate = "sum by (\(labels)) (\(rates.joined(separator: " or ")))"
+    return "max by (__name__, \(labels)) ({\(matchers.joined(separator: ","))})"
+      + " or label_replace(label_replace(\(rate), \"__name__\", "
+      + "\"\(DCGMExposition.nvlinkErrorRate)\", \"\", \"\"), \"factop\", \"rate\", \"\", \"\")"
   }
 
   public var target: String { http.origin + (selector.isEmpty ? "" : " {\(selector)}") }
@@ -88,7 +101,11 @@ public struct PrometheusFeed: Feed {
 
   private func gpus(_ series: [PrometheusAPI.Series], at time: Date?) -> [DCGMExposition.GPU] {
     let samples = PrometheusAPI.samples(series, at: time)
-    return DCGMExposition.gpus(from: samples.filter { $0.name.hasPrefix("DCGM_FI_") }).gpus
+    return DCGMExposition.gpus(
+      from: samples.filter {
+        $0.name.hasPrefix("DCGM_FI_") || $0.name == DCGMExposition.nvlinkErrorRate
+      }
+    ).gpus
       + AMDExporterExposition.gpus(from: samples).gpus
   }
 

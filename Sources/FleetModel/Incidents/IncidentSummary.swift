@@ -109,34 +109,6 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
     }
   }
 
-  /// A node whose incidents cost the most: fix it first.
-  public struct RepairTarget: Sendable, Hashable, Encodable {
-    public let cluster: String
-    public let node: String
-    public let incidents: Int
-    public let usd: Double
-    public let gpuHours: Double
-    /// The most frequent cause, and what to do about it.
-    public let cause: String
-    public let action: String?
-
-    enum CodingKeys: String, CodingKey {
-      case cluster, node, incidents, usd, cause, action
-      case gpuHours = "gpu_hours"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encode(cluster, forKey: .cluster)
-      try container.encode(node, forKey: .node)
-      try container.encode(incidents, forKey: .incidents)
-      try container.encode(usd, forKey: .usd)
-      try container.encode(gpuHours, forKey: .gpuHours)
-      try container.encode(cause, forKey: .cause)
-      try container.encode(action, forKey: .action)
-    }
-  }
-
   /// Node failures per 1,000 node-days, as the fleet showed them: incidents with a hardware
   /// sign (a hardware XID, a double-bit ECC error, a node out, a flapping link) over the
   /// node-days watched.
@@ -168,6 +140,8 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
   public var incidents: [PricedIncident]
   /// The nodes whose incidents cost most over the window, costliest first.
   public let repairFirst: [RepairTarget]
+  /// The GPUs and links whose incidents cost most over the window: the parts to replace.
+  public let repairFirstParts: [RepairTarget]
   /// Nil until the log has watched the fleet for a day.
   public let observedRate: ObservedRate?
   /// What every incident the cache recorded has cost, since it began.
@@ -180,6 +154,7 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
     case lastDay = "last_day"
     case lastWeek = "last_week"
     case repairFirst = "repair_first"
+    case repairFirstParts = "repair_first_parts"
     case observedRate = "observed_rate"
     case totalUSD = "total_usd"
     case totalGPUHours = "total_gpu_hours"
@@ -192,6 +167,7 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
     try container.encode(lastWeek, forKey: .lastWeek)
     try container.encode(open, forKey: .open)
     try container.encode(repairFirst, forKey: .repairFirst)
+    try container.encode(repairFirstParts, forKey: .repairFirstParts)
     try container.encode(observedRate, forKey: .observedRate)
     try container.encode(watchedSince, forKey: .watchedSince)
     try container.encode(totalUSD, forKey: .totalUSD)
@@ -237,27 +213,9 @@ public struct IncidentSummary: Sendable, Hashable, Encodable {
     lastDay = period(24)
     lastWeek = period(24 * 7)
     repairFirst = Self.repairFirst(priced)
+    repairFirstParts = Self.repairFirstParts(priced)
     observedRate = Self.observedRate(
       priced.map(\.incident), state: state, watchedSince: watchedSince, now: now)
-  }
-
-  private static func repairFirst(_ priced: [PricedIncident]) -> [RepairTarget] {
-    let byNode = Dictionary(grouping: priced.filter { $0.incident.node != nil }) {
-      $0.incident.nodeID!
-    }
-    return byNode.map { node, incidents in
-      // By what happened and to which GPU or port: the GPU to replace, not only the node.
-      let causes = Dictionary(grouping: incidents.map(\.incident), by: \.what)
-      let top = causes.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!
-      return RepairTarget(
-        cluster: node.cluster, node: node.name, incidents: incidents.count,
-        usd: incidents.reduce(0) { $0 + ($1.cost.usd ?? 0) },
-        gpuHours: incidents.reduce(0) { $0 + $1.cost.gpuHours }, cause: top.key,
-        action: top.value.first?.cause.action)
-    }
-    .filter { $0.usd > 0 || $0.incidents > 1 }
-    .sorted { ($0.usd, $0.incidents, $1.node) > ($1.usd, $1.incidents, $0.node) }
-    .prefix(10).map { $0 }
   }
 
   private static func observedRate(

@@ -22,13 +22,16 @@ public struct GPUSample: Sendable, Hashable, Codable {
   /// NVLink CRC (flit and data), replay and recovery errors since the driver loaded, summed;
   /// nil where the exporter does not export them (dcgm-exporter's defaults leave them out).
   public var nvlinkErrors: Double?
+  /// The same errors per second, over the last few minutes (Prometheus' `rate`); nil where
+  /// the counters are not exported.
+  public var nvlinkErrorsPerS: Double?
 
   public init(
     time: Date, utilPct: Double? = nil, smActivePct: Double? = nil, memUsedMiB: Double? = nil,
     powerW: Double? = nil, tempC: Double? = nil, smClockMHz: Double? = nil,
     memClockMHz: Double? = nil, xidLast: Int? = nil, xidCount: Int? = nil,
     eccSingleBit: Int? = nil, eccDoubleBit: Int? = nil, rowRemapFailure: Bool? = nil,
-    nvlinkErrors: Double? = nil
+    nvlinkErrors: Double? = nil, nvlinkErrorsPerS: Double? = nil
   ) {
     self.time = time
     self.utilPct = utilPct
@@ -44,6 +47,7 @@ public struct GPUSample: Sendable, Hashable, Codable {
     self.eccDoubleBit = eccDoubleBit
     self.rowRemapFailure = rowRemapFailure
     self.nvlinkErrors = nvlinkErrors
+    self.nvlinkErrorsPerS = nvlinkErrorsPerS
   }
 
   /// The activity signal factop trusts most that this sample carries: SM activity, else GPU util.

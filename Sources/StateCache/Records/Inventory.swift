@@ -159,6 +159,7 @@ struct GPURecord: CacheRecord {
     static let eccDoubleBit = Column("ecc_dbe")
     static let rowRemapFailure = Column("row_remap_failure")
     static let nvlinkErrors = Column("nvlink_errors")
+    static let nvlinkErrorsPerS = Column("nvlink_errors_per_s")
   }
 
   var source: String
@@ -191,7 +192,8 @@ struct GPURecord: CacheRecord {
         memClockMHz: row[Columns.memClockMHz], xidLast: row[Columns.xidLast],
         xidCount: row[Columns.xidCount], eccSingleBit: row[Columns.eccSingleBit],
         eccDoubleBit: row[Columns.eccDoubleBit], rowRemapFailure: row[Columns.rowRemapFailure],
-        nvlinkErrors: row[Columns.nvlinkErrors])
+        nvlinkErrors: row[Columns.nvlinkErrors],
+        nvlinkErrorsPerS: row[Columns.nvlinkErrorsPerS])
     }
   }
 
@@ -201,7 +203,7 @@ struct GPURecord: CacheRecord {
     Columns.idleW, Columns.memoryMiB, Columns.sampledAt, Columns.utilPct, Columns.smActivePct,
     Columns.memUsedMiB, Columns.powerW, Columns.tempC, Columns.smClockMHz, Columns.memClockMHz,
     Columns.xidLast, Columns.xidCount, Columns.eccSingleBit, Columns.eccDoubleBit,
-    Columns.rowRemapFailure, Columns.nvlinkErrors,
+    Columns.rowRemapFailure, Columns.nvlinkErrors, Columns.nvlinkErrorsPerS,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -233,6 +235,7 @@ struct GPURecord: CacheRecord {
       sample?.eccDoubleBit,
       sample?.rowRemapFailure,
       sample?.nvlinkErrors,
+      sample?.nvlinkErrorsPerS,
     ]
   }
 }

@@ -100,6 +100,7 @@ extension Snapshot {
         costUSDPerHour: rate?.rounded(toPlaces: 2), costSoFarUSD: cost(since: job.start),
         spendMTDUSD: cost(since: job.start.map { max($0, monthStart) }),
         timeLimitS: job.timeLimitS, endsBy: job.endsBy, ended: job.end,
+        restarts: job.restarts?.count, lastExit: job.restarts?.lastExit,
         costAtLimitUSD: job.costAtLimitUSD(atRate: rate)?.rounded(toPlaces: 2),
         fabricReceivedBytesPerS: network(job)?.receivedBytesPerS?.rounded(toPlaces: 1),
         fabricTransmittedBytesPerS: network(job)?.transmittedBytesPerS?.rounded(toPlaces: 1),

@@ -348,6 +348,9 @@ public struct Snapshot: Encodable, Sendable, Equatable {
     @Null public var endsBy: Date?
     /// When a finished job ended, as the scheduler's accounting says.
     @Null public var ended: Date?
+    /// A pod's container restarts, and how the last restarted one ended.
+    @Null public var restarts: Int?
+    @Null public var lastExit: String?
     /// Run-rate × time limit: what it will have cost if it runs to its limit.
     @Null public var costAtLimitUSD: Double?
     /// Its nodes' InfiniBand traffic (summed, between the last two polls), and why it looks
@@ -363,7 +366,8 @@ public struct Snapshot: Encodable, Sendable, Equatable {
       case spendMTDUSD = "spend_mtd_usd"
       case timeLimitS = "time_limit_s"
       case endsBy = "ends_by"
-      case ended
+      case ended, restarts
+      case lastExit = "last_exit"
       case costAtLimitUSD = "cost_at_limit_usd"
       case fabricReceivedBytesPerS = "fabric_received_bytes_per_s"
       case fabricTransmittedBytesPerS = "fabric_transmitted_bytes_per_s"

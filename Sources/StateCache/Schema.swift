@@ -288,12 +288,17 @@ enum Schema {
           """)
     }
     migrator.registerMigration(
-      "v11: when finished jobs ended, when hit jobs had started, NVLink errors per second"
+      "v11: when finished jobs ended, pods' restarts, when hit jobs had started, NVLink errors"
     ) {
       db in
       try db.execute(
         sql: """
           ALTER TABLE jobs ADD COLUMN ended REAL;
+          ALTER TABLE jobs ADD COLUMN restarts INTEGER;
+          ALTER TABLE jobs ADD COLUMN last_exit TEXT;
+          ALTER TABLE jobs ADD COLUMN last_exit_at REAL;
+          ALTER TABLE jobs ADD COLUMN running_since REAL;
+          ALTER TABLE incident_running_jobs ADD COLUMN restarts INTEGER;
           ALTER TABLE incident_jobs ADD COLUMN started REAL;
           ALTER TABLE gpus ADD COLUMN nvlink_errors_per_s REAL;
           """)

@@ -228,7 +228,7 @@ extension StateCache {
         name: job.name, user: job.user, team: job.team, gpus: job.gpus,
         gpusByNode: Dictionary(
           (nodes[record.key] ?? []).map { ($0.node, $0.gpus) }, uniquingKeysWith: +),
-        usdPerGPUHour: job.usdPerGPUHour)
+        usdPerGPUHour: job.usdPerGPUHour, restarts: job.restarts)
     }
     return marks
   }

@@ -63,6 +63,19 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(jobs["research/jupyter-ada"]?.kind == .interactive)
     #expect(jobs["kube-system/coredns-5d78c9869d-abcde"] == nil)
     #expect(state.allocations.values.filter { $0.id == "llm/pretrain-0-abcde" }.count == 8)
+    // Container restarts and how the last run ended: the line of the termination message that
+    // names the GPU error, not the traceback's hint after it.
+    let restarted = try #require(pretrain.restarts)
+    #expect(restarted.count == 1 && restarted.lastExitNamesAGPUError)
+    #expect(
+      restarted.lastExit
+        == "Error, exit 1: RuntimeError: CUDA error: uncorrectable ECC error encountered")
+    #expect(restarted.lastExitAt == Timestamp.withZone("2026-11-24T09:12:03Z"))
+    #expect(restarted.runningSince == Timestamp.withZone("2026-11-24T09:12:41Z"))
+    let oom = try #require(jobs["serving/chat-7d9f8-x2k4p"]?.restarts)
+    #expect(oom.count == 3 && oom.lastExit == "OOMKilled, exit 137" && !oom.lastExitNamesAGPUError)
+    #expect(jobs["research/jupyter-ada"]?.restarts?.count == 0)
+    #expect(jobs["research/sweep-17-zz9"]?.restarts == nil)
 
     // Without the token the API server refuses, and the error says so.
     let anonymous = KubernetesFeed(
@@ -115,6 +128,66 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect {
       try Kubeconfig.load(path: file.path, context: "c")
     } throws: { "\($0)".contains("no current-context (or no context named so)") }
+  }
+
+  /// A pod whose container restarts on a GPU error between two polls is an incident: hit, with
+  /// its wait until the container ran again; one killed for host memory is not.
+  @Test func aPodRestartedOnAGPUErrorBetweenTwoPollsIsAnIncident() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "factop-k8s-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for file in ["nodes.json", "pods.json"] {
+      try FileManager.default.copyItem(
+        at: recorded.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+    }
+    let server = try await RealServer(
+      RealServer.python, arguments: { [stub.path, String($0), folder.path] },
+      ready: { RealServer.answers("http://127.0.0.1:\($0)/api/v1/nodes") })
+    defer { server.stop() }
+    let feed = KubernetesFeed(
+      name: "k8s/kubernetes", layout: layout,
+      http: try HTTPSource(
+        base: "http://127.0.0.1:\(server.port)", user: nil, password: nil, caFile: nil),
+      token: nil, intervalS: 30)
+    let t0 = try #require(Timestamp.withZone("2026-11-24T10:00:00Z"))
+    var log = IncidentLog()
+    log.record(try await feed.poll(at: t0), at: t0, prices: .demo)
+    // Only the node that is down (gpu-a03): a restart already counted is not news.
+    #expect(log.incidents.map(\.cause.kind) == [.nodeOut])
+
+    // The pretraining pod's container fails on an XID 79 at 10:00:20 and runs again at 10:01:00;
+    // the chat pod is OOM-killed once more.
+    let file = folder.appendingPathComponent("pods.json")
+    var text = try String(contentsOf: file, encoding: .utf8)
+    for (from, to) in [
+      (#""restartCount": 1"#, #""restartCount": 2"#),
+      ("2026-11-24T09:12:03Z", "2026-11-24T10:00:20Z"),
+      ("2026-11-24T09:12:41Z", "2026-11-24T10:01:00Z"),
+      (
+        "RuntimeError: CUDA error: uncorrectable ECC error encountered",
+        "NCCL error: unhandled system error (Xid 79: GPU has fallen off the bus)"
+      ),
+      (#""restartCount": 3"#, #""restartCount": 4"#),
+    ] {
+      #expect(text.contains(from))
+      text = text.replacingOccurrences(of: from, with: to)
+    }
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let t1 = t0.addingTimeInterval(120)
+    log.record(try await feed.poll(at: t1), at: t1, prices: .demo)
+    #expect(log.incidents.map(\.cause.kind) == [.nodeOut, .podRestarted])
+    let incident = try #require(log.incidents.last)
+    #expect(incident.node == nil)
+    #expect(incident.cause.detail.contains("restarted: Error, exit 1: NCCL error"))
+    let job = try #require(incident.jobs.first)
+    #expect(job.job.id == "llm/pretrain-0-abcde" && job.gpus == 8)
+    #expect(job.stopped == t0.addingTimeInterval(20) && job.ranAgain == t0.addingTimeInterval(60))
+    // Half an assumed hour of work and 40 s of wait, on 8 GPUs.
+    let cost = incident.cost(at: t1, rules: IncidentRules())
+    #expect(abs(cost.lostWorkGPUHours - 4) < 1e-9)
+    #expect(abs(cost.waitGPUHours - 8 * 40.0 / 3_600) < 1e-9)
+    #expect(cost.usd != nil)
   }
 
   @Test func quantitiesAndBadLists() throws {

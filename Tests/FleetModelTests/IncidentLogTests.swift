@@ -157,6 +157,34 @@ extension IncidentLogTests {
     #expect(summary.repairFirst.map(\.node) == ["n2", "n1"])
   }
 
+  /// A pod that restarts as its node shows an XID joins the node's incident, whatever its exit
+  /// said; one that restarts for host memory with no sign from its node is no incident.
+  @Test func aPodRestartJoinsItsNodesIncidentOrIsNoneWithoutAGPUSign() throws {
+    func pod(_ state: FleetState, restarts: Int, exit: String? = nil) -> FleetState {
+      var state = state
+      state.jobs[0].restarts = ContainerRestarts(
+        count: restarts, lastExit: exit,
+        lastExitAt: exit.map { _ in self.t0.addingTimeInterval(50) })
+      return state
+    }
+    var log = IncidentLog()
+    log.record(pod(fleet { _ in GPUSample(time: self.t0) }, restarts: 0), at: t0, prices: .demo)
+    let t1 = t0.addingTimeInterval(60)
+    log.record(
+      pod(fleet { _ in GPUSample(time: t1) }, restarts: 1, exit: "OOMKilled, exit 137"), at: t1,
+      prices: .demo)
+    #expect(log.incidents.isEmpty)
+    let t2 = t1.addingTimeInterval(60)
+    log.record(
+      pod(
+        fleet { GPUSample(time: t2, xidLast: $0 == 3 ? 79 : nil, xidCount: 1) }, restarts: 2,
+        exit: "Error, exit 1"), at: t2, prices: .demo)
+    let incident = try #require(log.incidents.first)
+    #expect(log.incidents.count == 1 && incident.node == "n1")
+    #expect(incident.events.map(\.kind) == [.xid, .podRestarted])
+    #expect(incident.jobs.map(\.gpusOnNode) == [8])
+  }
+
   @Test func theFleetsOwnFailureRateReplacesTheAssumptionOnceThereIsEnough() throws {
     let state = fleet { _ in GPUSample(time: self.t0, smActivePct: 90) }
     let node = try #require(state.nodes.first)

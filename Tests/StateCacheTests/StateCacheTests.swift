@@ -39,6 +39,14 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
         linkErrorRecoveryTotal: 2, time: t0),
       FabricPort(node: "gpu-a0001", device: "mlx5_1", port: "1", time: t0),
     ]
+    // A job's end and its pod's restarts; a GPU's NVLink error rate.
+    state.jobs[0].end = t0.addingTimeInterval(-60)
+    state.jobs[1].restarts = ContainerRestarts(
+      count: 2, lastExit: "Error, exit 1: CUDA error", lastExitAt: t0.addingTimeInterval(-90),
+      runningSince: t0.addingTimeInterval(-30))
+    state.jobs[2].restarts = ContainerRestarts(count: 0)
+    let sampled = try #require(state.gpuSamples.keys.min())
+    state.gpuSamples[sampled]?.nvlinkErrorsPerS = 0.25
     do {
       let cache = try StateCache.open(path: path)
       try cache.record(state, from: health())
@@ -50,6 +58,34 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     #expect(try reopened.sourceHealth() == [health()])
     let readOnly = try StateCache.openReadOnly(path: path)
     #expect(try readOnly.fleetState() == joined)
+  }
+
+  /// The incident log's marks and hit jobs come back as they were written: a pod's restart
+  /// count (the next poll compares with it) and a hit job's start.
+  @Test func incidentMarksAndHitJobsRoundTrip() throws {
+    let cache = try StateCache.open(path: temporaryCachePath())
+    var marks = IncidentMarks()
+    marks.recordedAt = t0
+    let pod = JobID(cluster: "k8s", id: "llm/pretrain-0")
+    marks.running[pod] = IncidentMarks.RunningJob(
+      name: "pretrain", user: "", team: "llm", gpus: 8, gpusByNode: ["n1": 8],
+      usdPerGPUHour: 2, restarts: 3)
+    let hit = HitJob(
+      job: pod, name: "pretrain", team: "llm", gpus: 8, nodes: ["n1"], gpusOnNode: 0,
+      usdPerGPUHour: 2, started: t0.addingTimeInterval(-600), stopped: t0.addingTimeInterval(-60),
+      lastCheckpoint: nil, requeued: true, ranAgain: t0)
+    let incident = Incident(
+      id: "job k8s/llm/pretrain-0 @1", cluster: "k8s", node: nil, start: t0, lastEvent: t0,
+      end: nil,
+      events: [IncidentEvent(time: t0, kind: .podRestarted, subject: pod.id, detail: "restarted")],
+      jobs: [hit], outage: nil)
+    let log = IncidentLog([incident], marks: marks)
+    try cache.saveIncidents(
+      log, replacing: IncidentLog(), adding: (0, 0), at: t0, keepS: 86_400)
+    let read = try cache.incidentLog()
+    #expect(read.marks.running[pod]?.restarts == 3)
+    #expect(read.incidents.first?.jobs == [hit])
+    #expect(read.incidents.first?.events.first?.kind == .podRestarted)
   }
 
   /// The poll time a source shows counts the cache write: it is stamped at the end of it.

@@ -49,7 +49,7 @@ public enum KubernetesInventory {
           id: id, cluster: layout.cluster.name, name: workload(pod), user: "",
           team: pod.metadata.labels?["team"] ?? namespace, kind: kind(pod), state: jobState,
           gpus: pod.gpus ?? 0, nodes: node.map { [$0] } ?? [],
-          start: pod.status?.startTime.flatMap(date)))
+          start: pod.status?.startTime.flatMap(date), restarts: pod.restarts))
       guard jobState == .running, let node else { continue }
       for _ in 0..<(pod.gpus ?? 0) {
         guard let gpu = free[node]?.first else { break }

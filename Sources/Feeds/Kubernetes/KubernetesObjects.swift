@@ -68,6 +68,30 @@ public enum Kubernetes {
     public struct Status: Decodable, Sendable {
       public let phase: String?
       public let startTime: String?
+      public let containerStatuses: [ContainerStatus]?
+    }
+    public struct ContainerStatus: Decodable, Sendable {
+      public let name: String?
+      public let restartCount: Int?
+      public let state: ContainerState?
+      public let lastState: ContainerState?
+    }
+    /// One of `running`, `waiting`, `terminated` is set.
+    public struct ContainerState: Decodable, Sendable {
+      public struct Running: Decodable, Sendable {
+        public let startedAt: String?
+      }
+      public struct Terminated: Decodable, Sendable {
+        public let exitCode: Int?
+        public let signal: Int?
+        public let reason: String?
+        /// The container's termination message (its `terminationMessagePath`, or the end of
+        /// its log with `terminationMessagePolicy: FallbackToLogsOnError`).
+        public let message: String?
+        public let finishedAt: String?
+      }
+      public let running: Running?
+      public let terminated: Terminated?
     }
     public let metadata: Metadata
     public let spec: Spec?
@@ -119,6 +143,38 @@ extension Kubernetes.Node {
 }
 
 extension Kubernetes.Pod {
+  /// Its containers' restarts, and how the last one to restart ended; nil where the pod
+  /// reports no container statuses (not yet scheduled).
+  public var restarts: ContainerRestarts? {
+    guard let statuses = status?.containerStatuses else { return nil }
+    let last = statuses.compactMap { status -> (Kubernetes.Pod.ContainerStatus, Date)? in
+      guard let at = status.lastState?.terminated?.finishedAt.flatMap(Timestamp.withZone) else {
+        return nil
+      }
+      return (status, at)
+    }.max { $0.1 < $1.1 }
+    return ContainerRestarts(
+      count: statuses.reduce(0) { $0 + max(0, $1.restartCount ?? 0) },
+      lastExit: last?.0.lastState?.terminated.map(Self.exit),
+      lastExitAt: last?.1,
+      runningSince: last?.0.state?.running?.startedAt.flatMap(Timestamp.withZone))
+  }
+
+  /// `Error, exit 1: CUDA error: …`: the runtime's reason and code, and of the termination
+  /// message the line that names a GPU error (a traceback's hints follow it), else its last.
+  static func exit(_ terminated: Kubernetes.Pod.ContainerState.Terminated) -> String {
+    var text = terminated.reason ?? "Terminated"
+    if let code = terminated.exitCode { text += ", exit \(code)" }
+    if let signal = terminated.signal { text += ", signal \(signal)" }
+    let lines = (terminated.message ?? "").split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let named = lines.first {
+      ContainerRestarts(count: 0, lastExit: $0).lastExitNamesAGPUError
+    }
+    if let line = named ?? lines.last { text += ": \(line.prefix(200))" }
+    return text
+  }
+
   /// GPUs the pod holds: the containers' limits (requests where no limit) summed, or the
   /// largest init container's if that is more (init containers run one at a time, first).
   /// Unknown (nil) when a GPU quantity is not a whole number in range, or the sum would not be.

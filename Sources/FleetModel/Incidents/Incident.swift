@@ -14,6 +14,9 @@ public struct IncidentEvent: Sendable, Hashable, Encodable {
     case jobFailed = "job_failed"
     /// The scheduler put a running job back in the queue.
     case jobRequeued = "job_requeued"
+    /// A pod's container restarted in place after a GPU error (its exit said one, or its
+    /// node's GPUs showed one).
+    case podRestarted = "pod_restarted"
     /// An InfiniBand link went down since the poll before.
     case linkFlap = "link_flap"
   }
@@ -225,7 +228,7 @@ public struct Incident: Sendable, Hashable {
   public var cause: IncidentEvent {
     let order: [IncidentEvent.Kind] = [
       .xid, .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .linkFlap, .nodeOut, .jobFailed,
-      .jobRequeued,
+      .jobRequeued, .podRestarted,
     ]
     return events.min {
       (order.firstIndex(of: $0.kind)!, $0.time) < (order.firstIndex(of: $1.kind)!, $1.time)

@@ -50,6 +50,7 @@ public struct IncidentLog: Sendable, Hashable {
       recordNodeEvents(state, at: now, rates: rates, rules: rules)
       recordJobsStopped(state, at: now, rules: rules, activity: activity)
       recordJobsEndedUnseen(state, at: now, rates: rates, rules: rules, activity: activity)
+      recordPodsRestarted(state, at: now, rules: rules, activity: activity)
     } else {
       // The first step knows when a node left service, but not what came before it.
       for node in state.nodes where node.isOut {
@@ -218,27 +219,9 @@ public struct IncidentLog: Sendable, Hashable {
         event = nil
       }
       let nodes = was.gpusByNode.keys.sorted().map { NodeID(cluster: key.cluster, name: $0) }
-      // Hit by its node's incident: one that has the node out, or began about when it stopped.
-      let onNode = incidents.lastIndex { incident in
-        guard incident.end == nil, let node = incident.nodeID, nodes.contains(node) else {
-          return false
-        }
-        return (incident.outage != nil && incident.outage?.end == nil)
-          || incident.start >= lastSeen.addingTimeInterval(-rules.mergeWindowS)
-      }
+      let onNode = liveIncident(onAnyOf: nodes, since: lastSeen, rules: rules)
       guard onNode != nil || event != nil else { continue }
-      let i: Int
-      if let onNode {
-        i = onNode
-        if let event { incidents[i].note(event) }
-      } else {
-        incidents.append(
-          Incident(
-            id: "job \(key.cluster)/\(key.id) @\(Int(now.timeIntervalSince1970))",
-            cluster: key.cluster, node: nil,
-            start: now, lastEvent: now, end: nil, events: [event!], jobs: [], outage: nil))
-        i = incidents.count - 1
-      }
+      let i = place(event, of: key, onNode: onNode)
       // It stopped between its last sighting and now: when accounting says it ended, else
       // when its node left service if that fell in between, else halfway.
       let start = incidents[i].start
@@ -257,6 +240,74 @@ public struct IncidentLog: Sendable, Hashable {
           lastCheckpoint: CheckpointCadence.lastCheckpoint(
             activity(key).filter { $0.time <= lastSeen }, before: stopped),
           requeued: job?.state == .pending))
+    }
+  }
+
+  /// Where a job's event goes: into the incident of its node that hit it (`onNode`), or an
+  /// incident of its own, which needs the event (a job its node's incident stopped may have
+  /// none of its own to add).
+  private mutating func place(_ event: IncidentEvent?, of job: JobID, onNode: Int?) -> Int {
+    if let onNode {
+      if let event { incidents[onNode].note(event) }
+      return onNode
+    }
+    guard let event else { preconditionFailure("a job's own incident needs its event") }
+    incidents.append(
+      Incident(
+        id: "job \(job.cluster)/\(job.id) @\(Int(event.time.timeIntervalSince1970))",
+        cluster: job.cluster, node: nil, start: event.time, lastEvent: event.time, end: nil,
+        events: [event], jobs: [], outage: nil))
+    return incidents.count - 1
+  }
+
+  /// The live incident a job on `nodes` was hit by: one that has a node out, or began about
+  /// when the job stopped (within the merge window of the step before).
+  private func liveIncident(onAnyOf nodes: [NodeID], since lastSeen: Date, rules: IncidentRules)
+    -> Int?
+  {
+    incidents.lastIndex { incident in
+      guard incident.end == nil, let node = incident.nodeID, nodes.contains(node) else {
+        return false
+      }
+      return (incident.outage != nil && incident.outage?.end == nil)
+        || incident.start >= lastSeen.addingTimeInterval(-rules.mergeWindowS)
+    }
+  }
+
+  /// Pods whose containers restarted in place since the step before, on a GPU error: their
+  /// exit said one, or their node's GPUs showed one then (the restart joins that incident). A
+  /// restart for anything else (host memory, the program's own exit) is not a GPU incident.
+  /// The pod lost its work since its last checkpoint and waited until its container ran again.
+  private mutating func recordPodsRestarted(
+    _ state: FleetState, at now: Date, rules: IncidentRules, activity: ActivityLookup
+  ) {
+    guard let lastSeen = marks.recordedAt else { return }
+    for job in state.jobs where job.state == .running {
+      guard let restarts = job.restarts, let was = marks.running[job.key],
+        let before = was.restarts, restarts.count > before
+      else { continue }
+      let nodes = was.gpusByNode.keys.sorted().map { NodeID(cluster: job.cluster, name: $0) }
+      let onNode = liveIncident(onAnyOf: nodes, since: lastSeen, rules: rules)
+      guard onNode != nil || restarts.lastExitNamesAGPUError else { continue }
+      let stopped =
+        restarts.lastExitAt.flatMap { $0 > lastSeen && $0 <= now ? $0 : nil }
+        ?? lastSeen.addingTimeInterval(now.timeIntervalSince(lastSeen) / 2)
+      let times = restarts.count - before
+      let event = IncidentEvent(
+        time: stopped, kind: .podRestarted, subject: job.id,
+        detail: "\(was.name) restarted\(times > 1 ? " \(times) times" : ""): "
+          + (restarts.lastExit ?? "no exit reason given"))
+      let i = place(event, of: job.key, onNode: onNode)
+      incidents[i].jobs.append(
+        HitJob(
+          job: job.key, name: was.name, team: was.team, gpus: was.gpus,
+          nodes: was.gpusByNode.keys.sorted(),
+          gpusOnNode: incidents[i].node.map { was.gpusByNode[$0] ?? 0 } ?? 0,
+          usdPerGPUHour: was.usdPerGPUHour, stopped: stopped,
+          lastCheckpoint: CheckpointCadence.lastCheckpoint(
+            activity(job.key).filter { $0.time <= lastSeen }, before: stopped),
+          requeued: true,
+          ranAgain: restarts.runningSince.map { min(max($0, stopped), now) } ?? now))
     }
   }
 
@@ -283,18 +334,7 @@ public struct IncidentLog: Sendable, Hashable {
         return abs(incident.start.timeIntervalSince(ended)) <= rules.mergeWindowS
           || (incident.outage.map { $0.start <= ended && ($0.end ?? now) >= ended } ?? false)
       }
-      let i: Int
-      if let onNode {
-        i = onNode
-        incidents[i].note(event)
-      } else {
-        incidents.append(
-          Incident(
-            id: "job \(job.cluster)/\(job.id) @\(Int(ended.timeIntervalSince1970))",
-            cluster: job.cluster, node: nil, start: ended, lastEvent: ended,
-            end: nil, events: [event], jobs: [], outage: nil))
-        i = incidents.count - 1
-      }
+      let i = place(event, of: job.key, onNode: onNode)
       // Its GPUs are no longer placed: priced at the mean of its nodes' GPUs, spread evenly.
       let gpusOnNodes = job.nodeIDs.flatMap { rates().gpusByNode[$0] ?? [] }
       let perNode = job.nodes.isEmpty ? 0 : job.gpus / job.nodes.count

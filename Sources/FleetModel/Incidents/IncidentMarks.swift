@@ -21,10 +21,12 @@ public struct IncidentMarks: Sendable, Hashable {
     public let gpus: Int
     public let gpusByNode: [String: Int]
     public let usdPerGPUHour: Double?
+    /// Its pod's container restarts, where it is a pod.
+    public var restarts: Int?
 
     public init(
       name: String, user: String, team: String, gpus: Int, gpusByNode: [String: Int],
-      usdPerGPUHour: Double?
+      usdPerGPUHour: Double?, restarts: Int? = nil
     ) {
       self.name = name
       self.user = user
@@ -32,6 +34,7 @@ public struct IncidentMarks: Sendable, Hashable {
       self.gpus = gpus
       self.gpusByNode = gpusByNode
       self.usdPerGPUHour = usdPerGPUHour
+      self.restarts = restarts
     }
   }
 
@@ -81,6 +84,8 @@ extension IncidentMarks {
       if let kept = previous.running[job.key], kept.gpus >= job.gpus,
         kept.gpusByNode.isEmpty || Set(kept.gpusByNode.keys) == Set(job.nodes)
       {
+        var kept = kept
+        kept.restarts = job.restarts?.count
         marks.running[job.key] = kept
         continue
       }
@@ -89,7 +94,7 @@ extension IncidentMarks {
       marks.running[job.key] = IncidentMarks.RunningJob(
         name: job.name, user: job.user, team: job.team, gpus: max(job.gpus, gpus.count),
         gpusByNode: Dictionary(grouping: gpus, by: \.node.name).mapValues(\.count),
-        usdPerGPUHour: rates.mean(of: gpus))
+        usdPerGPUHour: rates.mean(of: gpus), restarts: job.restarts?.count)
     }
     self = marks
   }

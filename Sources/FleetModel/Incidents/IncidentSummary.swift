@@ -42,7 +42,7 @@ extension Incident {
     switch cause.kind {
     case .xid, .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .linkFlap:
       return "\(cause.subject): \(cause.detail)"
-    case .nodeOut, .jobFailed, .jobRequeued: return cause.detail
+    case .nodeOut, .jobFailed, .jobRequeued, .podRestarted: return cause.detail
     }
   }
 }
@@ -272,7 +272,7 @@ extension Incident {
       switch event.kind {
       case .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .nodeOut, .linkFlap: true
       case .xid: event.xid.map { XIDCatalog.meaning(of: $0).isHardware } ?? false
-      case .jobFailed, .jobRequeued: false
+      case .jobFailed, .jobRequeued, .podRestarted: false
       }
     }
   }

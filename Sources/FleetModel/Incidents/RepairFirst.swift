@@ -101,7 +101,7 @@ extension IncidentEvent.Kind {
   var isOnAPart: Bool {
     switch self {
     case .xid, .eccDoubleBit, .rowRemapFailure, .nvlinkErrors, .linkFlap: true
-    case .nodeOut, .jobFailed, .jobRequeued: false
+    case .nodeOut, .jobFailed, .jobRequeued, .podRestarted: false
     }
   }
 }

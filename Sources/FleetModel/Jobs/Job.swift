@@ -22,6 +22,41 @@ extension JobState {
   }
 }
 
+/// How often a pod's containers restarted in place, and how the last run ended.
+public struct ContainerRestarts: Sendable, Hashable, Codable {
+  /// Summed over the pod's containers.
+  public var count: Int
+  /// How the last run ended, as the container runtime says: its reason, exit code and
+  /// termination message (`Error, exit 1: CUDA error: uncorrectable ECC error encountered`).
+  public var lastExit: String?
+  public var lastExitAt: Date?
+  /// When the container that restarted started running again.
+  public var runningSince: Date?
+
+  public init(
+    count: Int, lastExit: String? = nil, lastExitAt: Date? = nil, runningSince: Date? = nil
+  ) {
+    self.count = count
+    self.lastExit = lastExit
+    self.lastExitAt = lastExitAt
+    self.runningSince = runningSince
+  }
+
+  /// Whether the last exit names a GPU fault: a CUDA or NVML error, an XID, an ECC error, an
+  /// NCCL failure, a GPU fallen off the bus. A container killed for host memory (OOMKilled)
+  /// or one that exited on its own does not.
+  public var lastExitNamesAGPUError: Bool {
+    guard let text = lastExit?.lowercased() else { return false }
+    return Self.gpuErrorWords.contains { text.contains($0) }
+  }
+
+  static let gpuErrorWords = [
+    "cuda error", "cudaerror", "cuda_error", "cuda failure", "nvml", "xid", "ecc error",
+    "uncorrectable ecc", "nccl", "fallen off the bus", "fell off the bus", "gpu is lost",
+    "cublas_status", "cudnn_status",
+  ]
+}
+
 /// A unit of work holding GPUs: a Slurm job or a Kubernetes workload.
 public struct Job: Sendable, Hashable, Codable {
   /// The scheduler's own id (`4242`, `namespace/pod`); unique only within its cluster.
@@ -42,11 +77,14 @@ public struct Job: Sendable, Hashable, Codable {
   /// When a finished job ended, as the scheduler's accounting says; nil while it runs or
   /// where nothing says.
   public var end: Date?
+  /// A Kubernetes pod's containers restarting in place; nil where the scheduler has no such
+  /// thing (Slurm requeues instead) or says nothing.
+  public var restarts: ContainerRestarts?
 
   public init(
     id: String, cluster: String, name: String, user: String, team: String, kind: JobKind,
     state: JobState, gpus: Int, nodes: [String], start: Date?, timeLimitS: Double? = nil,
-    end: Date? = nil
+    end: Date? = nil, restarts: ContainerRestarts? = nil
   ) {
     self.id = id
     self.cluster = cluster
@@ -60,6 +98,7 @@ public struct Job: Sendable, Hashable, Codable {
     self.start = start
     self.timeLimitS = timeLimitS
     self.end = end
+    self.restarts = restarts
   }
 
   /// What it will have cost by its time limit at `usdPerHour`; nil without either.

@@ -276,6 +276,7 @@ struct RunningJobRecord: CacheRecord {
     static let team = Column("team")
     static let gpus = Column("gpus")
     static let rate = Column("usd_per_gpu_hour")
+    static let restarts = Column("restarts")
   }
 
   var key: JobID
@@ -291,16 +292,17 @@ struct RunningJobRecord: CacheRecord {
     key = JobID(cluster: row[Columns.cluster], id: row[Columns.id])
     job = IncidentMarks.RunningJob(
       name: row[Columns.name], user: row[Columns.user], team: row[Columns.team],
-      gpus: row[Columns.gpus], gpusByNode: [:], usdPerGPUHour: row[Columns.rate])
+      gpus: row[Columns.gpus], gpusByNode: [:], usdPerGPUHour: row[Columns.rate],
+      restarts: row[Columns.restarts])
   }
 
   static let columns = [
     Columns.cluster, Columns.id, Columns.name, Columns.user, Columns.team, Columns.gpus,
-    Columns.rate,
+    Columns.rate, Columns.restarts,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
-    [key.cluster, key.id, job.name, job.user, job.team, job.gpus, job.usdPerGPUHour]
+    [key.cluster, key.id, job.name, job.user, job.team, job.gpus, job.usdPerGPUHour, job.restarts]
   }
 }
 

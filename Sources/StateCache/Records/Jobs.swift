@@ -19,6 +19,10 @@ struct JobRecord: CacheRecord {
     static let start = Column("start")
     static let timeLimitS = Column("time_limit_s")
     static let end = Column("ended")
+    static let restarts = Column("restarts")
+    static let lastExit = Column("last_exit")
+    static let lastExitAt = Column("last_exit_at")
+    static let runningSince = Column("running_since")
   }
 
   var source: String
@@ -41,13 +45,19 @@ struct JobRecord: CacheRecord {
       kind: JobKind(rawValue: row[Columns.kind]) ?? .training,
       state: JobState(rawValue: row[Columns.state]) ?? .unknown, gpus: row[Columns.gpus],
       nodes: [], start: Date(seconds: row[Columns.start]), timeLimitS: row[Columns.timeLimitS],
-      end: Date(seconds: row[Columns.end]))
+      end: Date(seconds: row[Columns.end]),
+      restarts: (row[Columns.restarts] as Int?).map {
+        ContainerRestarts(
+          count: $0, lastExit: row[Columns.lastExit],
+          lastExitAt: Date(seconds: row[Columns.lastExitAt]),
+          runningSince: Date(seconds: row[Columns.runningSince]))
+      })
   }
 
   static let columns = [
     Columns.source, Columns.cluster, Columns.id, Columns.ord, Columns.name, Columns.user,
     Columns.team, Columns.kind, Columns.state, Columns.gpus, Columns.start, Columns.timeLimitS,
-    Columns.end,
+    Columns.end, Columns.restarts, Columns.lastExit, Columns.lastExitAt, Columns.runningSince,
   ]
 
   var values: [(any DatabaseValueConvertible)?] {
@@ -65,6 +75,10 @@ struct JobRecord: CacheRecord {
       job.start?.timeIntervalSince1970,
       job.timeLimitS,
       job.end?.timeIntervalSince1970,
+      job.restarts?.count,
+      job.restarts?.lastExit,
+      job.restarts?.lastExitAt?.timeIntervalSince1970,
+      job.restarts?.runningSince?.timeIntervalSince1970,
     ]
   }
 

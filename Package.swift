@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -25,6 +25,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.0.0"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // factop's own spans and metrics: the APIs where they are made, OTLP over HTTP only where
+    // the executable exports them (gRPC's trait would add minutes to every clean build).
+    .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
@@ -56,6 +62,8 @@ let package = Package(
       name: "Polling",
       dependencies: [
         "FleetModel", "StateCache", "Feeds", .product(name: "Logging", package: "swift-log"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "Metrics", package: "swift-metrics"),
       ]),
     .target(
       name: "Exports",
@@ -69,7 +77,10 @@ let package = Package(
       }),
     .target(
       name: "Cockpit",
-      dependencies: ["FleetModel", "StateCache", "TerminalKit", "Themes"]),
+      dependencies: [
+        "FleetModel", "StateCache", "TerminalKit", "Themes",
+        .product(name: "Metrics", package: "swift-metrics"),
+      ]),
     .executableTarget(
       name: "factop",
       dependencies: [
@@ -78,6 +89,8 @@ let package = Package(
         "UntrustedText", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "TOMLKit", package: "TOMLKit"),
+        .product(name: "OTel", package: "swift-otel"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
     .testTarget(name: "FleetModelTests", dependencies: ["FleetModel"]),
     .testTarget(name: "FleetSimTests", dependencies: ["FleetModel", "FleetSim"]),

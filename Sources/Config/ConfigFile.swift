@@ -26,11 +26,16 @@ struct ConfigFile: Decodable, Equatable {
   struct UI: Decodable, Equatable {
     var theme: String?
   }
+  /// `[otel]`: where factop sends its own spans and metrics (OTLP over HTTP); off when absent.
+  struct OTel: Decodable, Equatable {
+    var endpoint: String?
+  }
 
   var cache: Cache?
   var sim: Sim?
   var poll: Poll?
   var ui: UI?
+  var otel: OTel?
   var prices: PriceSection?
   var energy: EnergySection?
   var sites: [String: SiteSection]?
@@ -43,7 +48,8 @@ struct ConfigFile: Decodable, Equatable {
   var cluster: [ClusterSection]?
 
   enum CodingKeys: String, CodingKey {
-    case cache, sim, poll, ui, prices, energy, sites, powercap, alerts, redfish, opencost, cluster
+    case cache, sim, poll, ui, otel, prices, energy, sites, powercap, alerts, redfish, opencost,
+      cluster
     case terraform
     case nodeExporter = "node_exporter"
   }
@@ -228,6 +234,7 @@ struct ConfigFile: Decodable, Equatable {
 
   static let knownKeys = [
     "cache.path", "sim.gpus", "sim.seed", "poll.interval_s", "poll.timeout_s", "ui.theme",
+    "otel.endpoint",
     "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source/from",
     "[[prices.reservation]] cluster/ends/then",
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",

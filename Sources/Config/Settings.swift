@@ -35,6 +35,9 @@ public struct Settings: Sendable {
   public let demoFleet: DemoFleet
   /// The BMCs to read node power from (`[[redfish.bmc]]`), if any.
   public let redfish: RedfishFeed?
+  /// The OTLP/HTTP collector factop sends its own spans and metrics to (`[otel] endpoint`,
+  /// `http://collector:4318`); nil (the default) sends nothing.
+  public let otelEndpoint: String?
   /// The OpenCost to read workload costs from (`[opencost]`), if any.
   public let opencost: OpenCostFeed?
   /// The node exporters to read node power from (`[[node_exporter]]`), if any.
@@ -92,6 +95,12 @@ public struct Settings: Sendable {
     self.pollIntervalS = pollIntervalS
     self.pollTimeoutS = pollTimeoutS
     theme = config.ui?.theme ?? "default"
+    otelEndpoint = config.otel?.endpoint
+    if let endpoint = otelEndpoint,
+      !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"))
+    {
+      problems.note("otel.endpoint must be an http:// or https:// URL (OTLP over HTTP)")
+    }
     alertRules = problems.check(AlertRules.defaults) {
       () throws(ConfigError) in try config.alerts?.rules(path: configPath) ?? .defaults
     }

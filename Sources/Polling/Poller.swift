@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import StateCache
 import Synchronization
+import Tracing
 
 /// Asks every feed for its state, writes the answers to the cache and records each source's
 /// health. A failing or slow source never holds up the others: each is polled concurrently with
@@ -129,7 +130,25 @@ public final class Poller: Sendable {
     }
   }
 
+  /// One poll of `feed`, traced: a span for each, and the poll's duration and outcome as
+  /// metrics (`PollTelemetry`).
   private func poll(_ feed: any Feed, at now: Date) async -> Outcome {
+    await withSpan("poll \(feed.kind)", ofKind: .client) { span in
+      let started = ContinuousClock.now
+      let read = BytesRead()
+      let (outcome, rows) = await BytesRead.$current.withValue(read) {
+        await pollUntraced(feed, at: now)
+      }
+      PollTelemetry.record(
+        feed, outcome: outcome, rows: rows, bytes: read.count,
+        seconds: (ContinuousClock.now - started) / .seconds(1), cacheBytes: cache.sizeBytes,
+        in: span)
+      return outcome
+    }
+  }
+
+  /// The poll itself, and how many rows (nodes, GPUs, jobs, fabric ports) its answer held.
+  private func pollUntraced(_ feed: any Feed, at now: Date) async -> (Outcome, Int?) {
     let started = ContinuousClock.now
     var health =
       (try? cache.sourceHealth().first { $0.name == feed.name })
@@ -147,14 +166,15 @@ public final class Poller: Sendable {
       // The cache write is part of the poll: the Sources view shows the whole of it.
       try cache.record(state, from: health, pollStarted: started)
       latest.withLock { $0[feed.name] = state }
-      return Outcome(source: feed.name, error: nil)
+      let rows = state.nodes.count + state.gpus.count + state.jobs.count + state.fabric.count
+      return (Outcome(source: feed.name, error: nil), rows)
     } catch {
       let message = "\(error)"
       logger.warning("source \(feed.name) failed: \(message)")
       health.lastError = message
       health.pollDurationS = (ContinuousClock.now - started) / .seconds(1)
       try? cache.recordFailure(health)
-      return Outcome(source: feed.name, error: message)
+      return (Outcome(source: feed.name, error: message), nil)
     }
   }
 

@@ -49,6 +49,14 @@ public final class StateCache: Sendable {
   public let isReadOnly: Bool
   let database: any DatabaseWriter
 
+  /// The cache file's size with its write-ahead log, in bytes; nil where it cannot be read.
+  public var sizeBytes: Int? {
+    let sizes = [path, path + "-wal"].compactMap {
+      (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int
+    }
+    return sizes.isEmpty ? nil : sizes.reduce(0, +)
+  }
+
   private init(path: String, isReadOnly: Bool, database: any DatabaseWriter) {
     self.path = path
     self.isReadOnly = isReadOnly

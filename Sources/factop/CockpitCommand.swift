@@ -32,6 +32,8 @@ struct CockpitCommand: ParsableCommand {
     let settings = try Settings.resolve(global)
     let loadedTheme = try TerminalScreen.theme(theme, settings)
     let session = try TerminalScreen.starting { try CockpitSession(settings: settings) }
+    let observability = try Observability.start(settings)
+    defer { observability?.stopWaiting() }
     SignalTrap.install()
     let backend = try TerminalScreen.starting { try CursesBackend(ascii: ascii) }
     // The first frame comes at once, saying what it waits for; the cache is opened (and, owned,

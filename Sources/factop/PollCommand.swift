@@ -30,6 +30,17 @@ struct PollCommand: AsyncParsableCommand {
 
   func run() async throws {
     let settings = try Settings.resolve(global)
+    let observability = try Observability.start(settings)
+    do {
+      try await poll(settings)
+    } catch {
+      await observability?.stop()
+      throw error
+    }
+    await observability?.stop()
+  }
+
+  private func poll(_ settings: Settings) async throws {
     let logger = Logger(label: "factop.poll")
     let cache: StateCache
     let lock: PollLock

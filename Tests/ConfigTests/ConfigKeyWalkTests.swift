@@ -157,6 +157,8 @@ import Testing
       timeout_s = 5
       [ui]
       theme = "light"
+      [otel]
+      endpoint = "http://127.0.0.1:4318"
       [[prices.gpu]]
       model = "H100-SXM5-80GB"
       on_demand = 4.0

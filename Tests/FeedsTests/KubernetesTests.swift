@@ -152,7 +152,12 @@ private let stub = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       token: nil, intervalS: 30)
     let t0 = try #require(Timestamp.withZone("2026-11-24T10:00:00Z"))
     var log = IncidentLog()
-    log.record(try await feed.poll(at: t0), at: t0, prices: .demo)
+    // What the poll read is counted for factop's telemetry (the poller's span says it).
+    let read = BytesRead()
+    let first = try await BytesRead.$current.withValue(read) { try await feed.poll(at: t0) }
+    let served = try Data(contentsOf: folder.appendingPathComponent("pods.json")).count
+    #expect(read.count > served / 2, "\(read.count) bytes read of \(served) in pods.json")
+    log.record(first, at: t0, prices: .demo)
     // Only the node that is down (gpu-a03): a restart already counted is not news.
     #expect(log.incidents.map(\.cause.kind) == [.nodeOut])
 

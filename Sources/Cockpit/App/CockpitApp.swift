@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import TerminalKit
 
 /// The cockpit's loop: draw when the model, the clock's second or the navigation changed, send
@@ -34,6 +35,7 @@ public final class CockpitApp {
   /// Runs until the user quits or `shouldStop` says so.
   public func run() {
     var sender = FrameSender(backend: backend)
+    let frameTime = Timer(label: "factop_frame_duration", preferredDisplayUnit: .seconds)
     var shown: (version: Int, second: Int, navigation: Navigation, theme: String)?
     var navigation = Navigation()
     while !shouldStop() {
@@ -46,7 +48,11 @@ public final class CockpitApp {
       if sender.needsFrame || shown.map({ $0 != current }) ?? true {
         shown = current
         let size = backend.size
+        let started = ContinuousClock.now
         sender.send(screen.render(width: size.width, height: size.height, now: now))
+        // Drawn and sent: what an OTLP collector sees as the cockpit's frame time (a no-op
+        // unless `[otel] endpoint` bootstrapped one).
+        frameTime.recordSeconds((ContinuousClock.now - started) / .seconds(1))
       }
       guard let event = backend.readEvent(timeoutMs: 100) else { continue }
       if event == .resize {

@@ -50,6 +50,7 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
         command: shown,
         message: "\(result.terminationStatus)" + (said.isEmpty ? "" : ": \(said.suffix(500))"))
     }
+    BytesRead.add(result.standardOutput.utf8.count)
     return result.standardOutput
   }
 }

@@ -89,9 +89,11 @@ public final class HTTPSource: Sendable {
     do {
       // The client's deadline ends with the answer's head; a server that then drips its body
       // a byte at a time must not hold the poll past its deadline too.
-      return try await withTimeout(seconds: timeoutS) {
+      let data = try await withTimeout(seconds: timeoutS) {
         try await self.fetch(resource, headers: headers)
       }
+      BytesRead.add(data?.count ?? 0)
+      return data
     } catch let error as SourceError {
       throw error
     } catch {

@@ -229,6 +229,32 @@ func expectGolden(
       screen.render(width: 160, height: 16, now: goldenInstant).text().contains("Goodput  ETTR"))
   }
 
+  /// A pod that restarted shows how often and how its last run ended; what the cluster wrote
+  /// there reaches the screen inert.
+  @Test func aPodsDetailShowsItsRestartsAndLastExit() throws {
+    var state = goldenModel.state
+    let i = try #require(state.jobs.firstIndex { $0.state == .running })
+    state.jobs[i].restarts = ContainerRestarts(
+      count: 2, lastExit: "Error, exit 1: RuntimeError: CUDA error: uncorrectable ECC\u{1b}[2J",
+      lastExitAt: goldenInstant.addingTimeInterval(-720))
+    let model = CockpitModel(
+      state: state, sources: goldenModel.sources, utilHistory: [], prices: .demo,
+      origin: goldenModel.origin)
+    let index = try #require(model.jobRows.firstIndex { $0.job.key == state.jobs[i].key })
+    var navigation = Navigation()
+    navigation.apply(.show(.jobs), rowCount: 0, pageSize: 1)
+    navigation.selection[.jobs] = index
+    navigation.apply(.drill, rowCount: model.jobRows.count, pageSize: 10)
+    let text = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation
+    ).render(width: 200, height: 30, now: goldenInstant).text()
+    #expect(
+      text.contains(
+        "Restarts 2 · last: Error, exit 1: RuntimeError: CUDA error: uncorrectable ECC"),
+      "\(text)")
+    #expect(text.contains("(12m ago)") && !text.contains("\u{1b}"))
+  }
+
   @Test func theCostViewListsWhatIsKnownAhead() throws {
     var model = goldenModel
     // Three days of a flat $2,000 an hour, and a reservation ending the day after tomorrow.

@@ -205,6 +205,25 @@ extension JobDetailView {
     ]
   }
 
+  /// A pod whose containers restarted: how often, and how the last run ended (a GPU error said
+  /// so is what the incident log counts).
+  func restartsLine(_ job: Job, label: Style) -> [[Span]] {
+    guard let restarts = job.restarts, restarts.count > 0 else { return [] }
+    return [
+      [
+        Span("Restarts ", label),
+        Span(
+          "\(restarts.count)",
+          restarts.lastExitNamesAGPUError ? theme.style(.warn).bold : theme.text),
+        Span(
+          (restarts.lastExit.map { " · last: \($0)" } ?? "")
+            + (restarts.lastExitAt.map { " (\(Format.age(max(0, now.timeIntervalSince($0)))) ago)" }
+              ?? ""),
+          theme.dim),
+      ]
+    ]
+  }
+
   /// A training job's goodput over the last day: its ETTR beside the model's, and what it lost.
   func goodputLine(_ job: Job, label: Style) -> [[Span]] {
     guard let goodput = model.goodput[job.key] else { return [] }
@@ -241,9 +260,11 @@ struct JobDetailView: Widget {
     let gpus = model.state.gpus.filter { model.state.allocations[$0.id] == job.key }
     let inner = Panel.inner(area).inset(dx: 1, dy: 0)
     let label = theme.style(.headerForeground).bold
-    let network = networkLine(job, label: label) + goodputLine(job, label: label)
-    // Below the facts (three lines, and the fabric's and goodput's where there are) and a
-    // blank line.
+    let network =
+      networkLine(job, label: label) + goodputLine(job, label: label)
+      + restartsLine(job, label: label)
+    // Below the facts (three lines, and the fabric's, goodput's and restarts' where there are)
+    // and a blank line.
     let tableRows = max(0, inner.height - 5 - network.count)
     let hidden = max(0, gpus.count - tableRows + 1)
     Panel(

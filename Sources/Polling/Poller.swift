@@ -137,7 +137,7 @@ public final class Poller: Sendable {
       let started = ContinuousClock.now
       let read = BytesRead()
       let (outcome, rows) = await BytesRead.$current.withValue(read) {
-        await pollUntraced(feed, at: now)
+        await pollUntraced(feed, at: now, started: started)
       }
       PollTelemetry.record(
         feed, outcome: outcome, rows: rows, bytes: read.count,
@@ -148,8 +148,10 @@ public final class Poller: Sendable {
   }
 
   /// The poll itself, and how many rows (nodes, GPUs, jobs, fabric ports) its answer held.
-  private func pollUntraced(_ feed: any Feed, at now: Date) async -> (Outcome, Int?) {
-    let started = ContinuousClock.now
+  /// `started` times it for the source's health as for the telemetry: one clock for both.
+  private func pollUntraced(_ feed: any Feed, at now: Date, started: ContinuousClock.Instant)
+    async -> (Outcome, Int?)
+  {
     var health =
       (try? cache.sourceHealth().first { $0.name == feed.name })
       ?? SourceHealth(name: feed.name, kind: feed.kind, intervalS: feed.intervalS)

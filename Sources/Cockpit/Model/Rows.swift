@@ -22,6 +22,7 @@ public struct NodeRow: Sendable, Equatable {
       let samples = gpus.compactMap { state.gpuSamples[$0.id] }
       let activity = samples.compactMap { $0.activity?.pct }
       let gpuPower = samples.compactMap(\.powerW)
+      let nvlink = samples.compactMap(\.nvlinkErrorsPerS)
       return NodeRow(
         node: node, gpusTotal: gpus.count,
         gpusAllocated: gpus.filter { state.allocations[$0.id] != nil }.count,
@@ -31,9 +32,7 @@ public struct NodeRow: Sendable, Equatable {
         hottestC: samples.compactMap(\.tempC).max(),
         gpusWithXID: samples.filter { $0.xidLast != nil }.count,
         eccDoubleBit: samples.compactMap(\.eccDoubleBit).reduce(0, +),
-        nvlinkErrorsPerS: samples.lazy.compactMap(\.nvlinkErrorsPerS).reduce(nil) {
-          ($0 ?? 0) + $1
-        })
+        nvlinkErrorsPerS: nvlink.isEmpty ? nil : nvlink.reduce(0, +))
     }
   }
 }

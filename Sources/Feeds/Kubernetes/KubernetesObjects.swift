@@ -168,9 +168,7 @@ extension Kubernetes.Pod {
     if let signal = terminated.signal { text += ", signal \(signal)" }
     let lines = (terminated.message ?? "").split(whereSeparator: \.isNewline)
       .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    let named = lines.first {
-      ContainerRestarts(count: 0, lastExit: $0).lastExitNamesAGPUError
-    }
+    let named = lines.first(where: ContainerRestarts.namesAGPUError)
     if let line = named ?? lines.last { text += ": \(line.prefix(200))" }
     return text
   }

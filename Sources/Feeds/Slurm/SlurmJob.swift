@@ -18,7 +18,8 @@ public struct SlurmJob: Sendable, Hashable {
   public var start: Date?
   /// The time limit, in seconds; nil when unlimited or not said.
   public var timeLimitS: Double? = nil
-  /// When a finished job ended (accounting only).
+  /// When a finished job ended (accounting's `time.end`, squeue's `end_time`); nil while it
+  /// runs, when `end_time` is only when its limit runs out.
   public var end: Date? = nil
 }
 

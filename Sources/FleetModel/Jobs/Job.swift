@@ -45,9 +45,12 @@ public struct ContainerRestarts: Sendable, Hashable, Codable {
   /// Whether the last exit names a GPU fault: a CUDA or NVML error, an XID, an ECC error, an
   /// NCCL failure, a GPU fallen off the bus. A container killed for host memory (OOMKilled)
   /// or one that exited on its own does not.
-  public var lastExitNamesAGPUError: Bool {
-    guard let text = lastExit?.lowercased() else { return false }
-    return Self.gpuErrorWords.contains { text.contains($0) }
+  public var lastExitNamesAGPUError: Bool { lastExit.map(Self.namesAGPUError) ?? false }
+
+  /// Whether `text` (an exit reason, a line of a termination message) names a GPU fault.
+  public static func namesAGPUError(_ text: String) -> Bool {
+    let text = text.lowercased()
+    return gpuErrorWords.contains { text.contains($0) }
   }
 
   static let gpuErrorWords = [

@@ -238,6 +238,7 @@ struct ConfigFile: Decodable, Equatable {
     "[[prices.gpu]] model/on_demand/reserved_1y/reserved_3y/spot/as_of/source/from",
     "[[prices.reservation]] cluster/ends/then",
     "[[prices.owned]] model/capex_usd/years/opex_usd_per_h/as_of/source",
+    "[[prices.managed]] instance_type/service/accelerator/accelerators/usd_per_h/as_of/source",
     "energy.usd_per_kwh/as_of/source", "[[energy.bands]] from_hour/to_hour/usd_per_kwh",
     "sites.NAME.pue/power_budget_kw/rack_power_budget_kw", "powercap.sweep",
     "alerts.defaults/idle_allocated_gpus/idle_allocated_pct/idle_minutes/power_over_budget/nodes_down/stale_source/links_flapping/spend_usd_per_month",

@@ -65,10 +65,30 @@ struct ReservationEntry: Decodable, Equatable {
   var then: String?
 }
 
+/// `[[prices.managed]]`: a managed inference endpoint's price per instance-hour. An instance
+/// type the public list has keeps its service and accelerators unless the entry names them.
+struct ManagedPriceEntry: Decodable, Equatable {
+  var instanceType: String
+  var service: String?
+  var accelerator: String?
+  var accelerators: Int?
+  var usdPerHour: TOMLNumber
+  var asOf: String
+  var source: String
+
+  enum CodingKeys: String, CodingKey {
+    case service, accelerator, accelerators, source
+    case instanceType = "instance_type"
+    case usdPerHour = "usd_per_h"
+    case asOf = "as_of"
+  }
+}
+
 struct PriceSection: Decodable, Equatable {
   var gpu: [GPUPriceEntry]?
   var owned: [OwnedPriceEntry]?
   var reservation: [ReservationEntry]?
+  var managed: [ManagedPriceEntry]?
 }
 
 /// `[energy]`: the tariff owned sites pay, with optional `[[energy.bands]]` by UTC hour.
@@ -216,8 +236,40 @@ extension ConfigFile {
         ReservationTerm(
           cluster: entry.cluster, ends: try day(entry.ends, "\(key).ends"), then: kind))
     }
+    var managed: [ManagedEndpoint] = []
+    for (i, entry) in (self.prices?.managed ?? []).enumerated() {
+      let key = "prices.managed[\(i)]"
+      try provenance(entry.asOf, entry.source, key)
+      try positive(entry.usdPerHour.value, "\(key).usd_per_h")
+      let listed = ManagedEndpoint.publicList.first {
+        $0.instanceType.lowercased() == entry.instanceType.lowercased()
+      }
+      let accelerator = try entry.accelerator.map { (name) throws(ConfigError) in
+        guard let known = ServingAccelerator.named(name) else {
+          throw fail(
+            "\(key).accelerator must be one of \(ServingAccelerator.all.map(\.name).joined(separator: ", ")) (got \"\(name)\")"
+          )
+        }
+        return known
+      }
+      guard let service = entry.service ?? listed?.service,
+        let accelerator = accelerator ?? listed?.accelerator,
+        let count = entry.accelerators ?? listed?.accelerators
+      else {
+        throw fail(
+          "\(key): \(entry.instanceType) is not in the public list; give its service, accelerator and accelerators"
+        )
+      }
+      guard count > 0 else { throw fail("\(key).accelerators must be a positive number") }
+      managed.append(
+        ManagedEndpoint(
+          service: service, instanceType: entry.instanceType, accelerator: accelerator,
+          accelerators: count, usdPerHour: entry.usdPerHour.value, asOf: entry.asOf,
+          source: entry.source))
+    }
     return PriceBook(
-      prices: prices, energy: tariff, pueBySite: pue, scheduled: scheduled, terms: terms)
+      prices: prices, energy: tariff, pueBySite: pue, scheduled: scheduled, terms: terms,
+      managed: managed)
   }
 }
 

@@ -9,7 +9,7 @@ struct ModelCommand: ParsableCommand {
     abstract: "Answer what-if questions with the fleet model's methods (docs/model.md).",
     subcommands: [
       ReliabilityCommand.self, PricingCommand.self, PowerCapCommand.self, OccupancyCommand.self,
-      SeriesProjectCommand.self, BacktestCommand.self,
+      SeriesProjectCommand.self, BacktestCommand.self, ManagedCommand.self,
     ])
 }
 

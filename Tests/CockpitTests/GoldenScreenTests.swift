@@ -276,6 +276,30 @@ func expectGolden(
     #expect(text.contains("Next 7 days $405k"))
   }
 
+  @Test func theCostViewNamesTheManagedAIServicesTheBillsChargeFor() throws {
+    var model = goldenModel
+    let start = goldenInstant.addingTimeInterval(-3_600)
+    func row(_ service: String, _ category: String?, _ usd: Decimal) -> BillingRow {
+      BillingRow(
+        billedCost: usd, effectiveCost: usd, listCost: usd, contractedCost: nil, currency: "USD",
+        periodStart: start, periodEnd: goldenInstant, chargeCategory: "Usage",
+        serviceName: service, serviceCategory: category, resourceId: nil, resourceName: nil,
+        skuId: nil, pricingQuantity: nil, pricingUnit: nil, tags: [:])
+    }
+    model.billing = BillingSummary([
+      row("Amazon Elastic Compute Cloud", "Compute", 900),
+      row("Amazon SageMaker", nil, 420),
+      row("Vertex AI", "AI and Machine Learning", 75.5),
+    ])
+    var navigation = Navigation()
+    navigation.apply(.show(.cost), rowCount: 0, pageSize: 1)
+    let text = Screen(
+      model: model, theme: theme, actions: .cockpit, origin: model.origin, navigation: navigation
+    ).render(width: 120, height: 30, now: goldenInstant).text()
+    #expect(text.contains("Managed AI Amazon SageMaker $420.00 · Vertex AI $75.50"), "\(text)")
+    #expect(!text.contains("Managed AI Amazon Elastic"))
+  }
+
   @Test func beforeTheFirstPollItSaysSo() throws {
     let screen = Screen(model: nil, theme: theme, actions: .cockpit, origin: "demo fleet")
     let text = screen.render(width: 80, height: 24, now: goldenInstant).text()

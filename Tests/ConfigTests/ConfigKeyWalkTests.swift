@@ -184,6 +184,14 @@ import Testing
       opex_usd_per_h = 0.05
       as_of = "2025-01-01"
       source = "test"
+      [[prices.managed]]
+      instance_type = "ml.g6e.48xlarge"
+      service = "Amazon SageMaker"
+      accelerator = "L40S"
+      accelerators = 8
+      usd_per_h = 30.0
+      as_of = "2025-01-01"
+      source = "test"
       [energy]
       usd_per_kwh = 0.07
       as_of = "2025-01-01"

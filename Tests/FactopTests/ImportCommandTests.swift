@@ -42,6 +42,43 @@ import Testing
   }
 }
 
+/// Bills that already buy managed AI: named in the snapshot and beside `factop model managed`'s
+/// comparison, whether the bill says `ServiceCategory` or only the service's name.
+@MainActor @Suite struct ManagedAIBillTests {
+  @Test func managedAIServicesAreNamedByCategoryOrName() throws {
+    let db = temporaryFolder().appendingPathComponent("cache.sqlite").path
+    let bill = temporaryFolder().appendingPathComponent("bill.csv")
+    try """
+    BilledCost,EffectiveCost,ListCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ServiceName,ServiceCategory
+    9.00,9.00,9.00,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,Amazon Elastic Compute Cloud,Compute
+    4.20,4.00,4.20,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,Amazon SageMaker,NULL
+    0.75,0.75,0.75,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,Vertex AI,AI and Machine Learning
+    0.50,0.50,0.50,USD,2024-09-18 22:00:00,2024-09-18 23:00:00,In-house Gateway,AI and Machine Learning
+
+    """.write(to: bill, atomically: true, encoding: .utf8)
+    let imported = try run(try factopBinary(), ["import", "focus", bill.path, "--db", db])
+    #expect(imported.status == 0, "\(imported.stderr)")
+
+    let snapshot = try run(try factopBinary(), ["snapshot", "--offline", "--db", db])
+    let json = try JSONSerialization.jsonObject(with: snapshot.stdout) as? [String: Any]
+    let billing = try #require(json?["billing"] as? [String: Any])
+    let managed = try #require(billing["managed_ai"] as? [[String: Any]])
+    #expect(
+      managed.map { $0["service"] as? String } == [
+        "Amazon SageMaker", "Vertex AI", "In-house Gateway",
+      ])
+    #expect((managed.first?["effective_cost"] as? NSNumber)?.decimalValue == 4)
+
+    let answer = try run(
+      try factopBinary(), ["model", "managed", "--offline", "--format", "json", "--db", db])
+    let comparison = try #require(
+      try JSONSerialization.jsonObject(with: answer.stdout) as? [String: Any])
+    #expect(
+      (comparison["billed_managed_ai"] as? [[String: Any]])?.count == 3, "\(answer.stderr)")
+    #expect(comparison["bill_currency"] as? String == "USD")
+  }
+}
+
 /// A node's BMC power from the DMTF mockup, reconciled against its GPUs.
 @MainActor
 @Suite(

@@ -97,6 +97,41 @@ import Testing
     #expect(String(decoding: table.stdout, as: UTF8.self).contains("1 % of spend reached"))
   }
 
+  /// Buy or build on the demo's serving cluster: every deployment priced as it runs and on each
+  /// listed endpoint, the cheapest autoscaled first, each price with its source and date.
+  @Test func managedComparesEveryInferenceDeploymentWithListedEndpoints() throws {
+    let db = temporaryFolder().appendingPathComponent("c.sqlite").path
+    let result = try run(try factopBinary(), ["model", "managed", "--format", "json", "--db", db])
+    #expect(result.status == 0, "\(result.stderr)")
+    let answer = try #require(
+      try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+    #expect(
+      Set(answer.keys) == ["deployments", "assumptions", "billed_managed_ai", "bill_currency"])
+    #expect(answer["billed_managed_ai"] is NSNull)
+    let deployments = try #require(answer["deployments"] as? [[String: Any]])
+    #expect(deployments.count >= 3)
+    for deployment in deployments {
+      #expect(["buy", "build"].contains(deployment["verdict"] as? String))
+      #expect((deployment["usd_per_month_today"] as? Double ?? 0) > 0)
+      #expect(deployment["profile_hours"] as? Int ?? 0 >= 20, "the backfilled day is its profile")
+      let options = try #require(deployment["options"] as? [[String: Any]])
+      let costs = options.compactMap { $0["usd_per_month_autoscaled"] as? Double }
+      #expect(!costs.isEmpty && costs == costs.sorted())
+      for option in options {
+        let endpoint = try #require(option["endpoint"] as? [String: Any])
+        #expect((endpoint["source"] as? String)?.contains("https://") == true)
+        #expect(endpoint["as_of"] is String)
+        #expect(
+          (option["usd_per_month_fixed"] as? Double ?? 0)
+            >= (option["usd_per_month_autoscaled"] as? Double ?? .infinity))
+      }
+    }
+    let table = try run(try factopBinary(), ["model", "managed", "--offline", "--db", db])
+    let text = String(decoding: table.stdout, as: UTF8.self)
+    #expect(text.contains("Assumptions:") && text.contains("Prices:"))
+    #expect(text.contains("embed-search") && text.contains("AUTOSCALED"))
+  }
+
   /// A fresh cache of the demo fleet has the backfilled day replayed into its ledger: the node
   /// drained for days is an open finding at once, with the ledger's every key.
   @Test func theLedgerHasADayBehindItOnAFreshCache() throws {

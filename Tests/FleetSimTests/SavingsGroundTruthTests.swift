@@ -133,7 +133,7 @@ import Testing
   }
 
   @Test func doublingEveryPriceDoublesEveryDollarFigure() {
-    // Every price: GPU-hours and the energy tariff owned sites pay.
+    // Every price: GPU-hours, the energy tariff owned sites pay, managed endpoints' hours.
     let tariff = prices.energy!
     let doubled = PriceBook(
       prices: prices.prices.mapValues {
@@ -141,7 +141,13 @@ import Testing
       },
       energy: EnergyTariff(
         usdPerKWh: tariff.usdPerKWh * 2, asOf: tariff.asOf, source: tariff.source),
-      pueBySite: prices.pueBySite)
+      pueBySite: prices.pueBySite,
+      managed: prices.managed.map {
+        ManagedEndpoint(
+          service: $0.service, instanceType: $0.instanceType, accelerator: $0.accelerator,
+          accelerators: $0.accelerators, usdPerHour: $0.usdPerHour * 2, asOf: $0.asOf,
+          source: $0.source)
+      })
     let base = SavingsFinder.find(context())
     let twice = SavingsFinder.find(context(prices: doubled))
     #expect(twice.opportunities.count == base.opportunities.count)

@@ -10,9 +10,11 @@ struct CostView: Widget {
   let now: Date
 
   func render(in area: Rect, into buffer: inout Buffer) {
-    // The spend panel grows by a line for each change known ahead it lists (three at most).
+    // The spend panel grows by a line for each change known ahead it lists (three at most),
+    // and by one for managed AI services the bills charge for.
     let known = min(3, model.projection?.knownChanges.count ?? 0)
-    let (spendArea, rest) = area.splitTop(min(6 + known, area.height))
+    let managed = model.billing?.managedAI.isEmpty == false ? 1 : 0
+    let (spendArea, rest) = area.splitTop(min(6 + known + managed, area.height))
     let (clusterArea, teamArea) = rest.splitTop(min(model.summary.clusters.count + 3, rest.height))
     renderSpend(in: spendArea, into: &buffer)
     renderClusters(in: clusterArea, into: &buffer)
@@ -61,6 +63,21 @@ struct CostView: Widget {
             + (unmapped.map { " · \(Format.decimal($0.effectiveCost)) not on a cluster" } ?? ""),
           theme.dim),
       ])
+      // Serving and training bought rather than built, under the names the bills give them.
+      if !bill.managedAI.isEmpty {
+        lines.append(
+          [Span("Managed AI ", label)]
+            + bill.managedAI.prefix(4).enumerated().flatMap { i, service in
+              [
+                Span(i == 0 ? "" : " · ", theme.dim), Span(service.service + " ", theme.text),
+                Span(Format.decimal(service.effectiveCost), theme.text.bold),
+              ]
+            }
+            + [
+              Span(
+                bill.managedAI.count > 4 ? " · \(bill.managedAI.count - 4) more" : "", theme.dim)
+            ])
+      }
     }
     if let opencost = model.opencost {
       let window = [opencost.windowStart, opencost.windowEnd].compactMap { $0 }.map {

@@ -88,6 +88,9 @@ public struct BillingSummary: Sendable, Hashable, Encodable {
   public let byService: [Service]
   /// Largest effective cost first.
   public let byCluster: [ClusterShare]
+  /// The managed AI services among `byService` (SageMaker, Bedrock, Vertex AI, Azure ML…):
+  /// serving and training bought rather than built. Largest effective cost first.
+  public let managedAI: [Service]
 
   enum CodingKeys: String, CodingKey {
     case rows, currency
@@ -98,6 +101,22 @@ public struct BillingSummary: Sendable, Hashable, Encodable {
     case periodEnd = "period_end"
     case byService = "by_service"
     case byCluster = "by_cluster"
+    case managedAI = "managed_ai"
+  }
+
+  /// FOCUS's `ServiceCategory` for such services (1.0 to 1.2).
+  public static let aiCategory = "AI and Machine Learning"
+  /// Managed AI services as the clouds' bills name them, for bills whose rows carry no
+  /// `ServiceCategory`.
+  public static let managedAIServiceNames: Set<String> = [
+    "Amazon SageMaker", "Amazon Bedrock", "Amazon Q", "AWS Neuron", "Vertex AI",
+    "Vertex AI Platform", "Gemini API", "Azure Machine Learning", "Azure OpenAI Service",
+    "Azure OpenAI", "Azure AI services", "Azure AI Foundry", "Azure Cognitive Services",
+  ]
+
+  /// Whether a bill's row charges for a managed AI service.
+  public static func isManagedAI(_ row: BillingRow) -> Bool {
+    row.serviceCategory == aiCategory || managedAIServiceNames.contains(row.serviceName)
   }
 
   /// Sums `rows`; `clusterOf` says which cluster a row's resource belongs to, if any.
@@ -115,6 +134,9 @@ public struct BillingSummary: Sendable, Hashable, Encodable {
     }
     byCluster = Self.shares(rows) { clusterOf($0) ?? Self.unmapped }.map {
       ClusterShare(cluster: $0.name, billedCost: $0.billed, effectiveCost: $0.effective)
+    }
+    managedAI = Self.shares(rows.filter(Self.isManagedAI), by: \.serviceName).map {
+      Service(service: $0.name, billedCost: $0.billed, effectiveCost: $0.effective)
     }
   }
 
@@ -161,5 +183,6 @@ public struct BillingSummary: Sendable, Hashable, Encodable {
     try container.encode(periodEnd, forKey: .periodEnd)
     try container.encode(byService, forKey: .byService)
     try container.encode(byCluster, forKey: .byCluster)
+    try container.encode(managedAI, forKey: .managedAI)
   }
 }

@@ -46,16 +46,19 @@ public struct PriceBook: Sendable, Hashable {
   public var scheduled: [ScheduledPrice]
   /// Reservations whose term ends on a date, after which their cluster pays another way.
   public var terms: [ReservationTerm]
+  /// Managed inference endpoints the fleet's own serving is compared with.
+  public var managed: [ManagedEndpoint]
 
   public init(
     prices: [Key: GPUHourPrice], energy: EnergyTariff? = nil, pueBySite: [String: Double] = [:],
-    scheduled: [ScheduledPrice] = [], terms: [ReservationTerm] = []
+    scheduled: [ScheduledPrice] = [], terms: [ReservationTerm] = [], managed: [ManagedEndpoint] = []
   ) {
     self.prices = prices
     self.energy = energy
     self.pueBySite = pueBySite
     self.scheduled = scheduled
     self.terms = terms
+    self.managed = managed
   }
 
   /// The cost per hour of drawing `watts` of IT power at `site` at `time`, or nil when the
@@ -79,7 +82,10 @@ public struct PriceBook: Sendable, Hashable {
     PriceBook(
       prices: prices.merging(other.prices) { _, new in new }, energy: other.energy ?? energy,
       pueBySite: pueBySite.merging(other.pueBySite) { _, new in new },
-      scheduled: scheduled + other.scheduled, terms: terms + other.terms)
+      scheduled: scheduled + other.scheduled, terms: terms + other.terms,
+      managed: managed.filter { mine in
+        !other.managed.contains { $0.instanceType.lowercased() == mine.instanceType.lowercased() }
+      } + other.managed)
   }
 
   /// The price of one GPU-hour of `model` bought as `pricing`, or nil when the book has none.
@@ -127,6 +133,8 @@ extension PriceBook {
       prices: prices,
       energy: EnergyTariff(
         usdPerKWh: 0.08, asOf: "2023-12-31", source: "EIA, US industrial average"),
-      pueBySite: ["dc-east": 1.56, "dc-west": 1.2])
+      pueBySite: ["dc-east": 1.56, "dc-west": 1.2],
+      // Managed endpoints are priced as the public list has them: the demo invents none.
+      managed: ManagedEndpoint.publicList)
   }()
 }

@@ -35,6 +35,7 @@ extension PriceBook {
     return PriceBook(
       prices: prices,
       energy: EnergyTariff(
-        usdPerKWh: 0.08, asOf: "2023-12-31", source: "EIA, US industrial average"))
+        usdPerKWh: 0.08, asOf: "2023-12-31", source: "EIA, US industrial average"),
+      managed: ManagedEndpoint.publicList)
   }()
 }

@@ -85,3 +85,58 @@ extension Detectors {
     }
   }
 }
+
+/// Detectors that judge buying serving instead of building it.
+extension Detectors {
+  /// Inference deployments a managed endpoint would serve for less than their own GPUs cost
+  /// sized for their busiest hour. What right-sizing saves is the overprovisioned-inference
+  /// detector's; this one counts only what buying saves beyond it.
+  static func managedEndpoint(
+    _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
+  ) -> [Opportunity] {
+    // Autoscaling pays by following the day; without a day of history its shape is unknown.
+    guard c.historyHours >= rules.dailyShapeMinHours else { return [] }
+    return ManagedComparison(c, rules: rules).deployments.compactMap { d in
+      guard let built = d.usdPerMonthRightSized else { return nil }
+      func bar(_ option: ManagedComparison.Option) -> Double {
+        option.sameAccelerator
+          ? rules.managedMinSavingShare : rules.managedOtherAcceleratorMinSavingShare
+      }
+      // The cheapest option that clears its own bar.
+      guard
+        let best = d.options.first(where: {
+          built - $0.usdPerMonthAutoscaled >= built * bar($0)
+        })
+      else { return nil }
+      let endpoint = best.endpoint
+      return Opportunity(
+        kind: .managedEndpoint,
+        title:
+          "Serve \(d.name) on \(endpoint.service) \(endpoint.instanceType): \(format(best.instancesMean)) instances on average instead of \(d.gpusRightSized) \(d.gpuModel)",
+        scope: "job \(d.job.cluster)/\(d.job.id)", owner: "team \(d.team)",
+        usdPerMonth: built - best.usdPerMonthAutoscaled,
+        // Another accelerator's throughput is inferred from its bandwidth, not measured.
+        confidence: best.sameAccelerator ? 0.6 : 0.4,
+        rule:
+          "an autoscaled managed endpoint, sized hour by hour at \(format(rules.inferenceTargetPeakPct, 0)) % activity, costs ≥ \(format(bar(best) * 100, 0)) % less than the deployment's own GPUs sized for its peak",
+        evidence: [
+          .init(
+            type: "job", id: d.job.id,
+            detail:
+              "\(d.gpus) \(d.gpuModel), peak \(format(d.peakActivityPct)) %, mean \(format(d.meanActivityPct)) % over \(d.profileHours) h"
+          ),
+          .init(
+            type: "number", id: nil,
+            detail:
+              "own GPUs sized for the peak \(DollarText.whole(built))/month; \(endpoint.instanceType) autoscaled \(DollarText.whole(best.usdPerMonthAutoscaled))/month (\(format(best.instancesMean)) × $\(format(endpoint.usdPerHour, 2))/h)"
+          ),
+          .init(
+            type: "price", id: endpoint.instanceType,
+            detail: "\(endpoint.source), as of \(endpoint.asOf)"),
+        ],
+        action:
+          "Benchmark \(d.name) on \(endpoint.instanceType) (`factop model managed` shows every option); move it if the latency holds, and release its GPUs."
+      )
+    }
+  }
+}

@@ -12,6 +12,7 @@ public struct Opportunity: Sendable, Hashable, Encodable {
     case drainedCapacity = "drained_capacity"
     case undeclaredCapacity = "undeclared_capacity"
     case declaredNotRunning = "declared_not_running"
+    case managedEndpoint = "managed_endpoint"
   }
 
   /// A fact the opportunity rests on: a job, node, GPU, series or number, and what was seen.

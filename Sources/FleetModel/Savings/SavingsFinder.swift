@@ -8,6 +8,12 @@ public struct SavingsRules: Sendable, Hashable {
   public var inferenceTargetPeakPct = 60.0
   /// Right-sizing is worth raising only when it frees at least this share of a deployment.
   public var inferenceMinCutShare = 0.2
+  /// Moving a deployment to a managed endpoint is worth raising only when it saves at least this
+  /// share of what the deployment would cost right-sized on its own GPUs: a migration has costs
+  /// of its own. Onto another accelerator (Inferentia, another GPU) the model is recompiled and
+  /// benchmarked again and its throughput is inferred, not measured, so the bar is higher.
+  public var managedMinSavingShare = 0.1
+  public var managedOtherAcceleratorMinSavingShare = 0.3
   /// A GPU slower than this share of its job's median holds the job back.
   public var stragglerRatio = 0.75
   /// Jobs under this median activity (%) are checkpointing or starting: no straggler verdict.
@@ -118,7 +124,7 @@ public enum SavingsFinder {
     Detectors.idleAllocation, Detectors.overprovisionedInference, Detectors.straggler,
     Detectors.outOfServiceCapacity, Detectors.pricingMix, Detectors.strandedCapacity,
     Detectors.failureWaste, Detectors.powerCap, Detectors.lemonNode, Detectors.spotForCheckpointed,
-    Detectors.undeclaredCapacity, Detectors.declaredNotRunning,
+    Detectors.undeclaredCapacity, Detectors.declaredNotRunning, Detectors.managedEndpoint,
   ]
 
   public static func find(_ context: SavingsContext, rules: SavingsRules = SavingsRules())

@@ -66,6 +66,23 @@ import Testing
     #expect(!causes.contains("ecc_double_bit") && !causes.contains("row_remap_failure"))
     #expect(healthy["billing"] is [String: Any] && healthy["opencost"] is [String: Any])
 
+    // Buy or build, joined from every source: Slurm says vllm-serve serves on 2 of n4's GPUs,
+    // Prometheus how busy they are, the price book what they cost; the FOCUS bill buys no
+    // managed AI.
+    let managed = try factop(
+      ["model", "managed", "--offline", "--format", "json", "--config", poller.config],
+      db: poller.db)
+    let comparison = try #require(
+      try JSONSerialization.jsonObject(with: managed.stdout) as? [String: Any], "\(managed.stderr)")
+    let deployments = try #require(comparison["deployments"] as? [[String: Any]])
+    #expect(deployments.map { $0["name"] as? String } == ["vllm-serve"])
+    let serve = try #require(deployments.first)
+    #expect(serve["gpus"] as? Int == 2)
+    // Two H100s at the public 1-year reserved price, $57.63 ÷ 8 an hour.
+    #expect(abs((serve["usd_per_month_today"] as? Double ?? 0) - 2 * 57.63 / 8 * 730) < 0.01)
+    #expect((serve["options"] as? [Any])?.count == 8)
+    #expect((comparison["billed_managed_ai"] as? [Any])?.isEmpty == true)
+
     // The cockpit over the same cache, as on-call would open it.
     let session = TmuxSession()
     defer { session.stop() }

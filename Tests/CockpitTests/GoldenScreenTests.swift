@@ -300,10 +300,10 @@ func expectGolden(
     #expect(!text.contains("Managed AI Amazon Elastic"))
   }
 
-  @Test func beforeTheFirstPollItSaysSo() throws {
+  @Test func beforeTheCacheIsReadItSaysSo() throws {
     let screen = Screen(model: nil, theme: theme, actions: .cockpit, origin: "demo fleet")
     let text = screen.render(width: 80, height: 24, now: goldenInstant).text()
-    #expect(text.contains("Waiting for the first poll of demo fleet…"))
+    #expect(text.contains("Loading demo fleet from the cache…"))
     #expect(text.contains("q  quit"))
   }
 

@@ -117,7 +117,9 @@ public struct Screen {
     } else if let model {
       view(of: model, now: now).render(in: body, into: &buffer)
     } else {
-      centre("Waiting for the first poll of \(origin)…", in: body, into: &buffer)
+      // No model yet: the cache is being opened and read for the first time (a warm cache of a
+      // large fleet takes seconds). An empty cache is a model too, and says so above.
+      centre("Loading \(origin) from the cache…", in: body, into: &buffer)
     }
   }
 

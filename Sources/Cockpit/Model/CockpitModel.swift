@@ -4,7 +4,12 @@ import Foundation
 /// Everything a cockpit frame shows, as one immutable value. The loader builds it off the UI
 /// thread from the cache; views only read it, so drawing never waits on I/O.
 public struct CockpitModel: Sendable, Equatable {
-  public var state: FleetState
+  public var state: FleetState {
+    didSet { gpusByNode = Self.gpusByNode(state) }
+  }
+  /// Each node's GPUs and their readings, nodes in inventory order, GPUs in index order: the
+  /// heatmap's rows, looked up once per model rather than once per GPU on every frame.
+  public private(set) var gpusByNode: [[NodeGPU]]
   public var summary: FleetSummary
   public var sources: [SourceHealth]
   /// Fleet mean utilization, oldest first, one slot per `historyStepS`; nil where no poll landed.
@@ -62,6 +67,7 @@ public struct CockpitModel: Sendable, Equatable {
     gpuHistory: GPUHistory = GPUHistory(), origin: String, cacheError: String? = nil
   ) {
     self.state = state
+    self.gpusByNode = Self.gpusByNode(state)
     self.summary = summary
     self.sources = sources
     self.utilHistory = utilHistory
@@ -121,6 +127,23 @@ public struct CockpitModel: Sendable, Equatable {
     billing = report.billing
     opencost = report.opencost
     alerts = report.alerts
+  }
+
+  /// One GPU of a node with its latest reading.
+  public struct NodeGPU: Sendable, Equatable {
+    public let gpu: GPU
+    public let sample: GPUSample?
+  }
+
+  static func gpusByNode(_ state: FleetState) -> [[NodeGPU]] {
+    let rowOfNode = Dictionary(
+      state.nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    var rows = [[NodeGPU]](repeating: [], count: state.nodes.count)
+    for gpu in state.gpus {
+      guard let row = rowOfNode[gpu.node] else { continue }
+      rows[row].append(NodeGPU(gpu: gpu, sample: state.gpuSamples[gpu.id]))
+    }
+    return rows
   }
 
   /// Minute points as one slot per history step, ending at `now`; empty slots stay nil so a

@@ -164,14 +164,7 @@ struct GPUsView: Widget {
 
   /// Each node's GPU readings on the metric's scale, in GPU index order.
   private var gpuPctByNode: [[Double?]] {
-    let rowOfNode = Dictionary(
-      model.state.nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-    var result = [[Double?]](repeating: [], count: model.state.nodes.count)
-    for gpu in model.state.gpus {
-      guard let row = rowOfNode[gpu.node] else { continue }
-      result[row].append(metric.pct(model.state.gpuSamples[gpu.id], of: gpu))
-    }
-    return result
+    model.gpusByNode.map { gpus in gpus.map { metric.pct($0.sample, of: $0.gpu) } }
   }
 
   private static func mean(_ values: [Double?]) -> Double? {

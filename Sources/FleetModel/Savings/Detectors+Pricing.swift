@@ -96,7 +96,7 @@ extension Detectors {
   ) -> [Opportunity] {
     // Autoscaling pays by following the day; without a day of history its shape is unknown.
     guard c.historyHours >= rules.dailyShapeMinHours else { return [] }
-    return ManagedComparison(c, rules: rules).deployments.compactMap { d in
+    return ManagedComparison(c, index, rules: rules).deployments.compactMap { d in
       guard let built = d.usdPerMonthRightSized else { return nil }
       func bar(_ option: ManagedComparison.Option) -> Double {
         option.sameAccelerator

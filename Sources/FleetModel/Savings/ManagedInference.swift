@@ -95,7 +95,11 @@ public struct ManagedComparison: Sendable, Hashable, Encodable {
   public let assumptions: [String]
 
   public init(_ c: SavingsContext, rules: SavingsRules) {
-    let index = SavingsContext.Index(c.state)
+    self.init(c, SavingsContext.Index(c.state), rules: rules)
+  }
+
+  /// With the finder's lookups, built once per run.
+  init(_ c: SavingsContext, _ index: SavingsContext.Index, rules: SavingsRules) {
     let target = rules.inferenceTargetPeakPct
     deployments = c.state.jobs.filter { $0.state == .running && $0.kind == .inference }
       .sorted { $0.key < $1.key }

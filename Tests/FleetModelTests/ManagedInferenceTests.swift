@@ -69,7 +69,7 @@ import Testing
     #expect(abs(deployment.usdPerMonthRightSized! - built) < 1e-6)
     #expect(abs(deployment.usdPerMonthToday! - built) < 1e-6)
     #expect(deployment.profileHours == 24)
-    let option = try #require(deployment.best)
+    let option = try #require(deployment.options.first)
     // One p5 carries 8 H100s: 2 instances at the peak; 16 × 6 % ÷ 60 % = 1.6 GPUs → 1 instance
     // for the other 22 hours.
     #expect(option.sameAccelerator)
@@ -100,7 +100,8 @@ import Testing
       service: "Amazon SageMaker", instanceType: "ml.g5.xlarge", accelerator: .a10g,
       accelerators: 1, usdPerHour: 1.408, asOf: "2024-12-01", source: "test")
     let c = context(model: .h200, nodes: 1, peakPct: 1, quietPct: 1, managed: [small])
-    let option = try #require(ManagedComparison(c, rules: SavingsRules()).deployments.first?.best)
+    let option = try #require(
+      ManagedComparison(c, rules: SavingsRules()).deployments.first?.options.first)
     #expect(option.instancesAtPeak == 47)
     #expect(option.instancesMean == 47)
     #expect(!option.sameAccelerator)

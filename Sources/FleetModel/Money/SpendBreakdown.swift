@@ -28,12 +28,8 @@ public struct SpendBreakdown: Sendable, Hashable {
     var teams: [String: Double] = [:]
     for gpu in state.gpus {
       guard let node = nodes[gpu.node], let cluster = clusters[node.cluster] else { continue }
-      var cost = prices.price(model: gpu.model.name, pricing: cluster.pricing)?.usdPerGPUHour ?? 0
-      if cluster.pricing == .owned, let sample = state.gpuSamples[gpu.id],
-        let watts = sample.powerW
-      {
-        cost += prices.energyUSDPerHour(watts: watts, site: cluster.site, at: sample.time) ?? 0
-      }
+      let rate = Self.rate(of: gpu, in: cluster, sample: state.gpuSamples[gpu.id], prices: prices)
+      let cost = (rate.price ?? 0) + rate.energy
       if let job = state.allocations[gpu.id] {
         jobs[job, default: 0] += cost
         teams[teamOfJob[job] ?? Self.unallocated, default: 0] += cost
@@ -44,6 +40,18 @@ public struct SpendBreakdown: Sendable, Hashable {
     self.jobs = jobs
     self.teams = teams.map { Line(name: $0.key, usdPerHour: $0.value) }
       .sorted { ($0.usdPerHour, $1.name) > ($1.usdPerHour, $0.name) }
+  }
+
+  /// One GPU's run-rate: its price at its cluster's pricing (nil when the book has none) and,
+  /// on an owned cluster, the energy it draws at its site's PUE and tariff.
+  static func rate(of gpu: GPU, in cluster: Cluster, sample: GPUSample?, prices: PriceBook)
+    -> (price: Double?, energy: Double)
+  {
+    let price = prices.price(model: gpu.model.name, pricing: cluster.pricing)?.usdPerGPUHour
+    guard cluster.pricing == .owned, let sample, let watts = sample.powerW else {
+      return (price, 0)
+    }
+    return (price, prices.energyUSDPerHour(watts: watts, site: cluster.site, at: sample.time) ?? 0)
   }
 }
 

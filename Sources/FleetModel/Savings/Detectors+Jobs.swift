@@ -43,6 +43,16 @@ extension Detectors {
     }
   }
 
+  /// A deployment's busiest activity (%): the highest reading of its history, or now.
+  static func servingPeak(_ job: Job, now: Double, _ c: SavingsContext) -> Double {
+    max(now, c.jobActivity[job.key]?.map(\.value).max() ?? now)
+  }
+
+  /// The GPUs that carry `peak` activity on `gpus` of them at the right-sizing target.
+  static func gpusForPeak(_ gpus: Int, peak: Double, _ rules: SavingsRules) -> Int {
+    max(1, Int((Double(gpus) * peak / rules.inferenceTargetPeakPct).rounded(.up)))
+  }
+
   /// Inference deployments sized for far more traffic than their busiest hour brings.
   static func overprovisionedInference(
     _ c: SavingsContext, _ index: SavingsContext.Index, _ rules: SavingsRules
@@ -53,9 +63,8 @@ extension Detectors {
         job.kind == .inference, let gpus = index.gpusByJob[job.key],
         let now = currentActivity(gpus, c.state)
       else { return nil }
-      let peak = max(now, c.jobActivity[job.key]?.map(\.value).max() ?? now)
-      let keep = max(
-        1, Int((Double(gpus.count) * peak / rules.inferenceTargetPeakPct).rounded(.up)))
+      let peak = servingPeak(job, now: now, c)
+      let keep = gpusForPeak(gpus.count, peak: peak, rules)
       let freed = gpus.count - keep
       guard Double(freed) >= Double(gpus.count) * rules.inferenceMinCutShare else { return nil }
       return Opportunity(

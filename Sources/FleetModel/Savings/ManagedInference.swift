@@ -86,9 +86,6 @@ public struct ManagedComparison: Sendable, Hashable, Encodable {
       try container.encode(options, forKey: .options)
       try container.encode(verdict, forKey: .verdict)
     }
-
-    /// The cheapest option, autoscaled.
-    public var best: Option? { options.first }
   }
 
   public let deployments: [Deployment]
@@ -108,38 +105,41 @@ public struct ManagedComparison: Sendable, Hashable, Encodable {
           let activity = Detectors.currentActivity(gpus, c.state)
         else { return nil }
         return Self.compare(
-          job, gpus: gpus, model: model, now: activity,
-          hourly: Self.hourlyMeans(c.jobActivity[job.key] ?? []), target: target, c, index)
+          job, gpus: gpus, model: model, now: activity, rules: rules, c, index)
       }
     assumptions = [
       "serving is bound by memory bandwidth: an endpoint instance carries accelerators × bandwidth ÷ the fleet GPU's bandwidth of today's GPUs",
       "each hour is sized to run at \(Detectors.format(target, 0)) % activity, the same target the right-sizing detector uses",
       "a replica lives within one node: an instance must hold the accelerator memory the deployment has on one node",
-      "autoscaled endpoints follow the day hour by hour; fixed ones run the busiest hour's count all month",
+      "autoscaled endpoints follow the day hour by hour, each hour sized for its busiest reading; fixed ones run the busiest hour's count all month",
       "managed prices are on-demand list prices per instance-hour, \(Detectors.format(SavingsContext.hoursPerMonth, 0)) hours a month; today's cost is the price book's, with energy for owned GPUs",
     ]
   }
 
-  /// Mean activity per hour, oldest first.
-  static func hourlyMeans(_ points: [(time: Date, value: Double)]) -> [Double] {
-    var sums: [Int: (sum: Double, count: Int)] = [:]
+  /// The busiest reading of each hour, oldest first: an autoscaler adds instances within
+  /// minutes, but not within the minute a burst arrives.
+  static func hourlyPeaks(_ points: [(time: Date, value: Double)]) -> [Double] {
+    var peaks: [Int: Double] = [:]
     for point in points {
       let hour = Int((point.time.timeIntervalSince1970 / 3_600).rounded(.down))
-      sums[hour, default: (0, 0)].sum += point.value
-      sums[hour, default: (0, 0)].count += 1
+      peaks[hour] = max(peaks[hour] ?? point.value, point.value)
     }
-    return sums.keys.sorted().map { sums[$0]!.sum / Double(sums[$0]!.count) }
+    return peaks.keys.sorted().map { peaks[$0]! }
   }
 
   private static func compare(
-    _ job: Job, gpus: [GPU], model: GPUModel, now: Double, hourly: [Double], target: Double,
+    _ job: Job, gpus: [GPU], model: GPUModel, now: Double, rules: SavingsRules,
     _ c: SavingsContext, _ index: SavingsContext.Index
   ) -> Deployment {
+    let target = rules.inferenceTargetPeakPct
+    let history = c.jobActivity[job.key] ?? []
+    let hourly = hourlyPeaks(history)
     let profile = hourly.isEmpty ? [now] : hourly
-    let peak = max(now, profile.max() ?? now)
-    let mean = profile.reduce(0, +) / Double(profile.count)
+    let peak = Detectors.servingPeak(job, now: now, c)
+    let mean =
+      history.isEmpty ? now : history.reduce(0) { $0 + $1.value } / Double(history.count)
     let today = monthlyCostToday(of: gpus, c, index)
-    let keep = min(gpus.count, max(1, Int((Double(gpus.count) * peak / target).rounded(.up))))
+    let keep = min(gpus.count, Detectors.gpusForPeak(gpus.count, peak: peak, rules))
     let rightSized = today.map { $0 * Double(keep) / Double(gpus.count) }
     var options: [Option] = []
     if let fleetAccelerator = ServingAccelerator.of(model) {
@@ -179,22 +179,20 @@ public struct ManagedComparison: Sendable, Hashable, Encodable {
       options: options, verdict: verdict)
   }
 
-  /// What these GPUs cost a month as they run now: their price, and for owned GPUs the energy
-  /// they draw at their site's PUE. Nil when one of them has no price.
+  /// What these GPUs cost a month as they run now (`SpendBreakdown`'s rate of each); nil when
+  /// one of them has no price.
   static func monthlyCostToday(
     of gpus: [GPU], _ c: SavingsContext, _ index: SavingsContext.Index
   ) -> Double? {
     var usdPerHour = 0.0
     for gpu in gpus {
-      guard let node = index.nodes[gpu.node], let cluster = index.clusters[node.cluster],
-        let price = c.prices.price(model: gpu.model.name, pricing: cluster.pricing)
-      else { return nil }
-      usdPerHour += price.usdPerGPUHour
-      if cluster.pricing == .owned, let power = c.state.gpuSamples[gpu.id]?.powerW,
-        let energy = c.prices.energyUSDPerHour(watts: power, site: cluster.site, at: c.now)
-      {
-        usdPerHour += energy
+      guard let node = index.nodes[gpu.node], let cluster = index.clusters[node.cluster] else {
+        return nil
       }
+      let rate = SpendBreakdown.rate(
+        of: gpu, in: cluster, sample: c.state.gpuSamples[gpu.id], prices: c.prices)
+      guard let price = rate.price else { return nil }
+      usdPerHour += price + rate.energy
     }
     return usdPerHour * SavingsContext.hoursPerMonth
   }

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Why the cache could not be opened or used.
 public enum CacheError: Error, CustomStringConvertible, Equatable {
   /// No cache file at the path (read-only opening never creates one).
@@ -73,12 +77,8 @@ public final class StateCache: Sendable {
         atPath: directory, withIntermediateDirectories: true,
         attributes: [.posixPermissions: 0o700])
     }
-    // Created private before SQLite opens it; SQLite gives its -wal and -shm the same mode.
     // Where it cannot be created, opening it below says why.
-    if !FileManager.default.fileExists(atPath: path) {
-      _ = FileManager.default.createFile(
-        atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-    }
+    createPrivately(path)
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(5)
@@ -87,7 +87,9 @@ public final class StateCache: Sendable {
           try $0.execute(sql: "PRAGMA max_page_count = \(pageLimit)")
         }
       }
-      let pool = try DatabasePool(path: path, configuration: configuration)
+      let pool = try whileAnotherOpens {
+        try DatabasePool(path: path, configuration: configuration)
+      }
       let check = try pool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
       guard check == "ok" else {
         throw CacheError.corrupt(path: path, reason: check ?? "the integrity check said nothing")
@@ -96,7 +98,7 @@ public final class StateCache: Sendable {
       if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
         throw CacheError.newerSchema(path: path)
       }
-      try migrator.migrate(pool)
+      try migrate(pool, with: migrator)
       return StateCache(path: path, isReadOnly: false, database: pool)
     } catch let error as CacheError {
       throw error
@@ -104,6 +106,38 @@ public final class StateCache: Sendable {
       throw CacheError.of(error, path: path) ?? .unusable(path: path, reason: "\(error)")
     } catch {
       throw CacheError.unusable(path: path, reason: "\(error)")
+    }
+  }
+
+  /// Opening a new cache turns it to WAL mode, which SQLite refuses at once (no busy wait)
+  /// while another process does the same: a poller and an import started together. Tried
+  /// again for as long as a write waits for the lock.
+  private static func whileAnotherOpens<T>(_ open: () throws -> T) throws -> T {
+    for _ in 0..<50 {
+      do {
+        return try open()
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+    }
+    return try open()
+  }
+
+  /// Brings the schema up to date. GRDB reads which migrations are applied before running each
+  /// in its own transaction, so two processes opening a new cache at once can both try the
+  /// same one, and the second fails. A failure while the other process is applying migrations
+  /// (more are applied than before) is taken up again from what is applied now; any other
+  /// failure is the cache's.
+  private static func migrate(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+    while true {
+      let before = try pool.read { try migrator.appliedIdentifiers($0) }
+      do {
+        try migrator.migrate(pool)
+        return
+      } catch {
+        let after = try pool.read { try migrator.appliedIdentifiers($0) }
+        guard after.count > before.count else { throw error }
+      }
     }
   }
 
@@ -167,4 +201,13 @@ public final class StateCache: Sendable {
     }
     return true
   }
+}
+
+/// Creates an empty file at `path`, mode 0600, before SQLite opens it (SQLite gives its -wal
+/// and -shm the same mode). Only where no file is (O_EXCL): another process may be opening the
+/// same new cache at this moment, and `FileManager.createFile` would replace the file it is
+/// writing.
+private func createPrivately(_ path: String) {
+  let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+  if created >= 0 { close(created) }
 }

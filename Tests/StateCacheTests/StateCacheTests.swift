@@ -2,6 +2,7 @@ import FleetModel
 import FleetSim
 import Foundation
 import StateCache
+import Synchronization
 import Testing
 
 /// A fresh folder for one test's cache files.
@@ -320,5 +321,26 @@ func health(_ name: String = "demo", at time: Date = t0) -> SourceHealth {
     }
     try await writes.value
     #expect(try reader.sourceHealth().first?.lastSuccess == t0.addingTimeInterval(150))
+  }
+}
+
+/// A poller and an import started together on a new cache both bring its schema up to date:
+/// neither may fail because the other applied a migration first.
+@Suite struct ConcurrentOpenTests {
+  @Test func openersOfANewCacheRacingEachOtherAllSucceed() throws {
+    for _ in 0..<20 {
+      let path = temporaryCachePath()
+      let failures = Mutex<[String]>([])
+      DispatchQueue.concurrentPerform(iterations: 4) { _ in
+        do {
+          _ = try StateCache.open(path: path)
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+      #expect(failures.withLock { $0 }.isEmpty)
+      let cache = try StateCache.open(path: path)
+      #expect(try cache.sourceHealth().isEmpty, "the schema is whole: its tables read")
+    }
   }
 }
